@@ -1,0 +1,1 @@
+"""Drivers for scanners and label printers, one thread per device."""

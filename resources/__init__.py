@@ -1,0 +1,10 @@
+"""Data the station ships: rule packs, demo data, sounds. No logic lives here."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def path(*parts: str) -> Path:
+    """The path of a shipped resource file, e.g. ``path("sounds", "good.wav")``."""
+    return ROOT.joinpath(*parts)

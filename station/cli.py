@@ -1,0 +1,76 @@
+"""The ``station`` command: the GUI by default, and subcommands for the rest.
+
+This module is the composition root. The core never imports the UI; only here, when the
+operator asks for the window, is the ``ui`` package loaded, by name, so that
+``station --help`` and every other subcommand run on a machine without a screen or Qt.
+"""
+
+import argparse
+import importlib
+import sys
+from datetime import date
+from pathlib import Path
+
+from station import __version__, paths
+from station import settings as S
+from station.command_sheet import write_command_sheet
+from station.demo_data import load_demo_data
+from station.errors import KnownError
+from station.rulepack import load_rulepack
+from station.store.engine import open_store
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="station",
+        description="Bench software for warehouse returns and receiving. "
+        "With no subcommand, opens the bench window.",
+    )
+    parser.add_argument("--version", action="version", version=f"station {__version__}")
+    parser.add_argument("--config", help="TOML settings file (else STATION_CONFIG, else per user)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help="open the bench window (the default)")
+    demo = sub.add_parser("demo-data", help="the demo data set")
+    demo.add_argument(
+        "action", choices=["load"], help="load: replace master data with the demo set"
+    )
+    sheet = sub.add_parser("command-sheet", help="write the bench command sheet as a PDF")
+    sheet.add_argument("--out", type=Path, default=Path("command-sheet.pdf"))
+    sub.add_parser("settings", help="print the configuration reference")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = S.Settings.load(paths.config_file(args.config), required=bool(args.config))
+        return _run(args, settings)
+    except KnownError as exc:
+        print(f"station: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: S.Settings) -> int:
+    if args.command == "settings":
+        print(S.reference())
+        return 0
+    if args.command == "command-sheet":
+        write_command_sheet(args.out, load_rulepack(_rulepack_file(settings)))
+        print(f"Command sheet written to {args.out}")
+        return 0
+    if args.command == "demo-data":
+        store = open_store(paths.database_file(paths.data_dir()))
+        try:
+            counts = load_demo_data(store, date.today())
+        finally:
+            store.close()
+        print(f"Demo data loaded into {store.file}: {counts}")
+        return 0
+    gui = importlib.import_module("ui.app")
+    code: int = gui.run(settings)
+    return code
+
+
+def _rulepack_file(settings: S.Settings) -> Path | None:
+    chosen = settings[S.RULEPACK]
+    return Path(chosen) if chosen else None

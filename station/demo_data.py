@@ -1,0 +1,162 @@
+"""Load the shipped demo data set as master data, so a bench can be tried without the ERP.
+
+Loading replaces master data in place: rows are upserted by their natural keys, and rows the
+file no longer has are deleted only when no bench fact points at them. Bench facts (scans,
+return units, labels, outbox, audit) are never touched, so a reload in the middle of a demo
+keeps every unit already at the bench. Ship dates are relative to ``today`` so the same RMAs
+stay inside or outside their return windows whatever day the demo runs.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+import resources
+from station.gtin import to_gtin14
+from station.operators import hash_pin
+from station.store.engine import Store
+from station.store.schema import (
+    Gtin,
+    Item,
+    Location,
+    Operator,
+    ReturnPolicy,
+    ReturnUnit,
+    Rma,
+    RmaLine,
+)
+
+
+@dataclass(frozen=True)
+class DemoCounts:
+    """How many rows of each kind the file held, for the command's summary line."""
+
+    items: int
+    gtins: int
+    locations: int
+    rmas: int
+    lines: int
+    policies: int
+    operators: int
+
+
+def load_demo_data(store: Store, today: date, file: Path | None = None) -> DemoCounts:
+    """Make the store's master data equal to the demo file, in one transaction."""
+    data: dict[str, Any] = json.loads(
+        (file or resources.path("demo", "demo.json")).read_text(encoding="utf-8")
+    )
+    with store.unit() as session:
+        _load_items(session, data["items"])
+        _load_locations(session, data["locations"])
+        _load_rmas(session, data["rmas"], today)
+        _drop_stale_items(session, {item["sku"] for item in data["items"]})
+        _load_policies(session, data["policies"])
+        _load_operators(session, data["operators"])
+    return DemoCounts(
+        items=len(data["items"]),
+        gtins=sum(len(item["gtins"]) for item in data["items"]),
+        locations=len(data["locations"]),
+        rmas=len(data["rmas"]),
+        lines=sum(len(rma["lines"]) for rma in data["rmas"]),
+        policies=len(data["policies"]),
+        operators=len(data["operators"]),
+    )
+
+
+def _load_items(session: Session, items: list[dict[str, Any]]) -> None:
+    """Upsert items by SKU; GTINs are referenced by nothing, so they are simply rewritten."""
+    session.execute(delete(Gtin))
+    for row in items:
+        fields = {key: value for key, value in row.items() if key != "gtins"}
+        session.merge(Item(**fields))
+    session.flush()
+    session.add_all(
+        Gtin(gtin14=to_gtin14(code), sku=row["sku"]) for row in items for code in row["gtins"]
+    )
+    session.flush()
+
+
+def _load_locations(session: Session, locations: list[dict[str, Any]]) -> None:
+    for row in locations:
+        session.merge(Location(**row))
+    session.flush()
+    used = select(ReturnUnit.destination).where(ReturnUnit.destination.is_not(None))
+    session.execute(
+        delete(Location).where(
+            Location.code.not_in([row["code"] for row in locations]), Location.code.not_in(used)
+        )
+    )
+
+
+def _load_rmas(session: Session, rmas: list[dict[str, Any]], today: date) -> None:
+    """Upsert RMAs by number and lines by (RMA, line number), keeping line ids stable.
+
+    Return units point at ``rma_line.id``; a line keeps its id across reloads so a unit
+    identified before the reload still shows the same RMA line afterwards.
+    """
+    ids = {(line.rma_number, line.line_no): line.id for line in session.scalars(select(RmaLine))}
+    lines: list[RmaLine] = []
+    for row in rmas:
+        session.merge(
+            Rma(
+                number=row["number"],
+                customer=row["customer"],
+                order_number=row["order_number"],
+                channel=row["channel"],
+                ship_date=today - timedelta(days=row["ship_days_ago"]),
+                tracking_number=row["tracking_number"],
+            )
+        )
+        for line in row["lines"]:
+            key = (row["number"], line["line_no"])
+            lines.append(session.merge(RmaLine(id=ids.get(key), rma_number=row["number"], **line)))
+    session.flush()
+    keep = [line.id for line in lines]
+    used = select(ReturnUnit.rma_line_id).where(ReturnUnit.rma_line_id.is_not(None))
+    session.execute(delete(RmaLine).where(RmaLine.id.not_in(keep), RmaLine.id.not_in(used)))
+    session.execute(
+        delete(Rma).where(
+            Rma.number.not_in([row["number"] for row in rmas]),
+            Rma.number.not_in(select(RmaLine.rma_number)),
+        )
+    )
+
+
+def _drop_stale_items(session: Session, skus: set[str]) -> None:
+    """Delete items the file dropped, unless a kept RMA line or a return unit names them."""
+    session.execute(
+        delete(Item).where(
+            Item.sku.not_in(skus),
+            Item.sku.not_in(select(RmaLine.sku)),
+            Item.sku.not_in(select(ReturnUnit.sku).where(ReturnUnit.sku.is_not(None))),
+        )
+    )
+
+
+def _load_policies(session: Session, policies: list[dict[str, Any]]) -> None:
+    """Nothing references a policy row, so the set is rewritten whole."""
+    session.execute(delete(ReturnPolicy))
+    session.add_all(ReturnPolicy(**row) for row in policies)
+
+
+def _load_operators(session: Session, operators: list[dict[str, Any]]) -> None:
+    """Upsert by badge, keeping ids; facts name operators by text, so stale ones just go."""
+    ids = {op.badge: op.id for op in session.scalars(select(Operator))}
+    for row in operators:
+        session.merge(
+            Operator(
+                id=ids.get(row["badge"]),
+                name=row["name"],
+                badge=row["badge"],
+                role=row["role"],
+                pin_hash=hash_pin(row["pin"]),
+            )
+        )
+    session.execute(
+        delete(Operator).where(Operator.badge.not_in([row["badge"] for row in operators]))
+    )

@@ -1,0 +1,29 @@
+"""What the operator perceives after an action: a tone and a sentence."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Tone(StrEnum):
+    GOOD = "good"  # recorded: green flash, short high tone
+    BAD = "bad"  # refused or not recorded: red flash, long low tone
+    WARN = "warn"  # recorded, but look: amber flash
+    DUPLICATE = "duplicate"  # the same code again within the window: ignored
+
+
+@dataclass(frozen=True)
+class Feedback:
+    tone: Tone
+    message: str
+
+    @classmethod
+    def good(cls, message: str) -> "Feedback":
+        return cls(Tone.GOOD, message)
+
+    @classmethod
+    def bad(cls, message: str) -> "Feedback":
+        return cls(Tone.BAD, message)
+
+    @classmethod
+    def warn(cls, message: str) -> "Feedback":
+        return cls(Tone.WARN, message)

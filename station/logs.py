@@ -1,0 +1,24 @@
+"""Logging for a bench: a rotating file in the data directory, so support can ask for it."""
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from station.paths import log_file
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
+    """Send every log line to a rotating file; returns the file's path for crash dialogs."""
+    file = log_file(data_dir)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter(FORMAT))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(True)
+    return file

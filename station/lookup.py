@@ -1,0 +1,103 @@
+"""Finding the RMA line a returned unit belongs to, from whatever was scanned."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from station.policy import LIVE_STATUSES
+from station.scans import Classified, ScanKind
+from station.store.schema import Gtin, Item, ReturnUnit, Rma, RmaLine
+
+
+@dataclass(frozen=True)
+class Candidate:
+    line_id: int
+    rma_number: str
+    line_no: int
+    sku: str
+    item_name: str
+    customer: str
+    serial: str | None
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.rma_number} line {self.line_no} · {self.sku} {self.item_name} · {self.customer}"
+        )
+
+
+IDENTIFYING = frozenset(
+    {ScanKind.RMA, ScanKind.ORDER, ScanKind.TRACKING, ScanKind.GTIN, ScanKind.GS1, ScanKind.SERIAL}
+)
+ITEM_KINDS = frozenset({ScanKind.GTIN, ScanKind.GS1, ScanKind.SERIAL})
+
+
+def find_lines(session: Session, scan: Classified) -> list[Candidate]:
+    """Lines the scan points to; lines with units still to come back are preferred."""
+    query: Select[RmaLine] = select(RmaLine).join(Rma)
+    if scan.kind is ScanKind.RMA:
+        query = query.where(Rma.number == scan.value)
+    elif scan.kind is ScanKind.ORDER:
+        query = query.where(Rma.order_number == scan.value)
+    elif scan.kind is ScanKind.TRACKING:
+        query = query.where(Rma.tracking_number == scan.value)
+    elif scan.kind is ScanKind.SERIAL:
+        query = query.where(func.upper(RmaLine.serial) == scan.value)
+    elif scan.gtin is not None:
+        query = query.join(Gtin, Gtin.sku == RmaLine.sku).where(Gtin.gtin14 == scan.gtin)
+        if scan.serial:
+            query = query.where(func.upper(RmaLine.serial) == scan.serial)
+    else:
+        return []
+    lines = list(
+        session.scalars(
+            query.options(selectinload(RmaLine.rma), selectinload(RmaLine.item)).order_by(
+                Rma.number, RmaLine.line_no
+            )
+        )
+    )
+    still_due = [line for line in lines if _units_back(session, line) < line.quantity]
+    return [_candidate(line) for line in (still_due or lines)]
+
+
+def item_for(session: Session, scan: Classified) -> Item | None:
+    """The item a GTIN (or GTIN in a GS1 string) names, known to the bench or not."""
+    if scan.gtin is None:
+        return None
+    return session.scalar(select(Item).join(Gtin).where(Gtin.gtin14 == scan.gtin))
+
+
+def matches_item(candidate: Candidate, session: Session, scan: Classified) -> bool:
+    """Does an item scan (GTIN, GS1 or serial) fit this line?"""
+    if scan.kind is ScanKind.SERIAL:
+        return candidate.serial is not None and candidate.serial.upper() == scan.value
+    item = item_for(session, scan)
+    if item is None or item.sku != candidate.sku:
+        return False
+    return (
+        scan.serial is None or candidate.serial is None or candidate.serial.upper() == scan.serial
+    )
+
+
+def _units_back(session: Session, line: RmaLine) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ReturnUnit)
+            .where(ReturnUnit.rma_line_id == line.id, ReturnUnit.status.in_(LIVE_STATUSES))
+        )
+        or 0
+    )
+
+
+def _candidate(line: RmaLine) -> Candidate:
+    return Candidate(
+        line.id,
+        line.rma_number,
+        line.line_no,
+        line.sku,
+        line.item.name,
+        line.rma.customer,
+        line.serial,
+    )

@@ -1,0 +1,145 @@
+"""The return policy, checked again at the bench.
+
+The customer portal's verdict may be stale or wrong; the bench sees the unit itself.
+Each rule gives pass, warn or fail with a sentence, and the whole trace is stored.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from station.store.schema import Item, ReturnPolicy, ReturnUnit, Rma, RmaLine
+
+PASS, WARN, FAIL = "pass", "warn", "fail"
+_SEVERITY = {PASS: 0, WARN: 1, FAIL: 2}
+LIVE_STATUSES = ("open", "decided")
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    rule: str
+    outcome: str
+    detail: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "outcome": self.outcome, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    verdict: str
+    trace: tuple[RuleVerdict, ...]
+
+
+@dataclass(frozen=True)
+class RepeatLimit:
+    days: int
+    limit: int
+
+
+def check_policy(
+    session: Session,
+    line: RmaLine,
+    *,
+    serial: str | None,
+    unit_id: str,
+    today: date,
+    now: datetime,
+    repeat: RepeatLimit,
+) -> PolicyResult:
+    rma, item = line.rma, line.item
+    trace = (
+        _window(session, rma, item, today),
+        _returnable(item),
+        _quantity(session, line, unit_id),
+        _serial(item, line, serial),
+        _repeat_returner(session, rma, unit_id, now, repeat),
+    )
+    verdict = max((v.outcome for v in trace), key=_SEVERITY.__getitem__)
+    return PolicyResult(verdict, trace)
+
+
+def _window(session: Session, rma: Rma, item: Item, today: date) -> RuleVerdict:
+    policies = session.scalars(select(ReturnPolicy).where(ReturnPolicy.channel == rma.channel))
+    by_category = {p.category: p.window_days for p in policies}
+    window = by_category.get(item.category, by_category.get(None))
+    if window is None:
+        return RuleVerdict("window", FAIL, f"No return policy for channel {rma.channel}.")
+    days = (today - rma.ship_date).days
+    if days > window:
+        return RuleVerdict(
+            "window",
+            FAIL,
+            f"Shipped {days} days ago; {rma.channel} {item.category} allows {window}.",
+        )
+    return RuleVerdict("window", PASS, f"Shipped {days} days ago, within {window}.")
+
+
+def _returnable(item: Item) -> RuleVerdict:
+    if item.returnable:
+        return RuleVerdict("returnable", PASS, "The item is returnable.")
+    return RuleVerdict("returnable", FAIL, f"{item.sku} is marked not returnable.")
+
+
+def _quantity(session: Session, line: RmaLine, unit_id: str) -> RuleVerdict:
+    earlier = (
+        session.scalar(
+            select(func.count())
+            .select_from(ReturnUnit)
+            .where(
+                ReturnUnit.rma_line_id == line.id,
+                ReturnUnit.status.in_(LIVE_STATUSES),
+                ReturnUnit.id != unit_id,
+            )
+        )
+        or 0
+    )
+    if earlier + 1 > line.quantity:
+        return RuleVerdict(
+            "quantity", FAIL, f"{earlier} of {line.quantity} already returned on this line."
+        )
+    return RuleVerdict("quantity", PASS, f"Unit {earlier + 1} of {line.quantity}.")
+
+
+def _serial(item: Item, line: RmaLine, serial: str | None) -> RuleVerdict:
+    if not item.serial_tracked:
+        return RuleVerdict("serial", PASS, "Not serial-tracked.")
+    if line.serial is None:
+        return RuleVerdict("serial", WARN, "No shipped serial on record to compare.")
+    if serial is None:
+        return RuleVerdict("serial", FAIL, "The serial was not scanned.")
+    if serial.upper() != line.serial.upper():
+        return RuleVerdict(
+            "serial", FAIL, f"Serial {serial} is not the one shipped ({line.serial})."
+        )
+    return RuleVerdict("serial", PASS, f"Serial {serial} is the one shipped.")
+
+
+def _repeat_returner(
+    session: Session, rma: Rma, unit_id: str, now: datetime, repeat: RepeatLimit
+) -> RuleVerdict:
+    since = now - timedelta(days=repeat.days)
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(ReturnUnit)
+            .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
+            .join(Rma, RmaLine.rma_number == Rma.number)
+            .where(
+                Rma.customer == rma.customer,
+                ReturnUnit.status.in_(LIVE_STATUSES),
+                ReturnUnit.started_at >= since,
+                ReturnUnit.id != unit_id,
+            )
+        )
+        or 0
+    )
+    if count >= repeat.limit:
+        return RuleVerdict(
+            "repeat_returner",
+            WARN,
+            f"{rma.customer} returned {count} units in {repeat.days} days (limit {repeat.limit}).",
+        )
+    return RuleVerdict("repeat_returner", PASS, f"{count} earlier returns in {repeat.days} days.")

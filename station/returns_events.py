@@ -1,0 +1,181 @@
+"""Closing a return: LPN, label job, audit and outbox events, in the caller's transaction.
+
+The events describe the return for the ERP; ``refund_eligible`` is emitted only when the
+bench verified the return: the right item, within policy, every check answered, and no
+failed check that blocks a refund.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from station.feedback import Feedback
+from station.operators import SignedIn
+from station.recording import audit, emit, queue_label, utcnow
+from station.rulepack import Question, RulePack
+from station.store.schema import ReturnUnit
+
+
+def finish_return(
+    session: Session,
+    unit: ReturnUnit,
+    operator: SignedIn,
+    pack: RulePack,
+    questions: tuple[Question, ...],
+) -> Feedback:
+    assert unit.line is not None and unit.item is not None and unit.disposition is not None
+    _close(session, unit, "decided")
+    line, item = unit.line, unit.item
+    base = _base(unit, operator)
+    emit(
+        session,
+        "return_received",
+        {
+            **base,
+            "rma": line.rma_number,
+            "line": line.line_no,
+            "order": line.rma.order_number,
+            "customer": line.rma.customer,
+        },
+    )
+    emit(
+        session,
+        "inspection_recorded",
+        {
+            **base,
+            "answers": {a.question: a.answer for a in unit.answers},
+            "grade": unit.grade,
+            "found_reason": unit.found_reason,
+            "stated_reason": line.stated_reason,
+            "policy": unit.policy_verdict,
+            "policy_trace": unit.policy_trace,
+            "notes": unit.notes,
+            "photos": [p.sha256 for p in unit.photos],
+        },
+    )
+    emit(
+        session,
+        "disposition_decided",
+        {
+            **base,
+            "disposition": unit.disposition,
+            "rules_said": unit.suggested_disposition,
+            "destination": unit.destination,
+            "lpn": unit.lpn,
+            "rulepack": unit.rulepack_version,
+            "trace": unit.disposition_trace,
+            "approved_by": unit.approved_by,
+        },
+    )
+    if verified(unit, questions):
+        emit(
+            session,
+            "refund_eligible",
+            {
+                **base,
+                "rma": line.rma_number,
+                "line": line.line_no,
+                "quantity": 1,
+                "value_cents": item.unit_value_cents,
+            },
+        )
+    label = pack.dispositions[unit.disposition].label
+    _label(session, unit, "return-unit", label)
+    audit(
+        session,
+        bench=unit.bench,
+        operator=operator.badge,
+        action="return_decided",
+        subject=unit.id,
+        disposition=unit.disposition,
+        lpn=unit.lpn,
+        approved_by=unit.approved_by,
+    )
+    return Feedback.good(f"Recorded: {label} → {unit.destination}. Label {unit.lpn} queued.")
+
+
+def finish_triage(
+    session: Session, unit: ReturnUnit, operator: SignedIn, pack: RulePack
+) -> Feedback:
+    unit.destination = pack.triage_destination
+    _close(session, unit, "triage")
+    emit(
+        session,
+        "unexpected_return",
+        {
+            **_base(unit, operator),
+            "scanned": unit.identified_by,
+            "notes": unit.notes,
+            "photos": [p.sha256 for p in unit.photos],
+            "lpn": unit.lpn,
+        },
+    )
+    _label(session, unit, "triage", "Triage")
+    audit(
+        session,
+        bench=unit.bench,
+        operator=operator.badge,
+        action="triage_recorded",
+        subject=unit.id,
+        lpn=unit.lpn,
+    )
+    return Feedback.good(f"Sent to triage → {unit.destination}. Label {unit.lpn} queued.")
+
+
+def verified(unit: ReturnUnit, questions: tuple[Question, ...]) -> bool:
+    blocking = {q.id for q in questions if q.blocks_refund}
+    answers = {a.question: a for a in unit.answers}
+    return (
+        unit.line is not None
+        and unit.policy_verdict in ("pass", "warn")
+        and all(q.id in answers and answers[q.id].answer != "skip" for q in questions)
+        and not any(answers[q].passed is False for q in blocking if q in answers)
+    )
+
+
+def next_lpn(session: Session, bench: str) -> str:
+    prefix = f"LPN-{bench}-"
+    last = session.scalar(
+        select(ReturnUnit.lpn)
+        .where(ReturnUnit.lpn.like(prefix + "%"))
+        .order_by(ReturnUnit.lpn.desc())
+        .limit(1)
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:06d}"
+
+
+def _close(session: Session, unit: ReturnUnit, status: str) -> None:
+    unit.status = status
+    unit.finished_at = utcnow()
+    unit.lpn = next_lpn(session, unit.bench)
+
+
+def _base(unit: ReturnUnit, operator: SignedIn) -> dict[str, Any]:
+    return {
+        "unit": unit.id,
+        "bench": unit.bench,
+        "operator": operator.badge,
+        "sku": unit.sku,
+        "serial": unit.serial,
+        "at": unit.finished_at.isoformat() if unit.finished_at else None,
+    }
+
+
+def _label(session: Session, unit: ReturnUnit, template: str, disposition: str) -> None:
+    queue_label(
+        session,
+        bench=unit.bench,
+        template=template,
+        data={
+            "lpn": unit.lpn,
+            "destination": unit.destination,
+            "disposition": disposition,
+            "sku": unit.sku,
+            "item": unit.item.name if unit.item else None,
+            "rma": unit.line.rma_number if unit.line else None,
+            "grade": unit.grade,
+            "unit": unit.id,
+        },
+    )

@@ -1,0 +1,59 @@
+"""Undo at the returns bench: the last step of the open return, newest first.
+
+A recorded return is a fact sent to the ERP; it is not undone at the bench.
+"""
+
+from sqlalchemy.orm import Session
+
+from station.operators import SignedIn
+from station.recording import audit, utcnow
+from station.rulepack import RulePack
+from station.store.schema import ReturnUnit
+
+
+def undo_step(session: Session, unit: ReturnUnit, operator: SignedIn, pack: RulePack) -> str:
+    """Take back the newest step of ``unit``; returns what was undone, for the operator."""
+    if unit.approved_by:
+        unit.approved_by = None
+        undone = "approval"
+    elif unit.suggested_disposition is not None and unit.disposition != unit.suggested_disposition:
+        unit.disposition = unit.suggested_disposition
+        unit.destination = pack.dispositions[unit.suggested_disposition].destination
+        unit.disposition_trace = [s for s in unit.disposition_trace if s["rule"] != "override"]
+        undone = "override"
+    elif unit.found_reason is not None:
+        unit.found_reason = None
+        _clear_decision(unit)
+        undone = "found reason"
+    elif unit.grade is not None:
+        unit.grade = None
+        _clear_decision(unit)
+        undone = "grade"
+    elif unit.answers:
+        answer = unit.answers.pop()
+        undone = f"answer to {answer.question}"
+    elif unit.serial is not None and unit.line is not None and unit.identified_by != unit.serial:
+        unit.serial = None
+        unit.policy_verdict = None
+        unit.policy_trace = []
+        undone = "serial"
+    else:
+        unit.status = "cancelled"
+        unit.finished_at = utcnow()
+        undone = "identification (return cancelled)"
+    audit(
+        session,
+        bench=unit.bench,
+        operator=operator.badge,
+        action="undo",
+        subject=unit.id,
+        undone=undone,
+    )
+    return undone
+
+
+def _clear_decision(unit: ReturnUnit) -> None:
+    unit.disposition = unit.suggested_disposition = unit.destination = None
+    unit.disposition_trace = []
+    unit.rulepack_version = None
+    unit.approved_by = None

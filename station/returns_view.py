@@ -1,0 +1,124 @@
+"""What the returns screen shows, as plain values built from the store.
+
+The UI never reads tables itself: after every action it asks for a fresh ``BenchView``
+and draws it. Nothing in here writes.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from station.operators import SignedIn
+from station.rulepack import Question, RulePack
+from station.store.schema import ReturnUnit
+
+
+class Step(StrEnum):
+    SIGN_IN = "sign in"
+    IDENTIFY = "identify"
+    ITEM = "confirm item"
+    CHOOSE = "choose return"
+    SERIAL = "serial"
+    CHECKLIST = "checklist"
+    GRADE = "grade"
+    REASON = "found reason"
+    DECIDE = "disposition"
+    APPROVAL = "approval"
+    TRIAGE = "triage"
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    question: str
+    answer: str | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class UnitView:
+    unit_id: str
+    status: str
+    rma_number: str | None
+    line_no: int | None
+    customer: str | None
+    order_number: str | None
+    channel: str | None
+    sku: str | None
+    item_name: str | None
+    category: str | None
+    value: str | None
+    serial: str | None
+    expected_serial: str | None
+    stated_reason: str | None
+    policy_verdict: str | None
+    policy_lines: tuple[str, ...]
+    checklist: tuple[ChecklistLine, ...]
+    grade: str | None
+    found_reason: str | None
+    disposition: str | None
+    disposition_label: str | None
+    why: tuple[str, ...]
+    destination: str | None
+    lpn: str | None
+    approved_by: str | None
+    notes: str
+    photos: int
+    rulepack_version: str | None
+
+
+@dataclass(frozen=True)
+class BenchView:
+    bench: str
+    operator: SignedIn | None
+    step: Step
+    prompt: str
+    candidates: tuple[str, ...]
+    unit: UnitView | None
+    last: UnitView | None
+    approval_reason: str | None
+    reasons: tuple[tuple[str, str], ...]
+    dispositions: tuple[tuple[str, str], ...]
+
+
+def unit_view(unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...]) -> UnitView:
+    line, item = unit.line, unit.item
+    answers = {a.question: a for a in unit.answers}
+    checklist = tuple(
+        ChecklistLine(
+            q.text,
+            answers[q.id].answer if q.id in answers else None,
+            answers[q.id].passed if q.id in answers else None,
+        )
+        for q in questions
+    )
+    trace = unit.disposition_trace or []
+    disposition = pack.dispositions.get(unit.disposition or "")
+    return UnitView(
+        unit_id=unit.id,
+        status=unit.status,
+        rma_number=line.rma_number if line else None,
+        line_no=line.line_no if line else None,
+        customer=line.rma.customer if line else None,
+        order_number=line.rma.order_number if line else None,
+        channel=line.rma.channel if line else None,
+        sku=unit.sku,
+        item_name=item.name if item else None,
+        category=item.category if item else None,
+        value=f"{item.unit_value_cents / 100:.2f}" if item else None,
+        serial=unit.serial,
+        expected_serial=line.serial if line else None,
+        stated_reason=line.stated_reason if line else None,
+        policy_verdict=unit.policy_verdict,
+        policy_lines=tuple(f"{v['outcome'].upper()}: {v['detail']}" for v in unit.policy_trace),
+        checklist=checklist,
+        grade=unit.grade,
+        found_reason=unit.found_reason,
+        disposition=unit.disposition,
+        disposition_label=disposition.label if disposition else None,
+        why=tuple(step["note"] for step in trace if step["matched"]),
+        destination=unit.destination,
+        lpn=unit.lpn,
+        approved_by=unit.approved_by,
+        notes=unit.notes,
+        photos=len(unit.photos),
+        rulepack_version=unit.rulepack_version,
+    )

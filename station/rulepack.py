@@ -1,0 +1,128 @@
+"""The returns rule pack: checklists, reasons and disposition rules, loaded from TOML.
+
+The pack is data the warehouse lead can change without a release; loading checks it
+whole so a typo is refused at start with the rule named, not found at the bench.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import resources
+from station.errors import ConfigError
+
+CONDITIONS = ("category", "grade", "found_reason", "policy", "checklist", "sku")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    passing: str  # "yes" or "no": the answer that passes
+    forces: str | None = None
+    suggests_reason: str | None = None
+    blocks_refund: bool = False
+
+    def passes(self, answer: str) -> bool:
+        return answer == self.passing
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    why: str
+    then: str
+    conditions: tuple[tuple[str, tuple[str, ...]], ...]
+    value_above: int | None = None
+    value_at_most: int | None = None
+
+
+@dataclass(frozen=True)
+class Disposition:
+    code: str
+    label: str
+    destination: str
+
+
+@dataclass(frozen=True)
+class RulePack:
+    version: str
+    reasons: dict[str, str]
+    dispositions: dict[str, Disposition]
+    triage_destination: str
+    checklists: dict[str, tuple[Question, ...]]
+    rules: tuple[Rule, ...]
+    overrides: tuple[Rule, ...]
+
+    def checklist(self, category: str) -> tuple[Question, ...]:
+        return self.checklists.get(category, ())
+
+
+def load_rulepack(file: Path | None = None) -> RulePack:
+    source = file or resources.path("rulepacks", "returns.toml")
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Rule pack {source} cannot be read: {exc}") from exc
+    try:
+        return _build(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"Rule pack {source} is not valid: {exc}") from exc
+
+
+def _build(raw: dict[str, Any]) -> RulePack:
+    dispositions = {
+        code: Disposition(code, spec["label"], spec["destination"])
+        for code, spec in raw["dispositions"].items()
+    }
+    reasons = {code: str(label) for code, label in raw["reasons"].items()}
+    checklists = {
+        category: tuple(_question(q, dispositions, reasons) for q in questions)
+        for category, questions in raw.get("checklist", {}).items()
+    }
+    rules = tuple(_rule(r, dispositions) for r in raw["rule"])
+    if rules[-1].conditions or rules[-1].value_above is not None:
+        raise ValueError(f"the last rule ('{rules[-1].id}') must have no conditions: a fallback")
+    return RulePack(
+        version=str(raw["version"]),
+        reasons=reasons,
+        dispositions=dispositions,
+        triage_destination=raw["triage"]["destination"],
+        checklists=checklists,
+        rules=rules,
+        overrides=tuple(_rule(r, dispositions) for r in raw.get("override", [])),
+    )
+
+
+def _question(
+    raw: dict[str, Any], dispositions: dict[str, Disposition], reasons: dict[str, str]
+) -> Question:
+    if raw["pass"] not in ("yes", "no"):
+        raise ValueError(f"question '{raw['id']}': pass must be yes or no")
+    forces = raw.get("forces")
+    if forces is not None and forces not in dispositions:
+        raise ValueError(f"question '{raw['id']}' forces unknown disposition {forces}")
+    suggests = raw.get("suggests_reason")
+    if suggests is not None and suggests not in reasons:
+        raise ValueError(f"question '{raw['id']}' suggests unknown reason {suggests}")
+    return Question(
+        raw["id"], raw["question"], raw["pass"], forces, suggests, bool(raw.get("blocks_refund"))
+    )
+
+
+def _rule(raw: dict[str, Any], dispositions: dict[str, Disposition]) -> Rule:
+    known = {"id", "why", "then", "value_above", "value_at_most", *CONDITIONS}
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"rule '{raw.get('id')}' has unknown keys {sorted(unknown)}")
+    if raw["then"] not in dispositions:
+        raise ValueError(f"rule '{raw['id']}' leads to unknown disposition {raw['then']}")
+    return Rule(
+        id=raw["id"],
+        why=raw["why"],
+        then=raw["then"],
+        conditions=tuple((name, tuple(raw[name])) for name in CONDITIONS if name in raw),
+        value_above=raw.get("value_above"),
+        value_at_most=raw.get("value_at_most"),
+    )

@@ -1,0 +1,187 @@
+"""Turning a raw scan into what it is: a command, a GS1 string, a GTIN, an RMA, ...
+
+Classification is a pure function of the text and the settings. Bad input is not an
+exception: it is a ``REJECTED`` classification with a reason the operator can act on,
+and the raw text stays with it so it can be stored.
+"""
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+import biip
+from biip.gs1_messages import GS1Message
+
+from station import settings as S
+from station.commands import parse_command
+from station.gtin import check_digit_problem, to_gtin14
+
+GS = "\x1d"
+# AIM symbology identifiers that say "this is GS1 data" (GS1-128, DataMatrix, QR, DataBar).
+GS1_AIM = ("]C1", "]d2", "]Q3", "]e0")
+AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
+
+
+class ScanKind(StrEnum):
+    COMMAND = "command"
+    GS1 = "gs1"
+    GTIN = "gtin"
+    RMA = "rma"
+    ORDER = "order"
+    TRACKING = "tracking"
+    LPN = "lpn"
+    BIN = "bin"
+    BADGE = "badge"
+    SERIAL = "serial"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One read from a device, as it arrived.
+
+    ``at`` is a monotonic time in seconds, used only to spot the same code read twice.
+    """
+
+    raw: str
+    source: str = "wedge"
+    symbology: str | None = None
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class Classified:
+    scan: Scan
+    kind: ScanKind
+    value: str
+    gtin: str | None = None
+    serial: str | None = None
+    lot: str | None = None
+    expiry: date | None = None
+    problem: str | None = None
+
+    @property
+    def rejected(self) -> bool:
+        return self.kind is ScanKind.REJECTED
+
+
+def printable(raw: str) -> str:
+    """The raw text with control characters written as ``\\xNN``, for logs and screens."""
+    return "".join(
+        ch if 32 <= ord(ch) < 127 or ord(ch) > 159 else f"\\x{ord(ch):02x}" for ch in raw
+    )
+
+
+class Classifier:
+    def __init__(self, settings: S.Settings) -> None:
+        self.max_length = settings[S.MAX_SCAN_LENGTH]
+        separator = settings[S.GS1_SEPARATOR]
+        self.separators = (GS, separator) if separator else (GS,)
+        self.gs1_config = biip.ParseConfig(separator_chars=self.separators)
+        self.patterns: tuple[tuple[ScanKind, re.Pattern[str]], ...] = tuple(
+            (kind, re.compile(settings[setting], re.IGNORECASE))
+            for kind, setting in (
+                (ScanKind.RMA, S.RMA_PATTERN),
+                (ScanKind.ORDER, S.ORDER_PATTERN),
+                (ScanKind.TRACKING, S.TRACKING_PATTERN),
+                (ScanKind.LPN, S.LPN_PATTERN),
+                (ScanKind.BIN, S.BIN_PATTERN),
+                (ScanKind.BADGE, S.BADGE_PATTERN),
+                (ScanKind.SERIAL, S.SERIAL_PATTERN),
+            )
+        )
+
+    def classify(self, scan: Scan) -> Classified:
+        text = scan.raw.strip(" \r\n\t")
+        problem = self._bad_characters(text)
+        if problem:
+            return Classified(scan, ScanKind.REJECTED, printable(text), problem=problem)
+        if text.startswith("@"):
+            command, problem = parse_command(text)
+            if problem:
+                return Classified(scan, ScanKind.REJECTED, text, problem=problem)
+            return Classified(scan, ScanKind.COMMAND, command)
+        aim = AIM.match(text)
+        if aim:
+            if text[:3] in GS1_AIM:
+                return self._gs1(scan, text)
+            text = text[3:]
+        if self._looks_gs1(text):
+            return self._gs1(scan, text)
+        if text.isdigit() and len(text) in (8, 12, 13, 14):
+            problem = check_digit_problem(text)
+            if problem:
+                return Classified(scan, ScanKind.REJECTED, text, problem=problem)
+            return Classified(scan, ScanKind.GTIN, to_gtin14(text), gtin=to_gtin14(text))
+        upper = text.upper()
+        for kind, pattern in self.patterns:
+            if pattern.fullmatch(upper):
+                serial = upper if kind is ScanKind.SERIAL else None
+                return Classified(scan, kind, upper, serial=serial)
+        return Classified(
+            scan,
+            ScanKind.REJECTED,
+            text,
+            problem=f"Unknown code '{text}': not an item, RMA, "
+            "order, tracking number, serial or command this bench knows.",
+        )
+
+    def _bad_characters(self, text: str) -> str | None:
+        if not text:
+            return "Empty scan."
+        if len(text) > self.max_length:
+            return (
+                f"Scan too long ({len(text)} characters, at most {self.max_length}): "
+                "several codes read at once?"
+            )
+        controls = {ch for ch in text if (ord(ch) < 32 or ord(ch) == 127) and ch != GS}
+        if controls:
+            shown = ", ".join(sorted(f"\\x{ord(ch):02x}" for ch in controls))
+            return f"Control characters in the scan ({shown}): check the scanner's setup."
+        if not text.isascii():
+            return "Characters a barcode cannot hold: check the scanner's keyboard layout."
+        return None
+
+    def _looks_gs1(self, text: str) -> bool:
+        if any(sep in text for sep in self.separators) or text.startswith("("):
+            return True
+        # An element string that starts with a GTIN (AI 01) and carries more after it.
+        return text[:2] == "01" and len(text) > 16 and text[2:16].isdigit()
+
+    def _gs1(self, scan: Scan, text: str) -> Classified:
+        try:
+            if text.startswith("("):
+                message = GS1Message.parse_hri(text)
+            else:
+                result = biip.parse(text, config=self.gs1_config)
+                if result.gs1_message is None:
+                    raise ValueError(result.gs1_message_error or "not a GS1 element string")
+                message = result.gs1_message
+        except (ValueError, biip.ParseError) as exc:
+            return Classified(
+                scan, ScanKind.REJECTED, printable(text), problem=f"Unreadable GS1 code: {exc}"
+            )
+        found = {es.ai.ai: es for es in message.element_strings}
+        gtin = None
+        if "01" in found:
+            es = found["01"]
+            if es.gtin is None:
+                return Classified(
+                    scan,
+                    ScanKind.REJECTED,
+                    printable(text),
+                    problem=f"GTIN in the GS1 code is wrong: {es.gtin_error}",
+                )
+            gtin = es.gtin.as_gtin_14()
+        expiry = found["17"].date if "17" in found else None
+        return Classified(
+            scan,
+            ScanKind.GS1,
+            message.as_hri(),
+            gtin=gtin,
+            serial=found["21"].value.upper() if "21" in found else None,
+            lot=found["10"].value if "10" in found else None,
+            expiry=expiry,
+        )

@@ -1,0 +1,237 @@
+"""The settings registry: every key declared once, with its type, default and meaning.
+
+A bench reads one TOML file whose tables mirror the dotted keys::
+
+    [scanner]
+    wedge_prefix = "~"
+    duplicate_window_ms = 500
+
+A bad file is refused with a message that names the key and the problem.
+"""
+
+import re
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from station.errors import ConfigError
+
+T = TypeVar("T", str, int, bool)
+
+_TYPE_WORDS: dict[type, str] = {str: "text", int: "a whole number", bool: "true or false"}
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    kind: type[T]
+    default: T
+    meaning: str
+    check: Callable[[T], str | None] | None = None
+
+
+REGISTRY: dict[str, Setting[Any]] = {}
+
+
+def _declare(
+    key: str,
+    kind: type[T],
+    default: T,
+    meaning: str,
+    check: Callable[[T], str | None] | None = None,
+) -> Setting[T]:
+    setting = Setting(key, kind, default, meaning, check)
+    REGISTRY[key] = setting
+    return setting
+
+
+def _regex(value: str) -> str | None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"is not a valid pattern ({exc})"
+    return None
+
+
+def _at_least(lowest: int) -> Callable[[int], str | None]:
+    def check(value: int) -> str | None:
+        return None if value >= lowest else f"must be at least {lowest}"
+
+    return check
+
+
+def _one_char_or_empty(value: str) -> str | None:
+    return None if len(value) <= 1 else "must be a single character or empty"
+
+
+BENCH_ID = _declare("bench.id", str, "BENCH-01", "Name of this bench, stamped on every record.")
+
+WEDGE_PREFIX = _declare(
+    "scanner.wedge_prefix",
+    str,
+    "",
+    "Character the keyboard-wedge scanner sends before each scan. Empty: scans are told "
+    "from typing by their speed alone.",
+    _one_char_or_empty,
+)
+WEDGE_MAX_GAP_MS = _declare(
+    "scanner.wedge_max_gap_ms",
+    int,
+    40,
+    "Longest pause between two keys of one wedge scan, in milliseconds.",
+    _at_least(1),
+)
+WEDGE_MIN_LENGTH = _declare(
+    "scanner.wedge_min_length",
+    int,
+    3,
+    "Fewest characters a fast key burst needs to count as a scan.",
+    _at_least(1),
+)
+DUPLICATE_WINDOW_MS = _declare(
+    "scanner.duplicate_window_ms",
+    int,
+    500,
+    "The same code read again within this many milliseconds counts once.",
+    _at_least(0),
+)
+GS1_SEPARATOR = _declare(
+    "scanner.gs1_separator",
+    str,
+    "|",
+    "Printable character a scanner sends in place of the GS1 group separator (FNC1).",
+    _one_char_or_empty,
+)
+MAX_SCAN_LENGTH = _declare(
+    "scanner.max_length", int, 512, "Longest scan accepted, in characters.", _at_least(8)
+)
+
+RMA_PATTERN = _declare("patterns.rma", str, r"RMA-\d{4,10}", "RMA numbers.", _regex)
+ORDER_PATTERN = _declare(
+    "patterns.order", str, r"(SO|WEB|MKT)-\d{4,12}", "Customer order numbers.", _regex
+)
+TRACKING_PATTERN = _declare(
+    "patterns.tracking",
+    str,
+    r"1Z[0-9A-Z]{16}|TBA\d{12}|JD\d{18}",
+    "Carrier tracking numbers.",
+    _regex,
+)
+LPN_PATTERN = _declare("patterns.lpn", str, r"LPN-[A-Z0-9-]{4,24}", "License plates.", _regex)
+BIN_PATTERN = _declare(
+    "patterns.bin", str, r"(BIN|LOC)-[A-Z0-9-]{2,24}", "Bins, totes and locations.", _regex
+)
+BADGE_PATTERN = _declare("patterns.badge", str, r"BADGE-\d{3,10}", "Operator badges.", _regex)
+SERIAL_PATTERN = _declare(
+    "patterns.serial",
+    str,
+    r"[A-Z0-9][A-Z0-9-]{3,39}",
+    "Serial numbers: what is left after every other kind of code.",
+    _regex,
+)
+
+WRITEOFF_APPROVAL_ABOVE = _declare(
+    "returns.writeoff_approval_above",
+    int,
+    100,
+    "A write-off of a unit worth more than this (whole currency units) needs a supervisor.",
+    _at_least(0),
+)
+REPEAT_RETURNER_DAYS = _declare(
+    "returns.repeat_returner_days",
+    int,
+    90,
+    "Window in days over which a customer's returns are counted.",
+    _at_least(1),
+)
+REPEAT_RETURNER_LIMIT = _declare(
+    "returns.repeat_returner_limit",
+    int,
+    3,
+    "A customer with more returns than this in the window is flagged as a repeat returner.",
+    _at_least(1),
+)
+RULEPACK = _declare(
+    "returns.rulepack",
+    str,
+    "",
+    "Path of a returns rule pack (TOML) to use instead of the one shipped with the station.",
+)
+
+SOUNDS = _declare("ui.sounds", bool, True, "Play the good, bad and warning tones.")
+FLASH_MS = _declare(
+    "ui.flash_ms", int, 400, "How long the window flashes green, red or amber.", _at_least(0)
+)
+
+
+class Settings:
+    """The values in force: the registry's defaults, overlaid by one TOML file."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None, source: str = "defaults") -> None:
+        self.source = source
+        self._values: dict[str, Any] = {key: s.default for key, s in REGISTRY.items()}
+        for key, value in (values or {}).items():
+            self._values[key] = _validated(key, value, source)
+
+    def __getitem__(self, setting: Setting[T]) -> T:
+        value: T = self._values[setting.key]
+        return value
+
+    def with_values(self, **changes: Any) -> "Settings":
+        """A copy with some keys changed; keys spelled with ``__`` for the dot."""
+        values = dict(self._values)
+        values.update({key.replace("__", "."): value for key, value in changes.items()})
+        return Settings(values, self.source)
+
+    @classmethod
+    def load(cls, file: Path, *, required: bool = False) -> "Settings":
+        if not file.exists():
+            if required:
+                raise ConfigError(f"The configuration file {file} does not exist.")
+            return cls(source=f"defaults ({file} not present)")
+        try:
+            raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file} is not valid TOML: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file} cannot be read: {exc}") from exc
+        return cls(dict(_flatten(raw, file)), source=str(file))
+
+
+def _flatten(table: Mapping[str, Any], file: Path, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            yield from _flatten(value, file, f"{key}.")
+        else:
+            yield key, value
+
+
+def _validated(key: str, value: Any, source: str) -> Any:
+    setting = REGISTRY.get(key)
+    if setting is None:
+        raise ConfigError(f"{source}: unknown setting '{key}'.")
+    # bool is a subclass of int in Python; a TOML `true` is not a number of milliseconds.
+    if type(value) is not setting.kind:
+        raise ConfigError(
+            f"{source}: setting '{key}' must be {_TYPE_WORDS[setting.kind]}, got {value!r}."
+        )
+    problem = setting.check(value) if setting.check else None
+    if problem:
+        raise ConfigError(f"{source}: setting '{key}' {problem} (got {value!r}).")
+    return value
+
+
+def reference() -> str:
+    """The configuration reference as a Markdown table, for the README and ``--help``."""
+    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for setting in REGISTRY.values():
+        default = setting.default
+        shown = ("true" if default else "false") if isinstance(default, bool) else repr(default)
+        shown = shown.replace("|", "\\|")
+        lines.append(
+            f"| `{setting.key}` | {_TYPE_WORDS[setting.kind]} | `{shown}` | {setting.meaning} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,139 @@
+"""Opening the local store: pragmas, migrations, a backup before an upgrade.
+
+Every connection gets WAL, ``synchronous=FULL`` (a confirmed scan is a physical fact and
+must survive a power cut), foreign keys and a busy timeout. The stdlib driver's own
+transaction handling is switched off so that SQLAlchemy's ``BEGIN`` is the only one
+(SQLAlchemy's SQLite dialect notes, "Serializable isolation / Savepoints").
+"""
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from station.errors import StoreError
+from station.paths import backup_dir
+
+log = logging.getLogger("station.store")
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+
+class Store:
+    """The bench's database. One ``unit()`` per operator action, never shared by threads."""
+
+    def __init__(self, engine: Engine, file: Path) -> None:
+        self.engine = engine
+        self.file = file
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """A unit of work: everything inside commits together or not at all."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def read(self) -> Session:
+        """A session for queries only; the caller closes it (``with store.read() as s``)."""
+        return self._sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(file: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{file}")
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None, "the station ships at least one migration"
+    return head
+
+
+def open_store(file: Path) -> Store:
+    """Open (creating or upgrading) the store at ``file``; refuse one newer than this app."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(file)
+    try:
+        _migrate(engine, file)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreError(f"The local database {file} cannot be opened: {exc.orig}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, file)
+
+
+def _migrate(engine: Engine, file: Path) -> None:
+    config = _alembic_config()
+    scripts = ScriptDirectory.from_config(config)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    head = scripts.get_current_head()
+    if current == head:
+        return
+    if current is not None:
+        try:
+            scripts.get_revision(current)
+        except CommandError as exc:
+            raise StoreError(
+                f"The local database {file} was written by a newer version of the station "
+                f"(schema {current}); this one knows schema {head} at most. Update the station."
+            ) from exc
+        backup = _backup(file, current)
+        log.info("upgrading store %s from %s to %s (backup %s)", file, current, head, backup)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _backup(file: Path, revision: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = backup_dir(file.parent) / f"{file.stem}-{revision}-{stamp}.db"
+    # The backup API copies a consistent snapshot even with a WAL beside the file.
+    with sqlite3.connect(file) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    return target

@@ -1,0 +1,1 @@
+"""The exchange with the central ERP: outbox push and master-data pull."""
