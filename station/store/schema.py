@@ -125,7 +125,7 @@ class ScanRecord(Base):
     __tablename__ = "scan"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime]
+    at: Mapped[datetime] = mapped_column(index=True)  # activity views read newest first
     bench: Mapped[str] = mapped_column(String(40))
     operator: Mapped[str | None]
     source: Mapped[str] = mapped_column(String(20))

@@ -1,0 +1,70 @@
+"""The settings registry and the TOML file: defaults, overrides, and refusals that name the key."""
+
+from pathlib import Path
+
+import pytest
+
+from station import settings as S
+from station.errors import ConfigError
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    file = tmp_path / "station.toml"
+    file.write_text(body, encoding="utf-8")
+    return file
+
+
+def test_defaults_without_a_file(tmp_path: Path) -> None:
+    settings = S.Settings.load(tmp_path / "absent.toml")
+    assert settings[S.DUPLICATE_WINDOW_MS] == 500
+    assert settings[S.WEDGE_MAX_GAP_MS] == 40
+    assert settings[S.BENCH_ID] == "BENCH-01"
+
+
+def test_a_file_overrides_by_table_and_key(tmp_path: Path) -> None:
+    file = write(
+        tmp_path,
+        '[bench]\nid = "RET-07"\n[scanner]\nwedge_prefix = "~"\nduplicate_window_ms = 800\n',
+    )
+    settings = S.Settings.load(file)
+    assert (settings[S.BENCH_ID], settings[S.WEDGE_PREFIX], settings[S.DUPLICATE_WINDOW_MS]) == (
+        "RET-07",
+        "~",
+        800,
+    )
+    assert settings[S.MAX_SCAN_LENGTH] == 512
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("[scanner]\nprefx = 1\n", "unknown setting 'scanner.prefx'"),
+        (
+            "[scanner]\nduplicate_window_ms = 'soon'\n",
+            "'scanner.duplicate_window_ms' must be a whole number",
+        ),
+        ("[scanner]\nduplicate_window_ms = true\n", "must be a whole number"),
+        ("[scanner]\nduplicate_window_ms = -5\n", "must be at least 0"),
+        ("[scanner]\nwedge_prefix = '~~'\n", "single character"),
+        ("[patterns]\nrma = 'RMA-(\\\\d+'\n", "'patterns.rma' is not a valid pattern"),
+        ("[ui]\nsounds = 'yes'\n", "'ui.sounds' must be true or false"),
+        ("[bench\nid = 1\n", "is not valid TOML"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_the_key(tmp_path: Path, body: str, words: str) -> None:
+    file = write(tmp_path, body)
+    with pytest.raises(ConfigError) as refused:
+        S.Settings.load(file)
+    assert words in str(refused.value)
+    assert str(file) in str(refused.value)
+
+
+def test_an_explicit_file_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        S.Settings.load(tmp_path / "missing.toml", required=True)
+
+
+def test_the_reference_lists_every_key_once() -> None:
+    reference = S.reference()
+    for key in S.REGISTRY:
+        assert reference.count(f"`{key}`") == 1
