@@ -1,0 +1,61 @@
+"""The ``station`` command as an operator or a script would run it."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import zxingcpp
+
+from station.cli import main
+from station.command_sheet import sheet_entries
+from station.rulepack import RulePack
+
+
+def station(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "station", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def test_help_lists_the_subcommands() -> None:
+    done = station("--help")
+    assert done.returncode == 0
+    for command in ("gui", "demo-data", "command-sheet", "settings"):
+        assert command in done.stdout
+
+
+def test_a_bad_config_file_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "station.toml"
+    config.write_text("[scanner]\nduplicate_window_ms = 'soon'\n")
+    done = station("--config", str(config), "settings")
+    assert done.returncode == 2
+    assert "scanner.duplicate_window_ms" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_demo_data_load_fills_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STATION_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "none.toml"))
+    assert main(["demo-data", "load"]) == 0
+    assert "rmas=60" in capsys.readouterr().out
+    assert (tmp_path / "station.db").exists()
+
+
+def test_the_command_sheet_scans_back(tmp_path: Path, pack: RulePack) -> None:
+    out = tmp_path / "sheet.pdf"
+    assert main(["command-sheet", "--out", str(out)]) == 0
+    read = set()
+    for page in pypdfium2.PdfDocument(out):
+        image = page.render(scale=200 / 72).to_pil()
+        read |= {barcode.text for barcode in zxingcpp.read_barcodes(image)}
+    printed = {value for _section, rows in sheet_entries(pack) for value, _m, _k in rows}
+    assert read == printed
+    assert {"@CONFIRM", "@GRADE-E", "@REASON-DEFECTIVE", "@DISP-WRITEOFF", "@TRIAGE"} <= read
