@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from station import settings as S
 from station.disposition import Facts, decide
@@ -33,10 +33,17 @@ from station.returns_view import BenchView, Step, unit_view
 from station.rulepack import Question, RulePack
 from station.scans import Classified, Classifier, Scan, ScanKind
 from station.store.engine import Store
-from station.store.schema import ChecklistAnswer, Photo, ReturnUnit
+from station.store.schema import ChecklistAnswer, Photo, ReturnUnit, RmaLine
 
 log = logging.getLogger("station.returns")
 BENCH_ROLES = (Role.INSPECTOR, Role.SUPERVISOR)
+UNIT_GRAPH = (
+    joinedload(ReturnUnit.line).joinedload(RmaLine.rma),
+    joinedload(ReturnUnit.line).joinedload(RmaLine.item),
+    joinedload(ReturnUnit.item),
+    selectinload(ReturnUnit.answers),
+    selectinload(ReturnUnit.photos),
+)
 
 
 @dataclass
@@ -280,7 +287,10 @@ class ReturnsBench:
             )
 
     def _unit_or_none(self, session: Session) -> ReturnUnit | None:
-        return session.get(ReturnUnit, self.mem.unit_id) if self.mem.unit_id else None
+        if self.mem.unit_id is None:
+            return None
+        # Every step reads the line, item, RMA and answers: one query, not five lazy ones.
+        return session.get(ReturnUnit, self.mem.unit_id, options=UNIT_GRAPH)
 
     def _unit(self, session: Session) -> ReturnUnit:
         unit = self._unit_or_none(session)
