@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.errors import StoreError
@@ -95,14 +95,26 @@ def open_store(file: Path) -> Store:
     file.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(file)
     try:
+        _check_integrity(engine, file)
         _migrate(engine, file)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         engine.dispose()
         raise StoreError(f"The local database {file} cannot be opened: {exc.orig}") from exc
     except BaseException:
         engine.dispose()
         raise
     return Store(engine, file)
+
+
+def _check_integrity(engine: Engine, file: Path) -> None:
+    """Refuse a damaged file at start rather than fail in the middle of a return."""
+    with engine.connect() as connection:
+        verdict = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+    if verdict != "ok":
+        raise StoreError(
+            f"The local database {file} is damaged ({verdict}). Copies made before each "
+            f"upgrade are in {file.parent / 'backups'}; call support before scanning on."
+        )
 
 
 def _migrate(engine: Engine, file: Path) -> None:

@@ -99,3 +99,29 @@ def test_head_revision_is_what_a_new_store_records(tmp_path: Path) -> None:
             head_revision()
         )
     store.close()
+
+
+def test_a_damaged_file_is_refused_with_a_message(tmp_path: Path) -> None:
+    file = tmp_path / "station.db"
+    file.write_bytes(b"this is not a database, it is a shopping list" * 100)
+    with pytest.raises(StoreError, match="cannot be opened"):
+        open_store(file)
+
+
+def test_a_file_with_damaged_pages_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "station.db"
+    store = open_store(file)
+    with store.unit() as session:
+        for number in range(300):
+            emit(session, "return_received", {"unit": f"u{number}", "padding": "x" * 200})
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    data = bytearray(file.read_bytes())
+    page = 4096
+    data[page * 5 : page * 5 + 64] = b"\xff" * 64  # scribble over the header of a b-tree page
+    file.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as refused:
+        open_store(file)
+    assert "is damaged" in str(refused.value)
+    assert "backups" in str(refused.value)
