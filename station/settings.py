@@ -229,7 +229,12 @@ def reference() -> str:
     lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for setting in REGISTRY.values():
         default = setting.default
-        shown = ("true" if default else "false") if isinstance(default, bool) else repr(default)
+        if isinstance(default, bool):
+            shown = "true" if default else "false"
+        elif isinstance(default, str):
+            shown = f"'{default}'"  # as a TOML literal string: patterns need no escaping
+        else:
+            shown = str(default)
         shown = shown.replace("|", "\\|")
         lines.append(
             f"| `{setting.key}` | {_TYPE_WORDS[setting.kind]} | `{shown}` | {setting.meaning} |"

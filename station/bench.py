@@ -1,0 +1,192 @@
+"""The way of a scan at any bench: classify, apply, record, answer.
+
+A bench turns one scan into one unit of work holding the scan's row and whatever the
+workflow changed, and answers only after that commit. A refused or rejected scan is
+still recorded, raw, with why. The workflow itself (returns, receiving) is a subclass
+that says what a scan means at its current step; what it keeps between scans lives in an
+immutable memory value, so a failed commit puts the old one back untouched.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from station import settings as S
+from station.errors import NotAllowed, Refusal
+from station.feedback import Feedback, Tone
+from station.operators import Role, SignedIn, by_badge, by_pin, require
+from station.recording import audit, record_scan
+from station.scans import Classified, Classifier, Scan, ScanKind
+from station.store.engine import Store
+
+log = logging.getLogger("station.bench")
+Memory = TypeVar("Memory")
+
+
+class Bench(Generic[Memory]):
+    """A bench of one kind; subclasses set ``roles`` and ``work`` and implement ``_advance``."""
+
+    roles: tuple[Role, ...] = ()
+    work = "work at this bench"
+
+    def __init__(self, store: Store, settings: S.Settings, memory: Memory) -> None:
+        self.store = store
+        self.bench = settings[S.BENCH_ID]
+        self.classifier = Classifier(settings)
+        self.duplicate_window = settings[S.DUPLICATE_WINDOW_MS] / 1000
+        self.operator: SignedIn | None = None
+        self.mem = memory
+        self._last_scan: Scan | None = None
+
+    # --- what a subclass says ---------------------------------------------------------------
+
+    def _advance(self, session: Session, scan: Classified) -> Feedback:
+        """Apply a valid scan of a signed-in operator to the workflow, or raise Refusal."""
+        raise NotImplementedError
+
+    def _busy(self) -> bool:
+        """True while work is open that another operator must not take over silently."""
+        raise NotImplementedError
+
+    def _subject(self) -> str | None:
+        """What the scan log row should point at (the unit or receipt in progress)."""
+        raise NotImplementedError
+
+    # --- intents ----------------------------------------------------------------------------
+
+    def handle(self, scan: Scan) -> Feedback:
+        """One scan, from any device: classified, applied and recorded, or refused."""
+        classified = self.classifier.classify(scan)
+        if self._is_duplicate(scan):
+            ignored = Feedback(Tone.DUPLICATE, f"Duplicate ignored: {classified.value}")
+            return self._log_only(classified, "duplicate", ignored)
+        self._last_scan = scan
+        if classified.rejected:
+            assert classified.problem is not None
+            return self._log_only(classified, "rejected", Feedback.bad(classified.problem))
+        return self._apply(classified, lambda session: self._route(session, classified))
+
+    def press(self, code: str) -> Feedback:
+        """The keyboard twin of a command barcode, e.g. ``press("GRADE-B")``."""
+        return self.handle(Scan("@" + code, source="keyboard"))
+
+    def sign_in_pin(self, pin: str) -> Feedback:
+        with self.store.read() as session:
+            who = by_pin(session, pin)
+        if who is None:
+            return Feedback.bad("PIN not recognised.")
+        keyed = Classified(Scan("PIN", source="keyboard"), ScanKind.BADGE, who.badge)
+        return self._apply(keyed, lambda session: self._sign_in(session, who))
+
+    def sign_out(self) -> Feedback:
+        if self.operator is None:
+            return Feedback.bad("Nobody is signed in.")
+        if self._busy():
+            return Feedback.bad("Finish (CONFIRM) or cancel (CANCEL) the work in progress first.")
+        with self.store.unit() as session:
+            audit(
+                session,
+                bench=self.bench,
+                operator=self.operator.badge,
+                action="sign_out",
+                subject=self.operator.badge,
+            )
+        self.operator = None
+        return Feedback.good("Signed out.")
+
+    # --- the machinery ----------------------------------------------------------------------
+
+    def _route(self, session: Session, scan: Classified) -> Feedback:
+        if self.operator is None:
+            if scan.kind is not ScanKind.BADGE:
+                raise Refusal("Sign in first: scan your badge or enter your PIN.")
+            return self._sign_in(session, self._badge_holder(session, scan))
+        return self._advance(session, scan)
+
+    def _badge_holder(self, session: Session, scan: Classified) -> SignedIn:
+        who = by_badge(session, scan.value)
+        if who is None:
+            raise Refusal(f"Badge {scan.value} is not known at this bench.")
+        return who
+
+    def _sign_in(self, session: Session, who: SignedIn) -> Feedback:
+        if self.operator is not None and self._busy():
+            raise Refusal("Finish or cancel the work in progress before another operator signs in.")
+        require(who, *self.roles, action=self.work)
+        audit(session, bench=self.bench, operator=who.badge, action="sign_in", subject=who.badge)
+        self.operator = who
+        return Feedback.good(f"Welcome, {who.name}.")
+
+    def _apply(self, classified: Classified, change: Callable[[Session], Feedback]) -> Feedback:
+        before, operator = self.mem, self.operator
+        try:
+            with self.store.unit() as session:
+                feedback = change(session)
+                record_scan(
+                    session,
+                    classified,
+                    bench=self.bench,
+                    operator=self._badge(),
+                    outcome="accepted",
+                    message=feedback.message,
+                    unit_id=self._subject(),
+                )
+            return feedback
+        except (NotAllowed, Refusal) as refused:
+            self.mem, self.operator = before, operator
+            return self._log_only(
+                classified,
+                "refused",
+                Feedback.bad(str(refused)),
+                refused=isinstance(refused, NotAllowed),
+            )
+        except (SQLAlchemyError, OSError) as exc:
+            self.mem, self.operator = before, operator
+            log.exception("scan %r not recorded", classified.scan.raw)
+            return Feedback.bad(
+                f"NOT RECORDED: the local database failed ({exc}). "
+                "Scan again; call a supervisor if it repeats."
+            )
+
+    def _log_only(
+        self, classified: Classified, outcome: str, feedback: Feedback, refused: bool = False
+    ) -> Feedback:
+        try:
+            with self.store.unit() as session:
+                record_scan(
+                    session,
+                    classified,
+                    bench=self.bench,
+                    operator=self._badge(),
+                    outcome=outcome,
+                    message=feedback.message,
+                    unit_id=self._subject(),
+                )
+                if refused and self.operator is not None:
+                    audit(
+                        session,
+                        bench=self.bench,
+                        operator=self.operator.badge,
+                        action="refused",
+                        subject=classified.value,
+                        reason=feedback.message,
+                    )
+        except (SQLAlchemyError, OSError) as exc:
+            log.exception("scan %r not logged", classified.scan.raw)
+            return Feedback.bad(f"{feedback.message} (and NOT RECORDED: {exc})")
+        return feedback
+
+    def _is_duplicate(self, scan: Scan) -> bool:
+        last = self._last_scan
+        return (
+            last is not None
+            and scan.source != "keyboard"
+            and last.raw == scan.raw
+            and scan.at - last.at < self.duplicate_window
+        )
+
+    def _badge(self) -> str | None:
+        return self.operator.badge if self.operator else None
