@@ -39,7 +39,6 @@ UNIT_GRAPH = (
     joinedload(ReturnUnit.line).joinedload(RmaLine.item),
     joinedload(ReturnUnit.item),
     selectinload(ReturnUnit.answers),
-    selectinload(ReturnUnit.photos),
 )
 FINDING = (Step.IDENTIFY, Step.ITEM, Step.CHOOSE)
 
@@ -188,7 +187,7 @@ class ReturnsBench(Bench[Remembered]):
     def _unit_or_none(self, session: Session) -> ReturnUnit | None:
         if self.mem.unit_id is None:
             return None
-        # Every step reads the line, item, RMA and answers: one query, not five lazy ones.
+        # Every step reads the line, item, RMA and answers: two queries, not five lazy ones.
         return session.get(ReturnUnit, self.mem.unit_id, options=UNIT_GRAPH)
 
     def _unit(self, session: Session) -> ReturnUnit:

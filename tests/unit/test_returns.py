@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_lines import DemoLine, a_line
+from demo_lines import DemoLine, a_line, demo_lines
 from sqlalchemy import select, text
 
 from station.feedback import Feedback, Tone
@@ -377,3 +377,22 @@ def test_commands_out_of_step_are_refused(bench: ReturnsBench, command: str) -> 
     feedback = scan(bench, command)
     assert feedback.tone is Tone.BAD
     assert bench.step() is Step.IDENTIFY
+
+
+@pytest.mark.parametrize("field", ["order_number", "tracking_number"])
+def test_an_order_or_tracking_number_finds_the_rma(
+    bench: ReturnsBench, demo: dict[str, Any], field: str
+) -> None:
+    rmas = {r["number"]: r for r in demo["rmas"]}
+    line = next(
+        line
+        for line in demo_lines(demo, apparel)
+        if rmas[line.rma][field] and len(rmas[line.rma]["lines"]) == 1
+    )
+    feedback = scan(bench, "BADGE-1001", rmas[line.rma][field])
+    assert feedback.message.startswith(f"{line.rma}: scan the item")
+    assert bench.step() is Step.ITEM
+    scan(bench, line.gtin)
+    view = bench.view()
+    assert view.unit is not None
+    assert (view.unit.rma_number, view.unit.sku) == (line.rma, line.sku)
