@@ -45,6 +45,7 @@ def test_every_acknowledged_return_survives_kill_9(template_db: Path, tmp_path: 
     for kill in range(KILLS):
         acknowledged += run_until_killed(database, first=kill * 1_000_000, rng=rng)
     assert len(acknowledged) > KILLS, "the child must have scanned between kills"
+    print(f"{len(acknowledged)} returns acknowledged over {KILLS} kills")
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         units = set(_column(connection, "SELECT serial FROM return_unit WHERE status = 'triage'"))
