@@ -86,14 +86,18 @@ class Bench(Generic[Memory]):
             return Feedback.bad("Nobody is signed in.")
         if self._busy():
             return Feedback.bad("Finish (CONFIRM) or cancel (CANCEL) the work in progress first.")
-        with self.store.unit() as session:
-            audit(
-                session,
-                bench=self.bench,
-                operator=self.operator.badge,
-                action="sign_out",
-                subject=self.operator.badge,
-            )
+        try:
+            with self.store.unit() as session:
+                audit(
+                    session,
+                    bench=self.bench,
+                    operator=self.operator.badge,
+                    action="sign_out",
+                    subject=self.operator.badge,
+                )
+        except (SQLAlchemyError, OSError) as exc:
+            log.exception("sign-out not recorded")
+            return Feedback.not_stored("sign-out", exc)
         self.operator = None
         return Feedback.good("Signed out.")
 
@@ -146,10 +150,7 @@ class Bench(Generic[Memory]):
         except (SQLAlchemyError, OSError) as exc:
             self.mem, self.operator = before, operator
             log.exception("scan %r not recorded", classified.scan.raw)
-            return Feedback.bad(
-                f"NOT RECORDED: the local database failed ({exc}). "
-                "Scan again; call a supervisor if it repeats."
-            )
+            return Feedback.not_stored(f"scan {classified.value}", exc)
 
     def _log_only(
         self, classified: Classified, outcome: str, feedback: Feedback, refused: bool = False
@@ -176,7 +177,7 @@ class Bench(Generic[Memory]):
                     )
         except (SQLAlchemyError, OSError) as exc:
             log.exception("scan %r not logged", classified.scan.raw)
-            return Feedback.bad(f"{feedback.message} (and NOT RECORDED: {exc})")
+            return Feedback.not_stored(f"{feedback.message} — this scan", exc)
         return feedback
 
     def _is_duplicate(self, scan: Scan) -> bool:

@@ -13,8 +13,11 @@ class Tone(StrEnum):
 
 @dataclass(frozen=True)
 class Feedback:
+    """``stored`` is False when the local database failed: the screen says so in red."""
+
     tone: Tone
     message: str
+    stored: bool = True
 
     @classmethod
     def good(cls, message: str) -> "Feedback":
@@ -27,3 +30,12 @@ class Feedback:
     @classmethod
     def warn(cls, message: str) -> "Feedback":
         return cls(Tone.WARN, message)
+
+    @classmethod
+    def not_stored(cls, what: str, error: Exception) -> "Feedback":
+        return cls(
+            Tone.BAD,
+            f"NOT RECORDED: {what} (the local database failed: {error}). "
+            "Try again; call a supervisor if it repeats.",
+            stored=False,
+        )

@@ -7,7 +7,8 @@ not in the UI.
 """
 
 import hashlib
-import shutil
+import logging
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from station import settings as S
@@ -41,6 +43,7 @@ UNIT_GRAPH = (
     selectinload(ReturnUnit.answers),
 )
 FINDING = (Step.IDENTIFY, Step.ITEM, Step.CHOOSE)
+log = logging.getLogger("station.returns")
 
 
 @dataclass(frozen=True)
@@ -117,36 +120,50 @@ class ReturnsBench(Bench[Remembered]):
     def save_notes(self, text: str) -> Feedback:
         if self.mem.unit_id is None:
             return Feedback.bad("Notes belong to a return: scan one first.")
-        with self.store.unit() as session:
-            self._unit(session).notes = text
+        try:
+            with self.store.unit() as session:
+                self._unit(session).notes = text
+        except (SQLAlchemyError, OSError) as exc:
+            log.exception("notes not saved")
+            return Feedback.not_stored("the notes", exc)
         return Feedback.good("Notes saved.")
 
     def add_photo(self, source: Path) -> Feedback:
         unit_id = self.mem.unit_id
         if unit_id is None or self.operator is None:
             return Feedback.bad("Photos belong to a return: scan one first.")
-        data = source.read_bytes()
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            return Feedback.bad(f"The photo cannot be read: {exc}")
         folder = self.photos / unit_id
-        folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{uuid.uuid4()}{source.suffix.lower()}"
-        shutil.copyfile(source, target)
-        with self.store.unit() as session:
-            session.add(
-                Photo(
-                    unit_id=unit_id,
-                    path=str(target),
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    taken_at=utcnow(),
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with target.open("wb") as file:  # on disk before the row that points at it
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            with self.store.unit() as session:
+                session.add(
+                    Photo(
+                        unit_id=unit_id,
+                        path=str(target),
+                        sha256=hashlib.sha256(data).hexdigest(),
+                        taken_at=utcnow(),
+                    )
                 )
-            )
-            audit(
-                session,
-                bench=self.bench,
-                operator=self.operator.badge,
-                action="photo_added",
-                subject=unit_id,
-                file=target.name,
-            )
+                audit(
+                    session,
+                    bench=self.bench,
+                    operator=self.operator.badge,
+                    action="photo_added",
+                    subject=unit_id,
+                    file=target.name,
+                )
+        except (SQLAlchemyError, OSError) as exc:
+            log.exception("photo not stored")
+            return Feedback.not_stored(f"the photo {source.name}", exc)
         return Feedback.good(f"Photo added ({source.name}).")
 
     # --- what the screen shows ----------------------------------------------------------
@@ -219,7 +236,7 @@ class ReturnsBench(Bench[Remembered]):
 
     def _prompt(self, step: Step, unit: ReturnUnit | None) -> str:
         question = self.inspection.next_question(unit) if unit else None
-        stated = unit.line.stated_reason if unit and unit.line else None
+        stated = self.pack.reasons.get(unit.line.stated_reason) if unit and unit.line else None
         disposition = self.pack.dispositions.get(unit.disposition or "") if unit else None
         prompts = {
             Step.SIGN_IN: "Scan your badge or enter your PIN",
@@ -229,7 +246,7 @@ class ReturnsBench(Bench[Remembered]):
             Step.SERIAL: "Scan the serial number",
             Step.CHECKLIST: f"{question.text if question else ''}  YES / NO / SKIP",
             Step.GRADE: "Grade the condition: A B C D E",
-            Step.REASON: f"Found reason? Customer said {stated}. CONFIRM to agree",
+            Step.REASON: f"Found reason? Customer said: {stated}. CONFIRM to agree",
             Step.DECIDE: f"{disposition.label if disposition else ''}: CONFIRM to record",
             Step.APPROVAL: "Supervisor: scan your badge or enter your PIN",
             Step.TRIAGE: "No RMA: add notes and photos, then CONFIRM to send to triage",

@@ -37,6 +37,7 @@ class ChecklistLine:
 class UnitView:
     unit_id: str
     status: str
+    identified_by: str
     rma_number: str | None
     line_no: int | None
     customer: str | None
@@ -95,6 +96,7 @@ def unit_view(unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...])
     return UnitView(
         unit_id=unit.id,
         status=unit.status,
+        identified_by=unit.identified_by,
         rma_number=line.rma_number if line else None,
         line_no=line.line_no if line else None,
         customer=line.rma.customer if line else None,

@@ -1,0 +1,42 @@
+"""Fixtures for driving the bench window offscreen, as a wedge scanner and a person would."""
+
+import os
+
+# Before any QApplication exists: the tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bench_driver import Scanner
+from pytestqt.qtbot import QtBot
+
+from station.returns import ReturnsBench
+from station.rulepack import load_rulepack
+from station.settings import Settings
+from station.store.engine import Store
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, store: Store, tmp_path: Path) -> Callable[[Settings], MainWindow]:
+    def make(settings: Settings) -> MainWindow:
+        bench = ReturnsBench(store, settings, load_rulepack(), tmp_path / "photos")
+        window = MainWindow(bench, settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window: Callable[[Settings], MainWindow], settings: Settings) -> MainWindow:
+    return make_window(settings)
+
+
+@pytest.fixture
+def scanner(qtbot: QtBot, window: MainWindow, settings: Settings) -> Scanner:
+    return Scanner(qtbot, window, settings)

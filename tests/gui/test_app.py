@@ -1,0 +1,102 @@
+"""Starting the window: refusals the operator can act on, bugs logged, Qt's words logged."""
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+import ui.app
+from station.settings import Settings
+from ui.app import crash_handler, route_qt_message, run
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    shown: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args))
+    return shown
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("STATION_DATA_DIR", str(tmp_path))
+    # The log file is station.logs' business; here it must not add handlers to the tests.
+    monkeypatch.setattr(ui.app, "setup_logging", lambda folder: folder / "station.log")
+    return tmp_path
+
+
+def test_a_bug_is_logged_with_its_traceback_and_names_the_log_file(
+    dialogs: list[tuple[Any, ...]], caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    report = crash_handler(tmp_path / "station.log")
+    try:
+        raise ZeroDivisionError("a bug")
+    except ZeroDivisionError as exc:
+        report(type(exc), exc, exc.__traceback__)
+    record = next(r for r in caplog.records if r.name == "station")
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None and record.exc_info[0] is ZeroDivisionError
+    assert "raise ZeroDivisionError" in caplog.text
+    assert str(tmp_path / "station.log") in dialogs[0][2]
+
+
+def test_qt_messages_go_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="station.qt"):
+        route_qt_message(QtMsgType.QtWarningMsg, QMessageLogContext(), "font not found")
+        route_qt_message(QtMsgType.QtCriticalMsg, QMessageLogContext(), "no GL")
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        ("station.qt", logging.WARNING, "font not found"),
+        ("station.qt", logging.ERROR, "no GL"),
+    ]
+
+
+def test_an_unreadable_database_stops_the_start(
+    data_dir: Path, dialogs: list[tuple[Any, ...]]
+) -> None:
+    (data_dir / "station.db").write_bytes(b"not a database at all " * 200)
+    assert run(Settings()) == 2
+    assert str(data_dir / "station.db") in dialogs[0][2]
+
+
+def test_a_broken_rule_pack_stops_the_start(data_dir: Path, dialogs: list[tuple[Any, ...]]) -> None:
+    pack = data_dir / "returns.toml"
+    pack.write_text("version = ", encoding="utf-8")
+    assert run(Settings().with_values(returns__rulepack=str(pack))) == 2
+    assert str(pack) in dialogs[0][2]
+
+
+@pytest.mark.usefixtures("qapp")  # run() must reuse the tests' QApplication
+def test_the_window_opens_on_an_empty_store_and_closes(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handlers: list[object] = []
+    monkeypatch.setattr(ui.app, "qInstallMessageHandler", handlers.append)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    opened: list[str] = []
+
+    def close_the_window() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                opened.append(widget.returns.prompt.text())
+                widget.close()  # the last window: the application's loop ends
+
+    QTimer.singleShot(0, close_the_window)
+    # Should another window keep the loop alive, fail (status 1) rather than hang.
+    watchdog = QTimer()
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(lambda: QApplication.exit(1))
+    watchdog.start(5000)
+    status = run(Settings())
+    watchdog.stop()
+    assert status == 0
+    assert opened == ["Scan your badge or enter your PIN"]
+    assert handlers == [route_qt_message]
+    assert sys.excepthook.__qualname__ == "crash_handler.<locals>.report"
+    assert (data_dir / "station.db").exists()

@@ -1,0 +1,84 @@
+"""The table models: valid Qt models (pytest-qt's model tester) showing the right rows."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+
+from station.feedback import Tone
+from station.returns import ReturnsBench
+from station.rulepack import load_rulepack
+from station.scans import Scan
+from station.settings import Settings
+from station.store.engine import Store
+from ui.models import LabelJobModel, ScanLogModel, StoreTableModel, TriageQueueModel
+from ui.style import TONE_COLOURS
+
+pytestmark = pytest.mark.gui
+
+RESTOCK = ("RMA-10004", "5907725452020", "@YES", "@NO", "@SKIP", "@NO", "@GRADE-A")
+TRIAGE = ("4000000000006", "@TRIAGE")
+
+
+def work_a_shift(store: Store, photos: Path) -> None:
+    """A restock, a parcel sent to triage with notes, and a misread barcode."""
+    bench = ReturnsBench(store, Settings(), load_rulepack(), photos)
+    codes = ("BADGE-1001", *RESTOCK, "@CONFIRM", "@CONFIRM", "5901234123458", *TRIAGE)
+    for second, code in enumerate(codes):
+        bench.handle(Scan(code, at=float(second)))
+    bench.save_notes("no paperwork\nin the box")
+    bench.handle(Scan("@CONFIRM", at=100.0))
+
+
+def models(store: Store, bench: str = "BENCH-01") -> list[StoreTableModel]:
+    return [
+        TriageQueueModel(store, bench),
+        LabelJobModel(store, bench),
+        ScanLogModel(store, bench),
+    ]
+
+
+def column(model: StoreTableModel, name: str) -> list[str]:
+    index = model.headers.index(name)
+    return [model.data(model.index(row, index)) for row in range(model.rowCount())]
+
+
+def test_empty_models_are_valid(qtmodeltester: ModelTester, store: Store) -> None:
+    for model in models(store):
+        model.refresh()
+        qtmodeltester.check(model)
+        assert model.rowCount() == 0
+        assert model.columnCount() == len(model.headers)
+        assert model.rowCount(model.index(0, 0)) == 0
+
+
+def test_models_after_a_shift(qtmodeltester: ModelTester, store: Store, tmp_path: Path) -> None:
+    work_a_shift(store, tmp_path)
+    triage, labels, scans = models(store)
+    for model in (triage, labels, scans):
+        model.refresh()
+        qtmodeltester.check(model)
+
+    assert column(triage, "Scanned") == ["4000000000006"]
+    assert column(triage, "Notes") == ["no paperwork in the box"]
+    assert column(triage, "LPN") == ["LPN-BENCH-01-000002"]
+    assert column(labels, "LPN") == ["LPN-BENCH-01-000002", "LPN-BENCH-01-000001"]
+    assert labels.queued == 2
+    assert column(scans, "Scanned")[:3] == ["@CONFIRM", "@TRIAGE", "4000000000006"]
+    outcomes = column(scans, "Outcome")
+    rejected = outcomes.index("rejected")
+    assert column(scans, "Scanned")[rejected] == "5901234123458"
+    brush = scans.data(scans.index(rejected, 0), Qt.ItemDataRole.ForegroundRole)
+    assert brush.color().name() == TONE_COLOURS[Tone.BAD]
+    assert scans.data(scans.index(0, 0), Qt.ItemDataRole.ForegroundRole) is None
+    assert scans.headerData(1, Qt.Orientation.Horizontal) == "Scanned"
+    assert scans.data(QModelIndex()) is None
+
+
+def test_label_jobs_are_per_bench(store: Store, tmp_path: Path) -> None:
+    work_a_shift(store, tmp_path)
+    _triage, labels, scans = models(store, bench="BENCH-02")
+    labels.refresh()
+    scans.refresh()
+    assert (labels.rowCount(), labels.queued, scans.rowCount()) == (0, 0, 0)

@@ -1,0 +1,156 @@
+"""The window's other intents: PINs, notes, photos, undo and cancel keys, menu actions."""
+
+from pathlib import Path
+
+import pytest
+from bench_driver import Scanner
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select, text
+
+from station.feedback import Tone
+from station.returns_view import Step
+from station.store.engine import Store
+from station.store.schema import Photo, ReturnUnit
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+def start_return(scanner: Scanner) -> None:
+    for code in ("BADGE-1001", "RMA-10004", "5907725452020"):
+        scanner.scan(code)
+
+
+def test_signing_in_with_a_pin_typed_fast(window: MainWindow, qtbot: QtBot) -> None:
+    field = window.returns.sign_in.pin.field
+    assert window.returns.stack.currentWidget() is window.returns.sign_in
+    qtbot.keyClicks(field, "3333")  # as fast as a scanner: a PIN field is never a scan
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.view.operator is not None and window.view.operator.badge == "BADGE-3001"
+    # Enter in the PIN field signed in and did nothing else (it is not CONFIRM).
+    assert window.feedback is not None and window.feedback.message == "Welcome, Sam Supervisor."
+    assert window.header.operator.text() == "Sam Supervisor (supervisor)"
+    assert window.returns.stack.currentWidget() is window.returns.cards
+    assert field.text() == ""
+
+
+def test_a_digit_typed_at_sign_in_starts_the_pin(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot
+) -> None:
+    field = window.returns.sign_in.pin.field
+    qtbot.keyClick(window, "1")
+    qtbot.waitUntil(lambda: field.text() == "1")
+    qtbot.keyClicks(field, "111")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.header.operator.text() == "Ines Inspector (inspector)"
+    assert scanner.scan("RMA-10004").tone is Tone.GOOD  # the scanner has the keys again
+
+
+def test_a_wrong_pin_is_refused(window: MainWindow, qtbot: QtBot) -> None:
+    field = window.returns.sign_in.pin.field
+    qtbot.keyClicks(field, "0000")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.feedback is not None and window.feedback.tone is Tone.BAD
+    assert window.view.step is Step.SIGN_IN
+
+
+def test_notes_are_saved_when_the_field_loses_focus(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot, store: Store
+) -> None:
+    start_return(scanner)
+    notes = window.returns.notes
+    window.activateWindow()
+    qtbot.waitActive(window)
+    notes.setFocus()
+    qtbot.waitUntil(notes.hasFocus)
+    notes.insertPlainText("zip broken")
+    notes.clearFocus()
+    qtbot.waitUntil(
+        lambda: window.feedback is not None and window.feedback.message == "Notes saved."
+    )
+    with store.read() as session:
+        assert session.scalars(select(ReturnUnit.notes)).one() == "zip broken"
+
+
+def test_a_photo_is_attached_to_the_unit(
+    window: MainWindow,
+    scanner: Scanner,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    picture = tmp_path / "unit.png"
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    assert image.save(str(picture))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args: (str(picture), ""))
+    assert not window.returns.add_photo.isEnabled()  # no unit yet
+    start_return(scanner)
+
+    qtbot.mouseClick(window.returns.add_photo, Qt.MouseButton.LeftButton)
+    assert window.feedback is not None and window.feedback.tone is Tone.GOOD
+    assert window.returns.photos.text() == "1 photo(s) on this unit"
+    with window.bench.store.read() as session:
+        photo = session.scalars(select(Photo)).one()
+    assert Path(photo.path).read_bytes() == picture.read_bytes()
+
+
+def test_undo_and_cancel_keys(window: MainWindow, scanner: Scanner, store: Store) -> None:
+    start_return(scanner)
+    scanner.scan("@YES")
+    assert scanner.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier).tone is Tone.GOOD
+    assert window.view.unit is not None and window.view.unit.checklist[0].answer is None
+    assert scanner.press(Qt.Key.Key_Escape).message == "Return cancelled."
+    assert window.view.step is Step.IDENTIFY
+    with store.read() as session:
+        assert session.scalars(select(ReturnUnit.status)).one() == "cancelled"
+
+
+def test_letters_mean_nothing_outside_their_step(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot
+) -> None:
+    start_return(scanner)
+    before = window.feedback
+    qtbot.keyClick(window, "A")  # a grade, but the checklist is not done
+    qtbot.wait(200)
+    assert window.feedback is before
+    assert window.view.unit is not None and window.view.unit.grade is None
+
+
+def test_a_scan_the_store_cannot_record_turns_the_store_light_red(
+    window: MainWindow, scanner: Scanner, store: Store
+) -> None:
+    scanner.scan("BADGE-1001")
+    assert window.header.store.state == "ok"
+    with store.unit() as session:
+        session.execute(text("DROP TABLE scan"))  # every scan's first write now fails
+    feedback = scanner.scan("RMA-10004")
+    assert feedback.tone is Tone.BAD and feedback.message.startswith("NOT RECORDED")
+    assert window.header.store.state == "bad"
+    assert window.header.store.text.text() == "Store: NOT RECORDING"
+
+
+def test_the_command_sheet_is_written_where_chosen(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(target), ""))
+    action = next(
+        a for a in window.menuBar().actions()[0].menu().actions() if "command" in a.text()
+    )
+    action.trigger()
+    assert target.read_bytes().startswith(b"%PDF")
+    assert window.feedback is not None and window.feedback.tone is Tone.GOOD
+
+
+def test_signing_out_from_the_menu(window: MainWindow, scanner: Scanner) -> None:
+    scanner.scan("BADGE-1001")
+    action = next(
+        a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "Sign out"
+    )
+    action.trigger()
+    assert window.header.operator.text() == "Nobody signed in"
+    assert window.view.step is Step.SIGN_IN

@@ -1,0 +1,71 @@
+"""The strip across the top: which bench, who is signed in, and the status lights."""
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from station.operators import SignedIn
+from ui.style import LIGHT_COLOURS
+
+
+class StatusLight(QWidget):
+    """A coloured dot and a word, e.g. ● Printer 2 queued."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = "off"
+        self._name = name
+        self._dot = QLabel("●")
+        self.text = QLabel(name)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 0, 8, 0)
+        layout.setSpacing(5)
+        layout.addWidget(self._dot)
+        layout.addWidget(self.text)
+
+    def set(self, state: str, detail: str, tooltip: str = "") -> None:
+        self.state = state
+        self._dot.setStyleSheet(f"color: {LIGHT_COLOURS[state]}; font-size: 15pt;")
+        self.text.setText(f"{self._name}: {detail}")
+        self.setToolTip(tooltip)
+
+
+class Header(QFrame):
+    def __init__(self, bench: str, scanner: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        self.bench = QLabel(bench)
+        self.bench.setObjectName("bench")
+        self.operator = QLabel()
+        self.mode = QLabel("Mode: Returns")
+        self.store = StatusLight("Store")
+        self.scanner = StatusLight("Scanner")
+        self.printer = StatusLight("Printer")
+        self.erp = StatusLight("ERP")
+        self.scanner.set("ok", scanner, "Keyboard-wedge scanner: scans arrive as fast key bursts")
+        self.erp.set("off", "not configured", "ERP sync is not set up at this bench")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setSpacing(18)
+        for widget in (self.bench, self.operator, self.mode):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        for light in (self.store, self.scanner, self.printer, self.erp):
+            layout.addWidget(light)
+
+    def show_operator(self, operator: SignedIn | None) -> None:
+        if operator is None:
+            self.operator.setText("Nobody signed in")
+        else:
+            self.operator.setText(f"{operator.name} ({operator.role.value})")
+
+    def show_store(self, ok: bool, detail: str = "") -> None:
+        if ok:
+            self.store.set("ok", "ok", "The last write to the local database succeeded")
+        else:
+            self.store.set("bad", "NOT RECORDING", detail)
+
+    def show_printer(self, queued: int) -> None:
+        self.printer.set(
+            "busy" if queued else "ok",
+            f"{queued} queued",
+            "Label jobs waiting for the printer",
+        )

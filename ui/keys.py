@@ -1,0 +1,44 @@
+"""The keyboard twins of the command barcodes, by the step the bench is at.
+
+The keys themselves are declared once, in ``station.commands``; this module only turns a
+key press into the command it stands for, or into the number the operator picked.
+"""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from station.commands import BASIC, GRADES
+from station.returns_view import Step
+
+# Command -> the steps where its single-letter key means it; elsewhere the letter is ignored
+# so that a stray key press cannot answer a question that is not being asked.
+LETTER_STEPS = {
+    "YES": (Step.CHECKLIST,),
+    "NO": (Step.CHECKLIST,),
+    "SKIP": (Step.CHECKLIST,),
+}
+GRADE_STEPS = (Step.GRADE, Step.DECIDE, Step.APPROVAL)
+
+
+COMMAND_KEYS = [(QKeySequence(c.key), c.code) for c in BASIC]
+# "Enter" is the keypad key to Qt; the main keyboard's Enter is Return.
+COMMAND_KEYS.append((QKeySequence(Qt.Key.Key_Return), "CONFIRM"))
+GRADE_KEYS = [(QKeySequence(grade), f"GRADE-{grade}") for grade in GRADES]
+DIGIT_KEYS = {Qt.Key.Key_0.value + n: n for n in range(1, 10)}
+
+
+def key_intent(step: Step, key: int) -> str | int | None:
+    """A command code to press, a number to pick, or None when the key means nothing now.
+
+    ``key`` is a key code combined with its modifiers, as ``WedgeFilter.key_pressed`` sends.
+    """
+    if key in DIGIT_KEYS:
+        return DIGIT_KEYS[key]
+    pressed = QKeySequence(key)
+    grade = next((code for sequence, code in GRADE_KEYS if sequence == pressed), None)
+    if grade is not None:
+        return grade if step in GRADE_STEPS else None
+    code = next((code for sequence, code in COMMAND_KEYS if sequence == pressed), None)
+    if code is None:
+        return None
+    return code if step in LETTER_STEPS.get(code, tuple(Step)) else None

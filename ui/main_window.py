@@ -1,0 +1,190 @@
+"""The bench window: every intent goes to the returns bench, then the window redraws.
+
+Scans arrive from the ``WedgeFilter``; keys, PINs and clicks from the screen. Each becomes
+one call on ``ReturnsBench``; the ``Feedback`` it returns is shown and played, and the
+whole screen is drawn again from a fresh ``BenchView`` and the table models.
+"""
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QVBoxLayout, QWidget
+from sqlalchemy.exc import SQLAlchemyError
+
+from station import settings as S
+from station.command_sheet import write_command_sheet
+from station.feedback import Feedback, Tone
+from station.returns import ReturnsBench
+from station.returns_view import BenchView, Step
+from station.scans import Scan
+from ui.feedback import FeedbackPlayer
+from ui.header import Header
+from ui.keys import key_intent
+from ui.models import LabelJobModel, ScanLogModel, TriageQueueModel
+from ui.returns_screen import ReturnsScreen
+from ui.style import SHEET
+from ui.wedge import WedgeFilter
+
+log = logging.getLogger("station.ui")
+PHOTO_FILES = "Images (*.jpg *.jpeg *.png *.webp *.heic);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, bench: ReturnsBench, settings: S.Settings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.bench = bench
+        self.feedback: Feedback | None = None
+        self.setWindowTitle(f"Station · {bench.bench} · Returns")
+        self.setStyleSheet(SHEET)
+        self.resize(1366, 768)
+        prefix = settings[S.WEDGE_PREFIX]
+        self.header = Header(bench.bench, f"wedge, prefix {prefix}" if prefix else "wedge")
+        self.returns = ReturnsScreen()
+        self.triage = TriageQueueModel(bench.store, bench.bench, self)
+        self.labels = LabelJobModel(bench.store, bench.bench, self)
+        self.scans = ScanLogModel(bench.store, bench.bench, self)
+        self.triage_table = self.returns.add_table("Triage queue", self.triage)
+        self.labels_table = self.returns.add_table("Label jobs", self.labels)
+        self.returns.add_table("Recent scans", self.scans)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.returns, 1)
+        self.setCentralWidget(central)
+        self._menus()
+
+        self.player = FeedbackPlayer(settings, self)
+        self.wedge = WedgeFilter(settings, scope=self, parent=self)
+        _application().installEventFilter(self.wedge)
+        self.wedge.scan_received.connect(self.on_scan)
+        self.wedge.key_pressed.connect(self.on_key)
+        self.returns.sign_in_requested.connect(lambda pin: self.act(lambda: bench.sign_in_pin(pin)))
+        self.returns.approval_requested.connect(
+            lambda pin: self.act(lambda: bench.approve_with_pin(pin))
+        )
+        self.returns.photo_requested.connect(self.add_photo)
+        self.returns.notes_save_requested.connect(self.save_notes)
+        self.view: BenchView
+        self.redraw()
+
+    def _menus(self) -> None:
+        menu = self.menuBar().addMenu("&Bench")
+        actions: tuple[tuple[str, Callable[[], object], QKeySequence | None], ...] = (
+            ("Print command sheet…", self.print_command_sheet, None),
+            ("Sign out", lambda: self.act(self.bench.sign_out), None),
+            ("Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit)),
+        )
+        for text, slot, shortcut in actions:
+            action = QAction(text, self)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+
+    # --- intents ------------------------------------------------------------------------
+
+    def act(self, intent: Callable[[], Feedback]) -> None:
+        """Run one intent on the bench, then show its feedback on a fresh screen."""
+        self.show_feedback(intent())
+
+    def show_feedback(self, feedback: Feedback) -> None:
+        self.feedback = feedback
+        self.redraw()
+        self.player.play(feedback)
+
+    def on_scan(self, raw: str) -> None:
+        saved = self._save_notes_quietly()
+        if saved is not None and saved.tone is Tone.BAD:
+            self.show_feedback(saved)  # no scan is taken while the notes before it are lost
+            return
+        self.act(lambda: self.bench.handle(Scan(raw, source="wedge")))
+
+    def on_key(self, text: str, key: int) -> None:
+        step = self.view.step
+        if step in (Step.SIGN_IN, Step.APPROVAL) and text.isdigit():
+            panel = self.returns.sign_in if step is Step.SIGN_IN else self.returns.banner
+            panel.pin.type_digit(text)
+            return
+        intent = key_intent(step, key)
+        if isinstance(intent, int):
+            number = intent
+            self.act(lambda: self.bench.pick(number))
+        elif intent is not None:
+            code = intent
+            self.act(lambda: self.bench.press(code))
+
+    def save_notes(self) -> None:
+        if self._notes_changed():
+            text = self.returns.notes.toPlainText()
+            self.act(lambda: self.bench.save_notes(text))
+
+    def _notes_changed(self) -> bool:
+        unit = self.view.unit
+        return unit is not None and self.returns.notes.toPlainText() != unit.notes
+
+    def _save_notes_quietly(self) -> Feedback | None:
+        """Store typed notes without a tone of their own: the next feedback speaks for both."""
+        if not self._notes_changed():
+            return None
+        text = self.returns.notes.toPlainText()
+        return self.bench.save_notes(text)
+
+    def add_photo(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Add a photo of the unit", "", PHOTO_FILES
+        )
+        if chosen:
+            self.act(lambda: self.bench.add_photo(Path(chosen)))
+
+    def print_command_sheet(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Save the bench command sheet", "command-sheet.pdf", "PDF (*.pdf)"
+        )
+        if not chosen:
+            return
+        try:
+            write_command_sheet(Path(chosen), self.bench.pack)
+        except OSError as exc:
+            self.show_feedback(Feedback.bad(f"Command sheet not written: {exc}"))
+            return
+        self.show_feedback(Feedback.good(f"Command sheet written to {chosen}: print it."))
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        self.view = self.bench.view()
+        self.header.show_operator(self.view.operator)
+        self.returns.show_feedback(self.feedback)
+        self.returns.show_view(self.view)
+        healthy = self.feedback is None or self.feedback.stored
+        problem = "" if healthy or self.feedback is None else self.feedback.message
+        for model in (self.triage, self.labels, self.scans):
+            try:
+                model.refresh()
+            except SQLAlchemyError as exc:
+                # A damaged table must not take the bench down: keep the rows last shown.
+                log.exception("%s not refreshed", type(model).__name__)
+                healthy, problem = False, f"The local database cannot be read: {exc}"
+        self.header.show_store(healthy, problem)
+        self.header.show_printer(self.labels.queued)
+        self.returns.retitle(self.triage_table, f"Triage queue ({self.triage.rowCount()})")
+        self.returns.retitle(self.labels_table, f"Label jobs ({self.labels.queued} queued)")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        saved = self._save_notes_quietly()
+        if saved is not None and saved.tone is Tone.BAD:
+            log.error("notes typed before closing were not saved: %s", saved.message)
+        _application().removeEventFilter(self.wedge)
+        super().closeEvent(event)
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "the bench window needs a QApplication"
+    return app

@@ -1,0 +1,175 @@
+"""Thin table models over store queries: the triage queue, label jobs and recent scans.
+
+Each model copies the rows it shows into plain text when ``refresh`` is called (after every
+action at the bench), so painting never touches the database.
+"""
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from station.feedback import Tone
+from station.store.engine import Store
+from station.store.schema import LabelJob, ReturnUnit, ScanRecord
+from ui.style import TONE_COLOURS
+
+Row = tuple[str, ...]
+# The tables show the recent past; the full history is in the store and its reports.
+RECENT = 200
+_NO_INDEX = QModelIndex()
+
+
+def local_time(at: datetime | None) -> str:
+    """A stored UTC time as the bench's local clock time, which is what operators read."""
+    if at is None:
+        return ""
+    return at.replace(tzinfo=UTC).astimezone().strftime("%H:%M:%S")
+
+
+class StoreTableModel(QAbstractTableModel):
+    """Rows of text from one store query; subclasses name the columns and write the query."""
+
+    headers: tuple[str, ...] = ()
+
+    def __init__(self, store: Store, bench: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.bench = bench
+        self._rows: list[Row] = []
+
+    def refresh(self) -> None:
+        with self.store.read() as session:
+            rows = self.query(session)
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def query(self, session: Session) -> list[Row]:
+        raise NotImplementedError
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return row[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.foreground(row)
+        return None
+
+    def foreground(self, row: Row) -> QBrush | None:  # noqa: ARG002 - plain rows by default
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.headers)
+        ):
+            return self.headers[section]
+        return None
+
+
+class TriageQueueModel(StoreTableModel):
+    """Units sent to triage (no RMA found), newest first, for whoever works the shelf."""
+
+    headers = ("Sent", "LPN", "Scanned", "SKU", "Operator", "Notes")
+
+    def query(self, session: Session) -> list[Row]:
+        units = session.scalars(
+            select(ReturnUnit)
+            .where(ReturnUnit.status == "triage")
+            .order_by(ReturnUnit.finished_at.desc())
+            .limit(RECENT)
+        )
+        return [
+            (
+                local_time(u.finished_at),
+                u.lpn or "",
+                u.identified_by,
+                u.sku or "",
+                u.operator,
+                u.notes.replace("\n", " "),
+            )
+            for u in units
+        ]
+
+
+class LabelJobModel(StoreTableModel):
+    """This bench's label jobs, newest first; ``queued`` counts every job not yet printed."""
+
+    headers = ("Queued at", "LPN", "Label", "Destination", "Status", "Attempts", "Last error")
+
+    def __init__(self, store: Store, bench: str, parent: QObject | None = None) -> None:
+        super().__init__(store, bench, parent)
+        self.queued = 0
+
+    def query(self, session: Session) -> list[Row]:
+        mine = LabelJob.bench == self.bench
+        self.queued = (
+            session.scalar(
+                select(func.count()).select_from(LabelJob).where(mine, LabelJob.status == "queued")
+            )
+            or 0
+        )
+        jobs = session.scalars(
+            select(LabelJob).where(mine).order_by(LabelJob.id.desc()).limit(RECENT)
+        )
+        return [
+            (
+                local_time(job.created_at),
+                str(job.data.get("lpn") or ""),
+                job.template + (" (reprint)" if job.data.get("reprint") else ""),
+                str(job.data.get("destination") or ""),
+                job.status,
+                str(job.attempts),
+                job.last_error or "",
+            )
+            for job in jobs
+        ]
+
+    def foreground(self, row: Row) -> QBrush | None:
+        return QBrush(QColor(TONE_COLOURS[Tone.BAD])) if row[4] == "failed" else None
+
+
+class ScanLogModel(StoreTableModel):
+    """What this bench read lately and what became of each read."""
+
+    headers = ("Time", "Scanned", "Kind", "Outcome", "Operator", "Message")
+    _OUTCOME_TONES: ClassVar[dict[str, Tone]] = {
+        "rejected": Tone.BAD,
+        "refused": Tone.BAD,
+        "duplicate": Tone.DUPLICATE,
+    }
+
+    def query(self, session: Session) -> list[Row]:
+        scans = session.scalars(
+            select(ScanRecord)
+            .where(ScanRecord.bench == self.bench)
+            .order_by(ScanRecord.id.desc())
+            .limit(RECENT)
+        )
+        return [
+            (local_time(s.at), s.raw, s.kind, s.outcome, s.operator or "", s.message) for s in scans
+        ]
+
+    def foreground(self, row: Row) -> QBrush | None:
+        tone = self._OUTCOME_TONES.get(row[3])
+        return QBrush(QColor(TONE_COLOURS[tone])) if tone else None
