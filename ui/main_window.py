@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
@@ -64,6 +65,9 @@ class MainWindow(QMainWindow):
         _application().installEventFilter(self.wedge)
         self.wedge.scan_received.connect(self.on_scan)
         self.wedge.key_pressed.connect(self.on_key)
+        self.returns.code_entered.connect(
+            lambda code: self.act(lambda: bench.handle(Scan(code, source="keyboard")))
+        )
         self.returns.sign_in_requested.connect(lambda pin: self.act(lambda: bench.sign_in_pin(pin)))
         self.returns.approval_requested.connect(
             lambda pin: self.act(lambda: bench.approve_with_pin(pin))
@@ -76,6 +80,7 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         menu = self.menuBar().addMenu("&Bench")
         actions: tuple[tuple[str, Callable[[], object], QKeySequence | None], ...] = (
+            ("Type a code", self.returns.code.setFocus, QKeySequence(Qt.Key.Key_F2)),
             ("Print command sheet…", self.print_command_sheet, None),
             ("Sign out", lambda: self.act(self.bench.sign_out), None),
             ("Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit)),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -40,14 +41,43 @@ class NotesEdit(QPlainTextEdit):
         self.editing_finished.emit()
 
 
+class CodeEntry(QLineEdit):
+    """A code typed by hand (a damaged label, a bench without a scanner).
+
+    Signals:
+        code_entered(str): Enter pressed with a code in the field; the field is cleared and
+            gives the keyboard back to the bench's command keys.
+    """
+
+    code_entered = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("code")
+        self.setPlaceholderText(
+            "F2: type a code (RMA, order, tracking, GTIN, serial, badge) + Enter"
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.returnPressed.connect(self._enter)
+
+    def _enter(self) -> None:
+        code = self.text().strip()
+        self.clear()
+        self.clearFocus()
+        if code:
+            self.code_entered.emit(code)
+
+
 class ReturnsScreen(QWidget):
     """Signals:
+    code_entered(str): a code typed by hand in the code field.
     sign_in_requested(str): a PIN typed on the sign-in panel.
     approval_requested(str): a supervisor's PIN typed on the approval banner.
     photo_requested(): the operator wants to attach a photo to the unit.
     notes_save_requested(): the notes field lost focus; its text should be stored.
     """
 
+    code_entered = Signal(str)
     sign_in_requested = Signal(str)
     approval_requested = Signal(str)
     photo_requested = Signal()
@@ -66,6 +96,7 @@ class ReturnsScreen(QWidget):
         self.choices = QLabel()
         self.choices.setObjectName("choices")
         self.choices.setWordWrap(True)
+        self.code = CodeEntry()
         self.banner = ApprovalBanner()
         self.sign_in = SignInPanel()
         self.return_card = ReturnCard()
@@ -88,11 +119,12 @@ class ReturnsScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
-        for widget in (self.prompt, self.feedback, self.choices, self.banner):
+        for widget in (self.prompt, self.code, self.feedback, self.choices, self.banner):
             layout.addWidget(widget)
         layout.addWidget(self.stack, 3)
         layout.addLayout(self._bottom(), 2)
 
+        self.code.code_entered.connect(self.code_entered)
         self.sign_in.pin.pin_entered.connect(self.sign_in_requested)
         self.banner.pin.pin_entered.connect(self.approval_requested)
         self.add_photo.clicked.connect(self.photo_requested)

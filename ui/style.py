@@ -51,6 +51,7 @@ QLabel#bannerText { font-size: 13pt; font-weight: bold; color: #5d3000; }
 QFrame#signIn { background: #ffffff; border: 1px solid #cfd8dc; border-radius: 6px; }
 QLabel#signInTitle { font-size: 22pt; font-weight: bold; color: #0d2b45; }
 QLineEdit#pin { font-size: 18pt; padding: 4px; }
+QLineEdit#code { font-size: 13pt; padding: 3px; }
 QPushButton { font-size: 11pt; padding: 5px 12px; }
 QTabWidget::pane { background: #ffffff; }
 QTableView { font-size: 10pt; background: #ffffff; }

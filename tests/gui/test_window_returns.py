@@ -200,3 +200,33 @@ def test_a_bad_check_digit_flashes_red(window: MainWindow, scanner: Scanner, qtb
     assert window.header.store.state == "ok"  # a refused scan is still recorded
     assert window.scans.data(window.scans.index(0, 3)) == "rejected"
     qtbot.waitUntil(lambda: not flash.isVisible(), timeout=2000)
+
+
+def test_a_whole_return_by_keyboard_alone(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot, store: Store
+) -> None:
+    pin = window.returns.sign_in.pin.field
+    qtbot.keyClick(window, "1")
+    qtbot.waitUntil(lambda: pin.text() == "1")
+    qtbot.keyClicks(pin, "111")
+    qtbot.keyClick(pin, Qt.Key.Key_Return)
+    assert window.view.step is Step.IDENTIFY
+    code = window.returns.code
+    for typed, step in (("RMA-10004", Step.ITEM), ("5907725452020", Step.CHECKLIST)):
+        qtbot.keyClick(window, Qt.Key.Key_F2)
+        qtbot.waitUntil(code.hasFocus)
+        scanner.type_slowly(code, typed)
+        assert code.text() == typed, "typing by hand lands in the field"
+        qtbot.keyClick(code, Qt.Key.Key_Return)
+        assert window.view.step is step, window.feedback
+        assert not code.hasFocus() and code.text() == ""
+    for key in "YNNNA":
+        scanner.press(key)
+    scanner.press(Qt.Key.Key_Return)  # the customer's reason
+    assert scanner.press(Qt.Key.Key_Return).tone is Tone.GOOD
+
+    unit = the_unit(store)
+    assert (unit.status, unit.disposition) == ("decided", "RESTOCK")
+    scans = scans_of(store)
+    assert [raw for _source, raw, _outcome in scans[:3]] == ["PIN", "RMA-10004", "5907725452020"]
+    assert {source for source, _raw, _outcome in scans} == {"keyboard"}
