@@ -6,6 +6,7 @@ logged with their traceback and shown in a dialog that names the log file for su
 """
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,10 @@ ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None]
 
 
 def run(settings: S.Settings) -> int:
+    missing = _missing_display()
+    if missing:
+        print(f"station: {missing}", file=sys.stderr)
+        return 2
     folder = paths.data_dir()
     log_file = setup_logging(folder)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -59,6 +64,18 @@ def run(settings: S.Settings) -> int:
         return app.exec()
     finally:
         store.close()
+
+
+def _missing_display() -> str | None:
+    """Qt aborts the process without a display; say so in words instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the bench window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+        "Run it from the desktop session, or under xvfb-run for a headless try."
+    )
 
 
 def _refuse_start(exc: KnownError) -> int:

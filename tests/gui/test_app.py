@@ -100,3 +100,12 @@ def test_the_window_opens_on_an_empty_store_and_closes(
     assert handlers == [route_qt_message]
     assert sys.excepthook.__qualname__ == "crash_handler.<locals>.report"
     assert (data_dir / "station.db").exists()
+
+
+def test_no_display_is_said_in_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert run(Settings()) == 2
+    assert "no display" in capsys.readouterr().err
