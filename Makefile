@@ -3,7 +3,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint screenshot clean
+# What Qt's desktop (xcb) plugin and its sounds need from the system on Debian/Ubuntu;
+# the offscreen tests need none of it.
+QT_DESKTOP_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 \
+	libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
+	libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: demo test bench lint screenshot clean desktop-libs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -11,9 +18,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) desktop-libs
 	$(PY) -m station demo-data load
 	$(PY) -m station
+
+desktop-libs:
+	@if command -v dpkg >/dev/null 2>&1; then \
+	  missing=$$(for lib in $(QT_DESKTOP_LIBS); do dpkg -s $$lib >/dev/null 2>&1 || echo $$lib; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing what Qt needs to open a window:" $$missing; \
+	    $(SUDO) apt-get install -y $$missing || { $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; }; \
+	  fi; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check station ui devices sync tests tools

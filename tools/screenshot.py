@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "station.db")
         load_demo_data(store, date.today())
-        settings = Settings()
+        settings = Settings({"ui.sounds": False})  # a picture needs no tones
         bench = ReturnsBench(store, settings, load_rulepack(), Path(folder) / "photos")
         # Scans a second apart, as at a real bench, so none counts as a duplicate.
         raws = ["BADGE-1001", *HISTORY, *IN_PROGRESS]
