@@ -68,16 +68,20 @@ def item_for(session: Session, scan: Classified) -> Item | None:
     return session.scalar(select(Item).join(Gtin).where(Gtin.gtin14 == scan.gtin))
 
 
-def matches_item(candidate: Candidate, session: Session, scan: Classified) -> bool:
-    """Does an item scan (GTIN, GS1 or serial) fit this line?"""
+def fitting(
+    session: Session, candidates: tuple[Candidate, ...], scan: Classified
+) -> list[Candidate]:
+    """The candidates an item scan (GTIN, GS1 or serial) fits."""
     if scan.kind is ScanKind.SERIAL:
-        return candidate.serial is not None and candidate.serial.upper() == scan.value
+        return [c for c in candidates if c.serial is not None and c.serial.upper() == scan.value]
     item = item_for(session, scan)
-    if item is None or item.sku != candidate.sku:
-        return False
-    return (
-        scan.serial is None or candidate.serial is None or candidate.serial.upper() == scan.serial
-    )
+    return [
+        c
+        for c in candidates
+        if item is not None
+        and item.sku == c.sku
+        and (scan.serial is None or c.serial is None or c.serial.upper() == scan.serial)
+    ]
 
 
 def _units_back(session: Session, line: RmaLine) -> int:

@@ -136,7 +136,7 @@ def verified(unit: ReturnUnit, questions: tuple[Question, ...]) -> bool:
 
 def next_lpn(session: Session, bench: str) -> str:
     prefix = f"LPN-{bench}-"
-    last = session.scalar(
+    last = session.connection().scalar(
         select(ReturnUnit.lpn)
         .where(ReturnUnit.lpn.like(prefix + "%"))
         .order_by(ReturnUnit.lpn.desc())
