@@ -129,6 +129,7 @@ class Bench(Generic[Memory]):
         try:
             with self.store.unit() as session:
                 feedback = change(session)
+                session.flush()  # a unit the scan opened is written before the scan's row
                 record_scan(
                     session,
                     classified,

@@ -34,7 +34,7 @@ from station.returns_view import BenchView, Step, unit_view
 from station.rulepack import RulePack
 from station.scans import Classified, Scan, ScanKind
 from station.store.engine import Store
-from station.store.schema import Photo, ReturnUnit, RmaLine
+from station.store.schema import Item, Photo, ReturnUnit, RmaLine
 
 LINE_GRAPH = (joinedload(RmaLine.rma), joinedload(RmaLine.item))
 # The unit as every step reads it, in one query: its line, RMA, item and answers. (One
@@ -318,9 +318,10 @@ class ReturnsBench(Bench[Remembered]):
         return Feedback.good(f"{candidates[0].rma_number}: scan the item to confirm it.")
 
     def _start(self, session: Session, chosen: Candidate, scan: Classified) -> Feedback:
-        unit = self._open_unit(
-            session, scan, sku=chosen.sku, serial=self.mem.serial, rma_line_id=chosen.line_id
-        )
+        line = session.get(RmaLine, chosen.line_id, options=LINE_GRAPH)
+        assert line is not None, "a candidate is a line of the store"
+        unit = self._open_unit(scan, line=line, item=line.item, serial=self.mem.serial)
+        session.add(unit)
         where = f"{chosen.rma_number} line {chosen.line_no}"
         audit(
             session,
@@ -331,7 +332,7 @@ class ReturnsBench(Bench[Remembered]):
             rma=chosen.rma_number,
             line=chosen.line_no,
         )
-        if unit.serial is None and unit.line is not None and unit.line.item.serial_tracked:
+        if unit.serial is None and line.item.serial_tracked:
             return Feedback.good(f"{where}: scan the serial.")
         return self.inspection.check_policy(session, unit, self.today(), where)
 
@@ -341,7 +342,8 @@ class ReturnsBench(Bench[Remembered]):
         serial = None
         if known is not None:
             serial = known.serial or (known.value if known.kind is ScanKind.SERIAL else None)
-        unit = self._open_unit(session, known, sku=item.sku if item else None, serial=serial)
+        unit = self._open_unit(known, line=None, item=item, serial=serial)
+        session.add(unit)
         audit(
             session,
             bench=self.bench,
@@ -354,13 +356,13 @@ class ReturnsBench(Bench[Remembered]):
 
     def _open_unit(
         self,
-        session: Session,
         scan: Classified | None,
         *,
-        sku: str | None,
+        line: RmaLine | None,
+        item: Item | None,
         serial: str | None,
-        rma_line_id: int | None = None,
     ) -> ReturnUnit:
+        """A new unit, written with the scan that opened it when the unit of work commits."""
         assert self.operator is not None
         unit = ReturnUnit(
             id=str(uuid.uuid4()),
@@ -368,15 +370,13 @@ class ReturnsBench(Bench[Remembered]):
             bench=self.bench,
             operator=self.operator.badge,
             started_at=utcnow(),
-            rma_line_id=rma_line_id,
-            sku=sku,
+            line=line,
+            item=item,
             serial=serial,
             identified_by=scan.scan.raw if scan else "",
+            answers=[],
+            photos=[],
         )
-        if rma_line_id is not None:  # the steps ahead read the line, its RMA and its item
-            unit.line = session.get(RmaLine, rma_line_id, options=LINE_GRAPH)
-        session.add(unit)
-        session.flush()
         self.mem = Remembered(unit_id=unit.id, last_unit_id=self.mem.last_unit_id)
         return unit
 
