@@ -74,12 +74,18 @@ class Bench(Generic[Memory]):
         return self.handle(Scan("@" + code, source="keyboard"))
 
     def sign_in_pin(self, pin: str) -> Feedback:
+        return self._with_pin(pin, self._sign_in)
+
+    def _with_pin(self, pin: str, act: Callable[[Session, SignedIn], Feedback]) -> Feedback:
+        """A PIN typed at the bench stands for its holder's badge; a wrong one is logged."""
         with self.store.read() as session:
             who = by_pin(session, pin)
+        keyed = Classified(
+            Scan("PIN", source="keyboard"), ScanKind.BADGE, who.badge if who else "unknown PIN"
+        )
         if who is None:
-            return Feedback.bad("PIN not recognised.")
-        keyed = Classified(Scan("PIN", source="keyboard"), ScanKind.BADGE, who.badge)
-        return self._apply(keyed, lambda session: self._sign_in(session, who))
+            return self._log_only(keyed, "refused", Feedback.bad("PIN not recognised."))
+        return self._apply(keyed, lambda session: act(session, who))
 
     def sign_out(self) -> Feedback:
         if self.operator is None:

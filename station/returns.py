@@ -25,7 +25,7 @@ from station.errors import Refusal
 from station.feedback import Feedback
 from station.inspection import Inspection
 from station.lookup import IDENTIFYING, ITEM_KINDS, Candidate, find_lines, fitting, item_for
-from station.operators import Role, SignedIn, by_pin
+from station.operators import Role, SignedIn
 from station.policy import RepeatLimit
 from station.recording import audit, last_label, queue_label, utcnow
 from station.returns_events import finish_return, finish_triage
@@ -107,14 +107,9 @@ class ReturnsBench(Bench[Remembered]):
         return Feedback.bad(f"Nothing to pick with {number} at this step.")
 
     def approve_with_pin(self, pin: str) -> Feedback:
-        with self.store.read() as session:
-            who = by_pin(session, pin)
-        if who is None:
-            return Feedback.bad("PIN not recognised.")
-        keyed = Classified(Scan("PIN", source="keyboard"), ScanKind.BADGE, who.badge)
-        return self._apply(
-            keyed,
-            lambda session: self.inspection.approve(
+        return self._with_pin(
+            pin,
+            lambda session, who: self.inspection.approve(
                 session, self._unit(session), who, self.operator
             ),
         )

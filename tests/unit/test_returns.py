@@ -396,3 +396,12 @@ def test_an_order_or_tracking_number_finds_the_rma(
     view = bench.view()
     assert view.unit is not None
     assert (view.unit.rma_number, view.unit.sku) == (line.rma, line.sku)
+
+
+def test_a_wrong_pin_is_refused_and_logged(bench: ReturnsBench, store: Store) -> None:
+    assert bench.sign_in_pin("9876").tone is Tone.BAD
+    assert bench.step() is Step.SIGN_IN
+    with store.read() as session:
+        logged = session.scalars(select(ScanRecord)).one()
+    assert (logged.raw, logged.kind, logged.outcome) == ("PIN", "badge", "refused")
+    assert "9876" not in logged.message
