@@ -50,12 +50,13 @@ def check_policy(
     repeat: RepeatLimit,
 ) -> PolicyResult:
     rma, item = line.rma, line.item
+    on_line, recent = _earlier_units(session, line, unit_id, now - timedelta(days=repeat.days))
     trace = (
         _window(session, rma, item, today),
         _returnable(item),
-        _quantity(session, line, unit_id),
+        _quantity(line, on_line),
         _serial(item, line, serial),
-        _repeat_returner(session, rma, unit_id, now, repeat),
+        _repeat_returner(rma, recent, repeat),
     )
     verdict = max((v.outcome for v in trace), key=_SEVERITY.__getitem__)
     return PolicyResult(verdict, trace)
@@ -88,19 +89,32 @@ def _returnable(item: Item) -> RuleVerdict:
     return RuleVerdict("returnable", FAIL, f"{item.sku} is marked not returnable.")
 
 
-def _quantity(session: Session, line: RmaLine, unit_id: str) -> RuleVerdict:
-    earlier = (
-        session.connection().scalar(
-            select(func.count())
+def _earlier_units(
+    session: Session, line: RmaLine, unit_id: str, since: datetime
+) -> tuple[int, int]:
+    """The customer's other live units: how many on this line, how many since ``since``."""
+    counts = (
+        session.connection()
+        .execute(
+            select(
+                func.count().filter(ReturnUnit.rma_line_id == line.id),
+                func.count().filter(ReturnUnit.started_at >= since),
+            )
             .select_from(ReturnUnit)
+            .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
+            .join(Rma, RmaLine.rma_number == Rma.number)
             .where(
-                ReturnUnit.rma_line_id == line.id,
+                Rma.customer == line.rma.customer,
                 ReturnUnit.status.in_(LIVE_STATUSES),
                 ReturnUnit.id != unit_id,
             )
         )
-        or 0
+        .one()
     )
+    return counts[0], counts[1]
+
+
+def _quantity(line: RmaLine, earlier: int) -> RuleVerdict:
     if earlier + 1 > line.quantity:
         return RuleVerdict(
             "quantity", FAIL, f"{earlier} of {line.quantity} already returned on this line."
@@ -122,25 +136,7 @@ def _serial(item: Item, line: RmaLine, serial: str | None) -> RuleVerdict:
     return RuleVerdict("serial", PASS, f"Serial {serial} is the one shipped.")
 
 
-def _repeat_returner(
-    session: Session, rma: Rma, unit_id: str, now: datetime, repeat: RepeatLimit
-) -> RuleVerdict:
-    since = now - timedelta(days=repeat.days)
-    count = (
-        session.connection().scalar(
-            select(func.count())
-            .select_from(ReturnUnit)
-            .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
-            .join(Rma, RmaLine.rma_number == Rma.number)
-            .where(
-                Rma.customer == rma.customer,
-                ReturnUnit.status.in_(LIVE_STATUSES),
-                ReturnUnit.started_at >= since,
-                ReturnUnit.id != unit_id,
-            )
-        )
-        or 0
-    )
+def _repeat_returner(rma: Rma, count: int, repeat: RepeatLimit) -> RuleVerdict:
     if count >= repeat.limit:
         return RuleVerdict(
             "repeat_returner",
