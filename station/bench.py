@@ -8,6 +8,7 @@ immutable memory value, so a failed commit puts the old one back untouched.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -23,6 +24,8 @@ from station.scans import Classified, Classifier, Scan, ScanKind
 from station.store.engine import Store
 
 log = logging.getLogger("station.bench")
+PIN_TRIES = 5
+PIN_LOCKOUT_S = 300.0
 Memory = TypeVar("Memory")
 
 
@@ -39,6 +42,8 @@ class Bench(Generic[Memory]):
         self.duplicate_window = settings[S.DUPLICATE_WINDOW_MS] / 1000
         self.operator: SignedIn | None = None
         self.mem = memory
+        self._idle = memory  # what a bench remembers when nobody has started anything
+        self._pin_failures: list[float] = []
         self._last_scan: Scan | None = None
 
     # --- what a subclass says ---------------------------------------------------------------
@@ -77,14 +82,24 @@ class Bench(Generic[Memory]):
         return self._with_pin(pin, self._sign_in)
 
     def _with_pin(self, pin: str, act: Callable[[Session, SignedIn], Feedback]) -> Feedback:
-        """A PIN typed at the bench stands for its holder's badge; a wrong one is logged."""
+        """A PIN typed at the bench stands for its holder's badge; a wrong one is logged.
+
+        After ``PIN_TRIES`` wrong PINs in ``PIN_LOCKOUT_S`` seconds the bench takes badges
+        only, so four digits cannot be guessed at the approval banner.
+        """
+        now = time.monotonic()
+        self._pin_failures = [t for t in self._pin_failures if now - t < PIN_LOCKOUT_S]
+        if len(self._pin_failures) >= PIN_TRIES:
+            return Feedback.bad("Too many wrong PINs: scan a badge, or wait a few minutes.")
         with self.store.read() as session:
             who = by_pin(session, pin)
         keyed = Classified(
             Scan("PIN", source="keyboard"), ScanKind.BADGE, who.badge if who else "unknown PIN"
         )
         if who is None:
+            self._pin_failures.append(now)
             return self._log_only(keyed, "refused", Feedback.bad("PIN not recognised."))
+        self._pin_failures.clear()
         return self._apply(keyed, lambda session: act(session, who))
 
     def sign_out(self) -> Feedback:
@@ -104,7 +119,7 @@ class Bench(Generic[Memory]):
         except (SQLAlchemyError, OSError) as exc:
             log.exception("sign-out not recorded")
             return Feedback.not_stored("sign-out", exc)
-        self.operator = None
+        self.operator, self.mem = None, self._idle
         return Feedback.good("Signed out.")
 
     # --- the machinery ----------------------------------------------------------------------
@@ -127,6 +142,8 @@ class Bench(Generic[Memory]):
             raise Refusal("Finish or cancel the work in progress before another operator signs in.")
         require(who, *self.roles, action=self.work)
         audit(session, bench=self.bench, operator=who.badge, action="sign_in", subject=who.badge)
+        if not self._busy() and self.operator != who:
+            self.mem = self._idle  # the last operator's candidates are not the next one's
         self.operator = who
         return Feedback.good(f"Welcome, {who.name}.")
 
@@ -148,20 +165,17 @@ class Bench(Generic[Memory]):
             return feedback
         except (NotAllowed, Refusal) as refused:
             self.mem, self.operator = before, operator
-            return self._log_only(
-                classified,
-                "refused",
-                Feedback.bad(str(refused)),
-                refused=isinstance(refused, NotAllowed),
-            )
+            who = (refused.who or self._badge()) if isinstance(refused, NotAllowed) else None
+            return self._log_only(classified, "refused", Feedback.bad(str(refused)), who)
         except (SQLAlchemyError, OSError) as exc:
             self.mem, self.operator = before, operator
             log.exception("scan %r not recorded", classified.scan.raw)
             return Feedback.not_stored(f"scan {classified.value}", exc)
 
     def _log_only(
-        self, classified: Classified, outcome: str, feedback: Feedback, refused: bool = False
+        self, classified: Classified, outcome: str, feedback: Feedback, refused: str | None = None
     ) -> Feedback:
+        """Record a scan that changed nothing; ``refused`` names who a role kept out."""
         try:
             with self.store.unit() as session:
                 record_scan(
@@ -173,11 +187,11 @@ class Bench(Generic[Memory]):
                     message=feedback.message,
                     unit_id=self._subject(),
                 )
-                if refused and self.operator is not None:
+                if refused is not None:
                     audit(
                         session,
                         bench=self.bench,
-                        operator=self.operator.badge,
+                        operator=refused,
                         action="refused",
                         subject=classified.value,
                         reason=feedback.message,

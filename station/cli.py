@@ -7,6 +7,7 @@ operator asks for the window, is the ``ui`` package loaded, by name, so that
 
 import argparse
 import importlib
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -43,7 +44,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = S.Settings.load(paths.config_file(args.config), required=bool(args.config))
+        # A file named on purpose (flag or environment) must exist: a typo must not put a
+        # bench to work as BENCH-01 with another bench's LPNs.
+        named = bool(args.config or os.environ.get("STATION_CONFIG"))
+        settings = S.Settings.load(paths.config_file(args.config), required=named)
         return _run(args, settings)
     except KnownError as exc:
         print(f"station: {exc}", file=sys.stderr)

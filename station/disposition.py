@@ -26,7 +26,7 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Step:
+class TraceStep:
     rule: str
     matched: bool
     note: str
@@ -40,7 +40,7 @@ class Decision:
     disposition: str
     destination: str
     version: str
-    trace: tuple[Step, ...]
+    trace: tuple[TraceStep, ...]
 
     @property
     def why(self) -> str:
@@ -48,22 +48,24 @@ class Decision:
 
 
 def decide(pack: RulePack, facts: Facts) -> Decision:
-    trace: list[Step] = []
+    trace: list[TraceStep] = []
     if facts.forced:
         # A failed hygiene seal is not weighed against other rules: it settles the matter.
         question, disposition = facts.forced[0]
         label = pack.dispositions[disposition].label
-        trace.append(Step(f"checklist:{question}", True, f"Checklist '{question}' failed: {label}"))
+        trace.append(
+            TraceStep(f"checklist:{question}", True, f"Checklist '{question}' failed: {label}")
+        )
         return _decision(pack, disposition, trace)
     for rule in (*pack.overrides, *pack.rules):
         miss = _first_miss(rule, facts)
-        trace.append(Step(rule.id, miss is None, rule.why if miss is None else miss))
+        trace.append(TraceStep(rule.id, miss is None, rule.why if miss is None else miss))
         if miss is None:
             return _decision(pack, rule.then, trace)
     raise AssertionError("the rule pack's loader guarantees a fallback rule")
 
 
-def _decision(pack: RulePack, disposition: str, trace: list[Step]) -> Decision:
+def _decision(pack: RulePack, disposition: str, trace: list[TraceStep]) -> Decision:
     target = pack.dispositions[disposition]
     return Decision(disposition, target.destination, pack.version, tuple(trace))
 

@@ -17,7 +17,11 @@ class StoreError(KnownError):
 
 
 class NotAllowed(KnownError):
-    """The signed-in operator's role does not permit this action."""
+    """The operator's role does not permit this action; ``who`` is the badge that tried."""
+
+    def __init__(self, message: str, who: str | None = None) -> None:
+        super().__init__(message)
+        self.who = who
 
 
 class Refusal(KnownError):

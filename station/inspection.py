@@ -19,6 +19,13 @@ from station.rulepack import Question, RulePack
 from station.store.schema import ChecklistAnswer, ReturnUnit
 
 
+def policy_verdict(unit: ReturnUnit) -> str:
+    """The unit's policy verdict; a unit on an RMA line is never decided unchecked."""
+    if unit.policy_verdict is None:
+        raise Refusal("The return policy was not checked for this unit: scan its serial.")
+    return unit.policy_verdict
+
+
 @dataclass(frozen=True)
 class Inspection:
     """The rule pack and the limits one bench inspects by."""
@@ -93,7 +100,7 @@ class Inspection:
                 grade=unit.grade,
                 found_reason=unit.found_reason,
                 value_cents=unit.item.unit_value_cents,
-                policy=unit.policy_verdict or "pass",
+                policy=policy_verdict(unit),
                 checklist="failed" if failed else "passed",
                 forced=tuple((q.id, q.forces) for q in failed if q.forces),
             ),
@@ -139,8 +146,10 @@ class Inspection:
         if unit.disposition != unit.suggested_disposition:
             return f"override of the rules ({unit.suggested_disposition} → {unit.disposition})"
         value = unit.item.unit_value_cents if unit.item else 0
-        if unit.disposition == "WRITEOFF" and value > self.writeoff_limit_cents:
-            return f"write-off of {value / 100:.2f}, above {self.writeoff_limit_cents // 100}"
+        target = self.pack.dispositions[unit.disposition]
+        if target.value_approval and value > self.writeoff_limit_cents:
+            label = target.label.lower()
+            return f"{label} of {value / 100:.2f}, above {self.writeoff_limit_cents // 100}"
         return None
 
     def approval_needed(self, unit: ReturnUnit, operator: SignedIn | None) -> str | None:

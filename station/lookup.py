@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from station.policy import LIVE_STATUSES
@@ -46,8 +46,10 @@ def find_lines(session: Session, scan: Classified) -> list[Candidate]:
         query = query.where(func.upper(RmaLine.serial) == scan.value)
     elif scan.gtin is not None:
         query = query.join(Gtin, Gtin.sku == RmaLine.sku).where(Gtin.gtin14 == scan.gtin)
-        if scan.serial:
-            query = query.where(func.upper(RmaLine.serial) == scan.serial)
+        if scan.serial:  # the line shipped with this serial, or shipped without one on record
+            query = query.where(
+                or_(RmaLine.serial.is_(None), func.upper(RmaLine.serial) == scan.serial)
+            )
     else:
         return []
     lines = list(
@@ -57,6 +59,9 @@ def find_lines(session: Session, scan: Classified) -> list[Candidate]:
             )
         )
     )
+    if scan.serial:
+        exact = [line for line in lines if line.serial and line.serial.upper() == scan.serial]
+        lines = exact or lines
     still_due = [line for line in lines if _units_back(session, line) < line.quantity]
     return [_candidate(line) for line in (still_due or lines)]
 

@@ -5,6 +5,7 @@ PINs are stored as salted scrypt hashes; a PIN is short, so the hash must be slo
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from station.errors import NotAllowed
 from station.store.schema import Operator
 
+log = logging.getLogger("station.operators")
 # scrypt cost: about 30 ms per PIN on a bench PC, so trying all 10,000 four-digit PINs
 # against a stolen database takes minutes per operator, not microseconds.
 _N, _R, _P = 2**14, 8, 1
@@ -51,11 +53,15 @@ def by_badge(session: Session, badge: str) -> SignedIn | None:
 
 
 def by_pin(session: Session, pin: str) -> SignedIn | None:
-    """The operator whose PIN this is. Each salt differs, so every hash is tried."""
-    for row in session.scalars(select(Operator).order_by(Operator.id)):
-        if pin_matches(pin, row.pin_hash):
-            return SignedIn(row.name, row.badge, Role(row.role))
-    return None
+    """The one operator whose PIN this is. Each salt differs, so every hash is tried; a PIN
+    that two operators share identifies neither (it could let an inspector approve)."""
+    holders = [row for row in session.scalars(select(Operator)) if pin_matches(pin, row.pin_hash)]
+    if len(holders) != 1:
+        if holders:
+            log.error("a PIN is shared by %s: it signs nobody in", [h.badge for h in holders])
+        return None
+    row = holders[0]
+    return SignedIn(row.name, row.badge, Role(row.role))
 
 
 def require(operator: SignedIn | None, *roles: Role, action: str) -> SignedIn:
@@ -65,6 +71,7 @@ def require(operator: SignedIn | None, *roles: Role, action: str) -> SignedIn:
     if operator.role not in roles:
         allowed = " or ".join(r.value for r in roles)
         raise NotAllowed(
-            f"{operator.name} ({operator.role.value}) may not {action}: {allowed} only."
+            f"{operator.name} ({operator.role.value}) may not {action}: {allowed} only.",
+            who=operator.badge,
         )
     return operator

@@ -7,7 +7,7 @@ Each rule gives pass, warn or fail with a sentence, and the whole trace is store
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from station.store.schema import Item, ReturnPolicy, ReturnUnit, Rma, RmaLine
@@ -92,13 +92,14 @@ def _returnable(item: Item) -> RuleVerdict:
 def _earlier_units(
     session: Session, line: RmaLine, unit_id: str, since: datetime
 ) -> tuple[int, int]:
-    """The customer's other live units: how many on this line, how many since ``since``."""
+    """Of the customer's other live units: how many are on this line, and from how many
+    RMAs the ones since ``since`` came (a box of four items is one return, not four)."""
     counts = (
         session.connection()
         .execute(
             select(
                 func.count().filter(ReturnUnit.rma_line_id == line.id),
-                func.count().filter(ReturnUnit.started_at >= since),
+                func.count(distinct(RmaLine.rma_number)).filter(ReturnUnit.started_at >= since),
             )
             .select_from(ReturnUnit)
             .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
@@ -141,6 +142,7 @@ def _repeat_returner(rma: Rma, count: int, repeat: RepeatLimit) -> RuleVerdict:
         return RuleVerdict(
             "repeat_returner",
             WARN,
-            f"{rma.customer} returned {count} units in {repeat.days} days (limit {repeat.limit}).",
+            f"{rma.customer} made {count} other returns in {repeat.days} days "
+            f"(limit {repeat.limit}).",
         )
-    return RuleVerdict("repeat_returner", PASS, f"{count} earlier returns in {repeat.days} days.")
+    return RuleVerdict("repeat_returner", PASS, f"{count} other returns in {repeat.days} days.")

@@ -6,9 +6,7 @@ yet (the candidates a scan found, the code that found nothing). Roles are enforc
 not in the UI.
 """
 
-import hashlib
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from station.feedback import Feedback
 from station.inspection import Inspection
 from station.lookup import IDENTIFYING, ITEM_KINDS, Candidate, find_lines, fitting, item_for
 from station.operators import Role, SignedIn
+from station.photos import keep_photo
 from station.policy import RepeatLimit
 from station.recording import audit, last_label, queue_label, utcnow
 from station.returns_events import finish_return, finish_triage
@@ -115,11 +114,18 @@ class ReturnsBench(Bench[Remembered]):
         )
 
     def save_notes(self, text: str) -> Feedback:
-        if self.mem.unit_id is None:
-            return Feedback.bad("Notes belong to a return: scan one first.")
+        if self.mem.unit_id is None or self.operator is None:
+            return Feedback.bad("Notes belong to a return: sign in and scan one first.")
         try:
             with self.store.unit() as session:
                 self._unit(session).notes = text
+                audit(
+                    session,
+                    bench=self.bench,
+                    operator=self.operator.badge,
+                    action="notes_saved",
+                    subject=self.mem.unit_id,
+                )
         except (SQLAlchemyError, OSError) as exc:
             log.exception("notes not saved")
             return Feedback.not_stored("the notes", exc)
@@ -130,24 +136,14 @@ class ReturnsBench(Bench[Remembered]):
         if unit_id is None or self.operator is None:
             return Feedback.bad("Photos belong to a return: scan one first.")
         try:
-            data = source.read_bytes()
+            kept = keep_photo(self.photos / unit_id, source)
         except OSError as exc:
-            return Feedback.bad(f"The photo cannot be read: {exc}")
-        folder = self.photos / unit_id
-        target = folder / f"{uuid.uuid4()}{source.suffix.lower()}"
+            return Feedback.bad(f"The photo was not kept: {exc}")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with target.open("wb") as file:  # on disk before the row that points at it
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
             with self.store.unit() as session:
                 session.add(
                     Photo(
-                        unit_id=unit_id,
-                        path=str(target),
-                        sha256=hashlib.sha256(data).hexdigest(),
-                        taken_at=utcnow(),
+                        unit_id=unit_id, path=str(kept.path), sha256=kept.sha256, taken_at=utcnow()
                     )
                 )
                 audit(
@@ -156,10 +152,10 @@ class ReturnsBench(Bench[Remembered]):
                     operator=self.operator.badge,
                     action="photo_added",
                     subject=unit_id,
-                    file=target.name,
+                    file=kept.path.name,
                 )
-        except (SQLAlchemyError, OSError) as exc:
-            log.exception("photo not stored")
+        except SQLAlchemyError as exc:
+            log.exception("photo not recorded")
             return Feedback.not_stored(f"the photo {source.name}", exc)
         return Feedback.good(f"Photo added ({source.name}).")
 
@@ -264,13 +260,29 @@ class ReturnsBench(Bench[Remembered]):
         if (
             step is Step.SERIAL
             and unit is not None
-            and scan.kind in (ScanKind.SERIAL, ScanKind.GS1)
+            and scan.serial is not None  # a serial, or a GS1 code carrying one (AI 21)
         ):
-            unit.serial = (scan.serial or scan.value).upper()
+            unit.serial = scan.serial
             return self.inspection.check_policy(
                 session, unit, self.today(), f"Serial {unit.serial}"
             )
         raise Refusal(f"A {scan.kind.value} is not expected now. {self._prompt(step, unit)}.")
+
+    def _sign_in(self, session: Session, who: SignedIn) -> Feedback:
+        welcome = super()._sign_in(session, who)
+        unit = self._unit_or_none(session)
+        if unit is None or unit.operator == who.badge:
+            return welcome
+        # A bench that restarted, or a shift that changed, mid-return: say who carries on.
+        audit(
+            session,
+            bench=self.bench,
+            operator=who.badge,
+            action="took_over",
+            subject=unit.id,
+            started_by=unit.operator,
+        )
+        return Feedback.warn(f"{welcome.message} You carry on the return {unit.operator} started.")
 
     # --- finding the return -------------------------------------------------------------
 
@@ -334,10 +346,7 @@ class ReturnsBench(Bench[Remembered]):
     def _start_triage(self, session: Session) -> Feedback:
         known = self.mem.unknown
         item = item_for(session, known) if known else None
-        serial = None
-        if known is not None:
-            serial = known.serial or (known.value if known.kind is ScanKind.SERIAL else None)
-        unit = self._open_unit(known, line=None, item=item, serial=serial)
+        unit = self._open_unit(known, line=None, item=item, serial=known.serial if known else None)
         session.add(unit)
         audit(
             session,
@@ -407,6 +416,8 @@ class ReturnsBench(Bench[Remembered]):
                 unit, finish_return(session, unit, operator, self.pack, inspection.questions(unit))
             )
         if word == "CONFIRM" and step is Step.TRIAGE:
+            if not (unit.identified_by or unit.notes.strip() or unit.photos):
+                raise Refusal("Nothing tells this unit apart: add notes or a photo first.")
             return self._finished(unit, finish_triage(session, unit, operator, self.pack))
         if word == "CONFIRM" and step is Step.APPROVAL:
             reason = inspection.approval_needed(unit, operator)

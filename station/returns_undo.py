@@ -32,7 +32,12 @@ def undo_step(session: Session, unit: ReturnUnit, operator: SignedIn, pack: Rule
     elif unit.answers:
         answer = unit.answers.pop()
         undone = f"answer to {answer.question}"
-    elif unit.serial is not None and unit.line is not None and unit.identified_by != unit.serial:
+    elif (
+        unit.serial is not None
+        and unit.line is not None
+        and unit.line.item.serial_tracked
+        and unit.identified_by != unit.serial
+    ):  # the serial is asked again, and the policy checked again with it
         unit.serial = None
         unit.policy_verdict = None
         unit.policy_trace = []

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import resources
+from station.commands import GRADES
 from station.errors import ConfigError
 
 CONDITIONS = ("category", "grade", "found_reason", "policy", "checklist", "sku")
+QUESTION_KEYS = {"id", "question", "pass", "forces", "suggests_reason", "blocks_refund"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Disposition:
     code: str
     label: str
     destination: str
+    value_approval: bool = False  # above the configured value, a supervisor approves it
 
 
 @dataclass(frozen=True)
@@ -73,17 +76,30 @@ def load_rulepack(file: Path | None = None) -> RulePack:
 
 def _build(raw: dict[str, Any]) -> RulePack:
     dispositions = {
-        code: Disposition(code, spec["label"], spec["destination"])
+        code: Disposition(
+            code, spec["label"], spec["destination"], bool(spec.get("value_approval"))
+        )
         for code, spec in raw["dispositions"].items()
     }
     reasons = {code: str(label) for code, label in raw["reasons"].items()}
+    allowed = {
+        "grade": set(GRADES),
+        "found_reason": set(reasons),
+        "policy": {"pass", "warn", "fail"},
+        "checklist": {"passed", "failed"},
+    }
     checklists = {
         category: tuple(_question(q, dispositions, reasons) for q in questions)
         for category, questions in raw.get("checklist", {}).items()
     }
-    rules = tuple(_rule(r, dispositions) for r in raw["rule"])
-    if rules[-1].conditions or rules[-1].value_above is not None:
-        raise ValueError(f"the last rule ('{rules[-1].id}') must have no conditions: a fallback")
+    rules = tuple(_rule(r, dispositions, allowed) for r in raw["rule"])
+    fallback = rules[-1]
+    if (
+        fallback.conditions
+        or fallback.value_above is not None
+        or fallback.value_at_most is not None
+    ):
+        raise ValueError(f"the last rule ('{fallback.id}') must have no conditions: a fallback")
     return RulePack(
         version=str(raw["version"]),
         reasons=reasons,
@@ -91,13 +107,16 @@ def _build(raw: dict[str, Any]) -> RulePack:
         triage_destination=raw["triage"]["destination"],
         checklists=checklists,
         rules=rules,
-        overrides=tuple(_rule(r, dispositions) for r in raw.get("override", [])),
+        overrides=tuple(_rule(r, dispositions, allowed) for r in raw.get("override", [])),
     )
 
 
 def _question(
     raw: dict[str, Any], dispositions: dict[str, Disposition], reasons: dict[str, str]
 ) -> Question:
+    unknown = set(raw) - QUESTION_KEYS
+    if unknown:
+        raise ValueError(f"question '{raw.get('id')}' has unknown keys {sorted(unknown)}")
     if raw["pass"] not in ("yes", "no"):
         raise ValueError(f"question '{raw['id']}': pass must be yes or no")
     forces = raw.get("forces")
@@ -111,18 +130,31 @@ def _question(
     )
 
 
-def _rule(raw: dict[str, Any], dispositions: dict[str, Disposition]) -> Rule:
+def _rule(
+    raw: dict[str, Any], dispositions: dict[str, Disposition], allowed: dict[str, set[str]]
+) -> Rule:
     known = {"id", "why", "then", "value_above", "value_at_most", *CONDITIONS}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"rule '{raw.get('id')}' has unknown keys {sorted(unknown)}")
     if raw["then"] not in dispositions:
         raise ValueError(f"rule '{raw['id']}' leads to unknown disposition {raw['then']}")
+    conditions = []
+    for name in CONDITIONS:
+        if name not in raw:
+            continue
+        values = raw[name]
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"rule '{raw['id']}': {name} must be a list of texts")
+        strange = set(values) - allowed.get(name, set(values))
+        if strange:
+            raise ValueError(f"rule '{raw['id']}': {name} can never be {sorted(strange)}")
+        conditions.append((name, tuple(values)))
     return Rule(
         id=raw["id"],
         why=raw["why"],
         then=raw["then"],
-        conditions=tuple((name, tuple(raw[name])) for name in CONDITIONS if name in raw),
+        conditions=tuple(conditions),
         value_above=raw.get("value_above"),
         value_at_most=raw.get("value_at_most"),
     )

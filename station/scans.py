@@ -22,6 +22,7 @@ GS = "\x1d"
 # AIM symbology identifiers that say "this is GS1 data" (GS1-128, DataMatrix, QR, DataBar).
 GS1_AIM = ("]C1", "]d2", "]Q3", "]e0")
 AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
+_PRINTABLE = {"\\": "\\\\"}
 
 
 class ScanKind(StrEnum):
@@ -68,9 +69,13 @@ class Classified:
 
 
 def printable(raw: str) -> str:
-    """The raw text with control characters written as ``\\xNN``, for logs and screens."""
+    """The raw text with control characters written as ``\\xNN``, for logs and screens.
+
+    A backslash is doubled, so a scanned ``\\x1d`` (four characters) stays apart from a GS.
+    """
     return "".join(
-        ch if 32 <= ord(ch) < 127 or ord(ch) > 159 else f"\\x{ord(ch):02x}" for ch in raw
+        _PRINTABLE.get(ch, ch) if 32 <= ord(ch) < 127 or ord(ch) > 159 else f"\\x{ord(ch):02x}"
+        for ch in raw
     )
 
 
@@ -98,16 +103,15 @@ class Classifier:
         problem = self._bad_characters(text)
         if problem:
             return Classified(scan, ScanKind.REJECTED, printable(text), problem=problem)
+        if AIM.match(text):
+            if text[:3] in GS1_AIM:
+                return self._gs1(scan, text)
+            text = text[3:]  # the symbology says nothing more that a bench needs
         if text.startswith("@"):
             command, problem = parse_command(text)
             if problem:
                 return Classified(scan, ScanKind.REJECTED, text, problem=problem)
             return Classified(scan, ScanKind.COMMAND, command)
-        aim = AIM.match(text)
-        if aim:
-            if text[:3] in GS1_AIM:
-                return self._gs1(scan, text)
-            text = text[3:]
         if self._looks_gs1(text):
             return self._gs1(scan, text)
         if text.isdigit() and len(text) in (8, 12, 13, 14):

@@ -16,6 +16,7 @@ LETTER_STEPS = {
     "YES": (Step.CHECKLIST,),
     "NO": (Step.CHECKLIST,),
     "SKIP": (Step.CHECKLIST,),
+    "TRIAGE": (Step.IDENTIFY, Step.ITEM, Step.CHOOSE),
 }
 GRADE_STEPS = (Step.GRADE, Step.DECIDE, Step.APPROVAL)
 

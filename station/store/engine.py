@@ -135,9 +135,24 @@ def _migrate(engine: Engine, file: Path) -> None:
             ) from exc
         backup = _backup(file, current)
         log.info("upgrading store %s from %s to %s (backup %s)", file, current, head, backup)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        # SQLite rebuilds a table to alter it; with foreign keys on, dropping the old table
+        # would cascade or fail (Alembic, "batch" docs). The pragma only takes effect
+        # outside a transaction, so it is set on the driver's connection first.
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
+    if broken:
+        raise StoreError(
+            f"Upgrading {file} left {len(broken)} broken references; restore the backup."
+        )
 
 
 def _backup(file: Path, revision: str) -> Path:

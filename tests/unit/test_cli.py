@@ -1,5 +1,6 @@
 """The ``station`` command as an operator or a script would run it."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +44,9 @@ def test_demo_data_load_fills_the_data_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("STATION_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("STATION_CONFIG", str(tmp_path / "none.toml"))
+    config = tmp_path / "station.toml"
+    config.write_text('[bench]\nid = "RET-07"\n')
+    monkeypatch.setenv("STATION_CONFIG", str(config))
     assert main(["demo-data", "load"]) == 0
     assert "rmas=60" in capsys.readouterr().out
     assert (tmp_path / "station.db").exists()
@@ -59,3 +62,10 @@ def test_the_command_sheet_scans_back(tmp_path: Path, pack: RulePack) -> None:
     printed = {value for _section, rows in sheet_entries(pack) for value, _m, _k in rows}
     assert read == printed
     assert {"@CONFIRM", "@GRADE-E", "@REASON-DEFECTIVE", "@DISP-WRITEOFF", "@TRIAGE"} <= read
+
+
+def test_a_config_named_in_the_environment_must_exist(tmp_path: Path) -> None:
+    env = {**os.environ, "STATION_CONFIG": str(tmp_path / "typo.toml")}
+    done = station("settings", env=env)
+    assert done.returncode == 2
+    assert "typo.toml does not exist" in done.stderr

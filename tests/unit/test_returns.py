@@ -15,7 +15,14 @@ from station.returns_view import Step
 from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store
-from station.store.schema import AuditEntry, LabelJob, OutboxEvent, ReturnUnit, ScanRecord
+from station.store.schema import (
+    AuditEntry,
+    LabelJob,
+    Operator,
+    OutboxEvent,
+    ReturnUnit,
+    ScanRecord,
+)
 
 _clock = itertools.count(1000, 2)
 
@@ -405,3 +412,120 @@ def test_a_wrong_pin_is_refused_and_logged(bench: ReturnsBench, store: Store) ->
         logged = session.scalars(select(ScanRecord)).one()
     assert (logged.raw, logged.kind, logged.outcome) == ("PIN", "badge", "refused")
     assert "9876" not in logged.message
+
+
+def test_undo_of_a_serial_asks_for_it_and_checks_the_policy_again(
+    bench: ReturnsBench, demo: dict[str, Any]
+) -> None:
+    line = a_line(demo, serial_electronics)
+    start(bench, line)
+    assert scan(bench, "@UNDO").message == "Undone: serial."
+    view = bench.view()
+    assert view.step is Step.SERIAL
+    assert view.unit is not None and view.unit.policy_verdict is None
+    assert scan(bench, "SNOTTHEONE01").tone is Tone.WARN
+    view = bench.view()
+    assert view.unit is not None and view.unit.policy_verdict == "fail"
+
+
+def test_undo_never_forgets_a_failed_policy(bench: ReturnsBench, demo: dict[str, Any]) -> None:
+    late = next(r for r in demo["rmas"] if r["number"] == "RMA-10010")
+    item = next(i for i in demo["items"] if i["sku"] == late["lines"][0]["sku"])
+    gs1 = f"01{item['gtins'][0].rjust(14, '0')}21ABC123"
+    scan(bench, "BADGE-1001", gs1)  # the line shipped without a serial on record
+    view = bench.view()
+    assert view.unit is not None and view.unit.rma_number == "RMA-10010"
+    assert view.unit.policy_verdict == "fail"
+    assert scan(bench, "@UNDO").message == "Undone: identification (return cancelled)."
+    assert bench.step() is Step.IDENTIFY
+
+
+def test_a_gs1_code_without_a_serial_is_not_a_serial(
+    bench: ReturnsBench, demo: dict[str, Any]
+) -> None:
+    line = a_line(demo, serial_electronics)
+    scan(bench, "BADGE-1001", line.rma, line.gtin)
+    refused = scan(bench, f"01{line.gtin.rjust(14, '0')}10LOT1")
+    assert refused.tone is Tone.BAD
+    assert bench.step() is Step.SERIAL
+
+
+def test_another_operator_carries_on_after_a_restart_and_it_is_audited(
+    bench: ReturnsBench, store: Store, demo: dict[str, Any], tmp_path: Path
+) -> None:
+    unit_id = start(bench, a_line(demo, apparel))
+    again = ReturnsBench(store, Settings(), bench.pack, tmp_path / "photos")
+    feedback = scan(again, "BADGE-1002")
+    assert feedback.tone is Tone.WARN
+    assert "BADGE-1001 started" in feedback.message
+    with store.read() as session:
+        took = session.scalars(select(AuditEntry).where(AuditEntry.action == "took_over")).one()
+    assert (took.operator, took.subject, took.detail["started_by"]) == (
+        "BADGE-1002",
+        unit_id,
+        "BADGE-1001",
+    )
+
+
+def test_signing_out_forgets_the_candidates(bench: ReturnsBench, demo: dict[str, Any]) -> None:
+    gtin = next(i["gtins"][0] for i in demo["items"] if i["sku"] == "AP-1001")
+    scan(bench, "BADGE-1001", gtin)
+    assert bench.step() is Step.CHOOSE
+    assert bench.sign_out().tone is Tone.GOOD
+    scan(bench, "BADGE-1002")
+    assert bench.step() is Step.IDENTIFY
+
+
+def test_a_triage_unit_needs_something_that_tells_it_apart(bench: ReturnsBench) -> None:
+    scan(bench, "BADGE-1001", "@TRIAGE")
+    refused = scan(bench, "@CONFIRM")
+    assert refused.tone is Tone.BAD
+    assert "notes or a photo" in refused.message
+    bench.save_notes("Blue kettle, no box, no label")
+    assert scan(bench, "@CONFIRM").tone is Tone.GOOD
+
+
+def test_an_inspector_cannot_record_an_expensive_write_off_alone(
+    bench: ReturnsBench, demo: dict[str, Any]
+) -> None:
+    line = a_line(demo, lambda line, _i: serial_electronics(line, _i) and line.value_cents > 25000)
+    start(bench, line)
+    scan(bench, "@YES", "@YES", "@YES", "@YES", "@YES", "@GRADE-E", "@REASON-DAMAGED")
+    assert scan(bench, "@CONFIRM").tone is Tone.BAD
+    assert bench.step() is Step.APPROVAL
+
+
+def test_a_new_grade_takes_the_approval_back(bench: ReturnsBench, demo: dict[str, Any]) -> None:
+    start(bench, a_line(demo, apparel))
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@DISP-DONATE", "BADGE-3001")
+    assert bench.step() is Step.DECIDE
+    scan(bench, "@GRADE-C")  # the rules decide again: the override and approval are gone
+    view = bench.view()
+    assert view.unit is not None
+    assert (view.unit.disposition, view.unit.approved_by) == ("LIQUIDATE", None)
+
+
+def test_a_clerk_kept_out_is_in_the_audit_under_their_badge(
+    bench: ReturnsBench, store: Store
+) -> None:
+    scan(bench, "BADGE-2001")
+    with store.read() as session:
+        refused = session.scalars(select(AuditEntry).where(AuditEntry.action == "refused")).one()
+    assert refused.operator == "BADGE-2001"
+
+
+def test_five_wrong_pins_lock_pins_out(bench: ReturnsBench) -> None:
+    for wrong in ("0001", "0002", "0003", "0004", "0005"):
+        assert bench.sign_in_pin(wrong).message == "PIN not recognised."
+    locked = bench.sign_in_pin("1111")
+    assert locked.tone is Tone.BAD
+    assert "Too many wrong PINs" in locked.message
+    assert scan(bench, "BADGE-1001").tone is Tone.GOOD  # a badge still works
+
+
+def test_a_pin_two_operators_share_signs_nobody_in(bench: ReturnsBench, store: Store) -> None:
+    with store.unit() as session:
+        supervisor = session.scalars(select(Operator).where(Operator.badge == "BADGE-3001")).one()
+        inspector = session.scalars(select(Operator).where(Operator.badge == "BADGE-1001")).one()
+        supervisor.pin_hash = inspector.pin_hash
+    assert bench.sign_in_pin("1111").tone is Tone.BAD

@@ -58,8 +58,13 @@ def test_garbage_never_raises_and_a_rejection_always_says_why(raw: str) -> None:
 def test_random_bytes_from_a_serial_line_are_classified_or_rejected(data: bytes) -> None:
     raw = data.decode("latin-1")
     result = classifier.classify(Scan(raw, source="serial"))
-    if any(ord(ch) < 32 and ch not in "\x1d\r\n\t " for ch in raw.strip(" \r\n\t")):
+    inner = raw.strip(" \r\n\t")
+    if not inner or any((ord(ch) < 32 and ch != "\x1d") or ord(ch) == 127 for ch in inner):
         assert result.rejected
+    if result.rejected:
+        assert result.problem
+    else:
+        assert result.value.isprintable()
 
 
 @pytest.mark.parametrize(
@@ -79,6 +84,8 @@ def test_random_bytes_from_a_serial_line_are_classified_or_rejected(data: bytes)
         ("SNX4Y7Q2", ScanKind.SERIAL, "SNX4Y7Q2"),
         ("5901234123457", ScanKind.GTIN, "05901234123457"),
         ("]E05901234123457", ScanKind.GTIN, "05901234123457"),
+        ("]C0@NEXT", ScanKind.COMMAND, "NEXT"),
+        ("]C0RMA-10004", ScanKind.RMA, "RMA-10004"),
         ("036000291452", ScanKind.GTIN, "00036000291452"),
         ("96385074", ScanKind.GTIN, "00000096385074"),
     ],
@@ -137,3 +144,4 @@ def test_bad_input_is_rejected_with_a_reason(raw: str, words: str) -> None:
 
 def test_printable_shows_control_characters_as_hex() -> None:
     assert printable("A\x1dB\x00") == "A\\x1dB\\x00"
+    assert printable("A\\x1dB") == "A\\\\x1dB"  # typed backslashes stay apart from a GS
