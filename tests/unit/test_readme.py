@@ -51,7 +51,7 @@ def test_the_quick_start_walk_through(bench: ReturnsBench) -> None:
 
 
 def test_the_demo_badges_and_pins(bench: ReturnsBench) -> None:
-    assert "`BADGE-3001`" in README and "PIN 3333" in README and "PIN is 1111" in README
+    assert "`BADGE-3001`" in README and "PIN 3333" in README and "PIN 1111" in README
     assert bench.sign_in_pin("1111").message == "Welcome, Ines Inspector."
     bench.sign_out()
     assert bench.sign_in_pin("3333").message == "Welcome, Sam Supervisor."
