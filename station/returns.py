@@ -29,7 +29,7 @@ from station.policy import RepeatLimit
 from station.recording import audit, last_label, queue_label, utcnow
 from station.returns_events import finish_return, finish_triage
 from station.returns_undo import undo_step
-from station.returns_view import BenchView, Step, unit_view
+from station.returns_view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
 from station.scans import Classified, Scan, ScanKind
 from station.store.engine import Store
@@ -228,22 +228,7 @@ class ReturnsBench(Bench[Remembered]):
 
     def _prompt(self, step: Step, unit: ReturnUnit | None) -> str:
         question = self.inspection.next_question(unit) if unit else None
-        stated = self.pack.reasons.get(unit.line.stated_reason) if unit and unit.line else None
-        disposition = self.pack.dispositions.get(unit.disposition or "") if unit else None
-        prompts = {
-            Step.SIGN_IN: "Scan your badge or enter your PIN",
-            Step.IDENTIFY: "Scan the RMA, order, tracking number or the item",
-            Step.ITEM: "Scan the item (GTIN or serial) to confirm it",
-            Step.CHOOSE: "Several returns match: press its number or scan its RMA",
-            Step.SERIAL: "Scan the serial number",
-            Step.CHECKLIST: f"{question.text if question else ''}  YES / NO / SKIP",
-            Step.GRADE: "Grade the condition: A B C D E",
-            Step.REASON: f"Found reason? Customer said: {stated}. CONFIRM to agree",
-            Step.DECIDE: f"{disposition.label if disposition else ''}: CONFIRM to record",
-            Step.APPROVAL: "Supervisor: scan your badge or enter your PIN",
-            Step.TRIAGE: "No RMA: add notes and photos, then CONFIRM to send to triage",
-        }
-        return prompts[step]
+        return prompt(step, unit, self.pack, question)
 
     def _advance(self, session: Session, scan: Classified) -> Feedback:
         unit = self._unit_or_none(session)

@@ -80,6 +80,26 @@ class BenchView:
     dispositions: tuple[tuple[str, str], ...]
 
 
+def prompt(step: Step, unit: ReturnUnit | None, pack: RulePack, question: Question | None) -> str:
+    """The big line at the top of the screen: what the bench wants next."""
+    stated = pack.reasons.get(unit.line.stated_reason) if unit and unit.line else None
+    disposition = pack.dispositions.get(unit.disposition or "") if unit else None
+    prompts = {
+        Step.SIGN_IN: "Scan your badge or enter your PIN",
+        Step.IDENTIFY: "Scan the RMA, order, tracking number or the item",
+        Step.ITEM: "Scan the item (GTIN or serial) to confirm it",
+        Step.CHOOSE: "Several returns match: press its number or scan its RMA",
+        Step.SERIAL: "Scan the serial number",
+        Step.CHECKLIST: f"{question.text if question else ''}  YES / NO / SKIP",
+        Step.GRADE: "Grade the condition: A B C D E",
+        Step.REASON: f"Found reason? Customer said: {stated}. CONFIRM to agree",
+        Step.DECIDE: f"{disposition.label if disposition else ''}: CONFIRM to record",
+        Step.APPROVAL: "Supervisor: scan your badge or enter your PIN",
+        Step.TRIAGE: "No RMA: add notes and photos, then CONFIRM to send to triage",
+    }
+    return prompts[step]
+
+
 def unit_view(unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...]) -> UnitView:
     line, item = unit.line, unit.item
     answers = {a.question: a for a in unit.answers}
