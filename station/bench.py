@@ -107,22 +107,29 @@ class Bench(Generic[Memory]):
             return Feedback.bad("Nobody is signed in.")
         if self._busy():
             return Feedback.bad("Finish (CONFIRM) or cancel (CANCEL) the work in progress first.")
-        try:
-            with self.store.unit() as session:
-                audit(
-                    session,
-                    bench=self.bench,
-                    operator=self.operator.badge,
-                    action="sign_out",
-                    subject=self.operator.badge,
-                )
-        except (SQLAlchemyError, OSError) as exc:
-            log.exception("sign-out not recorded")
-            return Feedback.not_stored("sign-out", exc)
+        badge = self.operator.badge
+        failed = self._record(
+            "sign-out",
+            lambda session: audit(
+                session, bench=self.bench, operator=badge, action="sign_out", subject=badge
+            ),
+        )
+        if failed:
+            return failed
         self.operator, self.mem = None, self._idle
         return Feedback.good("Signed out.")
 
     # --- the machinery ----------------------------------------------------------------------
+
+    def _record(self, what: str, change: Callable[[Session], object]) -> Feedback | None:
+        """Write an intent that is not a scan; None once it is on disk, else what to say."""
+        try:
+            with self.store.unit() as session:
+                change(session)
+        except (SQLAlchemyError, OSError) as exc:
+            log.exception("%s not recorded", what)
+            return Feedback.not_stored(what, exc)
+        return None
 
     def _route(self, session: Session, scan: Classified) -> Feedback:
         if self.operator is None:

@@ -6,7 +6,6 @@ yet (the candidates a scan found, the code that found nothing). Roles are enforc
 not in the UI.
 """
 
-import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
 from station import settings as S
@@ -44,7 +42,6 @@ UNIT_GRAPH = (
     joinedload(ReturnUnit.answers),
 )
 FINDING = (Step.IDENTIFY, Step.ITEM, Step.CHOOSE)
-log = logging.getLogger("station.returns")
 
 
 @dataclass(frozen=True)
@@ -114,50 +111,47 @@ class ReturnsBench(Bench[Remembered]):
         )
 
     def save_notes(self, text: str) -> Feedback:
-        if self.mem.unit_id is None or self.operator is None:
+        unit_id, operator = self.mem.unit_id, self.operator
+        if unit_id is None or operator is None:
             return Feedback.bad("Notes belong to a return: sign in and scan one first.")
-        try:
-            with self.store.unit() as session:
-                self._unit(session).notes = text
-                audit(
-                    session,
-                    bench=self.bench,
-                    operator=self.operator.badge,
-                    action="notes_saved",
-                    subject=self.mem.unit_id,
-                )
-        except (SQLAlchemyError, OSError) as exc:
-            log.exception("notes not saved")
-            return Feedback.not_stored("the notes", exc)
-        return Feedback.good("Notes saved.")
+
+        def write(session: Session) -> None:
+            self._unit(session).notes = text
+            audit(
+                session,
+                bench=self.bench,
+                operator=operator.badge,
+                action="notes_saved",
+                subject=unit_id,
+            )
+
+        return self._record("the notes", write) or Feedback.good("Notes saved.")
 
     def add_photo(self, source: Path) -> Feedback:
-        unit_id = self.mem.unit_id
-        if unit_id is None or self.operator is None:
+        unit_id, operator = self.mem.unit_id, self.operator
+        if unit_id is None or operator is None:
             return Feedback.bad("Photos belong to a return: scan one first.")
         try:
             kept = keep_photo(self.photos / unit_id, source)
         except OSError as exc:
             return Feedback.bad(f"The photo was not kept: {exc}")
-        try:
-            with self.store.unit() as session:
-                session.add(
-                    Photo(
-                        unit_id=unit_id, path=str(kept.path), sha256=kept.sha256, taken_at=utcnow()
-                    )
-                )
-                audit(
-                    session,
-                    bench=self.bench,
-                    operator=self.operator.badge,
-                    action="photo_added",
-                    subject=unit_id,
-                    file=kept.path.name,
-                )
-        except SQLAlchemyError as exc:
-            log.exception("photo not recorded")
-            return Feedback.not_stored(f"the photo {source.name}", exc)
-        return Feedback.good(f"Photo added ({source.name}).")
+
+        def write(session: Session) -> None:
+            session.add(
+                Photo(unit_id=unit_id, path=str(kept.path), sha256=kept.sha256, taken_at=utcnow())
+            )
+            audit(
+                session,
+                bench=self.bench,
+                operator=operator.badge,
+                action="photo_added",
+                subject=unit_id,
+                file=kept.path.name,
+            )
+
+        return self._record(f"the photo {source.name}", write) or Feedback.good(
+            f"Photo added ({source.name})."
+        )
 
     # --- what the screen shows ----------------------------------------------------------
 
