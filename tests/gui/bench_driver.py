@@ -56,3 +56,11 @@ class Scanner:
         """
         self.qtbot.keyClicks(widget, text, delay=self.gap_ms)
         self.qtbot.wait(self.gap_ms * 3)
+
+    def type_pin(self, pin: str) -> None:
+        """A person typing a PIN at the sign-in page: the first digit opens the PIN field."""
+        field = self.window.returns.sign_in.pin.field
+        self.qtbot.keyClick(self.window, pin[0])
+        self.qtbot.waitUntil(lambda: field.text() == pin[0])
+        self.qtbot.keyClicks(field, pin[1:])
+        self.qtbot.keyClick(field, Qt.Key.Key_Return)

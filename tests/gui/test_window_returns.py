@@ -205,11 +205,7 @@ def test_a_bad_check_digit_flashes_red(window: MainWindow, scanner: Scanner, qtb
 def test_a_whole_return_by_keyboard_alone(
     window: MainWindow, scanner: Scanner, qtbot: QtBot, store: Store
 ) -> None:
-    pin = window.returns.sign_in.pin.field
-    qtbot.keyClick(window, "1")
-    qtbot.waitUntil(lambda: pin.text() == "1")
-    qtbot.keyClicks(pin, "111")
-    qtbot.keyClick(pin, Qt.Key.Key_Return)
+    scanner.type_pin("1111")
     assert window.view.step is Step.IDENTIFY
     code = window.returns.code
     for typed, step in (("RMA-10004", Step.ITEM), ("5907725452020", Step.CHECKLIST)):
