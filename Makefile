@@ -40,6 +40,7 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) tests/benchmarks/scan_to_commit.py
+	$(PY) tests/benchmarks/serial_scan.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png

@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     sheet = sub.add_parser("command-sheet", help="write the bench command sheet as a PDF")
     sheet.add_argument("--out", type=Path, default=Path("command-sheet.pdf"))
     sub.add_parser("settings", help="print the configuration reference")
+    devices = sub.add_parser("devices", help="see the bench's scanners")
+    devices.add_argument(
+        "action", choices=["list", "scan-test"], help="list: serial ports; scan-test: print scans"
+    )
+    devices.add_argument("--port", help="scanner port or URL (else scanner.serial_port)")
+    devices.add_argument("--count", type=int, default=0, help="stop after this many scans")
     return parser
 
 
@@ -70,6 +76,10 @@ def _run(args: argparse.Namespace, settings: S.Settings) -> int:
             store.close()
         print(f"Demo data loaded into {store.file}: {counts}")
         return 0
+    if args.command == "devices":
+        tools = importlib.import_module("devices.cli")  # the core never imports devices
+        status: int = tools.run(args.action, args.port, args.count, settings)
+        return status
     gui = importlib.import_module("ui.app")
     code: int = gui.run(settings)
     return code

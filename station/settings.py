@@ -104,6 +104,23 @@ GS1_SEPARATOR = _declare(
     "Printable character a scanner sends in place of the GS1 group separator (FNC1).",
     _one_char_or_empty,
 )
+SERIAL_PORT = _declare(
+    "scanner.serial_port",
+    str,
+    "",
+    "Serial or USB-CDC scanner: a device path (best a stable one under /dev/serial/by-id) "
+    "or a pyserial URL. Empty: no serial scanner.",
+)
+SERIAL_BAUD = _declare(
+    "scanner.serial_baud", int, 9600, "Baud rate of the serial scanner.", _at_least(300)
+)
+SERIAL_FRAME_GAP_MS = _declare(
+    "scanner.serial_frame_gap_ms",
+    int,
+    50,
+    "A serial scanner sending no CR or LF after a scan: the pause that ends it.",
+    _at_least(5),
+)
 MAX_SCAN_LENGTH = _declare(
     "scanner.max_length", int, 512, "Longest scan accepted, in characters.", _at_least(8)
 )

@@ -23,6 +23,7 @@ from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
 from station.store.engine import open_store
 from ui.main_window import MainWindow
+from ui.serial_link import SerialScannerLink
 
 log = logging.getLogger("station")
 QT_LEVELS = {
@@ -59,10 +60,16 @@ def run(settings: S.Settings) -> int:
     sys.excepthook = crash_handler(log_file)
     log.info("bench %s starting with data in %s", settings[S.BENCH_ID], folder)
     window = MainWindow(bench, settings)
+    link = SerialScannerLink(settings, window) if settings[S.SERIAL_PORT] else None
+    if link is not None:
+        window.attach_serial_scanner(link)
+        link.start()
     window.show()
     try:
         return app.exec()
     finally:
+        if link is not None:
+            link.stop()
         store.close()
 
 

@@ -63,6 +63,16 @@ class Header(QFrame):
         else:
             self.store.set("bad", "NOT RECORDING", detail)
 
+    def show_serial_scanner(self, state: str, wedge: str) -> None:
+        if state == "connected":
+            self.scanner.set("ok", f"{wedge} + serial", "The serial scanner is connected")
+        else:
+            self.scanner.set(
+                "bad",
+                f"{wedge}; serial unplugged",
+                "The serial scanner is not answering; it is picked up again when it returns",
+            )
+
     def show_printer(self, queued: int) -> None:
         self.printer.set(
             "busy" if queued else "ok",

@@ -25,6 +25,7 @@ from ui.header import Header
 from ui.keys import key_intent
 from ui.models import LabelJobModel, ScanLogModel, TriageQueueModel
 from ui.returns_screen import ReturnsScreen
+from ui.serial_link import SerialScannerLink
 from ui.style import SHEET
 from ui.wedge import WedgeFilter
 
@@ -43,7 +44,8 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(SHEET)
         self.resize(1366, 768)
         prefix = settings[S.WEDGE_PREFIX]
-        self.header = Header(bench.bench, f"wedge, prefix {prefix}" if prefix else "wedge")
+        self._wedge = f"wedge, prefix {prefix}" if prefix else "wedge"
+        self.header = Header(bench.bench, self._wedge)
         self.returns = ReturnsScreen()
         self.triage = TriageQueueModel(bench.store, bench.bench, self)
         self.labels = LabelJobModel(bench.store, bench.bench, self)
@@ -104,11 +106,22 @@ class MainWindow(QMainWindow):
         self.player.play(feedback)
 
     def on_scan(self, raw: str) -> None:
+        self.take(Scan(raw, source="wedge"))
+
+    def take(self, scan: Scan) -> None:
+        """A scan from any scanner, wedge or serial."""
         saved = self._save_notes_quietly()
         if saved is not None and saved.tone is Tone.BAD:
             self.show_feedback(saved)  # no scan is taken while the notes before it are lost
             return
-        self.act(lambda: self.bench.handle(Scan(raw, source="wedge")))
+        self.act(lambda: self.bench.handle(scan))
+
+    def attach_serial_scanner(self, link: SerialScannerLink) -> None:
+        link.scan_received.connect(self.take)
+        link.state_changed.connect(
+            lambda state: self.header.show_serial_scanner(state, self._wedge)
+        )
+        self.header.show_serial_scanner(link.scanner.state, self._wedge)
 
     def on_key(self, text: str, key: int) -> None:
         step = self.view.step
