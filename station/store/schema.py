@@ -204,9 +204,13 @@ class LabelJob(Base):
     bench: Mapped[str] = mapped_column(String(40))
     template: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(20), index=True)  # queued, printed, failed
+    # queued; printed; unsure (sent, but the printer never said it was done: a person
+    # decides whether to print again, so no retry prints a label twice)
+    status: Mapped[str] = mapped_column(String(20), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None]
+    next_attempt_at: Mapped[datetime | None]
+    printed_at: Mapped[datetime | None]
 
 
 class OutboxEvent(Base):

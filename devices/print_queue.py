@@ -1,0 +1,78 @@
+"""The print queue: label jobs in the store, sent to the bench's printer one at a time.
+
+A job stays ``queued`` while its printer cannot be reached, with the reason and the time
+of the next try (doubling, up to five minutes), so it survives restarts and the bench
+shows why it waits. A job is marked ``sending`` on disk before its bytes go out, and the
+store is not locked while they do. A job whose sending broke off part way, or that was
+``sending`` when the station stopped, is ``unsure``: it may have printed, so only a
+person can send it again (an audited reprint).
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from devices.printers import NotSent, Printer, Unsure
+from station.recording import utcnow
+from station.store.engine import Store
+from station.store.schema import LabelJob
+
+Renderer = Callable[[LabelJob], bytes]
+LONGEST_WAIT = timedelta(minutes=5)
+
+
+def next_try(attempts: int, now: datetime) -> datetime:
+    return now + min(LONGEST_WAIT, timedelta(seconds=2**attempts))
+
+
+class PrintQueue:
+    def __init__(self, store: Store, bench: str, printer: Printer, render: Renderer) -> None:
+        self.store, self.bench, self.printer, self.render = store, bench, printer, render
+
+    def run_once(self, now: datetime | None = None) -> int:
+        """Send every job that is due; returns how many were printed."""
+        moment = now or utcnow()
+        with self.store.unit() as session:
+            # A job left "sending" by a station that stopped may be on paper already.
+            for stranded in session.scalars(
+                select(LabelJob).where(LabelJob.bench == self.bench, LabelJob.status == "sending")
+            ):
+                stranded.status = "unsure"
+                stranded.last_error = "the station stopped while sending this label"
+            due = list(
+                session.scalars(
+                    select(LabelJob)
+                    .where(
+                        LabelJob.bench == self.bench,
+                        LabelJob.status == "queued",
+                        or_(LabelJob.next_attempt_at.is_(None), LabelJob.next_attempt_at <= moment),
+                    )
+                    .order_by(LabelJob.id)
+                )
+            )
+        printed = 0
+        for job in due:
+            if not self._send(job, moment):
+                break  # the printer is away: the jobs behind keep their turn
+            printed += 1
+        return printed
+
+    def _send(self, job: LabelJob, now: datetime) -> bool:
+        data = self.render(job)
+        self._update(job.id, status="sending", attempts=job.attempts + 1)
+        try:
+            self.printer.send(data)
+        except NotSent as exc:
+            next_at = next_try(job.attempts + 1, now)
+            self._update(job.id, status="queued", last_error=str(exc), next_attempt_at=next_at)
+            return False
+        except Unsure as exc:
+            self._update(job.id, status="unsure", last_error=str(exc))
+            return False
+        self._update(job.id, status="printed", printed_at=now, last_error=None)
+        return True
+
+    def _update(self, job_id: int, **values: object) -> None:
+        with self.store.unit() as session:
+            session.execute(update(LabelJob).where(LabelJob.id == job_id).values(**values))

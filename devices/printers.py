@@ -1,0 +1,79 @@
+"""Where label bytes go: a raw TCP 9100 printer, or a folder.
+
+Raw TCP has no job acknowledgement, so what is known is told apart from what is not:
+a printer that cannot be reached got nothing and the job may simply be tried again; a
+connection that breaks while the bytes are going out may have printed, and no automatic
+retry may print that label a second time.
+"""
+
+import os
+import socket
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+
+class NotSent(Exception):
+    """Nothing reached the printer: trying again cannot print the label twice."""
+
+
+class Unsure(Exception):
+    """The bytes went out, or part of them, without the printer taking them whole."""
+
+
+class Printer(Protocol):
+    name: str
+
+    def send(self, job: bytes) -> None:
+        """Deliver one job; NotSent or Unsure when it could not."""
+
+
+class RawTcpPrinter:
+    """AppSocket / JetDirect: one job per connection, ended by closing our side."""
+
+    def __init__(self, host: str, port: int = 9100, timeout: float = 5.0) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self.name = f"{host}:{port}"
+
+    def send(self, job: bytes) -> None:
+        try:
+            connection = socket.create_connection((self.host, self.port), self.timeout)
+        except OSError as exc:
+            raise NotSent(f"printer {self.name} cannot be reached: {exc}") from exc
+        with connection:
+            try:
+                connection.sendall(job)
+                connection.shutdown(socket.SHUT_WR)  # the printer sees the end of the job
+            except OSError as exc:
+                raise Unsure(f"printer {self.name} broke off while receiving: {exc}") from exc
+
+
+class FolderPrinter:
+    """Jobs written as files, for sites that print from elsewhere (and for tests)."""
+
+    def __init__(self, folder: Path, suffix: str = ".zpl") -> None:
+        self.folder, self.suffix = folder, suffix
+        self.name = str(folder)
+
+    def send(self, job: bytes) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            name = f"{uuid.uuid4()}{self.suffix}"
+            partial = self.folder / f".{name}.part"
+            with partial.open("wb") as file:
+                file.write(job)
+                file.flush()
+                os.fsync(file.fileno())
+            partial.rename(self.folder / name)  # a reader never sees half a job
+        except OSError as exc:
+            raise NotSent(f"folder {self.folder} cannot take the job: {exc}") from exc
+
+
+def printer_for(url: str) -> Printer:
+    """``tcp://host:port`` or ``folder:/path``, as written in the settings."""
+    if url.startswith("tcp://"):
+        host, _, port = url.removeprefix("tcp://").rpartition(":")
+        return RawTcpPrinter(host, int(port)) if host else RawTcpPrinter(port)
+    if url.startswith("folder:"):
+        return FolderPrinter(Path(url.removeprefix("folder:")))
+    raise ValueError(f"printer '{url}': use tcp://host:port or folder:/path")

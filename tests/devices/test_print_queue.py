@@ -1,0 +1,141 @@
+"""The print queue against a loopback TCP printer on 127.0.0.1: down, up, exactly once."""
+
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from devices.print_queue import PrintQueue
+from devices.printers import FolderPrinter, RawTcpPrinter, printer_for
+from station.recording import queue_label, utcnow
+from station.store.engine import Store
+from station.store.schema import LabelJob
+
+
+class LoopbackPrinter:
+    """A raw-9100 printer on 127.0.0.1 that keeps every job it is sent."""
+
+    def __init__(self) -> None:
+        self.jobs: list[bytes] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                chunks = []
+                while chunk := connection.recv(65536):
+                    chunks.append(chunk)
+                self.jobs.append(b"".join(chunks))
+
+    def close(self) -> None:
+        if self.server.fileno() == -1:
+            return  # switched off already
+        self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting in the thread
+        self.server.close()
+        self._thread.join(2)
+
+
+def render(job: LabelJob) -> bytes:
+    """A stand-in label: this layer moves bytes; the labels' own tests check what they say."""
+    return f"^XA^FD{job.data['lpn']}^FS^XZ".encode()
+
+
+def queue(store: Store, *lpns: str) -> None:
+    with store.unit() as session:
+        for lpn in lpns:
+            queue_label(session, bench="BENCH-01", template="return-unit", data={"lpn": lpn})
+
+
+def statuses(store: Store) -> list[tuple[str, int]]:
+    with store.read() as session:
+        return [
+            (j.status, j.attempts) for j in session.scalars(select(LabelJob).order_by(LabelJob.id))
+        ]
+
+
+@pytest.fixture
+def printer() -> Iterator[LoopbackPrinter]:
+    started = LoopbackPrinter()
+    yield started
+    started.close()
+
+
+def wait_jobs(printer: LoopbackPrinter, count: int) -> list[bytes]:
+    for _ in range(200):
+        if len(printer.jobs) >= count:
+            break
+        threading.Event().wait(0.01)
+    return printer.jobs
+
+
+def test_queued_jobs_print_once_each_in_order(store: Store, printer: LoopbackPrinter) -> None:
+    queue(store, "LPN-A", "LPN-B")
+    sent = PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", printer.port), render)
+    assert sent.run_once() == 2
+    assert wait_jobs(printer, 2) == [b"^XA^FDLPN-A^FS^XZ", b"^XA^FDLPN-B^FS^XZ"]
+    assert statuses(store) == [("printed", 1), ("printed", 1)]
+    assert sent.run_once() == 0
+    assert len(printer.jobs) == 2
+
+
+def test_a_printer_that_is_down_keeps_the_job_queued_then_prints_it_once(
+    store: Store, printer: LoopbackPrinter
+) -> None:
+    port = printer.port
+    printer.close()  # the printer is switched off
+    queue(store, "LPN-C")
+    down = PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", port, timeout=1), render)
+    now = utcnow()
+    assert down.run_once(now) == 0
+    with store.read() as session:
+        job = session.scalars(select(LabelJob)).one()
+        assert (job.status, job.attempts) == ("queued", 1)
+        assert job.last_error is not None and "cannot be reached" in job.last_error
+        assert job.next_attempt_at is not None and job.next_attempt_at > now
+    assert down.run_once(now) == 0, "not before its next try"
+    again = LoopbackPrinter()  # switched on again, here on a new port
+    try:
+        up = PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", again.port), render)
+        assert up.run_once(now + timedelta(minutes=6)) == 1
+        assert wait_jobs(again, 1) == [b"^XA^FDLPN-C^FS^XZ"]
+        assert statuses(store) == [("printed", 2)]
+    finally:
+        again.close()
+
+
+def test_a_job_left_sending_by_a_crash_is_never_sent_again_on_its_own(
+    store: Store, printer: LoopbackPrinter
+) -> None:
+    queue(store, "LPN-D")
+    with store.unit() as session:
+        session.scalars(select(LabelJob)).one().status = "sending"
+    PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", printer.port), render).run_once()
+    assert statuses(store) == [("unsure", 0)]
+    assert printer.jobs == []
+
+
+def test_a_folder_printer_writes_whole_files(store: Store, tmp_path: Path) -> None:
+    queue(store, "LPN-E")
+    folder = printer_for(f"folder:{tmp_path / 'out'}")
+    assert isinstance(folder, FolderPrinter)
+    assert PrintQueue(store, "BENCH-01", folder, render).run_once() == 1
+    written = list((tmp_path / "out").iterdir())
+    assert [f.read_bytes() for f in written] == [b"^XA^FDLPN-E^FS^XZ"]
+
+
+def test_printer_urls() -> None:
+    tcp = printer_for("tcp://127.0.0.1:9100")
+    assert isinstance(tcp, RawTcpPrinter) and tcp.name == "127.0.0.1:9100"
+    with pytest.raises(ValueError, match="tcp://host:port"):
+        printer_for("lpt1")
