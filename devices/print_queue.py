@@ -8,6 +8,8 @@ store is not locked while they do. A job whose sending broke off part way, or th
 person can send it again (an audited reprint).
 """
 
+import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -18,6 +20,7 @@ from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import LabelJob
 
+log = logging.getLogger("station.devices.printing")
 Renderer = Callable[[LabelJob], bytes]
 LONGEST_WAIT = timedelta(minutes=5)
 
@@ -76,3 +79,38 @@ class PrintQueue:
     def _update(self, job_id: int, **values: object) -> None:
         with self.store.unit() as session:
             session.execute(update(LabelJob).where(LabelJob.id == job_id).values(**values))
+
+
+class PrintWorker:
+    """Runs a print queue on a thread of its own, so the bench never waits on a printer.
+
+    ``on_printed`` runs on the worker thread after each round that printed something.
+    """
+
+    def __init__(
+        self,
+        queue: PrintQueue,
+        interval: float = 1.0,
+        on_printed: Callable[[int], None] = lambda _count: None,
+    ) -> None:
+        self.queue, self.interval, self.on_printed = queue, interval, on_printed
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="print queue", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                printed = self.queue.run_once()
+            except Exception:  # a bug must not silently end printing for the day
+                log.exception("print queue round failed")
+                printed = 0
+            if printed:
+                self.on_printed(printed)
+            self._stop.wait(self.interval)

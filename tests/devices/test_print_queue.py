@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from devices.print_queue import PrintQueue
+from devices.print_queue import PrintQueue, PrintWorker
 from devices.printers import FolderPrinter, RawTcpPrinter, printer_for
 from station.recording import queue_label, utcnow
 from station.store.engine import Store
@@ -139,3 +139,22 @@ def test_printer_urls() -> None:
     assert isinstance(tcp, RawTcpPrinter) and tcp.name == "127.0.0.1:9100"
     with pytest.raises(ValueError, match="tcp://host:port"):
         printer_for("lpt1")
+
+
+def test_the_worker_prints_what_is_queued_while_the_bench_goes_on(
+    store: Store, printer: LoopbackPrinter
+) -> None:
+    printed = threading.Event()
+    worker = PrintWorker(
+        PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", printer.port), render),
+        interval=0.05,
+        on_printed=lambda _count: printed.set(),
+    )
+    worker.start()
+    try:
+        queue(store, "LPN-F")
+        assert printed.wait(5)
+        assert wait_jobs(printer, 1) == [b"^XA^FDLPN-F^FS^XZ"]
+    finally:
+        worker.stop()
+    assert statuses(store) == [("printed", 1)]
