@@ -35,7 +35,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check station ui devices sync tests tools
 	$(VENV)/bin/mypy
 
-test: lint
+# The labels' tests render ZPL with a real ZPL renderer from npm (pinned in its lock file).
+ZPL_RENDERER := tests/zpl/node_modules/.package-lock.json
+
+$(ZPL_RENDERER): tests/zpl/package-lock.json
+	npm ci --prefix tests/zpl --no-audit --no-fund
+
+test: lint $(ZPL_RENDERER)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
 
 bench: $(STAMP)

@@ -1,0 +1,203 @@
+"""Every label, as ZPL and as PDF, must scan back to exactly the data it carries."""
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import zxingcpp
+from PIL import Image
+
+from devices.label_pdf import render_pdf
+from devices.label_zpl import render_zpl
+from devices.labels import Template, load_template, parse_template
+
+LPN = "LPN-B01-000042"
+GTIN = "7610912083911"
+DATA: dict[str, object] = {
+    "lpn": LPN,
+    "destination": "LOC-RTV",
+    "disposition": "Vendor claim (RTV)",
+    "sku": "AP-1001",
+    "item": "Merino crew jumper, navy, M — Größe",
+    "rma": "RMA-10001",
+    "grade": "B",
+    "unit": 7,
+    "gtin": GTIN,
+    "reason": "Defective: zip broken",
+    "date": "2026-11-27",
+}
+HOSTILE = "Jumper ^XA^FO0,0^FDgotcha^FS~JR ^XZ_5E"
+# (symbology identifier, text) per label; "]C1" is Code 128 starting with FNC1, i.e. GS1-128,
+# and zxing-cpp gives GS1 content as "(AI)data" only when the AIs parse.
+LABEL_CODES = {
+    "unit": {("]E0", GTIN), ("]C1", f"(01)0{GTIN}(91){LPN}"), ("]C0", LPN)},
+    "disposition_tag": {("]C0", LPN)},
+    "lpn": {("]C0", LPN)},
+}
+# A lot (variable length) followed by a serial: ZPL needs ">8" between them, PDF an FNC1.
+TRACED = parse_template(
+    "traced",
+    {
+        "width_mm": 101.6,
+        "height_mm": 50.8,
+        "elements": [
+            {
+                "kind": "gs1_128",
+                "ais": [["01", "gtin"], ["10", "lot"], ["21", "serial"]],
+                "x": 6,
+                "y": 6,
+                "height": 20,
+                "module": 0.25,
+            }
+        ],
+    },
+)
+TRACED_DATA = {"gtin": "09501101020917", "lot": "LOT-A7", "serial": "SN12345"}
+TRACED_CODES = {("]C1", "(01)09501101020917(10)LOT-A7(21)SN12345")}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    template: Template
+    dpi: int
+    data: Mapping[str, object]
+    expected: set[tuple[str, str]]  # what a scanner reads: (symbology identifier, text)
+
+
+UNIT = load_template("unit")
+CASES = [
+    Case(f"{name}-{dpi}", load_template(name), dpi, DATA, codes)
+    for name, codes in LABEL_CODES.items()
+    for dpi in (203, 300)
+] + [
+    # A UPC-A symbol is an EAN-13 with a leading zero, and zxing-cpp reports it as such.
+    Case(
+        "unit-upca-203",
+        UNIT,
+        203,
+        {**DATA, "gtin": "036000291452"},
+        {("]E0", "0036000291452"), ("]C1", f"(01)00036000291452(91){LPN}"), ("]C0", LPN)},
+    ),
+    # A GTIN-8 travels in the GS1-128 only (see devices.labels.gtin_of).
+    Case(
+        "unit-gtin8-300",
+        UNIT,
+        300,
+        {**DATA, "gtin": "96385074"},
+        {("]C1", f"(01)00000096385074(91){LPN}"), ("]C0", LPN)},
+    ),
+    Case("traced-203", TRACED, 203, TRACED_DATA, TRACED_CODES),
+    Case("hostile-unit-203", UNIT, 203, {**DATA, "item": HOSTILE}, LABEL_CODES["unit"]),
+]
+
+
+def codes(image: Image.Image) -> set[tuple[str, str]]:
+    return {(code.symbology_identifier, code.text) for code in zxingcpp.read_barcodes(image)}
+
+
+@pytest.fixture(scope="module")
+def zpl_codes(
+    zpl_to_png: Callable[[list[tuple[str, float, float, int]]], list[Image.Image]],
+) -> dict[str, set[tuple[str, str]]]:
+    """What the scanner reads off every case's ZPL label; they render together, in parallel."""
+    jobs = [
+        (render_zpl(c.template, c.data, c.dpi), c.template.width, c.template.height, c.dpi)
+        for c in CASES
+    ]
+    images = zpl_to_png(jobs)
+    return {case.name: codes(image) for case, image in zip(CASES, images, strict=True)}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_zpl_label_scans_back_to_its_data(
+    zpl_codes: dict[str, set[tuple[str, str]]], case: Case
+) -> None:
+    assert zpl_codes[case.name] == case.expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_pdf_label_scans_back_to_its_data(tmp_path: Path, case: Case) -> None:
+    image = render_pdf_image(case.template, case.data, case.dpi, tmp_path / "label.pdf")
+    assert codes(image) == case.expected
+
+
+def test_the_zpl_chains_a_variable_length_ai_with_fnc1() -> None:
+    zpl = render_zpl(TRACED, TRACED_DATA, 203)
+    assert "^BCN,160,Y,N,N,D^FD(01)09501101020917(10)LOT-A7>8(21)SN12345^FS" in zpl
+
+
+def test_scanned_text_cannot_inject_zpl_commands() -> None:
+    zpl = render_zpl(UNIT, {**DATA, "item": HOSTILE}, 203)
+    assert zpl.count("^XA") == 1
+    assert zpl.count("^XZ") == 1
+    assert "~" not in zpl
+    assert zpl.count("^FD") == zpl.count("^FS") == zpl.count("^FO")
+    assert "^FH^FDJumper _5EXA_5EFO0,0_5EFDgotcha_5EFS_7EJR _5EXZ_5F5E^FS" in zpl
+
+
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_pdf_bars_are_whole_printer_dots(tmp_path: Path, dpi: int) -> None:
+    template = load_template("lpn")
+    image = render_pdf_image(template, DATA, dpi, tmp_path / "lpn.pdf")
+    row = round(40 * dpi / 25.4)  # through the middle of the LPN bars
+    pixels = [image.getpixel((x, row)) for x in range(image.width)]
+    assert set(pixels) <= {0, 255}, "a bar edge falls between dots"
+    module = round(0.375 * dpi / 25.4)
+    runs = [len(list(run)) for _colour, run in itertools.groupby(pixels)]
+    bars_and_spaces = runs[1:-1]  # between the white margins
+    assert len(bars_and_spaces) > 50
+    assert all(run % module == 0 for run in bars_and_spaces)
+
+
+@pytest.mark.parametrize("gtin", ["7610912083912", "036000291453", "96385075"])
+def test_a_wrong_gtin_check_digit_is_refused(tmp_path: Path, gtin: str) -> None:
+    data = {**DATA, "gtin": gtin}
+    with pytest.raises(ValueError, match="Check digit wrong"):
+        render_zpl(UNIT, data, 203)
+    with pytest.raises(ValueError, match="Check digit wrong"):
+        render_pdf(UNIT, data, 203, tmp_path / "unit.pdf")
+    assert not (tmp_path / "unit.pdf").exists()
+
+
+def test_a_triaged_unit_leaves_out_what_it_does_not_know(tmp_path: Path) -> None:
+    data = {"lpn": LPN, "sku": "UNKNOWN", "item": "Unidentified item", "destination": "LOC-TRIAGE"}
+    image = render_pdf_image(UNIT, data, 203, tmp_path / "triage.pdf")
+    assert codes(image) == {("]C0", LPN)}
+    assert "^BE" not in render_zpl(UNIT, data, 203)
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "problem"),
+    [
+        ("lpn", {"lpn": None}, "no 'lpn'"),
+        ("lpn", {"lpn": "LPN-Größe"}, "not printable ASCII"),
+        ("unit", {"gtin": "12345"}, "not a GTIN"),
+        ("unit", {"lpn": "LPN(1)"}, "cannot go in GS1"),
+    ],
+)
+def test_data_a_barcode_cannot_carry_is_refused(
+    name: str, change: dict[str, object], problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        render_zpl(load_template(name), {**DATA, **change}, 300)
+
+
+def test_a_printer_resolution_that_does_not_exist_is_refused() -> None:
+    with pytest.raises(ValueError, match="dpi"):
+        render_zpl(load_template("lpn"), DATA, 200)
+
+
+def render_pdf_image(
+    template: Template, data: Mapping[str, object], dpi: int, target: Path
+) -> Image.Image:
+    render_pdf(template, data, dpi, target)
+    pdf = pypdfium2.PdfDocument(target)
+    try:
+        # Rendered at the printer's resolution, one pixel is one printer dot.
+        return pdf[0].render(scale=dpi / 72).to_pil().convert("L")
+    finally:
+        pdf.close()
