@@ -1,11 +1,12 @@
 """The print queue: label jobs in the store, sent to the bench's printer one at a time.
 
-A job stays ``queued`` while its printer cannot be reached, with the reason and the time
-of the next try (doubling, up to five minutes), so it survives restarts and the bench
-shows why it waits. A job is marked ``sending`` on disk before its bytes go out, and the
-store is not locked while they do. A job whose sending broke off part way, or that was
-``sending`` when the station stopped, is ``unsure``: it may have printed, so only a
-person can send it again (an audited reprint).
+A job whose data no label can carry (a wrong check digit, say) is ``failed`` with the
+reason, and the queue goes on. A job stays ``queued`` while its printer cannot be
+reached, with the reason and the time of the next try (doubling, up to five minutes), so
+it survives restarts and the bench shows why it waits. A job is marked ``sending`` on
+disk before its bytes go out, and the store is not locked while they do. A job whose
+sending broke off part way, or that was ``sending`` when the station stopped, is
+``unsure``: it may have printed, so only a person can send it again (an audited reprint).
 """
 
 import logging
@@ -34,7 +35,7 @@ class PrintQueue:
         self.store, self.bench, self.printer, self.render = store, bench, printer, render
 
     def run_once(self, now: datetime | None = None) -> int:
-        """Send every job that is due; returns how many were printed."""
+        """Send every job that is due; returns how many were settled (printed or failed)."""
         moment = now or utcnow()
         with self.store.unit() as session:
             # A job left "sending" by a station that stopped may be on paper already.
@@ -62,7 +63,11 @@ class PrintQueue:
         return printed
 
     def _send(self, job: LabelJob, now: datetime) -> bool:
-        data = self.render(job)
+        try:
+            data = self.render(job)
+        except ValueError as exc:  # data no label can carry: no retry will help
+            self._update(job.id, status="failed", last_error=f"label not made: {exc}")
+            return True
         self._update(job.id, status="sending", attempts=job.attempts + 1)
         try:
             self.printer.send(data)

@@ -81,7 +81,7 @@ def finish_return(
             },
         )
     label = pack.dispositions[unit.disposition].label
-    _label(session, unit, "return-unit", label)
+    _label(session, unit, "return-unit", label, pack.reasons.get(unit.found_reason or ""))
     audit(
         session,
         bench=unit.bench,
@@ -111,7 +111,7 @@ def finish_triage(
             "lpn": unit.lpn,
         },
     )
-    _label(session, unit, "triage", "Triage")
+    _label(session, unit, "triage", "Triage", None)
     audit(
         session,
         bench=unit.bench,
@@ -163,7 +163,10 @@ def _base(unit: ReturnUnit, operator: SignedIn) -> dict[str, Any]:
     }
 
 
-def _label(session: Session, unit: ReturnUnit, template: str, disposition: str) -> None:
+def _label(
+    session: Session, unit: ReturnUnit, template: str, disposition: str, reason: str | None
+) -> None:
+    item = unit.item
     queue_label(
         session,
         bench=unit.bench,
@@ -172,8 +175,11 @@ def _label(session: Session, unit: ReturnUnit, template: str, disposition: str) 
             "lpn": unit.lpn,
             "destination": unit.destination,
             "disposition": disposition,
+            "reason": reason,
+            "date": unit.finished_at.date().isoformat() if unit.finished_at else None,
             "sku": unit.sku,
-            "item": unit.item.name if unit.item else None,
+            "item": item.name if item else None,
+            "gtin": item.gtins[0].gtin14 if item and item.gtins else None,
             "rma": unit.line.rma_number if unit.line else None,
             "grade": unit.grade,
             "unit": unit.id,

@@ -177,6 +177,28 @@ RULEPACK = _declare(
     "Path of a returns rule pack (TOML) to use instead of the one shipped with the station.",
 )
 
+
+def _printer_url(value: str) -> str | None:
+    if not value or value.startswith(("tcp://", "folder:")):
+        return None
+    return "must be tcp://host:port or folder:/path (or empty)"
+
+
+PRINTER_URL = _declare(
+    "printer.url",
+    str,
+    "",
+    "The label printer: tcp://host:9100 for a raw network printer, folder:/path to leave "
+    "ZPL files for another system. Empty: label jobs wait in the queue.",
+    _printer_url,
+)
+PRINTER_DPI = _declare(
+    "printer.dpi",
+    int,
+    203,
+    "The label printer's resolution: 203 or 300 dots per inch.",
+    lambda value: None if value in (203, 300) else "must be 203 or 300",
+)
 SOUNDS = _declare("ui.sounds", bool, True, "Play the good, bad and warning tones.")
 FLASH_MS = _declare(
     "ui.flash_ms", int, 400, "How long the window flashes green, red or amber.", _at_least(0)

@@ -23,6 +23,7 @@ from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
 from station.store.engine import open_store
 from ui.main_window import MainWindow
+from ui.print_link import PrintLink
 from ui.serial_link import SerialScannerLink
 
 log = logging.getLogger("station")
@@ -64,12 +65,17 @@ def run(settings: S.Settings) -> int:
     if link is not None:
         window.attach_serial_scanner(link)
         link.start()
+    printing = PrintLink(store, settings, window) if settings[S.PRINTER_URL] else None
+    if printing is not None:
+        printing.jobs_settled.connect(lambda _count: window.redraw())
+        printing.start()
     window.show()
     try:
         return app.exec()
     finally:
-        if link is not None:
-            link.stop()
+        for device in (link, printing):
+            if device is not None:
+                device.stop()
         store.close()
 
 

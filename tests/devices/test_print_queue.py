@@ -1,12 +1,12 @@
 """The print queue against a loopback TCP printer on 127.0.0.1: down, up, exactly once."""
 
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fake_printer import LoopbackPrinter
 from sqlalchemy import select
 
 from devices.print_queue import PrintQueue, PrintWorker
@@ -14,36 +14,6 @@ from devices.printers import FolderPrinter, RawTcpPrinter, printer_for
 from station.recording import queue_label, utcnow
 from station.store.engine import Store
 from station.store.schema import LabelJob
-
-
-class LoopbackPrinter:
-    """A raw-9100 printer on 127.0.0.1 that keeps every job it is sent."""
-
-    def __init__(self) -> None:
-        self.jobs: list[bytes] = []
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            with connection:
-                chunks = []
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-                self.jobs.append(b"".join(chunks))
-
-    def close(self) -> None:
-        if self.server.fileno() == -1:
-            return  # switched off already
-        self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting in the thread
-        self.server.close()
-        self._thread.join(2)
 
 
 def render(job: LabelJob) -> bytes:
@@ -71,19 +41,11 @@ def printer() -> Iterator[LoopbackPrinter]:
     started.close()
 
 
-def wait_jobs(printer: LoopbackPrinter, count: int) -> list[bytes]:
-    for _ in range(200):
-        if len(printer.jobs) >= count:
-            break
-        threading.Event().wait(0.01)
-    return printer.jobs
-
-
 def test_queued_jobs_print_once_each_in_order(store: Store, printer: LoopbackPrinter) -> None:
     queue(store, "LPN-A", "LPN-B")
     sent = PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", printer.port), render)
     assert sent.run_once() == 2
-    assert wait_jobs(printer, 2) == [b"^XA^FDLPN-A^FS^XZ", b"^XA^FDLPN-B^FS^XZ"]
+    assert printer.wait_jobs(2) == [b"^XA^FDLPN-A^FS^XZ", b"^XA^FDLPN-B^FS^XZ"]
     assert statuses(store) == [("printed", 1), ("printed", 1)]
     assert sent.run_once() == 0
     assert len(printer.jobs) == 2
@@ -108,7 +70,7 @@ def test_a_printer_that_is_down_keeps_the_job_queued_then_prints_it_once(
     try:
         up = PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", again.port), render)
         assert up.run_once(now + timedelta(minutes=6)) == 1
-        assert wait_jobs(again, 1) == [b"^XA^FDLPN-C^FS^XZ"]
+        assert again.wait_jobs(1) == [b"^XA^FDLPN-C^FS^XZ"]
         assert statuses(store) == [("printed", 2)]
     finally:
         again.close()
@@ -154,7 +116,7 @@ def test_the_worker_prints_what_is_queued_while_the_bench_goes_on(
     try:
         queue(store, "LPN-F")
         assert printed.wait(5)
-        assert wait_jobs(printer, 1) == [b"^XA^FDLPN-F^FS^XZ"]
+        assert printer.wait_jobs(1) == [b"^XA^FDLPN-F^FS^XZ"]
     finally:
         worker.stop()
     assert statuses(store) == [("printed", 1)]

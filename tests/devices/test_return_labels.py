@@ -1,0 +1,64 @@
+"""A return recorded at the bench comes out of a loopback printer as a label that scans."""
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+
+import pytest
+import zxingcpp
+from conftest import ZplJob
+from fake_printer import LoopbackPrinter
+from PIL import Image
+from sqlalchemy import select
+
+from devices.label_jobs import zpl_renderer
+from devices.print_queue import PrintQueue
+from devices.printers import RawTcpPrinter
+from station.returns import ReturnsBench
+from station.scans import Scan
+from station.store.engine import Store
+from station.store.schema import LabelJob
+
+FOUR_BY_SIX = (101.6, 152.4)
+
+
+@pytest.fixture
+def printer() -> Iterator[LoopbackPrinter]:
+    started = LoopbackPrinter()
+    yield started
+    started.close()
+
+
+_clock = itertools.count(1000, 2)
+
+
+def record(bench: ReturnsBench, *raws: str) -> None:
+    """Scans two seconds apart, as an inspector makes them."""
+    for raw in raws:
+        bench.handle(Scan(raw, at=float(next(_clock))))
+
+
+def test_a_restock_and_a_triage_print_labels_that_scan_back(
+    bench: ReturnsBench,
+    store: Store,
+    printer: LoopbackPrinter,
+    zpl_to_png: Callable[[Sequence[ZplJob]], list[Image.Image]],
+) -> None:
+    record(bench, "BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO")
+    record(bench, "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM")
+    record(bench, "4009999999995", "@TRIAGE", "@CONFIRM")
+    queue = PrintQueue(
+        store, bench.bench, RawTcpPrinter("127.0.0.1", printer.port), zpl_renderer(203)
+    )
+    assert queue.run_once() == 2
+    unit_zpl, triage_zpl = (job.decode() for job in printer.wait_jobs(2))
+    with store.read() as session:
+        lpns = [job.data["lpn"] for job in session.scalars(select(LabelJob).order_by(LabelJob.id))]
+        assert [job.status for job in session.scalars(select(LabelJob))] == ["printed", "printed"]
+    unit_image, triage_image = zpl_to_png(
+        [(unit_zpl, *FOUR_BY_SIX, 203), (triage_zpl, *FOUR_BY_SIX, 203)]
+    )
+    on_unit = {code.text for code in zxingcpp.read_barcodes(unit_image)}
+    assert lpns[0] in on_unit
+    assert "5907725452020" in on_unit
+    on_triage = {code.text for code in zxingcpp.read_barcodes(triage_image)}
+    assert on_triage == {lpns[1]}

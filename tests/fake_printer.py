@@ -1,0 +1,43 @@
+"""A raw-9100 label printer on 127.0.0.1 for tests: it keeps every job it is sent."""
+
+import socket
+import threading
+
+
+class LoopbackPrinter:
+    """A raw-9100 printer on 127.0.0.1 that keeps every job it is sent."""
+
+    def __init__(self) -> None:
+        self.jobs: list[bytes] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                chunks = []
+                while chunk := connection.recv(65536):
+                    chunks.append(chunk)
+                self.jobs.append(b"".join(chunks))
+
+    def close(self) -> None:
+        if self.server.fileno() == -1:
+            return  # switched off already
+        self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting in the thread
+        self.server.close()
+        self._thread.join(2)
+
+    def wait_jobs(self, count: int, timeout: float = 2.0) -> list[bytes]:
+        """The jobs received, once ``count`` have arrived or ``timeout`` has passed."""
+        waited = threading.Event()
+        for _ in range(int(timeout / 0.01)):
+            if len(self.jobs) >= count:
+                break
+            waited.wait(0.01)
+        return self.jobs
