@@ -47,6 +47,7 @@ test: lint $(ZPL_RENDERER)
 bench: $(STAMP)
 	$(PY) tests/benchmarks/scan_to_commit.py
 	$(PY) tests/benchmarks/serial_scan.py
+	$(PY) tests/benchmarks/labels.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png
