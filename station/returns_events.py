@@ -14,7 +14,7 @@ from station.feedback import Feedback
 from station.operators import SignedIn
 from station.recording import audit, emit, queue_label, utcnow
 from station.rulepack import Question, RulePack
-from station.store.schema import ReturnUnit
+from station.store.schema import Gtin, Photo, ReturnUnit
 
 
 def finish_return(
@@ -51,7 +51,7 @@ def finish_return(
             "policy": unit.policy_verdict,
             "policy_trace": unit.policy_trace,
             "notes": unit.notes,
-            "photos": [p.sha256 for p in unit.photos],
+            "photos": _photo_hashes(session, unit.id),
         },
     )
     emit(
@@ -107,7 +107,7 @@ def finish_triage(
             **_base(unit, operator),
             "scanned": unit.identified_by,
             "notes": unit.notes,
-            "photos": [p.sha256 for p in unit.photos],
+            "photos": _photo_hashes(session, unit.id),
             "lpn": unit.lpn,
         },
     )
@@ -179,9 +179,24 @@ def _label(
             "date": unit.finished_at.date().isoformat() if unit.finished_at else None,
             "sku": unit.sku,
             "item": item.name if item else None,
-            "gtin": item.gtins[0].gtin14 if item and item.gtins else None,
+            "gtin": _gtin(session, item.sku) if item else None,
             "rma": unit.line.rma_number if unit.line else None,
             "grade": unit.grade,
             "unit": unit.id,
         },
     )
+
+
+def _gtin(session: Session, sku: str) -> str | None:
+    """The GTIN the unit label carries: read as a plain value, it costs the scan little."""
+    gtin: str | None = session.connection().scalar(
+        select(Gtin.gtin14).where(Gtin.sku == sku).order_by(Gtin.gtin14).limit(1)
+    )
+    return gtin
+
+
+def _photo_hashes(session: Session, unit_id: str) -> list[str]:
+    rows = session.connection().execute(
+        select(Photo.sha256).where(Photo.unit_id == unit_id).order_by(Photo.id)
+    )
+    return [sha256 for (sha256,) in rows]
