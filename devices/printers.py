@@ -47,6 +47,44 @@ class RawTcpPrinter:
             except OSError as exc:
                 raise Unsure(f"printer {self.name} broke off while receiving: {exc}") from exc
 
+    def status(self) -> str:
+        """What the printer says of itself (``~HS``): ready, paper out, paused, head open,
+        ribbon out; ``unknown`` when it does not answer, which many printers do when in
+        an error state, so silence is not taken for "offline"."""
+        try:
+            with socket.create_connection((self.host, self.port), self.timeout) as connection:
+                connection.sendall(b"~HS")
+                answer = b""
+                while answer.count(b"\x03") < 3:
+                    chunk = connection.recv(1024)
+                    if not chunk:
+                        break
+                    answer += chunk
+        except OSError:
+            return "unknown"
+        return host_status(answer)
+
+
+def host_status(answer: bytes) -> str:
+    """The state in a ``~HS`` answer: three STX…ETX strings of comma-separated flags."""
+    strings = [part.split(b"\x03")[0] for part in answer.split(b"\x02")[1:]]
+    if len(strings) < 2:
+        return "unknown"
+    first, second = strings[0].split(b","), strings[1].split(b",")
+    if len(first) < 3 or len(second) < 4:
+        return "unknown"
+    # Zebra ZPL II guide, ~HS: string 1 b = paper out, c = paused; string 2 o = head up,
+    # p = ribbon out.
+    for flag, meaning in (
+        (first[1], "paper out"),
+        (second[2], "head open"),
+        (second[3], "ribbon out"),
+        (first[2], "paused"),
+    ):
+        if flag.strip() == b"1":
+            return meaning
+    return "ready"
+
 
 class FolderPrinter:
     """Jobs written as files, for sites that print from elsewhere (and for tests)."""

@@ -7,7 +7,15 @@ import threading
 class LoopbackPrinter:
     """A raw-9100 printer on 127.0.0.1 that keeps every job it is sent."""
 
-    def __init__(self) -> None:
+    # ~HS answer as documented for a ready printer: 9600 8N1, no paper out, not paused, …
+    READY = (
+        b"\x02030,0,0,1218,000,0,0,0,000,0,0,0\x03\r\n"
+        b"\x02001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n"
+        b"\x021234,0\x03\r\n"
+    )
+
+    def __init__(self, answer: bytes = READY) -> None:
+        self.answer = answer
         self.jobs: list[bytes] = []
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
@@ -23,8 +31,12 @@ class LoopbackPrinter:
             with connection:
                 chunks = []
                 while chunk := connection.recv(65536):
+                    if chunk == b"~HS":  # a status question, not a job
+                        connection.sendall(self.answer)
+                        break
                     chunks.append(chunk)
-                self.jobs.append(b"".join(chunks))
+                if chunks:
+                    self.jobs.append(b"".join(chunks))
 
     def close(self) -> None:
         if self.server.fileno() == -1:

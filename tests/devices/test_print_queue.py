@@ -10,7 +10,7 @@ from fake_printer import LoopbackPrinter
 from sqlalchemy import select
 
 from devices.print_queue import PrintQueue, PrintWorker
-from devices.printers import FolderPrinter, RawTcpPrinter, printer_for
+from devices.printers import FolderPrinter, RawTcpPrinter, host_status, printer_for
 from station.recording import queue_label, utcnow
 from station.store.engine import Store
 from station.store.schema import LabelJob
@@ -120,3 +120,29 @@ def test_the_worker_prints_what_is_queued_while_the_bench_goes_on(
     finally:
         worker.stop()
     assert statuses(store) == [("printed", 1)]
+
+
+def test_the_printer_says_how_it_is(printer: LoopbackPrinter) -> None:
+    assert RawTcpPrinter("127.0.0.1", printer.port).status() == "ready"
+    out_of_paper = LoopbackPrinter(LoopbackPrinter.READY.replace(b"030,0,0", b"030,1,0"))
+    try:
+        assert RawTcpPrinter("127.0.0.1", out_of_paper.port).status() == "paper out"
+    finally:
+        out_of_paper.close()
+    port = printer.port
+    printer.close()
+    assert RawTcpPrinter("127.0.0.1", port, timeout=1).status() == "unknown"
+    assert printer.jobs == [], "a status question is not a label"
+
+
+@pytest.mark.parametrize(
+    ("edit", "state"),
+    [
+        ((b"030,0,0,1218", b"030,0,1,1218"), "paused"),
+        ((b"001,0,0,0", b"001,0,1,0"), "head open"),
+        ((b"001,0,0,0", b"001,0,0,1"), "ribbon out"),
+        ((b"\x02", b""), "unknown"),
+    ],
+)
+def test_host_status_flags(edit: tuple[bytes, bytes], state: str) -> None:
+    assert host_status(LoopbackPrinter.READY.replace(*edit)) == state
