@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_scanner import FakeScannerPort
 
 import resources
 from station.demo_data import load_demo_data
@@ -61,3 +62,12 @@ def settings() -> Settings:
 @pytest.fixture
 def bench(store: Store, settings: Settings, pack: RulePack, tmp_path: Path) -> ReturnsBench:
     return ReturnsBench(store, settings, pack, tmp_path / "photos")
+
+
+@pytest.fixture
+def port(tmp_path: Path) -> Iterator[FakeScannerPort]:
+    """A serial scanner on a pseudo-terminal, plugged in at a stable path."""
+    fake = FakeScannerPort(tmp_path / "ttyScanner")
+    yield fake
+    if fake.link.is_symlink():
+        fake.unplug()

@@ -30,14 +30,6 @@ class Reader:
 
 
 @pytest.fixture
-def port(tmp_path: Path) -> Iterator[FakeScannerPort]:
-    fake = FakeScannerPort(tmp_path / "ttyScanner")
-    yield fake
-    if fake.link.is_symlink():
-        fake.unplug()
-
-
-@pytest.fixture
 def reader(port: FakeScannerPort) -> Iterator[Reader]:
     started = Reader(str(port.link))
     started.scanner.start()

@@ -1,7 +1,6 @@
 """A serial scanner at the bench window: its scans drive the bench, its plug shows."""
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from fake_scanner import FakeScannerPort
@@ -13,14 +12,6 @@ from ui.main_window import MainWindow
 from ui.serial_link import SerialScannerLink
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def port(tmp_path: Path) -> Iterator[FakeScannerPort]:
-    fake = FakeScannerPort(tmp_path / "ttyScanner")
-    yield fake
-    if fake.link.is_symlink():
-        fake.unplug()
 
 
 def test_serial_scans_drive_the_window_and_an_unplug_shows(
