@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from station.operators import Role, SignedIn, by_badge, by_pin, require
 from station.recording import audit, record_scan
 from station.scans import Classified, Classifier, Scan, ScanKind
 from station.store.engine import Store
+from station.store.schema import LabelJob
 
 log = logging.getLogger("station.bench")
 PIN_TRIES = 5
@@ -118,6 +120,41 @@ class Bench(Generic[Memory]):
             return failed
         self.operator, self.mem = None, self._idle
         return Feedback.good("Signed out.")
+
+    def resend_unsure_labels(self) -> Feedback:
+        """Queue again the labels whose sending broke off, once a person has checked the
+        printer and found them missing: the one way such a label is printed twice."""
+        operator = self.operator
+        if operator is None:
+            return Feedback.bad("Sign in first: scan your badge or enter your PIN.")
+        with self.store.read() as session:
+            unsure = list(
+                session.scalars(
+                    select(LabelJob.id).where(
+                        LabelJob.bench == self.bench, LabelJob.status == "unsure"
+                    )
+                )
+            )
+        if not unsure:
+            return Feedback.bad("No label is waiting for a decision.")
+
+        def requeue(session: Session) -> None:
+            session.execute(
+                update(LabelJob)
+                .where(LabelJob.id.in_(unsure), LabelJob.status == "unsure")
+                .values(status="queued", next_attempt_at=None)
+            )
+            audit(
+                session,
+                bench=self.bench,
+                operator=operator.badge,
+                action="labels_resent",
+                subject=",".join(map(str, unsure)),
+            )
+
+        return self._record("the reprint", requeue) or Feedback.good(
+            f"{len(unsure)} label(s) queued again."
+        )
 
     # --- the machinery ----------------------------------------------------------------------
 

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from station import settings as S
@@ -75,6 +82,7 @@ class MainWindow(QMainWindow):
             lambda pin: self.act(lambda: bench.approve_with_pin(pin))
         )
         self.returns.photo_requested.connect(self.add_photo)
+        self.returns.resend_requested.connect(self.resend_labels)
         self.returns.notes_save_requested.connect(self.save_notes)
         self.view: BenchView
         self.redraw()
@@ -160,6 +168,16 @@ class MainWindow(QMainWindow):
         if chosen:
             self.act(lambda: self.bench.add_photo(Path(chosen)))
 
+    def resend_labels(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Print the labels again?",
+            f"{self.labels.unsure} label(s) were being sent when the printer or the station "
+            "stopped answering. Look at the printer: print again only what is missing.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.act(self.bench.resend_unsure_labels)
+
     def print_command_sheet(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
             self, "Save the bench command sheet", "command-sheet.pdf", "PDF (*.pdf)"
@@ -191,6 +209,7 @@ class MainWindow(QMainWindow):
                 healthy, problem = False, f"The local database cannot be read: {exc}"
         self.header.show_store(healthy, problem)
         self.header.show_printer(self.labels.queued)
+        self.returns.show_unsure_labels(self.labels.unsure)
         self.returns.retitle(self.triage_table, f"Triage queue ({self.triage.rowCount()})")
         self.returns.retitle(self.labels_table, f"Label jobs ({self.labels.queued} queued)")
 

@@ -113,21 +113,24 @@ class TriageQueueModel(StoreTableModel):
 
 
 class LabelJobModel(StoreTableModel):
-    """This bench's label jobs, newest first; ``queued`` counts every job not yet printed."""
+    """This bench's label jobs, newest first; ``queued`` counts the jobs waiting for the
+    printer, ``unsure`` those that may or may not have printed."""
 
     headers = ("Queued at", "LPN", "Label", "Destination", "Status", "Attempts", "Last error")
 
     def __init__(self, store: Store, bench: str, parent: QObject | None = None) -> None:
         super().__init__(store, bench, parent)
         self.queued = 0
+        self.unsure = 0  # sent part way: a person checks the printer before they go again
 
     def query(self, session: Session) -> list[Row]:
         mine = LabelJob.bench == self.bench
-        self.queued = (
+        self.queued, self.unsure = (
             session.scalar(
-                select(func.count()).select_from(LabelJob).where(mine, LabelJob.status == "queued")
+                select(func.count()).select_from(LabelJob).where(mine, LabelJob.status == status)
             )
             or 0
+            for status in ("queued", "unsure")
         )
         jobs = session.scalars(
             select(LabelJob).where(mine).order_by(LabelJob.id.desc()).limit(RECENT)

@@ -74,6 +74,7 @@ class ReturnsScreen(QWidget):
     sign_in_requested(str): a PIN typed on the sign-in panel.
     approval_requested(str): a supervisor's PIN typed on the approval banner.
     photo_requested(): the operator wants to attach a photo to the unit.
+    resend_requested(): the operator wants the unsure labels printed again.
     notes_save_requested(): the notes field lost focus; its text should be stored.
     """
 
@@ -81,6 +82,7 @@ class ReturnsScreen(QWidget):
     sign_in_requested = Signal(str)
     approval_requested = Signal(str)
     photo_requested = Signal()
+    resend_requested = Signal()
     notes_save_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -113,6 +115,9 @@ class ReturnsScreen(QWidget):
         self.photos = QLabel()
         self.add_photo = QPushButton("Add photo…")
         self.add_photo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.resend = QPushButton()
+        self.resend.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.resend.hide()
         self.tabs = QTabWidget()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
@@ -128,6 +133,7 @@ class ReturnsScreen(QWidget):
         self.sign_in.pin.pin_entered.connect(self.sign_in_requested)
         self.banner.pin.pin_entered.connect(self.approval_requested)
         self.add_photo.clicked.connect(self.photo_requested)
+        self.resend.clicked.connect(self.resend_requested)
         self.notes.editing_finished.connect(self.notes_save_requested)
 
     def _cards(self) -> QWidget:
@@ -146,9 +152,12 @@ class ReturnsScreen(QWidget):
         buttons.addWidget(self.add_photo)
         buttons.addWidget(self.photos, 1)
         notes.addLayout(buttons)
+        queues = QVBoxLayout()
+        queues.addWidget(self.tabs, 1)
+        queues.addWidget(self.resend)
         bottom = QHBoxLayout()
         bottom.addLayout(notes, 2)
-        bottom.addWidget(self.tabs, 5)
+        bottom.addLayout(queues, 5)
         return bottom
 
     def add_table(self, title: str, model: StoreTableModel) -> QTableView:
@@ -219,6 +228,12 @@ class ReturnsScreen(QWidget):
         self.notes.setEnabled(unit is not None)
         self.add_photo.setEnabled(unit is not None)
         self.photos.setText(f"{unit.photos} photo(s) on this unit" if unit else "")
+
+    def show_unsure_labels(self, count: int) -> None:
+        self.resend.setText(
+            f"{count} label(s) may not have printed: check the printer, then print again…"
+        )
+        self.resend.setVisible(count > 0)
 
     def retitle(self, table: QTableView, title: str) -> None:
         self.tabs.setTabText(self.tabs.indexOf(table), title)

@@ -6,14 +6,15 @@ import pytest
 from bench_driver import Scanner
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text
 
 from station.feedback import Tone
+from station.recording import queue_label
 from station.returns_view import Step
 from station.store.engine import Store
-from station.store.schema import Photo, ReturnUnit
+from station.store.schema import LabelJob, Photo, ReturnUnit
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -148,3 +149,21 @@ def test_signing_out_from_the_menu(window: MainWindow, scanner: Scanner) -> None
     action.trigger()
     assert window.header.operator.text() == "Nobody signed in"
     assert window.view.step is Step.SIGN_IN
+
+
+def test_labels_that_may_not_have_printed_go_again_when_a_person_says_so(
+    window: MainWindow, scanner: Scanner, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanner.scan("BADGE-1001")
+    with store.unit() as session:
+        queue_label(session, bench="BENCH-01", template="triage", data={"lpn": "LPN-X"})
+        session.flush()
+        session.scalars(select(LabelJob)).one().status = "unsure"
+    window.redraw()
+    assert window.returns.resend.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    window.returns.resend.click()
+    assert window.feedback is not None and window.feedback.message == "1 label(s) queued again."
+    assert not window.returns.resend.isVisible()
+    with store.read() as session:
+        assert session.scalars(select(LabelJob.status)).one() == "queued"

@@ -529,3 +529,18 @@ def test_a_pin_two_operators_share_signs_nobody_in(bench: ReturnsBench, store: S
         inspector = session.scalars(select(Operator).where(Operator.badge == "BADGE-1001")).one()
         supervisor.pin_hash = inspector.pin_hash
     assert bench.sign_in_pin("1111").tone is Tone.BAD
+
+
+def test_unsure_labels_go_again_only_when_a_person_says_so(
+    bench: ReturnsBench, store: Store, demo: dict[str, Any]
+) -> None:
+    start(bench, a_line(demo, apparel))
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM")
+    assert bench.resend_unsure_labels().tone is Tone.BAD  # nothing is unsure
+    with store.unit() as session:
+        session.scalars(select(LabelJob)).one().status = "unsure"
+    assert bench.resend_unsure_labels().message == "1 label(s) queued again."
+    with store.read() as session:
+        assert session.scalars(select(LabelJob.status)).one() == "queued"
+        resent = session.scalars(select(AuditEntry).where(AuditEntry.action == "labels_resent"))
+        assert resent.one().operator == "BADGE-1001"
