@@ -147,9 +147,7 @@ def next_lpn(session: Session, bench: str) -> str:
 
 
 def _close(session: Session, unit: ReturnUnit, status: str) -> None:
-    with session.no_autoflush:  # the unit is written once, with its LPN, not twice
-        lpn = next_lpn(session, unit.bench)
-    unit.status, unit.finished_at, unit.lpn = status, utcnow(), lpn
+    unit.status, unit.finished_at, unit.lpn = status, utcnow(), next_lpn(session, unit.bench)
 
 
 def _base(unit: ReturnUnit, operator: SignedIn) -> dict[str, Any]:
