@@ -21,14 +21,25 @@ from station.gtin import to_gtin14
 from station.operators import hash_pin
 from station.store.engine import Store
 from station.store.schema import (
+    BinStock,
+    CategoryTolerance,
+    ExpectedLine,
+    ExpectedPallet,
+    ExpectedReceipt,
     Gtin,
     Item,
     Location,
+    Lpn,
     Operator,
+    Putaway,
+    PutawayRule,
+    Receipt,
+    Received,
     ReturnPolicy,
     ReturnUnit,
     Rma,
     RmaLine,
+    Supplier,
 )
 
 
@@ -43,6 +54,9 @@ class DemoCounts:
     lines: int
     policies: int
     operators: int
+    suppliers: int
+    receipts: int
+    receipt_lines: int
 
 
 def load_demo_data(store: Store, today: date, file: Path | None = None) -> DemoCounts:
@@ -54,6 +68,10 @@ def load_demo_data(store: Store, today: date, file: Path | None = None) -> DemoC
         _load_items(session, data["items"])
         _load_locations(session, data["locations"])
         _load_rmas(session, data["rmas"], today)
+        _load_suppliers(session, data["suppliers"], data["category_tolerances"])
+        _load_receipts(session, data["receipts"], today)
+        _load_putaway(session, data["putaway_rules"], data["bin_stock"])
+        _drop_stale_locations(session, {row["code"] for row in data["locations"]})
         _drop_stale_items(session, {item["sku"] for item in data["items"]})
         _load_policies(session, data["policies"])
         _load_operators(session, data["operators"])
@@ -65,6 +83,9 @@ def load_demo_data(store: Store, today: date, file: Path | None = None) -> DemoC
         lines=sum(len(rma["lines"]) for rma in data["rmas"]),
         policies=len(data["policies"]),
         operators=len(data["operators"]),
+        suppliers=len(data["suppliers"]),
+        receipts=len(data["receipts"]),
+        receipt_lines=sum(len(receipt["lines"]) for receipt in data["receipts"]),
     )
 
 
@@ -85,10 +106,20 @@ def _load_locations(session: Session, locations: list[dict[str, Any]]) -> None:
     for row in locations:
         session.merge(Location(**row))
     session.flush()
-    used = select(ReturnUnit.destination).where(ReturnUnit.destination.is_not(None))
+
+
+def _drop_stale_locations(session: Session, codes: set[str]) -> None:
+    """Delete locations the file dropped, unless stock, a unit, a plate or a putaway names them."""
+    session.execute(delete(BinStock).where(BinStock.bin.not_in(codes)))
+    used = (
+        select(ReturnUnit.destination).where(ReturnUnit.destination.is_not(None)),
+        select(Lpn.bin).where(Lpn.bin.is_not(None)),
+        select(Putaway.bin),
+        select(Putaway.suggested).where(Putaway.suggested.is_not(None)),
+    )
     session.execute(
         delete(Location).where(
-            Location.code.not_in([row["code"] for row in locations]), Location.code.not_in(used)
+            Location.code.not_in(codes), *(Location.code.not_in(u) for u in used)
         )
     )
 
@@ -128,14 +159,87 @@ def _load_rmas(session: Session, rmas: list[dict[str, Any]], today: date) -> Non
 
 
 def _drop_stale_items(session: Session, skus: set[str]) -> None:
-    """Delete items the file dropped, unless a kept RMA line or a return unit names them."""
+    """Delete items the file dropped, unless a kept line, a unit or received goods name them."""
     session.execute(
         delete(Item).where(
             Item.sku.not_in(skus),
             Item.sku.not_in(select(RmaLine.sku)),
             Item.sku.not_in(select(ReturnUnit.sku).where(ReturnUnit.sku.is_not(None))),
+            Item.sku.not_in(select(ExpectedLine.sku)),
+            Item.sku.not_in(select(Received.sku)),
+            Item.sku.not_in(select(BinStock.sku)),
         )
     )
+
+
+def _load_suppliers(
+    session: Session, suppliers: list[dict[str, Any]], tolerances: list[dict[str, Any]]
+) -> None:
+    for row in suppliers:
+        session.merge(Supplier(**row))
+    session.execute(delete(CategoryTolerance))
+    session.add_all(CategoryTolerance(**row) for row in tolerances)
+    session.flush()
+
+
+def _load_receipts(session: Session, receipts: list[dict[str, Any]], today: date) -> None:
+    """Upsert expected receipts and their lines, keeping line ids: received goods point at them.
+
+    A receipt the file dropped stays while the bench has worked it; the others go.
+    """
+    ids = {(ln.receipt_number, ln.line_no): ln.id for ln in session.scalars(select(ExpectedLine))}
+    numbers = [row["number"] for row in receipts]
+    session.execute(delete(ExpectedPallet))
+    kept: list[int] = []
+    for row in receipts:
+        session.merge(
+            ExpectedReceipt(
+                number=row["number"],
+                po_number=row["po_number"],
+                supplier_code=row["supplier_code"],
+                expected_on=today + timedelta(days=row["expected_days_ahead"]),
+                status="open",
+            )
+        )
+        session.flush()
+        for line in row["lines"]:
+            merged = session.merge(
+                ExpectedLine(
+                    id=ids.get((row["number"], line["line_no"])),
+                    receipt_number=row["number"],
+                    **line,
+                )
+            )
+            session.flush()
+            kept.append(merged.id)
+        session.add_all(
+            ExpectedPallet(sscc=sscc, receipt_number=row["number"]) for sscc in row["pallets"]
+        )
+    session.flush()
+    worked = select(Receipt.number).where(Receipt.number.is_not(None))
+    session.execute(
+        delete(ExpectedLine).where(
+            ExpectedLine.id.not_in(kept),
+            ExpectedLine.id.not_in(select(Received.line_id).where(Received.line_id.is_not(None))),
+        )
+    )
+    session.execute(
+        delete(ExpectedReceipt).where(
+            ExpectedReceipt.number.not_in(numbers),
+            ExpectedReceipt.number.not_in(worked),
+            ExpectedReceipt.number.not_in(select(ExpectedLine.receipt_number)),
+        )
+    )
+
+
+def _load_putaway(
+    session: Session, rules: list[dict[str, Any]], stock: list[dict[str, Any]]
+) -> None:
+    """Rules and the ERP's bin stock are rewritten whole: no bench fact points at them."""
+    session.execute(delete(PutawayRule))
+    session.add_all(PutawayRule(**row) for row in rules)
+    session.execute(delete(BinStock))
+    session.add_all(BinStock(**row) for row in stock)
 
 
 def _load_policies(session: Session, policies: list[dict[str, Any]]) -> None:

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 import biip
+from biip.gs1_element_strings import GS1ElementString
 from biip.gs1_messages import GS1Message
 
 from station import settings as S
@@ -35,6 +36,9 @@ class ScanKind(StrEnum):
     LPN = "lpn"
     BIN = "bin"
     BADGE = "badge"
+    ASN = "asn"
+    PO = "po"
+    SUPPLIER = "supplier"
     SERIAL = "serial"
     REJECTED = "rejected"
 
@@ -61,6 +65,8 @@ class Classified:
     serial: str | None = None
     lot: str | None = None
     expiry: date | None = None
+    quantity: int | None = None  # GS1 AI 30 (count of items) or 37 (of trade items)
+    sscc: str | None = None  # GS1 AI 00: a pallet or case, not an item
     problem: str | None = None
 
     @property
@@ -94,6 +100,9 @@ class Classifier:
                 (ScanKind.LPN, S.LPN_PATTERN),
                 (ScanKind.BIN, S.BIN_PATTERN),
                 (ScanKind.BADGE, S.BADGE_PATTERN),
+                (ScanKind.ASN, S.ASN_PATTERN),
+                (ScanKind.PO, S.PO_PATTERN),
+                (ScanKind.SUPPLIER, S.SUPPLIER_PATTERN),
                 (ScanKind.SERIAL, S.SERIAL_PATTERN),
             )
         )
@@ -151,8 +160,13 @@ class Classifier:
     def _looks_gs1(self, text: str) -> bool:
         if any(sep in text for sep in self.separators) or text.startswith("("):
             return True
-        # An element string that starts with a GTIN (AI 01) and carries more after it.
-        return text[:2] == "01" and len(text) > 16 and text[2:16].isdigit()
+        if not text.isascii() or not text[:16].isdigit():
+            return False
+        # An SSCC (AI 00) alone, or an element string that starts with a GTIN (AI 01, or 02
+        # for the contents of a case) and carries more after it.
+        return (text[:2] == "00" and len(text) == 20) or (
+            text[:2] in ("01", "02") and len(text) > 16
+        )
 
     def _gs1(self, scan: Scan, text: str) -> Classified:
         try:
@@ -168,24 +182,32 @@ class Classifier:
                 scan, ScanKind.REJECTED, printable(text), problem=f"Unreadable GS1 code: {exc}"
             )
         found = {es.ai.ai: es for es in message.element_strings}
-        gtin = None
-        if "01" in found:
-            es = found["01"]
-            if es.gtin is None:
-                return Classified(
-                    scan,
-                    ScanKind.REJECTED,
-                    printable(text),
-                    problem=f"GTIN in the GS1 code is wrong: {es.gtin_error}",
-                )
-            gtin = es.gtin.as_gtin_14()
-        expiry = found["17"].date if "17" in found else None
+        problem = _gs1_problem(found)
+        if problem:
+            return Classified(scan, ScanKind.REJECTED, printable(text), problem=problem)
+        identifier = found.get("01") or found.get("02")
+        count = found.get("30") or found.get("37")
         return Classified(
             scan,
             ScanKind.GS1,
             message.as_hri(),
-            gtin=gtin,
+            gtin=identifier.gtin.as_gtin_14() if identifier and identifier.gtin else None,
             serial=found["21"].value.upper() if "21" in found else None,
             lot=found["10"].value if "10" in found else None,
-            expiry=expiry,
+            expiry=found["17"].date if "17" in found else None,
+            quantity=int(count.value) if count else None,
+            sscc=found["00"].value if "00" in found else None,
         )
+
+
+def _gs1_problem(found: dict[str, GS1ElementString]) -> str | None:
+    """What is wrong inside a well-formed element string: a check digit, a zero count."""
+    for ai in ("01", "02"):
+        if ai in found and found[ai].gtin is None:
+            return f"GTIN in the GS1 code is wrong: {found[ai].gtin_error}"
+    if "00" in found and found["00"].sscc is None:
+        return f"SSCC in the GS1 code is wrong: {found['00'].sscc_error}"
+    count = found.get("30") or found.get("37")
+    if count is not None and int(count.value) == 0:
+        return "The GS1 code counts zero items."
+    return None

@@ -141,6 +141,13 @@ BIN_PATTERN = _declare(
     "patterns.bin", str, r"(BIN|LOC)-[A-Z0-9-]{2,24}", "Bins, totes and locations.", _regex
 )
 BADGE_PATTERN = _declare("patterns.badge", str, r"BADGE-\d{3,10}", "Operator badges.", _regex)
+ASN_PATTERN = _declare(
+    "patterns.asn", str, r"ASN-\d{4,10}", "Advance shipping notices (expected receipts).", _regex
+)
+PO_PATTERN = _declare("patterns.po", str, r"PO-\d{4,10}", "Purchase order numbers.", _regex)
+SUPPLIER_PATTERN = _declare(
+    "patterns.supplier", str, r"SUP-[A-Z0-9]{2,20}", "Supplier codes (blind receipts).", _regex
+)
 SERIAL_PATTERN = _declare(
     "patterns.serial",
     str,
@@ -175,6 +182,20 @@ RULEPACK = _declare(
     str,
     "",
     "Path of a returns rule pack (TOML) to use instead of the one shipped with the station.",
+)
+BLIND_COUNTS = _declare(
+    "receiving.blind_counts",
+    bool,
+    False,
+    "Hide expected quantities at the bench until the receipt is closed (blind counting).",
+)
+DEFAULT_TOLERANCE_PCT = _declare(
+    "receiving.default_tolerance_pct",
+    int,
+    0,
+    "Over and short allowed, in whole percent of the expected quantity, when neither the "
+    "supplier nor the category sets one.",
+    _at_least(0),
 )
 
 

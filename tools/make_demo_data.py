@@ -16,6 +16,8 @@ import resources
 from station.gtin import to_gtin14, with_check_digit
 
 SEED = 20261127
+RECEIVING_SEED = 20261128  # its own stream, so receipts never shift the returns day
+RECEIPT_COUNT = 24
 RMA_COUNT = 60
 OUTSIDE_WINDOW = 6
 MAX_LINES_PER_SKU = 3
@@ -136,6 +138,27 @@ OPERATORS = [  # name, badge, role, PIN (the loader stores only its hash)
     ("Sofia Rossi", "BADGE-3002", "supervisor", "860412"),
 ]
 ORDERS = {"web": ("WEB-", 7), "marketplace": ("MKT-", 10), "store": ("SO-", 6)}
+SHELF_LIFE_DAYS = 180
+# Zone of each aisle, the category it stores (None: any) and the units one bin holds.
+ZONES = (
+    ("A01", "APP", "apparel", 200),
+    ("A02", "ELEC", "electronics", 60),
+    ("A03", "HB", "health_beauty", 300),
+    ("A04", "BULK", "bulky", 12),
+    ("A05", "OVER", None, 500),
+)
+CATEGORY_TOLERANCES = (  # category, over %, short %
+    ("apparel", 10.0, 5.0),
+    ("electronics", 0.0, 0.0),
+    ("health_beauty", 5.0, 5.0),
+    ("bulky", 0.0, 0.0),
+)
+RECEIPT_QUANTITIES = {  # a category's usual inbound line, in units
+    "apparel": (12, 60),
+    "electronics": (2, 20),
+    "health_beauty": (24, 144),
+    "bulky": (1, 6),
+}
 ALNUM = string.ascii_uppercase + string.digits
 
 Json = dict[str, Any]
@@ -203,6 +226,8 @@ def make_items(rng: random.Random) -> list[Json]:
                     and value > 5000
                     and rng.random() < 0.9,
                     "returnable": n not in blocked,
+                    "lot_tracked": category == "health_beauty",
+                    "min_shelf_life_days": SHELF_LIFE_DAYS if category == "health_beauty" else None,
                     "gtins": gtins,
                 }
             )
@@ -290,25 +315,145 @@ def make_rmas(rng: random.Random, items: list[Json]) -> list[Json]:
     return rmas
 
 
+def _area(code: str, name: str, kind: str) -> Json:
+    return {"code": code, "name": name, "kind": kind, "zone": None, "category": None}
+
+
 def make_locations() -> list[Json]:
     bins = [
-        {"code": f"BIN-A{a:02}-{b:02}", "name": f"Aisle A{a:02}, bin {b:02}", "kind": "bin"}
-        for a in range(1, 6)
+        {
+            "code": f"BIN-{aisle}-{b:02}",
+            "name": f"Aisle {aisle}, bin {b:02}",
+            "kind": "bin",
+            "zone": zone,
+            "category": category,
+            "capacity": capacity,
+        }
+        for aisle, zone, category, capacity in ZONES
         for b in range(1, 11)
     ]
-    disposition = [{"code": c, "name": n, "kind": "disposition"} for c, n in DISPOSITIONS]
-    return [*bins, *disposition, {"code": "LOC-TRIAGE", "name": "Triage shelf", "kind": "triage"}]
+    held = [
+        {**_area(f"BIN-Q01-{b:02}", f"Quarantine cage, bin {b:02}", "quarantine"), "zone": "QA"}
+        for b in (1, 2)
+    ]
+    disposition = [_area(c, n, "disposition") for c, n in DISPOSITIONS]
+    return [
+        *bins,
+        *held,
+        *disposition,
+        _area("LOC-DAMAGED", "Damaged goods (receiving)", "damaged"),
+        _area("LOC-TRIAGE", "Triage shelf", "triage"),
+    ]
+
+
+def _supplier_code(name: str) -> str:
+    return "SUP-" + "".join(ch for ch in name.upper() if ch.isalnum())[:12]
+
+
+def make_suppliers(rng: random.Random) -> list[Json]:
+    """Every supplier; a third set their own tolerances, the rest use their category's."""
+    suppliers = []
+    for name in sorted({n for names in SUPPLIERS.values() for n in names}):
+        own = rng.random() < 0.33
+        suppliers.append(
+            {
+                "code": _supplier_code(name),
+                "name": name,
+                "over_pct": rng.choice([2.0, 5.0, 10.0]) if own else None,
+                "short_pct": rng.choice([0.0, 2.0, 5.0]) if own else None,
+            }
+        )
+    return suppliers
+
+
+def _sscc(rng: random.Random, seen: set[str]) -> str:
+    """An 18-digit SSCC: extension digit, a GS1 company prefix, serial, check digit."""
+    return _fresh(
+        seen, lambda: with_check_digit("3" + "4012345" + _code(rng, "", string.digits, 9))
+    )
+
+
+def make_receipts(rng: random.Random, items: list[Json], suppliers: list[Json]) -> list[Json]:
+    """Expected receipts over about a hundred items, each from one supplier of its items."""
+    code_of = {s["name"]: s["code"] for s in suppliers}
+    by_supplier: dict[str, list[Json]] = {}
+    for item in items:
+        by_supplier.setdefault(item["supplier"], []).append(item)
+    names = sorted(n for n, its in by_supplier.items() if len(its) >= 3)
+    pallets: set[str] = set()
+    receipts = []
+    for i in range(RECEIPT_COUNT):
+        supplier = names[i % len(names)]
+        chosen = rng.sample(
+            by_supplier[supplier], min(len(by_supplier[supplier]), rng.randint(3, 6))
+        )
+        lines = []
+        for line_no, item in enumerate(chosen, start=1):
+            low, high = RECEIPT_QUANTITIES[item["category"]]
+            lot = _code(rng, "L", ALNUM, 6) if item["lot_tracked"] and rng.random() < 0.7 else None
+            lines.append(
+                {
+                    "line_no": line_no,
+                    "sku": item["sku"],
+                    "quantity": rng.randint(low, high),
+                    "lot": lot,
+                }
+            )
+        receipts.append(
+            {
+                "number": f"ASN-{200001 + i}",
+                "po_number": f"PO-{700001 + i}",
+                "supplier_code": code_of[supplier],
+                "expected_days_ahead": rng.randint(-2, 5),
+                "pallets": [_sscc(rng, pallets) for _ in range(rng.choice([1, 1, 2]))],
+                "lines": lines,
+            }
+        )
+    return receipts
+
+
+def make_bin_stock(rng: random.Random, items: list[Json], receipts: list[Json]) -> list[Json]:
+    """Some expected items already sit in a bin of their zone, some with the very lot."""
+    zone_aisle = {category: aisle for aisle, _z, category, _c in ZONES if category}
+    by_sku = {item["sku"]: item for item in items}
+    stock: dict[tuple[str, str, str], int] = {}
+    for receipt in receipts:
+        for line in receipt["lines"]:
+            if rng.random() < 0.3:
+                item = by_sku[line["sku"]]
+                where = f"BIN-{zone_aisle[item['category']]}-{rng.randint(1, 10):02}"
+                key = (where, item["sku"], line["lot"] or "")
+                stock[key] = stock.get(key, 0) + rng.randint(1, 10)
+    return [
+        {"bin": b, "sku": sku, "lot": lot, "quantity": n}
+        for (b, sku, lot), n in sorted(stock.items())
+    ]
 
 
 def build() -> Json:
     rng = random.Random(SEED)
     items = make_items(rng)
+    receiving = random.Random(RECEIVING_SEED)
+    suppliers = make_suppliers(receiving)
+    receipts = make_receipts(receiving, items, suppliers)
     return {
         "items": items,
         "locations": make_locations(),
         "policies": [{"channel": c, "category": k, "window_days": d} for c, k, d in POLICIES],
         "rmas": make_rmas(rng, items),
         "operators": [{"name": n, "badge": b, "role": r, "pin": p} for n, b, r, p in OPERATORS],
+        "suppliers": suppliers,
+        "category_tolerances": [
+            {"category": c, "over_pct": o, "short_pct": s} for c, o, s in CATEGORY_TOLERANCES
+        ],
+        "putaway_rules": [
+            {"category": category, "zone": zone, "rank": rank}
+            for _a, zone, category, _c in ZONES
+            if category
+            for rank, zone in ((1, zone), (2, "OVER"))
+        ],
+        "receipts": receipts,
+        "bin_stock": make_bin_stock(receiving, items, receipts),
     }
 
 

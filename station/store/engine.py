@@ -99,6 +99,8 @@ def open_store(file: Path) -> Store:
         _migrate(engine, file)
     except DatabaseError as exc:
         engine.dispose()
+        if "malformed" in str(exc.orig):  # so damaged that even the check could not run
+            raise _damaged(file, str(exc.orig)) from exc
         raise StoreError(f"The local database {file} cannot be opened: {exc.orig}") from exc
     except BaseException:
         engine.dispose()
@@ -111,10 +113,14 @@ def _check_integrity(engine: Engine, file: Path) -> None:
     with engine.connect() as connection:
         verdict = connection.exec_driver_sql("PRAGMA quick_check").scalar()
     if verdict != "ok":
-        raise StoreError(
-            f"The local database {file} is damaged ({verdict}). Copies made before each "
-            f"upgrade are in {file.parent / 'backups'}; call support before scanning on."
-        )
+        raise _damaged(file, str(verdict))
+
+
+def _damaged(file: Path, verdict: str) -> StoreError:
+    return StoreError(
+        f"The local database {file} is damaged ({verdict}). Copies made before each "
+        f"upgrade are in {file.parent / 'backups'}; call support before scanning on."
+    )
 
 
 def _migrate(engine: Engine, file: Path) -> None:

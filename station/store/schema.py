@@ -1,8 +1,9 @@
 """Tables of the local store.
 
-Master data (items, locations, RMAs, policies, operators) comes from the ERP, or from the
-demo data set until sync runs, and may be replaced wholesale. Bench facts (scans, return
-units, label jobs, outbox, audit) are written here first and are never rewritten by a pull.
+Master data (items, locations, RMAs, expected receipts, suppliers, policies, operators)
+comes from the ERP, or from the demo data set until sync runs, and may be replaced
+wholesale. Bench facts (scans, return units, receipts, license plates, putaways, label
+jobs, outbox, audit) are written here first and are never rewritten by a pull.
 Money is stored in cents, times in UTC ISO text via SQLAlchemy's DateTime.
 """
 
@@ -40,6 +41,8 @@ class Item(Base):
     supplier: Mapped[str]
     serial_tracked: Mapped[bool]
     returnable: Mapped[bool]
+    lot_tracked: Mapped[bool] = mapped_column(default=False)
+    min_shelf_life_days: Mapped[int | None]  # a lot must have this much life left at receipt
 
     gtins: Mapped[list["Gtin"]] = relationship(back_populates="item")
 
@@ -62,7 +65,92 @@ class Location(Base):
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str]
-    kind: Mapped[str] = mapped_column(String(20))  # bin, disposition, triage
+    # bin (good stock), quarantine, damaged, disposition, triage
+    kind: Mapped[str] = mapped_column(String(20))
+    zone: Mapped[str | None] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(String(40))
+    capacity: Mapped[int | None]  # units; None for areas that take whatever comes
+
+
+class BinStock(Base):
+    """What the ERP says a bin holds, so putaway knows where an item and lot already are."""
+
+    __tablename__ = "bin_stock"
+
+    bin: Mapped[str] = mapped_column(ForeignKey("location.code"), primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("item.sku"), primary_key=True)
+    lot: Mapped[str] = mapped_column(primary_key=True, default="")  # "" when not lot-tracked
+    quantity: Mapped[int]
+
+
+class PutawayRule(Base):
+    """Which zones take a category's good stock, best first."""
+
+    __tablename__ = "putaway_rule"
+    __table_args__ = (UniqueConstraint("category", "zone"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    zone: Mapped[str] = mapped_column(String(20))
+    rank: Mapped[int]
+
+
+class Supplier(Base):
+    """A supplier; tolerances left empty fall back to the category's."""
+
+    __tablename__ = "supplier"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)  # also its barcode
+    name: Mapped[str] = mapped_column(unique=True)
+    over_pct: Mapped[float | None]
+    short_pct: Mapped[float | None]
+
+
+class CategoryTolerance(Base):
+    __tablename__ = "category_tolerance"
+
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    over_pct: Mapped[float]
+    short_pct: Mapped[float]
+
+
+class ExpectedReceipt(Base):
+    """An advance shipping notice or purchase receipt: what a supplier said is coming."""
+
+    __tablename__ = "expected_receipt"
+
+    number: Mapped[str] = mapped_column(String(40), primary_key=True)  # the ASN
+    po_number: Mapped[str] = mapped_column(String(40), index=True)
+    supplier_code: Mapped[str] = mapped_column(ForeignKey("supplier.code"))
+    expected_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20))  # open, done, cancelled (in the ERP)
+
+    supplier: Mapped[Supplier] = relationship()
+    lines: Mapped[list["ExpectedLine"]] = relationship(order_by="ExpectedLine.line_no")
+    pallets: Mapped[list["ExpectedPallet"]] = relationship()
+
+
+class ExpectedLine(Base):
+    __tablename__ = "expected_line"
+    __table_args__ = (UniqueConstraint("receipt_number", "line_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_number: Mapped[str] = mapped_column(ForeignKey("expected_receipt.number"), index=True)
+    line_no: Mapped[int]
+    sku: Mapped[str] = mapped_column(ForeignKey("item.sku"), index=True)
+    quantity: Mapped[int]
+    lot: Mapped[str | None]  # the lot the supplier announced, if any
+
+    item: Mapped[Item] = relationship()
+
+
+class ExpectedPallet(Base):
+    """An inbound pallet's SSCC (GS1 AI 00), which finds its receipt in one scan."""
+
+    __tablename__ = "expected_pallet"
+
+    sscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    receipt_number: Mapped[str] = mapped_column(ForeignKey("expected_receipt.number"), index=True)
 
 
 class Rma(Base):
@@ -134,6 +222,7 @@ class ScanRecord(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # accepted, rejected, duplicate
     message: Mapped[str]
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("return_unit.id"), index=True)
+    receipt_id: Mapped[str | None] = mapped_column(ForeignKey("receipt.id"), index=True)
 
 
 class ReturnUnit(Base):
@@ -185,13 +274,94 @@ class ChecklistAnswer(Base):
 
 
 class Photo(Base):
+    """Evidence of a return unit, or of damaged goods at receipt."""
+
     __tablename__ = "photo"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("return_unit.id"), index=True)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("return_unit.id"), index=True)
+    received_id: Mapped[int | None] = mapped_column(ForeignKey("received.id"), index=True)
     path: Mapped[str]
     sha256: Mapped[str] = mapped_column(String(64))
     taken_at: Mapped[datetime]
+
+
+class Receipt(Base):
+    """One receipt worked at the bench: against an expected receipt, or blind for a supplier."""
+
+    __tablename__ = "receipt"
+    __table_args__ = (Index("ix_receipt_status", "status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4
+    number: Mapped[str | None] = mapped_column(ForeignKey("expected_receipt.number"), index=True)
+    supplier_code: Mapped[str] = mapped_column(ForeignKey("supplier.code"))
+    status: Mapped[str] = mapped_column(String(20))  # open, closed, cancelled
+    bench: Mapped[str] = mapped_column(String(40))
+    operator: Mapped[str]
+    started_at: Mapped[datetime]
+    identified_by: Mapped[str]
+    approved_by: Mapped[str | None]  # the supervisor who accepted a breach of tolerance
+    closed_at: Mapped[datetime | None]
+
+    expected: Mapped[ExpectedReceipt | None] = relationship()
+    supplier: Mapped[Supplier] = relationship()
+    received: Mapped[list["Received"]] = relationship(order_by="Received.id")
+
+
+class Received(Base):
+    """Goods counted at the bench from one scan: an item, its lot, expiry or serial, how many."""
+
+    __tablename__ = "received"
+    # A serial is received once, ever; SQLite lets the NULLs of untracked goods repeat.
+    __table_args__ = (UniqueConstraint("sku", "serial", name="one_serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[str] = mapped_column(ForeignKey("receipt.id"), index=True)
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("expected_line.id"), index=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("item.sku"))
+    quantity: Mapped[int]
+    lot: Mapped[str | None]
+    expiry: Mapped[date | None]
+    serial: Mapped[str | None]
+    lpn: Mapped[str | None] = mapped_column(ForeignKey("lpn.code"), index=True)
+    damaged: Mapped[bool] = mapped_column(default=False)
+    damage_reason: Mapped[str | None] = mapped_column(String(40))
+    short_life: Mapped[bool] = mapped_column(default=False)
+    accepted_by: Mapped[str | None]  # the supervisor who took a short-life lot
+    received_at: Mapped[datetime]
+    operator: Mapped[str]
+
+    item: Mapped[Item] = relationship()
+    photos: Mapped[list["Photo"]] = relationship(order_by="Photo.id")
+
+
+class Lpn(Base):
+    """A license plate: a carton or pallet of received goods; cartons nest on pallets."""
+
+    __tablename__ = "lpn"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    parent: Mapped[str | None] = mapped_column(ForeignKey("lpn.code"), index=True)
+    receipt_id: Mapped[str | None] = mapped_column(ForeignKey("receipt.id"), index=True)
+    bench: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    bin: Mapped[str | None] = mapped_column(ForeignKey("location.code"))
+
+
+class Putaway(Base):
+    """A license plate confirmed into a bin by scan; an override when not the suggested one."""
+
+    __tablename__ = "putaway"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lpn: Mapped[str] = mapped_column(ForeignKey("lpn.code"), index=True)
+    bin: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    suggested: Mapped[str | None] = mapped_column(ForeignKey("location.code"))
+    override: Mapped[bool]
+    quantity: Mapped[int]
+    receipt_id: Mapped[str | None] = mapped_column(ForeignKey("receipt.id"), index=True)
+    operator: Mapped[str]
+    at: Mapped[datetime]
 
 
 class LabelJob(Base):

@@ -16,20 +16,40 @@ from station.gtin import check_digit_problem, to_gtin14
 from station.store.engine import Store, open_store
 from station.store.schema import (
     Base,
+    BinStock,
+    ExpectedLine,
+    ExpectedPallet,
+    ExpectedReceipt,
     Gtin,
     Item,
     Location,
     Operator,
+    PutawayRule,
     ReturnPolicy,
     ReturnUnit,
     Rma,
     RmaLine,
+    Supplier,
 )
 
 TODAY = date(2026, 11, 27)
 CATEGORIES = {"apparel", "electronics", "health_beauty", "bulky"}
 UNIT_ID = "0b6f3c3e-1d0a-4c39-9d53-6f2b7a1c0001"
-MASTER: tuple[type[Base], ...] = (Item, Gtin, Location, Rma, RmaLine, ReturnPolicy, Operator)
+MASTER: tuple[type[Base], ...] = (
+    Item,
+    Gtin,
+    Location,
+    Rma,
+    RmaLine,
+    ReturnPolicy,
+    Operator,
+    Supplier,
+    ExpectedReceipt,
+    ExpectedLine,
+    ExpectedPallet,
+    PutawayRule,
+    BinStock,
+)
 
 
 @pytest.fixture
@@ -160,3 +180,35 @@ def test_some_rmas_are_outside_their_return_window(store: Store) -> None:
             if (TODAY - rma.ship_date).days > days:
                 outside.add(rma.number)
     assert 1 <= len(outside) < 60 // 4
+
+
+def test_expected_receipts_cover_lots_serials_and_a_hundred_items(store: Store) -> None:
+    counts = load_demo_data(store, TODAY)
+    assert counts.receipts >= 20
+    with store.read() as session:
+        lines = list(session.scalars(select(ExpectedLine)))
+        items = {line.sku: line.item for line in lines}
+        receipts = list(session.scalars(select(ExpectedReceipt)))
+        suppliers = {r.number: r.supplier.name for r in receipts}
+    assert len(items) >= 90
+    assert any(i.lot_tracked and i.min_shelf_life_days for i in items.values())
+    assert any(i.serial_tracked for i in items.values())
+    # A receipt comes from one supplier, and only that supplier's items are on it.
+    assert all(items[line.sku].supplier == suppliers[line.receipt_number] for line in lines)
+
+
+def test_pallet_ssccs_have_valid_check_digits(demo: dict[str, Any]) -> None:
+    codes = [sscc for receipt in demo["receipts"] for sscc in receipt["pallets"]]
+    assert codes and all(len(c) == 18 and check_digit_problem(c) is None for c in codes)
+    assert len(set(codes)) == len(codes)
+
+
+def test_bins_have_zones_and_capacity_and_every_category_a_putaway_zone(store: Store) -> None:
+    load_demo_data(store, TODAY)
+    with store.read() as session:
+        bins = list(session.scalars(select(Location).where(Location.kind == "bin")))
+        ruled = set(session.scalars(select(PutawayRule.category)))
+        held = list(session.scalars(select(Location.kind).where(Location.kind != "bin")))
+    assert all(b.zone and b.capacity for b in bins)
+    assert ruled == CATEGORIES
+    assert {"quarantine", "damaged"} <= set(held)

@@ -145,3 +145,52 @@ def test_bad_input_is_rejected_with_a_reason(raw: str, words: str) -> None:
 def test_printable_shows_control_characters_as_hex() -> None:
     assert printable("A\x1dB\x00") == "A\\x1dB\\x00"
     assert printable("A\\x1dB") == "A\\\\x1dB"  # typed backslashes stay apart from a GS
+
+
+SSCC = with_check_digit("34012345" + "000000123")
+
+
+def test_an_sscc_alone_is_a_gs1_pallet_code_and_a_wrong_check_digit_is_refused() -> None:
+    pallet = classifier.classify(Scan("00" + SSCC))
+    assert (pallet.kind, pallet.sscc, pallet.gtin) == (ScanKind.GS1, SSCC, None)
+    wrong = SSCC[:-1] + str((int(SSCC[-1]) + 1) % 10)
+    refused = classifier.classify(Scan("]C100" + wrong))
+    assert refused.kind is ScanKind.REJECTED
+    assert refused.problem is not None and "SSCC" in refused.problem
+    assert "check digit" in refused.problem
+
+
+def test_a_receiving_element_string_fills_item_lot_expiry_and_count_in_one_scan() -> None:
+    gtin = with_check_digit("0950600013435")
+    scan = classifier.classify(Scan(f"01{gtin}17270331" + "10LOT-7\x1d" + "3024"))
+    assert (scan.gtin, scan.lot, scan.quantity) == (gtin, "LOT-7", 24)
+    assert scan.expiry is not None and scan.expiry.isoformat() == "2027-03-31"
+    case = classifier.classify(Scan(f"02{gtin}370012"))
+    assert (case.gtin, case.quantity) == (gtin, 12)
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        ("010950600013435217261131" + "10A", "date"),  # 31 November
+        ("010950600013435217261332" + "10A", "17"),  # month 13
+        ("0109506000134352" + "23XYZ", "Application Identifier"),  # AI 23 is not assigned
+        ("0109506000134352" + "3000", "zero"),
+    ],
+)
+def test_impossible_dates_unknown_ais_and_zero_counts_are_refused(raw: str, said: str) -> None:
+    refused = classifier.classify(Scan(raw))
+    assert refused.kind is ScanKind.REJECTED
+    assert refused.problem is not None and said in refused.problem
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("ASN-200001", ScanKind.ASN),
+        ("PO-700001", ScanKind.PO),
+        ("SUP-ALPENKRAUT", ScanKind.SUPPLIER),
+    ],
+)
+def test_receiving_documents_are_told_apart_from_serials(raw: str, kind: ScanKind) -> None:
+    assert kind_of(raw) is kind
