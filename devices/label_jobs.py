@@ -6,7 +6,7 @@ from devices.print_queue import Renderer
 from station.store.schema import LabelJob
 
 # The purpose a workflow queues a job for, and the template that prints it.
-LABEL_FOR_JOB = {"return-unit": "unit", "triage": "disposition_tag"}
+LABEL_FOR_JOB = {"return-unit": "unit", "triage": "disposition_tag", "receiving-plate": "plate"}
 
 
 def zpl_renderer(dpi: int) -> Renderer:

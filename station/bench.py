@@ -58,8 +58,8 @@ class Bench(Generic[Memory]):
         """True while work is open that another operator must not take over silently."""
         raise NotImplementedError
 
-    def _subject(self) -> str | None:
-        """What the scan log row should point at (the unit or receipt in progress)."""
+    def _subject(self) -> dict[str, str | None]:
+        """The scan log columns naming the unit or receipt in progress, e.g. ``unit_id``."""
         raise NotImplementedError
 
     # --- intents ----------------------------------------------------------------------------
@@ -204,7 +204,7 @@ class Bench(Generic[Memory]):
                     operator=self._badge(),
                     outcome="accepted",
                     message=feedback.message,
-                    unit_id=self._subject(),
+                    **self._subject(),
                 )
             return feedback
         except (NotAllowed, Refusal) as refused:
@@ -229,7 +229,7 @@ class Bench(Generic[Memory]):
                     operator=self._badge(),
                     outcome=outcome,
                     message=feedback.message,
-                    unit_id=self._subject(),
+                    **self._subject(),
                 )
                 if refused is not None:
                     audit(

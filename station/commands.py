@@ -25,6 +25,22 @@ BASIC: tuple[Command, ...] = (
     Command("SKIP", "Checklist: skip the question", "S"),
     Command("TRIAGE", "No RMA: send the unit to the triage queue", "T"),
 )
+RECEIVING: tuple[Command, ...] = (
+    Command("NEW-LPN", "Start a new license plate and print its label", "Ctrl+L"),
+    Command(
+        "DAMAGED", "The last unit counted is damaged: off the plate, to damaged goods", "Ctrl+D"
+    ),
+    Command("ADD", "Take the offered item as an unexpected line", "Ctrl+U"),
+    Command("NEST", "Put this license plate onto another one (scan it next)", "Ctrl+E"),
+    Command("PUTAWAY", "Put the license plate away: the bench suggests a bin", "Ctrl+B"),
+    Command("CLOSE", "Close the receipt: discrepancies summed up and sent", "F10"),
+)
+MODES: tuple[Command, ...] = (
+    Command("MODE-RETURNS", "Switch the bench to returns", "F6"),
+    Command("MODE-RECEIVING", "Switch the bench to receiving", "F7"),
+)
+FIXED = frozenset(c.code for c in (*BASIC, *RECEIVING, *MODES))
+MAX_QUANTITY = 99999
 GRADES = ("A", "B", "C", "D", "E")
 GRADE_MEANINGS = {
     "A": "as new, unopened",
@@ -33,8 +49,9 @@ GRADE_MEANINGS = {
     "D": "damaged, repairable",
     "E": "scrap",
 }
-# Command families that carry a code after the dash: grades, found reasons, dispositions.
-FAMILIES = ("GRADE", "REASON", "DISP")
+# Command families that carry a code after the dash: grades, found or damage reasons,
+# dispositions, and a count (``@QTY-12``).
+FAMILIES = ("GRADE", "REASON", "DISP", "QTY")
 _SHAPE = re.compile(r"@([A-Z]+)(?:-([A-Z0-9_-]+))?")
 
 
@@ -44,10 +61,13 @@ def parse_command(text: str) -> tuple[str, str | None]:
     if not match:
         return "", f"'{text}' is not a command barcode."
     word, argument = match.groups()
-    if argument is None and word in {c.code for c in BASIC}:
-        return word, None
+    code = word if argument is None else f"{word}-{argument}"
+    if code in FIXED:
+        return code, None
     if argument is not None and word in FAMILIES:
         if word == "GRADE" and argument not in GRADES:
             return "", f"Grade {argument} does not exist: grades are A to E."
-        return f"{word}-{argument}", None
+        if word == "QTY" and not (argument.isdigit() and 1 <= int(argument) <= MAX_QUANTITY):
+            return "", f"Quantity {argument} is not a count from 1 to {MAX_QUANTITY}."
+        return code, None
     return "", f"Unknown command {text.upper()}: see the bench command sheet."

@@ -38,6 +38,7 @@ def record_scan(
     outcome: str,
     message: str,
     unit_id: str | None = None,
+    receipt_id: str | None = None,
 ) -> None:
     session.connection().execute(
         _SCAN,
@@ -51,6 +52,7 @@ def record_scan(
             "outcome": outcome,
             "message": message,
             "unit_id": unit_id,
+            "receipt_id": receipt_id,
         },
     )
 

@@ -185,8 +185,8 @@ class ReturnsBench(Bench[Remembered]):
     def _busy(self) -> bool:
         return self.mem.unit_id is not None
 
-    def _subject(self) -> str | None:
-        return self.mem.unit_id or self.mem.last_unit_id
+    def _subject(self) -> dict[str, str | None]:
+        return {"unit_id": self.mem.unit_id or self.mem.last_unit_id}
 
     def _unit_or_none(self, session: Session) -> ReturnUnit | None:
         if self.mem.unit_id is None:

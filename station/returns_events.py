@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.feedback import Feedback
+from station.lpns import next_lpn
 from station.operators import SignedIn
 from station.recording import audit, emit, queue_label, utcnow
 from station.rulepack import Question, RulePack
@@ -132,18 +133,6 @@ def verified(unit: ReturnUnit, questions: tuple[Question, ...]) -> bool:
         and all(q.id in answers and answers[q.id].answer != "skip" for q in questions)
         and not any(answers[q].passed is False for q in blocking if q in answers)
     )
-
-
-def next_lpn(session: Session, bench: str) -> str:
-    prefix = f"LPN-{bench}-"
-    last = session.connection().scalar(
-        select(ReturnUnit.lpn)
-        .where(ReturnUnit.lpn.like(prefix + "%"))
-        .order_by(ReturnUnit.lpn.desc())
-        .limit(1)
-    )
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:06d}"
 
 
 def _close(session: Session, unit: ReturnUnit, status: str) -> None:

@@ -1,0 +1,202 @@
+"""Closing a receipt: the tally against what was expected, and the events for the ERP.
+
+The receipt's lines (with their lots and serials) and its discrepancies (over, short,
+unexpected, damaged, short shelf life) go to the outbox in the transaction that closes it.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from station.feedback import Feedback
+from station.operators import SignedIn
+from station.receiving_checks import LineCount, tolerance
+from station.recording import audit, emit, utcnow
+from station.store.schema import ExpectedLine, Item, Location, Receipt, Received
+
+
+def counts(session: Session, receipt: Receipt, default_pct: int) -> list[LineCount]:
+    """Every expected line, then every item that was not expected, with what was counted."""
+    rows = list(session.scalars(select(Received).where(Received.receipt_id == receipt.id)))
+    expected: list[ExpectedLine] = list(receipt.expected.lines) if receipt.expected else []
+    tally = []
+    for line in expected:
+        mine = [r for r in rows if r.line_id == line.id]
+        tally.append(
+            _count(
+                session,
+                receipt,
+                line_no=line.line_no,
+                item=line.item,
+                expected=line.quantity,
+                rows=mine,
+                default_pct=default_pct,
+            )
+        )
+    for sku in sorted({r.sku for r in rows if r.line_id is None}):
+        mine = [r for r in rows if r.line_id is None and r.sku == sku]
+        item = session.get(Item, sku)
+        assert item is not None
+        tally.append(
+            _count(
+                session,
+                receipt,
+                line_no=None,
+                item=item,
+                expected=0,
+                rows=mine,
+                default_pct=default_pct,
+            )
+        )
+    return tally
+
+
+def _count(
+    session: Session,
+    receipt: Receipt,
+    *,
+    line_no: int | None,
+    item: Item,
+    expected: int,
+    rows: list[Received],
+    default_pct: int,
+) -> LineCount:
+    return LineCount(
+        line_no=line_no,
+        sku=item.sku,
+        expected=expected,
+        received=sum(r.quantity for r in rows if not r.damaged),
+        damaged=sum(r.quantity for r in rows if r.damaged),
+        tolerance=tolerance(session, receipt.supplier, item, default_pct),
+        announced=receipt.number is not None,
+    )
+
+
+def needing_approval(tally: list[LineCount]) -> list[str]:
+    """What a supervisor must approve before the receipt may close, in words."""
+    return [_described(c) for c in tally if c.kind is not None and c.beyond_tolerance]
+
+
+def _described(count: LineCount) -> str:
+    where = f"line {count.line_no} {count.sku}" if count.line_no else f"{count.sku} (unexpected)"
+    if count.kind == "unexpected":
+        return f"{where}: {count.received} not expected"
+    return (
+        f"{where}: {count.kind} by {abs(count.difference)} of {count.expected} "
+        f"({count.allowed} allowed by the {count.tolerance.source})"
+    )
+
+
+def close_receipt(
+    session: Session,
+    receipt: Receipt,
+    tally: list[LineCount],
+    operator: SignedIn,
+    approver: SignedIn | None,
+) -> Feedback:
+    receipt.status, receipt.closed_at = "closed", utcnow()
+    receipt.approved_by = approver.badge if approver else None
+    rows = list(session.scalars(select(Received).where(Received.receipt_id == receipt.id)))
+    damaged_at = session.scalar(
+        select(Location.code).where(Location.kind == "damaged").order_by(Location.code).limit(1)
+    )
+    discrepancies = _discrepancies(tally, rows, damaged_at)
+    emit(
+        session,
+        "receipt_closed",
+        {
+            "receipt": receipt.id,
+            "asn": receipt.number,
+            "po": receipt.expected.po_number if receipt.expected else None,
+            "supplier": receipt.supplier_code,
+            "bench": receipt.bench,
+            "operator": operator.badge,
+            "approved_by": receipt.approved_by,
+            "at": receipt.closed_at.isoformat(),
+            "lines": [_line(count, rows) for count in tally],
+            "discrepancies": discrepancies,
+            "damaged_location": damaged_at,
+        },
+    )
+    audit(
+        session,
+        bench=receipt.bench,
+        operator=operator.badge,
+        action="receipt_closed",
+        subject=receipt.id,
+        asn=receipt.number,
+        approved_by=receipt.approved_by,
+        discrepancies=len(discrepancies),
+    )
+    units = sum(c.received for c in tally)
+    said = f"{receipt.number or 'Blind receipt'} closed: {units} units received"
+    if discrepancies:
+        kinds = sorted({d["kind"] for d in discrepancies})
+        return Feedback.warn(f"{said}, discrepancies sent: {', '.join(kinds)}.")
+    return Feedback.good(f"{said}, no discrepancy.")
+
+
+def _line(count: LineCount, rows: list[Received]) -> dict[str, Any]:
+    mine = [
+        r for r in rows if r.sku == count.sku and (r.line_id is None) == (count.line_no is None)
+    ]
+    lots: dict[tuple[str | None, str | None], int] = {}
+    for r in mine:
+        if not r.damaged:
+            key = (r.lot, r.expiry.isoformat() if r.expiry else None)
+            lots[key] = lots.get(key, 0) + r.quantity
+    return {
+        "line": count.line_no,
+        "sku": count.sku,
+        "expected": count.expected,
+        "received": count.received,
+        "damaged": count.damaged,
+        "lots": [
+            {"lot": lot, "expiry": exp, "quantity": n}
+            for (lot, exp), n in sorted(lots.items(), key=str)
+        ],
+        "serials": sorted(r.serial for r in mine if r.serial and not r.damaged),
+    }
+
+
+def _discrepancies(
+    tally: list[LineCount], rows: list[Received], damaged_at: str | None
+) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = [
+        {
+            "kind": count.kind,
+            "line": count.line_no,
+            "sku": count.sku,
+            "quantity": abs(count.difference),
+            "beyond_tolerance": count.beyond_tolerance,
+        }
+        for count in tally
+        if count.kind is not None
+    ]
+    found += [
+        {
+            "kind": "damaged",
+            "sku": r.sku,
+            "quantity": r.quantity,
+            "reason": r.damage_reason,
+            "lot": r.lot,
+            "location": damaged_at,
+            "photos": [p.sha256 for p in r.photos],
+        }
+        for r in rows
+        if r.damaged
+    ]
+    found += [
+        {
+            "kind": "expiry",
+            "sku": r.sku,
+            "quantity": r.quantity,
+            "lot": r.lot,
+            "expiry": r.expiry.isoformat() if r.expiry else None,
+            "accepted_by": r.accepted_by,
+        }
+        for r in rows
+        if r.short_life and not r.damaged
+    ]
+    return found
