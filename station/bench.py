@@ -36,6 +36,7 @@ class Bench(Generic[Memory]):
 
     roles: tuple[Role, ...] = ()
     work = "work at this bench"
+    mode = "bench"  # what MODE-<mode> switches the station to
 
     def __init__(self, store: Store, settings: S.Settings, memory: Memory) -> None:
         self.store = store
@@ -156,6 +157,21 @@ class Bench(Generic[Memory]):
             f"{len(unsure)} label(s) queued again."
         )
 
+    def hand_over(self) -> SignedIn | None:
+        """The station switched to another mode: the operator leaves this bench (in memory
+        only; the switch itself is audited by the scan that asked for it)."""
+        operator, self.operator, self.mem = self.operator, None, self._idle
+        return operator
+
+    def adopt(self, operator: SignedIn | None) -> Feedback | None:
+        """The operator of the mode the station left carries on here, if their role may."""
+        if operator is None:
+            return None
+        if operator.role not in self.roles:
+            return Feedback.warn(f"{operator.name} may not {self.work}: sign in.")
+        self.operator = operator
+        return None
+
     # --- the machinery ----------------------------------------------------------------------
 
     def _record(self, what: str, change: Callable[[Session], object]) -> Feedback | None:
@@ -169,11 +185,27 @@ class Bench(Generic[Memory]):
         return None
 
     def _route(self, session: Session, scan: Classified) -> Feedback:
+        if scan.kind is ScanKind.COMMAND and scan.value.startswith("MODE-"):
+            return self._switch(session, scan.value.removeprefix("MODE-").lower())
         if self.operator is None:
             if scan.kind is not ScanKind.BADGE:
                 raise Refusal("Sign in first: scan your badge or enter your PIN.")
             return self._sign_in(session, self._badge_holder(session, scan))
         return self._advance(session, scan)
+
+    def _switch(self, session: Session, mode: str) -> Feedback:
+        if mode == self.mode:
+            raise Refusal(f"The bench is at {mode} already.")
+        if self._busy():
+            raise Refusal(f"Finish or cancel the work in progress before switching to {mode}.")
+        audit(
+            session,
+            bench=self.bench,
+            operator=self._badge() or "nobody signed in",
+            action="mode_switched",
+            subject=mode,
+        )
+        return Feedback(Tone.GOOD, f"Switched to {mode}.", switch_to=mode)
 
     def _badge_holder(self, session: Session, scan: Classified) -> SignedIn:
         who = by_badge(session, scan.value)

@@ -13,11 +13,15 @@ class Tone(StrEnum):
 
 @dataclass(frozen=True)
 class Feedback:
-    """``stored`` is False when the local database failed: the screen says so in red."""
+    """``stored`` is False when the local database failed: the screen says so in red.
+
+    ``switch_to`` names the bench mode (returns, receiving) the station should change to.
+    """
 
     tone: Tone
     message: str
     stored: bool = True
+    switch_to: str | None = None
 
     @classmethod
     def good(cls, message: str) -> "Feedback":

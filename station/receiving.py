@@ -54,6 +54,7 @@ GOODS = (ScanKind.GTIN, ScanKind.GS1)
 class ReceivingBench(PlateSteps, Bench[Counting]):
     roles = (Role.CLERK, Role.SUPERVISOR)
     work = "work the receiving bench"
+    mode = "receiving"
 
     def __init__(
         self,

@@ -59,6 +59,7 @@ class Remembered:
 class ReturnsBench(Bench[Remembered]):
     roles = (Role.INSPECTOR, Role.SUPERVISOR)
     work = "work the returns bench"
+    mode = "returns"
 
     def __init__(
         self,

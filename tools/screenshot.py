@@ -16,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from station.demo_data import load_demo_data
+from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
@@ -70,7 +71,8 @@ def main(argv: list[str]) -> int:
         for second, raw in enumerate(raws):
             feedback = bench.handle(Scan(raw, at=float(second)))
         bench.save_notes("Does not power on with the supplied charger; box dented.")
-        window = MainWindow(bench, settings)
+        receiving = ReceivingBench(store, settings, Path(folder) / "photos")
+        window = MainWindow(bench, receiving, settings)
         assert feedback is not None
         window.returns.show_feedback(feedback)
         window.show()

@@ -19,6 +19,7 @@ from station import paths
 from station import settings as S
 from station.errors import KnownError
 from station.logs import setup_logging
+from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
 from station.store.engine import open_store
@@ -54,13 +55,14 @@ def run(settings: S.Settings) -> int:
     try:
         pack = load_rulepack(Path(rulepack) if rulepack else None)
         bench = ReturnsBench(store, settings, pack, paths.photo_dir(folder))
+        receiving = ReceivingBench(store, settings, paths.photo_dir(folder))
     except KnownError as exc:
         store.close()
         return _refuse_start(exc)
     qInstallMessageHandler(route_qt_message)
     sys.excepthook = crash_handler(log_file)
     log.info("bench %s starting with data in %s", settings[S.BENCH_ID], folder)
-    window = MainWindow(bench, settings)
+    window = MainWindow(bench, receiving, settings)
     link = SerialScannerLink(settings, window) if settings[S.SERIAL_PORT] else None
     if link is not None:
         window.attach_serial_scanner(link)

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 import resources
 from station import settings as S
 from station.feedback import Feedback, Tone
-from ui.style import FLASH_COLOURS
+from ui.style import FLASH_COLOURS, NEUTRAL, TONE_COLOURS
 
 if TYPE_CHECKING:  # QtMultimedia may not load at run time; see audio_output_count
     from PySide6.QtMultimedia import QSoundEffect
@@ -30,6 +30,14 @@ def audio_output_count() -> int:
     from PySide6.QtMultimedia import QMediaDevices  # noqa: PLC0415
 
     return len(QMediaDevices.audioOutputs())
+
+
+def show_tone(label: QLabel, feedback: Feedback | None) -> None:
+    """The message line of a screen: the last feedback on its tone's colour."""
+    colour = TONE_COLOURS[feedback.tone] if feedback else NEUTRAL
+    label.setText(feedback.message if feedback else "Ready.")
+    label.setProperty("tone", feedback.tone.value if feedback else "")
+    label.setStyleSheet(f"background: {colour};")
 
 
 class FlashOverlay(QWidget):

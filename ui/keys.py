@@ -7,7 +7,8 @@ key press into the command it stands for, or into the number the operator picked
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from station.commands import BASIC, GRADES
+from station.commands import BASIC, GRADES, RECEIVING
+from station.receiving_view import RStep
 from station.returns_view import Step
 
 # Command -> the steps where its single-letter key means it; elsewhere the letter is ignored
@@ -26,6 +27,10 @@ COMMAND_KEYS = [(QKeySequence(c.key), c.code) for c in BASIC]
 COMMAND_KEYS.append((QKeySequence(Qt.Key.Key_Return), "CONFIRM"))
 GRADE_KEYS = [(QKeySequence(grade), f"GRADE-{grade}") for grade in GRADES]
 DIGIT_KEYS = {Qt.Key.Key_0.value + n: n for n in range(1, 10)}
+# At the receiving bench: its own commands, and cancel and undo as at returns.
+RECEIVING_KEYS = [(QKeySequence(c.key), c.code) for c in RECEIVING] + [
+    (QKeySequence(c.key), c.code) for c in BASIC if c.code in ("CANCEL", "UNDO")
+]
 
 
 def key_intent(step: Step, key: int) -> str | int | None:
@@ -43,3 +48,11 @@ def key_intent(step: Step, key: int) -> str | int | None:
     if code is None:
         return None
     return code if step in LETTER_STEPS.get(code, tuple(Step)) else None
+
+
+def receiving_key_intent(step: RStep, key: int) -> str | int | None:
+    """At the receiving bench: a command code, a damage reason's number, or None."""
+    if key in DIGIT_KEYS:
+        return DIGIT_KEYS[key] if step is RStep.DAMAGE else None
+    pressed = QKeySequence(key)
+    return next((code for sequence, code in RECEIVING_KEYS if sequence == pressed), None)

@@ -1,8 +1,11 @@
-"""The bench window: every intent goes to the returns bench, then the window redraws.
+"""The bench window: every intent goes to the bench of the current mode, then it redraws.
 
-Scans arrive from the ``WedgeFilter``; keys, PINs and clicks from the screen. Each becomes
-one call on ``ReturnsBench``; the ``Feedback`` it returns is shown and played, and the
-whole screen is drawn again from a fresh ``BenchView`` and the table models.
+The station works one mode at a time, returns or receiving, each a bench of its own with a
+screen of its own; ``MODE-…`` barcodes, F6/F7 and the Bench menu switch between them, and
+the operator carries over when their role may work the other bench. Scans arrive from the
+``WedgeFilter`` (or a serial scanner); keys, PINs and clicks from the screens. Each becomes
+one call on the bench; the ``Feedback`` it returns is shown and played, and the screen is
+drawn again from a fresh view and the table models.
 """
 
 import logging
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,13 +28,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from station import settings as S
 from station.command_sheet import write_command_sheet
 from station.feedback import Feedback, Tone
+from station.receiving import ReceivingBench
+from station.receiving_view import ReceivingView, RStep
 from station.returns import ReturnsBench
 from station.returns_view import BenchView, Step
 from station.scans import Scan
 from ui.feedback import FeedbackPlayer
 from ui.header import Header
-from ui.keys import key_intent
-from ui.models import LabelJobModel, ScanLogModel, TriageQueueModel
+from ui.keys import key_intent, receiving_key_intent
+from ui.models import LabelJobModel, ScanLogModel, StoreTableModel, TriageQueueModel
+from ui.receiving_screen import ReceivingScreen
 from ui.returns_screen import ReturnsScreen
 from ui.serial_link import SerialScannerLink
 from ui.style import SHEET
@@ -42,57 +49,98 @@ PHOTO_FILES = "Images (*.jpg *.jpeg *.png *.webp *.heic);;All files (*)"
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, bench: ReturnsBench, settings: S.Settings, parent: QWidget | None = None
+        self,
+        bench: ReturnsBench,
+        receiving: ReceivingBench,
+        settings: S.Settings,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.bench = bench
+        self.receiving_bench = receiving
+        self.mode = bench.mode
         self.feedback: Feedback | None = None
-        self.setWindowTitle(f"Station · {bench.bench} · Returns")
         self.setStyleSheet(SHEET)
         self.resize(1366, 768)
         prefix = settings[S.WEDGE_PREFIX]
         self._wedge = f"wedge, prefix {prefix}" if prefix else "wedge"
         self.header = Header(bench.bench, self._wedge)
         self.returns = ReturnsScreen()
+        self.receiving = ReceivingScreen()
         self.triage = TriageQueueModel(bench.store, bench.bench, self)
         self.labels = LabelJobModel(bench.store, bench.bench, self)
         self.scans = ScanLogModel(bench.store, bench.bench, self)
         self.triage_table = self.returns.add_table("Triage queue", self.triage)
         self.labels_table = self.returns.add_table("Label jobs", self.labels)
         self.returns.add_table("Recent scans", self.scans)
+        # One model per table: a view shown in two places would be drawn twice per scan.
+        self.receiving_labels = LabelJobModel(bench.store, bench.bench, self)
+        self.receiving_scans = ScanLogModel(bench.store, bench.bench, self)
+        self.receiving.add_table("Recent scans", self.receiving_scans)
+        self.receiving.add_table("Label jobs", self.receiving_labels)
+        self.screens = QStackedWidget()
+        self.screens.addWidget(self.returns)
+        self.screens.addWidget(self.receiving)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
-        layout.addWidget(self.returns, 1)
+        layout.addWidget(self.screens, 1)
         self.setCentralWidget(central)
         self._menus()
 
+        self._connect()
         self.player = FeedbackPlayer(settings, self)
         self.wedge = WedgeFilter(settings, scope=self, parent=self)
         _application().installEventFilter(self.wedge)
         self.wedge.scan_received.connect(self.on_scan)
         self.wedge.key_pressed.connect(self.on_key)
-        self.returns.code_entered.connect(
-            lambda code: self.act(lambda: bench.handle(Scan(code, source="keyboard")))
+        self.view: BenchView = bench.view()
+        self.receiving_view: ReceivingView = receiving.view()
+        self.redraw()
+
+    def _connect(self) -> None:
+        """Each screen's intents, to the bench of its mode."""
+        returns, receiving = self.bench, self.receiving_bench
+        for screen in (self.returns, self.receiving):
+            screen.code_entered.connect(lambda code: self.take(Scan(code, source="keyboard")))
+        self.returns.sign_in_requested.connect(
+            lambda pin: self.act(lambda: returns.sign_in_pin(pin))
         )
-        self.returns.sign_in_requested.connect(lambda pin: self.act(lambda: bench.sign_in_pin(pin)))
         self.returns.approval_requested.connect(
-            lambda pin: self.act(lambda: bench.approve_with_pin(pin))
+            lambda pin: self.act(lambda: returns.approve_with_pin(pin))
+        )
+        self.receiving.sign_in_requested.connect(
+            lambda pin: self.act(lambda: receiving.sign_in_pin(pin))
+        )
+        self.receiving.approval_requested.connect(
+            lambda pin: self.act(lambda: receiving.approve_with_pin(pin))
+        )
+        self.receiving.quantity_entered.connect(
+            lambda count: self.act(lambda: receiving.press(f"QTY-{count}"))
         )
         self.returns.photo_requested.connect(self.add_photo)
+        self.receiving.photo_requested.connect(self.add_photo)
         self.returns.resend_requested.connect(self.resend_labels)
         self.returns.notes_save_requested.connect(self.save_notes)
-        self.view: BenchView
-        self.redraw()
 
     def _menus(self) -> None:
         menu = self.menuBar().addMenu("&Bench")
         actions: tuple[tuple[str, Callable[[], object], QKeySequence | None], ...] = (
-            ("Type a code", self.returns.code.setFocus, QKeySequence(Qt.Key.Key_F2)),
+            ("Type a code", self.focus_code, QKeySequence(Qt.Key.Key_F2)),
+            (
+                "Returns mode",
+                lambda: self.switch_by_key("MODE-RETURNS"),
+                QKeySequence(Qt.Key.Key_F6),
+            ),
+            (
+                "Receiving mode",
+                lambda: self.switch_by_key("MODE-RECEIVING"),
+                QKeySequence(Qt.Key.Key_F7),
+            ),
             ("Print command sheet…", self.print_command_sheet, None),
-            ("Sign out", lambda: self.act(self.bench.sign_out), None),
+            ("Sign out", lambda: self.act(self.active().sign_out), None),
             ("Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit)),
         )
         for text, slot, shortcut in actions:
@@ -110,19 +158,45 @@ class MainWindow(QMainWindow):
 
     def show_feedback(self, feedback: Feedback) -> None:
         self.feedback = feedback
+        if feedback.switch_to is not None:
+            self._switch(feedback.switch_to)
         self.redraw()
-        self.player.play(feedback)
+        self.player.play(self.feedback)
+
+    def active(self) -> ReturnsBench | ReceivingBench:
+        return self.bench if self.mode == self.bench.mode else self.receiving_bench
 
     def on_scan(self, raw: str) -> None:
         self.take(Scan(raw, source="wedge"))
 
     def take(self, scan: Scan) -> None:
-        """A scan from any scanner, wedge or serial."""
+        """A scan from any scanner, wedge or serial, or a code typed in the code field."""
         saved = self._save_notes_quietly()
         if saved is not None and saved.tone is Tone.BAD:
             self.show_feedback(saved)  # no scan is taken while the notes before it are lost
             return
-        self.act(lambda: self.bench.handle(scan))
+        self.act(lambda: self.active().handle(scan))
+
+    def switch_by_key(self, code: str) -> None:
+        self.act(lambda: self.active().press(code))
+
+    def _switch(self, mode: str) -> None:
+        """Show the other mode's screen; its bench takes the operator if their role may."""
+        left, joined = (
+            self.active(),
+            (self.receiving_bench if mode == self.receiving_bench.mode else self.bench),
+        )
+        self.mode = joined.mode
+        refused = joined.adopt(left.hand_over())
+        if refused is not None:
+            self.feedback = refused
+        self.screens.setCurrentWidget(
+            self.receiving if self.mode == self.receiving_bench.mode else self.returns
+        )
+
+    def focus_code(self) -> None:
+        screen = self.receiving if self.mode == self.receiving_bench.mode else self.returns
+        screen.code.setFocus()
 
     def attach_serial_scanner(self, link: SerialScannerLink) -> None:
         link.scan_received.connect(self.take)
@@ -132,6 +206,9 @@ class MainWindow(QMainWindow):
         self.header.show_serial_scanner(link.scanner.state, self._wedge)
 
     def on_key(self, text: str, key: int) -> None:
+        if self.mode == self.receiving_bench.mode:
+            self._on_receiving_key(text, key)
+            return
         step = self.view.step
         if step in (Step.SIGN_IN, Step.APPROVAL) and text.isdigit():
             panel = self.returns.sign_in if step is Step.SIGN_IN else self.returns.banner
@@ -144,6 +221,29 @@ class MainWindow(QMainWindow):
         elif intent is not None:
             code = intent
             self.act(lambda: self.bench.press(code))
+
+    def _on_receiving_key(self, text: str, key: int) -> None:
+        step = self.receiving_view.step
+        screen, bench = self.receiving, self.receiving_bench
+        if text.isdigit():
+            typing = {
+                RStep.SIGN_IN: screen.sign_in.pin,
+                RStep.SHELF_LIFE: screen.banner.pin,
+                RStep.APPROVAL: screen.banner.pin,
+                RStep.RECEIVE: screen.quantity,
+            }.get(step)
+            if typing is not None:
+                typing.type_digit(text)
+                return
+        intent = receiving_key_intent(step, key)
+        if isinstance(intent, int):
+            reasons = self.receiving_view.damage_reasons
+            if 1 <= intent <= len(reasons):
+                reason = reasons[intent - 1]
+                self.act(lambda: bench.press(f"REASON-{reason}"))
+        elif intent is not None:
+            code = intent
+            self.act(lambda: bench.press(code))
 
     def save_notes(self) -> None:
         if self._notes_changed():
@@ -162,11 +262,10 @@ class MainWindow(QMainWindow):
         return self.bench.save_notes(text)
 
     def add_photo(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Add a photo of the unit", "", PHOTO_FILES
-        )
+        chosen, _filter = QFileDialog.getOpenFileName(self, "Add a photo", "", PHOTO_FILES)
         if chosen:
-            self.act(lambda: self.bench.add_photo(Path(chosen)))
+            bench = self.active()
+            self.act(lambda: bench.add_photo(Path(chosen)))
 
     def resend_labels(self) -> None:
         answer = QMessageBox.question(
@@ -176,7 +275,7 @@ class MainWindow(QMainWindow):
             "stopped answering. Look at the printer: print again only what is missing.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.act(self.bench.resend_unsure_labels)
+            self.act(self.active().resend_unsure_labels)
 
     def print_command_sheet(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -194,13 +293,26 @@ class MainWindow(QMainWindow):
     # --- drawing ------------------------------------------------------------------------
 
     def redraw(self) -> None:
-        self.view = self.bench.view()
-        self.header.show_operator(self.view.operator)
-        self.returns.show_feedback(self.feedback)
-        self.returns.show_view(self.view)
+        """Draw the current mode's screen from a fresh view and its tables."""
+        receiving = self.mode == self.receiving_bench.mode
+        self.setWindowTitle(
+            f"Station · {self.bench.bench} · {'Receiving' if receiving else 'Returns'}"
+        )
+        self.header.show_operator(self.active().operator)
+        if receiving:
+            self.receiving_view = self.receiving_bench.view()
+            self.receiving.show_feedback(self.feedback)
+            self.receiving.show_view(self.receiving_view)
+            labels = self.receiving_labels
+            models: tuple[StoreTableModel, ...] = (labels, self.receiving_scans)
+        else:
+            self.view = self.bench.view()
+            self.returns.show_feedback(self.feedback)
+            self.returns.show_view(self.view)
+            labels, models = self.labels, (self.triage, self.labels, self.scans)
         healthy = self.feedback is None or self.feedback.stored
         problem = "" if healthy or self.feedback is None else self.feedback.message
-        for model in (self.triage, self.labels, self.scans):
+        for model in models:
             try:
                 model.refresh()
             except SQLAlchemyError as exc:
@@ -208,7 +320,7 @@ class MainWindow(QMainWindow):
                 log.exception("%s not refreshed", type(model).__name__)
                 healthy, problem = False, f"The local database cannot be read: {exc}"
         self.header.show_store(healthy, problem)
-        self.header.show_printer(self.labels.queued)
+        self.header.show_printer(labels.queued)
         self.returns.show_unsure_labels(self.labels.unsure)
         self.returns.retitle(self.triage_table, f"Triage queue ({self.triage.rowCount()})")
         self.returns.retitle(self.labels_table, f"Label jobs ({self.labels.queued} queued)")

@@ -30,26 +30,19 @@ def local_time(at: datetime | None) -> str:
     return at.replace(tzinfo=UTC).astimezone().strftime("%H:%M:%S")
 
 
-class StoreTableModel(QAbstractTableModel):
-    """Rows of text from one store query; subclasses name the columns and write the query."""
+class TextTableModel(QAbstractTableModel):
+    """Rows of text under fixed headers; ``show`` replaces them all."""
 
     headers: tuple[str, ...] = ()
 
-    def __init__(self, store: Store, bench: str, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self.bench = bench
         self._rows: list[Row] = []
 
-    def refresh(self) -> None:
-        with self.store.read() as session:
-            rows = self.query(session)
+    def show(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
-
-    def query(self, session: Session) -> list[Row]:
-        raise NotImplementedError
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -85,6 +78,22 @@ class StoreTableModel(QAbstractTableModel):
         ):
             return self.headers[section]
         return None
+
+
+class StoreTableModel(TextTableModel):
+    """Rows of text from one store query; subclasses name the columns and write the query."""
+
+    def __init__(self, store: Store, bench: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.bench = bench
+
+    def refresh(self) -> None:
+        with self.store.read() as session:
+            self.show(self.query(session))
+
+    def query(self, session: Session) -> list[Row]:
+        raise NotImplementedError
 
 
 class TriageQueueModel(StoreTableModel):

@@ -21,13 +21,14 @@ class PinEntry(QWidget):
 
     pin_entered = Signal(str)
 
-    def __init__(self, button: str, parent: QWidget | None = None) -> None:
+    def __init__(self, button: str, parent: QWidget | None = None, *, masked: bool = True) -> None:
         super().__init__(parent)
         self.field = QLineEdit()
         self.field.setObjectName("pin")
-        # Password echo also tells the wedge filter to leave these keys alone.
-        self.field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.field.setPlaceholderText("PIN")
+        if masked:
+            # Password echo also tells the wedge filter to leave these keys alone.
+            self.field.setEchoMode(QLineEdit.EchoMode.Password)
+            self.field.setPlaceholderText("PIN")
         self.field.setMaximumWidth(220)
         # Never focused by itself: a focused PIN field would take the badge scans' keys.
         self.field.setFocusPolicy(Qt.FocusPolicy.ClickFocus)

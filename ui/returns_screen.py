@@ -9,11 +9,8 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -25,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from station.feedback import Feedback
 from station.returns_view import BenchView, Step
-from ui.models import StoreTableModel
+from ui.code_entry import CodeEntry
+from ui.feedback import show_tone
+from ui.models import TextTableModel
 from ui.pin import ApprovalBanner, SignInPanel
-from ui.style import NEUTRAL, TONE_COLOURS
+from ui.tables import read_only_table
 from ui.unit_cards import DispositionCard, InspectionCard, ReturnCard
 
 
@@ -39,33 +38,6 @@ class NotesEdit(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.editing_finished.emit()
-
-
-class CodeEntry(QLineEdit):
-    """A code typed by hand (a damaged label, a bench without a scanner).
-
-    Signals:
-        code_entered(str): Enter pressed with a code in the field; the field is cleared and
-            gives the keyboard back to the bench's command keys.
-    """
-
-    code_entered = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("code")
-        self.setPlaceholderText(
-            "F2: type a code (RMA, order, tracking, GTIN, serial, badge) + Enter"
-        )
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.returnPressed.connect(self._enter)
-
-    def _enter(self) -> None:
-        code = self.text().strip()
-        self.clear()
-        self.clearFocus()
-        if code:
-            self.code_entered.emit(code)
 
 
 class ReturnsScreen(QWidget):
@@ -160,27 +132,15 @@ class ReturnsScreen(QWidget):
         bottom.addLayout(queues, 5)
         return bottom
 
-    def add_table(self, title: str, model: StoreTableModel) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        # The keyboard belongs to the bench's commands; tables are read and scrolled only.
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+    def add_table(self, title: str, model: TextTableModel) -> QTableView:
+        table = read_only_table(model)
         self.tabs.addTab(table, title)
         return table
 
     # --- drawing ------------------------------------------------------------------------
 
     def show_feedback(self, feedback: Feedback | None) -> None:
-        colour = TONE_COLOURS[feedback.tone] if feedback else NEUTRAL
-        self.feedback.setText(feedback.message if feedback else "Ready.")
-        self.feedback.setProperty("tone", feedback.tone.value if feedback else "")
-        self.feedback.setStyleSheet(f"background: {colour};")
+        show_tone(self.feedback, feedback)
 
     def show_view(self, view: BenchView) -> None:
         self.prompt.setText(view.prompt)

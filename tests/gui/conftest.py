@@ -13,6 +13,7 @@ from bench_driver import Scanner
 from pytestqt.qtbot import QtBot
 
 import ui.feedback
+from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
 from station.settings import Settings
@@ -32,7 +33,7 @@ def no_sound_card(monkeypatch: pytest.MonkeyPatch) -> None:
 def make_window(qtbot: QtBot, store: Store, tmp_path: Path) -> Callable[[Settings], MainWindow]:
     def make(settings: Settings) -> MainWindow:
         bench = ReturnsBench(store, settings, load_rulepack(), tmp_path / "photos")
-        window = MainWindow(bench, settings)
+        window = MainWindow(bench, ReceivingBench(store, settings, tmp_path / "photos"), settings)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

@@ -1,0 +1,197 @@
+"""A whole receipt at the real window, by wedge scans only (and one photo of the damage).
+
+The receipt has a GS1-128 line with lot and expiry, a serial-tracked line, a line over
+within tolerance, one over beyond it, a short one, a damaged unit, two cartons nested on a
+pallet put away to the suggested bin, and a third plate put away elsewhere (an override).
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bench_driver import Scanner
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from receiving_data import ASN, SSCC, ReceiptUnderTest, add_test_receipt
+from sqlalchemy import select
+
+from station.feedback import Tone
+from station.receiving_view import RStep
+from station.settings import Settings
+from station.store.engine import Store
+from station.store.schema import AuditEntry, Lpn, OutboxEvent, Putaway, Receipt, Received
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+LATER = date.today() + timedelta(days=400)
+
+
+def outbox(store: Store, kind: str) -> list[dict[str, Any]]:
+    with store.read() as session:
+        events = session.scalars(select(OutboxEvent).where(OutboxEvent.kind == kind))
+        return [e.payload for e in events]
+
+
+@pytest.fixture
+def goods(store: Store) -> ReceiptUnderTest:
+    return add_test_receipt(store, date.today())
+
+
+def a_photo(tmp_path: Path) -> Path:
+    picture = tmp_path / "crushed.png"
+    image = QImage(32, 32, QImage.Format.Format_RGB32)
+    image.fill(QColor("brown"))
+    assert image.save(str(picture))
+    return picture
+
+
+def test_a_receipt_by_scans_from_pallet_to_bins(
+    make_window: Callable[[Settings], MainWindow],
+    qtbot: QtBot,
+    store: Store,
+    goods: ReceiptUnderTest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = Settings()
+    window = make_window(settings)
+    scanner = Scanner(qtbot, window, settings)
+    refused = scanner.scan("BADGE-2001")  # a clerk, at the returns bench
+    assert refused.tone is Tone.BAD and "may not work the returns bench" in refused.message
+
+    assert scanner.scan("@MODE-RECEIVING").tone is Tone.GOOD
+    assert window.screens.currentWidget() is window.receiving
+    assert scanner.scan("BADGE-2001").tone is Tone.GOOD
+    assert scanner.scan("00" + SSCC).tone is Tone.GOOD
+    assert window.receiving_view.receipt is not None
+    assert window.receiving_view.receipt.number == ASN
+
+    # Carton 1: the lot-tracked line in one GS1-128 read, and the two serials.
+    assert scanner.scan("@NEW-LPN").tone is Tone.GOOD
+    carton = window.receiving_view.plate
+    lot_scan = goods.gs1(goods.lot_item, lot="L1", expiry=LATER, count=24).replace("\x1d", "|")
+    said = scanner.scan("]C1" + lot_scan)
+    assert said.tone is Tone.GOOD and "24 of 24" in said.message
+    scanner.scan(goods.serial_item.gtin)
+    assert window.receiving_view.step is RStep.SERIAL
+    assert scanner.scan("SNG0000001").tone is Tone.GOOD
+    assert scanner.scan(f"01{goods.serial_item.gtin}21SNG0000002").tone is Tone.GOOD
+    again = scanner.scan(f"01{goods.serial_item.gtin}21SNG0000001")
+    assert again.tone is Tone.BAD and "already received" in again.message
+
+    # Carton 2, pre-printed: one over within tolerance, one beyond, typed counts.
+    assert scanner.scan("@NEST").tone is Tone.GOOD
+    assert scanner.scan("LPN-PALLET-0001").tone is Tone.GOOD  # carton 1 onto the pallet
+    assert scanner.scan("LPN-CARTON-0002").tone is Tone.GOOD
+    scanner.scan(goods.over_ok.gtin)
+    scanner.scan("@QTY-21")
+    scanner.scan(goods.over_bad.gtin)
+    scanner.scan("@QTY-14")  # one of them turns out damaged below
+
+    # A damaged unit: off the plate, with its reason and a photo.
+    assert scanner.scan("@DAMAGED").tone is Tone.WARN
+    assert window.receiving_view.step is RStep.DAMAGE
+    assert window.receiving.add_photo.isVisible()
+    assert scanner.scan("@REASON-CRUSHED").tone is Tone.GOOD
+    picture = a_photo(tmp_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args: (str(picture), ""))
+    qtbot.mouseClick(window.receiving.add_photo, Qt.MouseButton.LeftButton)
+    assert window.receiving_view.step is RStep.RECEIVE
+
+    assert scanner.scan("@NEST").tone is Tone.GOOD
+    assert scanner.scan("LPN-PALLET-0001").tone is Tone.GOOD
+    said = scanner.scan("@PUTAWAY")
+    suggested = window.receiving_view.suggested_bin
+    assert suggested is not None and window.receiving.bin.text() == f"→ {suggested}"
+    assert window.receiving_view.putaway_plate == "LPN-PALLET-0001"
+    assert scanner.scan(suggested).tone is Tone.GOOD
+
+    # A third plate with the short line, put away to another bin than suggested.
+    scanner.scan("@NEW-LPN")
+    scanner.scan(goods.short.gtin)
+    scanner.scan("@QTY-3")
+    scanner.scan("@PUTAWAY")
+    other = "BIN-A05-10" if window.receiving_view.suggested_bin != "BIN-A05-10" else "BIN-A05-09"
+    assert scanner.scan(other).tone is Tone.WARN
+
+    ModelTester(None).check(window.receiving.lines)
+    ModelTester(None).check(window.receiving.plates)
+    statuses = {row.line_no: row.status for row in window.receiving_view.receipt.lines}
+    assert statuses == {1: "done", 2: "done", 3: "over", 4: "over", 5: "part"}
+
+    # Close: beyond tolerance, so the clerk needs a supervisor, who types a PIN.
+    assert scanner.scan("@CLOSE").tone is Tone.WARN
+    assert window.receiving.banner.isVisible()
+    qtbot.keyClick(window, "3")
+    qtbot.keyClicks(window.receiving.banner.pin.field, "333")
+    qtbot.keyClick(window.receiving.banner.pin.field, Qt.Key.Key_Return)
+    assert window.feedback is not None and "closed" in window.feedback.message
+
+    with store.read() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        plates = {p.code: (p.parent, p.bin) for p in session.scalars(select(Lpn))}
+        damaged = session.scalars(select(Received).where(Received.damaged.is_(True))).one()
+        damaged_photos = len(damaged.photos)
+        putaways = {p.lpn: (p.bin, p.override) for p in session.scalars(select(Putaway))}
+        overrides = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "putaway_override")
+        ).all()
+    assert (receipt.status, receipt.approved_by) == ("closed", "BADGE-3001")
+    assert plates[carton or ""] == ("LPN-PALLET-0001", suggested)
+    assert plates["LPN-CARTON-0002"] == ("LPN-PALLET-0001", suggested)
+    assert (damaged.sku, damaged.damage_reason, damaged_photos) == (
+        goods.over_bad.sku,
+        "CRUSHED",
+        1,
+    )
+    assert putaways["LPN-PALLET-0001"] == (suggested, False)
+    assert len(overrides) == 1 and overrides[0].detail["bin"] == other
+
+    (closed,) = outbox(store, "receipt_closed")
+    found = {(d["kind"], d.get("line"), d["quantity"]) for d in closed["discrepancies"]}
+    assert found == {
+        ("over", 3, 1),
+        ("over", 4, 3),
+        ("short", 5, 2),
+        ("damaged", None, 1),
+    }
+    lines = {line["line"]: line for line in closed["lines"]}
+    assert lines[1]["lots"] == [{"lot": "L1", "expiry": LATER.isoformat(), "quantity": 24}]
+    assert lines[2]["serials"] == ["SNG0000001", "SNG0000002"]
+    moved = {e["lpn"]: e["bin"] for e in outbox(store, "putaway_done")}
+    assert moved == {"LPN-PALLET-0001": suggested, plates_of_short(store): other}
+
+
+def plates_of_short(store: Store) -> str:
+    with store.read() as session:
+        return session.scalars(select(Putaway.lpn).where(Putaway.override.is_(True))).one()
+
+
+def test_mode_switches_by_key_and_the_supervisor_carries_over(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot
+) -> None:
+    scanner.scan("BADGE-3001")
+    scanner.press(Qt.Key.Key_F7)
+    assert window.mode == "receiving" and window.windowTitle().endswith("Receiving")
+    assert window.receiving_bench.operator is not None
+    assert window.bench.operator is None
+    assert window.header.operator.text() == "Sam Supervisor (supervisor)"
+    scanner.press(Qt.Key.Key_F6)
+    assert window.mode == "returns" and window.bench.operator is not None
+
+
+def test_a_receipt_in_progress_keeps_the_bench_in_receiving(
+    window: MainWindow, scanner: Scanner, goods: ReceiptUnderTest
+) -> None:
+    scanner.scan("@MODE-RECEIVING")
+    scanner.scan("BADGE-2001")
+    scanner.scan(ASN)
+    refused = scanner.scan("@MODE-RETURNS")
+    assert refused.tone is Tone.BAD and "Finish or cancel" in refused.message
+    assert window.mode == "receiving"
+    assert goods.lot_item.expected == 24
