@@ -6,6 +6,7 @@ pallet put away to the suggested bin, and a third plate put away elsewhere (an o
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from receiving_data import ASN, SSCC, ReceiptUnderTest, add_test_receipt
 from sqlalchemy import select
 
 from station.feedback import Tone
-from station.receiving_view import RStep
+from station.receiving_view import ReceivingView, RStep
 from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import AuditEntry, Lpn, OutboxEvent, Putaway, Receipt, Received
@@ -50,116 +51,142 @@ def a_photo(tmp_path: Path) -> Path:
     return picture
 
 
-def test_a_receipt_by_scans_from_pallet_to_bins(
-    make_window: Callable[[Settings], MainWindow],
-    qtbot: QtBot,
-    store: Store,
-    goods: ReceiptUnderTest,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@dataclass(frozen=True)
+class Dock:
+    """The window, the scanner that plays the clerk, and the goods on the receipt."""
+
+    window: MainWindow
+    scanner: Scanner
+    qtbot: QtBot
+    goods: ReceiptUnderTest
+
+    @property
+    def view(self) -> ReceivingView:
+        return self.window.receiving_view
+
+
+@pytest.fixture
+def dock(
+    make_window: Callable[[Settings], MainWindow], qtbot: QtBot, goods: ReceiptUnderTest
+) -> Dock:
     settings = Settings()
     window = make_window(settings)
-    scanner = Scanner(qtbot, window, settings)
-    refused = scanner.scan("BADGE-2001")  # a clerk, at the returns bench
+    return Dock(window, Scanner(qtbot, window, settings), qtbot, goods)
+
+
+def start_at_the_pallet(dock: Dock) -> None:
+    refused = dock.scanner.scan("BADGE-2001")  # a clerk, at the returns bench
     assert refused.tone is Tone.BAD and "may not work the returns bench" in refused.message
+    assert dock.scanner.scan("@MODE-RECEIVING").tone is Tone.GOOD
+    assert dock.window.screens.currentWidget() is dock.window.receiving
+    assert dock.scanner.scan("BADGE-2001").tone is Tone.GOOD
+    assert dock.scanner.scan("00" + SSCC).tone is Tone.GOOD
+    assert dock.view.receipt is not None and dock.view.receipt.number == ASN
 
-    assert scanner.scan("@MODE-RECEIVING").tone is Tone.GOOD
-    assert window.screens.currentWidget() is window.receiving
-    assert scanner.scan("BADGE-2001").tone is Tone.GOOD
-    assert scanner.scan("00" + SSCC).tone is Tone.GOOD
-    assert window.receiving_view.receipt is not None
-    assert window.receiving_view.receipt.number == ASN
 
-    # Carton 1: the lot-tracked line in one GS1-128 read, and the two serials.
+def count_carton_one(dock: Dock) -> str:
+    """The lot-tracked line in one GS1-128 read, and the two serials; returns the plate."""
+    scanner, goods = dock.scanner, dock.goods
     assert scanner.scan("@NEW-LPN").tone is Tone.GOOD
-    carton = window.receiving_view.plate
+    carton = dock.view.plate
+    assert carton is not None
     lot_scan = goods.gs1(goods.lot_item, lot="L1", expiry=LATER, count=24).replace("\x1d", "|")
     said = scanner.scan("]C1" + lot_scan)
     assert said.tone is Tone.GOOD and "24 of 24" in said.message
     scanner.scan(goods.serial_item.gtin)
-    assert window.receiving_view.step is RStep.SERIAL
+    assert dock.view.step is RStep.SERIAL
     assert scanner.scan("SNG0000001").tone is Tone.GOOD
     assert scanner.scan(f"01{goods.serial_item.gtin}21SNG0000002").tone is Tone.GOOD
     again = scanner.scan(f"01{goods.serial_item.gtin}21SNG0000001")
     assert again.tone is Tone.BAD and "already received" in again.message
+    return carton
 
-    # Carton 2, pre-printed: one over within tolerance, one beyond, typed counts.
-    assert scanner.scan("@NEST").tone is Tone.GOOD
-    assert scanner.scan("LPN-PALLET-0001").tone is Tone.GOOD  # carton 1 onto the pallet
-    assert scanner.scan("LPN-CARTON-0002").tone is Tone.GOOD
-    scanner.scan(goods.over_ok.gtin)
-    scanner.scan("@QTY-21")
-    scanner.scan(goods.over_bad.gtin)
-    scanner.scan("@QTY-14")  # one of them turns out damaged below
 
-    # A damaged unit: off the plate, with its reason and a photo.
-    assert scanner.scan("@DAMAGED").tone is Tone.WARN
-    assert window.receiving_view.step is RStep.DAMAGE
-    assert window.receiving.add_photo.isVisible()
-    assert scanner.scan("@REASON-CRUSHED").tone is Tone.GOOD
-    picture = a_photo(tmp_path)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args: (str(picture), ""))
-    qtbot.mouseClick(window.receiving.add_photo, Qt.MouseButton.LeftButton)
-    assert window.receiving_view.step is RStep.RECEIVE
-
+def count_carton_two(dock: Dock) -> None:
+    """Carton 1 onto the pallet; a pre-printed carton 2 with the lines over tolerance."""
+    scanner, goods = dock.scanner, dock.goods
     assert scanner.scan("@NEST").tone is Tone.GOOD
     assert scanner.scan("LPN-PALLET-0001").tone is Tone.GOOD
-    said = scanner.scan("@PUTAWAY")
-    suggested = window.receiving_view.suggested_bin
-    assert suggested is not None and window.receiving.bin.text() == f"→ {suggested}"
-    assert window.receiving_view.putaway_plate == "LPN-PALLET-0001"
-    assert scanner.scan(suggested).tone is Tone.GOOD
+    assert scanner.scan("LPN-CARTON-0002").tone is Tone.GOOD
+    for code in (goods.over_ok.gtin, "@QTY-21", goods.over_bad.gtin, "@QTY-14"):
+        assert scanner.scan(code).tone is Tone.GOOD
 
-    # A third plate with the short line, put away to another bin than suggested.
-    scanner.scan("@NEW-LPN")
-    scanner.scan(goods.short.gtin)
-    scanner.scan("@QTY-3")
-    scanner.scan("@PUTAWAY")
-    other = "BIN-A05-10" if window.receiving_view.suggested_bin != "BIN-A05-10" else "BIN-A05-09"
-    assert scanner.scan(other).tone is Tone.WARN
 
-    ModelTester(None).check(window.receiving.lines)
-    ModelTester(None).check(window.receiving.plates)
-    statuses = {row.line_no: row.status for row in window.receiving_view.receipt.lines}
+def damage_one(dock: Dock, picture: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One unit of the last goods is damaged: off the plate, with its reason and a photo."""
+    assert dock.scanner.scan("@DAMAGED").tone is Tone.WARN
+    assert dock.view.step is RStep.DAMAGE
+    assert dock.window.receiving.add_photo.isVisible()
+    assert dock.scanner.scan("@REASON-CRUSHED").tone is Tone.GOOD
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args: (str(picture), ""))
+    dock.qtbot.mouseClick(dock.window.receiving.add_photo, Qt.MouseButton.LeftButton)
+    assert dock.view.step is RStep.RECEIVE
+
+
+def put_the_pallet_away(dock: Dock) -> str:
+    assert dock.scanner.scan("@NEST").tone is Tone.GOOD
+    assert dock.scanner.scan("LPN-PALLET-0001").tone is Tone.GOOD
+    dock.scanner.scan("@PUTAWAY")
+    suggested = dock.view.suggested_bin
+    assert suggested is not None and dock.window.receiving.bin.text() == f"→ {suggested}"
+    assert dock.view.putaway_plate == "LPN-PALLET-0001"
+    assert dock.scanner.scan(suggested).tone is Tone.GOOD
+    return suggested
+
+
+def put_the_short_line_elsewhere(dock: Dock) -> str:
+    for code in ("@NEW-LPN", dock.goods.short.gtin, "@QTY-3", "@PUTAWAY"):
+        dock.scanner.scan(code)
+    other = "BIN-A05-10" if dock.view.suggested_bin != "BIN-A05-10" else "BIN-A05-09"
+    assert dock.scanner.scan(other).tone is Tone.WARN
+    return other
+
+
+def close_with_a_supervisor_pin(dock: Dock) -> None:
+    assert dock.scanner.scan("@CLOSE").tone is Tone.WARN
+    banner = dock.window.receiving.banner
+    assert banner.isVisible()
+    dock.qtbot.keyClick(dock.window, "3")
+    dock.qtbot.keyClicks(banner.pin.field, "333")
+    dock.qtbot.keyClick(banner.pin.field, Qt.Key.Key_Return)
+    assert dock.window.feedback is not None and "closed" in dock.window.feedback.message
+
+
+def test_a_receipt_by_scans_from_pallet_to_bins(
+    dock: Dock, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_at_the_pallet(dock)
+    carton = count_carton_one(dock)
+    count_carton_two(dock)
+    damage_one(dock, a_photo(tmp_path), monkeypatch)
+    suggested = put_the_pallet_away(dock)
+    other = put_the_short_line_elsewhere(dock)
+    ModelTester(None).check(dock.window.receiving.lines)
+    ModelTester(None).check(dock.window.receiving.plates)
+    assert dock.view.receipt is not None
+    statuses = {row.line_no: row.status for row in dock.view.receipt.lines}
     assert statuses == {1: "done", 2: "done", 3: "over", 4: "over", 5: "part"}
-
-    # Close: beyond tolerance, so the clerk needs a supervisor, who types a PIN.
-    assert scanner.scan("@CLOSE").tone is Tone.WARN
-    assert window.receiving.banner.isVisible()
-    qtbot.keyClick(window, "3")
-    qtbot.keyClicks(window.receiving.banner.pin.field, "333")
-    qtbot.keyClick(window.receiving.banner.pin.field, Qt.Key.Key_Return)
-    assert window.feedback is not None and "closed" in window.feedback.message
+    close_with_a_supervisor_pin(dock)
 
     with store.read() as session:
         receipt = session.scalars(select(Receipt)).one()
         plates = {p.code: (p.parent, p.bin) for p in session.scalars(select(Lpn))}
         damaged = session.scalars(select(Received).where(Received.damaged.is_(True))).one()
-        damaged_photos = len(damaged.photos)
+        damage = (damaged.sku, damaged.damage_reason, len(damaged.photos))
         putaways = {p.lpn: (p.bin, p.override) for p in session.scalars(select(Putaway))}
         overrides = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "putaway_override")
         ).all()
     assert (receipt.status, receipt.approved_by) == ("closed", "BADGE-3001")
-    assert plates[carton or ""] == ("LPN-PALLET-0001", suggested)
+    assert plates[carton] == ("LPN-PALLET-0001", suggested)
     assert plates["LPN-CARTON-0002"] == ("LPN-PALLET-0001", suggested)
-    assert (damaged.sku, damaged.damage_reason, damaged_photos) == (
-        goods.over_bad.sku,
-        "CRUSHED",
-        1,
-    )
+    assert damage == (dock.goods.over_bad.sku, "CRUSHED", 1)
     assert putaways["LPN-PALLET-0001"] == (suggested, False)
     assert len(overrides) == 1 and overrides[0].detail["bin"] == other
 
     (closed,) = outbox(store, "receipt_closed")
     found = {(d["kind"], d.get("line"), d["quantity"]) for d in closed["discrepancies"]}
-    assert found == {
-        ("over", 3, 1),
-        ("over", 4, 3),
-        ("short", 5, 2),
-        ("damaged", None, 1),
-    }
+    assert found == {("over", 3, 1), ("over", 4, 3), ("short", 5, 2), ("damaged", None, 1)}
     lines = {line["line"]: line for line in closed["lines"]}
     assert lines[1]["lots"] == [{"lot": "L1", "expiry": LATER.isoformat(), "quantity": 24}]
     assert lines[2]["serials"] == ["SNG0000001", "SNG0000002"]
@@ -173,7 +200,7 @@ def plates_of_short(store: Store) -> str:
 
 
 def test_mode_switches_by_key_and_the_supervisor_carries_over(
-    window: MainWindow, scanner: Scanner, qtbot: QtBot
+    window: MainWindow, scanner: Scanner
 ) -> None:
     scanner.scan("BADGE-3001")
     scanner.press(Qt.Key.Key_F7)
