@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/scan_to_commit.py
 	$(PY) tests/benchmarks/serial_scan.py
 	$(PY) tests/benchmarks/labels.py
+	$(PY) tests/benchmarks/receiving_scan.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png

@@ -171,10 +171,9 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
             return RStep.SIGN_IN
         if receipt is None:
             return RStep.START
-        if self._pending_shelf_life(session):
-            return RStep.SHELF_LIFE
-        if self._pending_damage(session) is not None:
-            return RStep.DAMAGE
+        waiting = self._waiting(session)
+        if waiting is not None:
+            return waiting
         for pending, step in (
             (self.mem.awaiting_serial, RStep.SERIAL),
             (self.mem.offered, RStep.UNEXPECTED),
@@ -185,6 +184,28 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
             if pending:
                 return step
         return RStep.RECEIVE
+
+    def _waiting(self, session: Session) -> RStep | None:
+        """SHELF_LIFE or DAMAGE while a counted row waits for a supervisor or a reason and
+        photo; one query, as it runs before every scan."""
+        needs_supervisor = (
+            Received.short_life.is_(True)
+            & Received.accepted_by.is_(None)
+            & Received.damaged.is_(False)
+        )
+        photographed = select(Photo.received_id).where(Photo.received_id.is_not(None))
+        needs_evidence = Received.damaged.is_(True) & (
+            Received.damage_reason.is_(None) | Received.id.not_in(photographed)
+        )
+        first: bool | None = session.connection().scalar(
+            select(needs_supervisor)
+            .where(Received.receipt_id == self.mem.receipt_id, needs_supervisor | needs_evidence)
+            .order_by(needs_supervisor.desc())
+            .limit(1)
+        )
+        if first is None:
+            return None
+        return RStep.SHELF_LIFE if first else RStep.DAMAGE
 
     def _pending_shelf_life(self, session: Session) -> list[Received]:
         return list(
@@ -440,7 +461,7 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
         if line is None:
             return " (unexpected)" if self.mem.receipt_id and self.mem.offered else ""
         session.flush()
-        counted = session.scalar(
+        counted = session.connection().scalar(
             select(func.sum(Received.quantity)).where(
                 Received.line_id == line.id, Received.damaged.is_(False)
             )

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from station.store.schema import CategoryTolerance, Item, Supplier
+from station.store.schema import CategoryTolerance, Item, Received, Supplier
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,11 @@ def shelf_life_problem(item: Item, expiry: date | None, today: date) -> str | No
     if left < item.min_shelf_life_days:
         return f"{left} days of shelf life left, {item.min_shelf_life_days} needed"
     return None
+
+
+def by_line_id(rows: list[Received]) -> dict[int | None, list[Received]]:
+    """Counted rows per expected line (None: not expected), in one pass over the receipt."""
+    grouped: dict[int | None, list[Received]] = {}
+    for row in rows:
+        grouped.setdefault(row.line_id, []).append(row)
+    return grouped

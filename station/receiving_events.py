@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from station.feedback import Feedback
 from station.operators import SignedIn
-from station.receiving_checks import LineCount, tolerance
+from station.receiving_checks import LineCount, by_line_id, tolerance
 from station.recording import audit, emit, utcnow
 from station.store.schema import ExpectedLine, Item, Location, Receipt, Received
 
@@ -20,9 +20,10 @@ def counts(session: Session, receipt: Receipt, default_pct: int) -> list[LineCou
     """Every expected line, then every item that was not expected, with what was counted."""
     rows = list(session.scalars(select(Received).where(Received.receipt_id == receipt.id)))
     expected: list[ExpectedLine] = list(receipt.expected.lines) if receipt.expected else []
+    by_line = by_line_id(rows)
     tally = []
     for line in expected:
-        mine = [r for r in rows if r.line_id == line.id]
+        mine = by_line.get(line.id, [])
         tally.append(
             _count(
                 session,
@@ -34,8 +35,9 @@ def counts(session: Session, receipt: Receipt, default_pct: int) -> list[LineCou
                 default_pct=default_pct,
             )
         )
-    for sku in sorted({r.sku for r in rows if r.line_id is None}):
-        mine = [r for r in rows if r.line_id is None and r.sku == sku]
+    unexpected = by_line.get(None, [])
+    for sku in sorted({r.sku for r in unexpected}):
+        mine = [r for r in unexpected if r.sku == sku]
         item = session.get(Item, sku)
         assert item is not None
         tally.append(
@@ -102,6 +104,9 @@ def close_receipt(
         select(Location.code).where(Location.kind == "damaged").order_by(Location.code).limit(1)
     )
     discrepancies = _discrepancies(tally, rows, damaged_at)
+    grouped: dict[tuple[str, bool], list[Received]] = {}
+    for row in rows:
+        grouped.setdefault((row.sku, row.line_id is None), []).append(row)
     emit(
         session,
         "receipt_closed",
@@ -114,7 +119,9 @@ def close_receipt(
             "operator": operator.badge,
             "approved_by": receipt.approved_by,
             "at": receipt.closed_at.isoformat(),
-            "lines": [_line(count, rows) for count in tally],
+            "lines": [
+                _line(count, grouped.get((count.sku, count.line_no is None), [])) for count in tally
+            ],
             "discrepancies": discrepancies,
             "damaged_location": damaged_at,
         },
@@ -137,10 +144,7 @@ def close_receipt(
     return Feedback.good(f"{said}, no discrepancy.")
 
 
-def _line(count: LineCount, rows: list[Received]) -> dict[str, Any]:
-    mine = [
-        r for r in rows if r.sku == count.sku and (r.line_id is None) == (count.line_no is None)
-    ]
+def _line(count: LineCount, mine: list[Received]) -> dict[str, Any]:
     lots: dict[tuple[str | None, str | None], int] = {}
     for r in mine:
         if not r.damaged:

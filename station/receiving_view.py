@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.operators import SignedIn
+from station.receiving_checks import by_line_id
 from station.store.schema import Item, Lpn, Receipt, Received
 
 
@@ -94,19 +95,21 @@ def receipt_view(session: Session, receipt: Receipt, blind: bool) -> ReceiptView
     rows = list(session.scalars(select(Received).where(Received.receipt_id == receipt.id)))
     expected = list(receipt.expected.lines) if receipt.expected else []
     closed = receipt.status != "open"
+    by_line = by_line_id(rows)
     lines = [
         _line_row(
             line.line_no,
             item=line.item,
             expected=line.quantity,
-            rows=_of_line(rows, line.id),
+            rows=by_line.get(line.id, []),
             hide=hide,
             closed=closed,
         )
         for line in expected
     ]
-    for sku in sorted({r.sku for r in rows if r.line_id is None}):
-        mine = [r for r in rows if r.line_id is None and r.sku == sku]
+    unexpected = by_line.get(None, [])
+    for sku in sorted({r.sku for r in unexpected}):
+        mine = [r for r in unexpected if r.sku == sku]
         lines.append(
             _line_row(None, item=mine[0].item, expected=None, rows=mine, hide=hide, closed=closed)
         )
@@ -131,10 +134,6 @@ def receipt_view(session: Session, receipt: Receipt, blind: bool) -> ReceiptView
         expected_units=None if hide or not expected else sum(line.quantity for line in expected),
         received_units=sum(r.quantity for r in rows if not r.damaged),
     )
-
-
-def _of_line(rows: list[Received], line_id: int) -> list[Received]:
-    return [r for r in rows if r.line_id == line_id]
 
 
 def _line_row(
