@@ -1,8 +1,8 @@
 """The bench command sheet: every command barcode, with its meaning and keyboard twin.
 
-Printed once and taped to the bench, it lets an inspector finish a return by scanning
-alone. Barcodes are Code 128 with a module width of 0.25 mm (10 mil) so a 1D imager at a hand's
-length reads them.
+Printed once and taped to the bench, it lets an inspector finish a return, and a clerk a
+receipt, by scanning alone. Barcodes are Code 128 with a module width of 0.25 mm (10 mil)
+so a 1D imager at a hand's length reads them.
 """
 
 from pathlib import Path
@@ -12,7 +12,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from station.commands import BASIC, GRADE_MEANINGS
+from station.commands import (
+    BASIC,
+    DAMAGE_REASONS,
+    GRADE_MEANINGS,
+    MODES,
+    RECEIVING,
+    SHEET_COUNTS,
+)
 from station.rulepack import RulePack
 
 _MARGIN: float = 15 * mm
@@ -36,6 +43,16 @@ def sheet_entries(pack: RulePack) -> list[tuple[str, list[tuple[str, str, str]]]
                 (f"@DISP-{d.code}", d.label, str(i))
                 for i, d in enumerate(pack.dispositions.values(), 1)
             ],
+        ),
+        ("Bench mode", [(f"@{c.code}", c.meaning, c.key) for c in MODES]),
+        ("Receiving", [(f"@{c.code}", c.meaning, c.key) for c in RECEIVING]),
+        (
+            "Receiving: count of the goods just scanned",
+            [(f"@QTY-{n}", f"Count {n}", "digits, Enter") for n in SHEET_COUNTS],
+        ),
+        (
+            "Receiving: damage reasons",
+            [(f"@REASON-{r}", r.capitalize(), str(i)) for i, r in enumerate(DAMAGE_REASONS, 1)],
         ),
     ]
 

@@ -39,6 +39,9 @@ MODES: tuple[Command, ...] = (
     Command("MODE-RETURNS", "Switch the bench to returns", "F6"),
     Command("MODE-RECEIVING", "Switch the bench to receiving", "F7"),
 )
+DAMAGE_REASONS = ("CRUSHED", "WET", "TORN", "BROKEN", "OPENED", "CONTAMINATED")
+# Counts printed on the command sheet, so common case packs need no keyboard.
+SHEET_COUNTS = (2, 3, 4, 5, 6, 10, 12, 20, 24, 50)
 FIXED = frozenset(c.code for c in (*BASIC, *RECEIVING, *MODES))
 MAX_QUANTITY = 99999
 GRADES = ("A", "B", "C", "D", "E")

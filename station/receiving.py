@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from station import settings as S
 from station.bench import Bench
+from station.commands import DAMAGE_REASONS
 from station.counting import Counting
 from station.errors import Refusal
 from station.feedback import Feedback
@@ -47,7 +48,6 @@ from station.store.schema import (
     Supplier,
 )
 
-DAMAGE_REASONS = ("CRUSHED", "WET", "TORN", "BROKEN", "OPENED", "CONTAMINATED")
 GOODS = (ScanKind.GTIN, ScanKind.GS1)
 
 
