@@ -1,7 +1,8 @@
-"""A return recorded at the bench comes out of a loopback printer as a label that scans."""
+"""Labels the benches queue come out of a loopback printer as labels that scan back."""
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -13,8 +14,10 @@ from sqlalchemy import select
 from devices.label_jobs import zpl_renderer
 from devices.print_queue import PrintQueue
 from devices.printers import RawTcpPrinter
+from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.scans import Scan
+from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import LabelJob
 
@@ -31,7 +34,7 @@ def printer() -> Iterator[LoopbackPrinter]:
 _clock = itertools.count(1000, 2)
 
 
-def record(bench: ReturnsBench, *raws: str) -> None:
+def record(bench: ReturnsBench | ReceivingBench, *raws: str) -> None:
     """Scans two seconds apart, as an inspector makes them."""
     for raw in raws:
         bench.handle(Scan(raw, at=float(next(_clock))))
@@ -62,3 +65,21 @@ def test_a_restock_and_a_triage_print_labels_that_scan_back(
     assert "5907725452020" in on_unit
     on_triage = {code.text for code in zxingcpp.read_barcodes(triage_image)}
     assert on_triage == {lpns[1]}
+
+
+def test_a_receiving_plate_prints_a_label_that_scans_back(
+    store: Store,
+    tmp_path: Path,
+    printer: LoopbackPrinter,
+    zpl_to_png: Callable[[Sequence[ZplJob]], list[Image.Image]],
+) -> None:
+    receiving = ReceivingBench(store, Settings(), tmp_path / "photos")
+    record(receiving, "BADGE-2001", "ASN-200001", "@NEW-LPN")
+    queue = PrintQueue(
+        store, receiving.bench, RawTcpPrinter("127.0.0.1", printer.port), zpl_renderer(203)
+    )
+    assert queue.run_once() == 1
+    (zpl,) = (job.decode() for job in printer.wait_jobs(1))
+    (image,) = zpl_to_png([(zpl, *FOUR_BY_SIX, 203)])
+    assert {code.text for code in zxingcpp.read_barcodes(image)} == {receiving.view().plate}
+    assert "ASN-200001" in zpl
