@@ -55,7 +55,7 @@ class Bench(Generic[Memory]):
         """Apply a valid scan of a signed-in operator to the workflow, or raise Refusal."""
         raise NotImplementedError
 
-    def _busy(self) -> bool:
+    def busy(self) -> bool:
         """True while work is open that another operator must not take over silently."""
         raise NotImplementedError
 
@@ -108,7 +108,7 @@ class Bench(Generic[Memory]):
     def sign_out(self) -> Feedback:
         if self.operator is None:
             return Feedback.bad("Nobody is signed in.")
-        if self._busy():
+        if self.busy():
             return Feedback.bad("Finish (CONFIRM) or cancel (CANCEL) the work in progress first.")
         badge = self.operator.badge
         failed = self._record(
@@ -196,7 +196,7 @@ class Bench(Generic[Memory]):
     def _switch(self, session: Session, mode: str) -> Feedback:
         if mode == self.mode:
             raise Refusal(f"The bench is at {mode} already.")
-        if self._busy():
+        if self.busy():
             raise Refusal(f"Finish or cancel the work in progress before switching to {mode}.")
         audit(
             session,
@@ -214,11 +214,11 @@ class Bench(Generic[Memory]):
         return who
 
     def _sign_in(self, session: Session, who: SignedIn) -> Feedback:
-        if self.operator is not None and self._busy():
+        if self.operator is not None and self.busy():
             raise Refusal("Finish or cancel the work in progress before another operator signs in.")
         require(who, *self.roles, action=self.work)
         audit(session, bench=self.bench, operator=who.badge, action="sign_in", subject=who.badge)
-        if not self._busy() and self.operator != who:
+        if not self.busy() and self.operator != who:
             self.mem = self._idle  # the last operator's candidates are not the next one's
         self.operator = who
         return Feedback.good(f"Welcome, {who.name}.")

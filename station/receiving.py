@@ -149,7 +149,7 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
 
     # --- the bench's own answers to the base class --------------------------------------
 
-    def _busy(self) -> bool:
+    def busy(self) -> bool:
         return self.mem.receipt_id is not None
 
     def _subject(self) -> dict[str, str | None]:
@@ -562,7 +562,8 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
         if last.serial is not None:
             raise Refusal(f"{last.sku} is serial-tracked: scan each unit's serial.")
         last.quantity = quantity
-        return Feedback.good(f"{last.sku}: {quantity} on {last.lpn}.")
+        line = session.get(ExpectedLine, last.line_id) if last.line_id else None
+        return Feedback.good(f"{last.sku} ×{quantity} → {last.lpn}{self._progress(session, line)}.")
 
     def _damaged(self, session: Session) -> Feedback:
         """One unit of the goods just counted is damaged: off the plate, never into stock."""
@@ -597,6 +598,8 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
         damaged = self._pending_damage(session)
         assert damaged is not None, "the DAMAGE step has a damaged unit waiting"
         damaged.damage_reason = reason
+        if not damaged.photos:
+            return Feedback.good(f"Damage: {reason.lower()}. Now add a photo of it.")
         return Feedback.good(f"Damage: {reason.lower()}.")
 
     def _add_offered(self, session: Session, receipt: Receipt) -> Feedback:

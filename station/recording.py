@@ -106,3 +106,14 @@ def last_label(session: Session, bench: str) -> LabelJob | None:
     return session.scalar(
         select(LabelJob).where(LabelJob.bench == bench).order_by(LabelJob.id.desc()).limit(1)
     )
+
+
+def last_mode(session: Session, bench: str) -> str | None:
+    """The mode (returns, receiving) this bench was last switched to, if ever."""
+    mode: str | None = session.scalar(
+        select(AuditEntry.subject)
+        .where(AuditEntry.bench == bench, AuditEntry.action == "mode_switched")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return mode

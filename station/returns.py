@@ -183,7 +183,7 @@ class ReturnsBench(Bench[Remembered]):
 
     # --- the bench's own answers to the base class --------------------------------------
 
-    def _busy(self) -> bool:
+    def busy(self) -> bool:
         return self.mem.unit_id is not None
 
     def _subject(self) -> dict[str, str | None]:

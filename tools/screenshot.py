@@ -1,19 +1,22 @@
-"""Render the returns screen to a PNG for the docs: ``tools/screenshot.py out.png``.
+"""Render a bench screen to a PNG for the docs: ``tools/screenshot.py out.png [receiving]``.
 
-Builds a throwaway store with the demo data, records a few returns so the tables have
-rows, leaves an electronics return at its disposition with the rules' reasons on screen,
-and grabs the window at 1366x768 (a common bench monitor) without showing it on a display.
+Builds a throwaway store with the demo data. For the returns screen it records a few
+returns so the tables have rows and leaves an electronics return at its disposition with
+the rules' reasons on screen; for the receiving screen it counts two lines of a demo
+receipt onto a plate and stops at the putaway, the bin in big type. The window is grabbed
+at 1366x768 (a common bench monitor) without showing it on a display.
 """
 
 import os
 import sys
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
 from station.demo_data import load_demo_data
 from station.receiving import ReceivingBench
@@ -21,7 +24,8 @@ from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.settings import Settings
-from station.store.engine import open_store
+from station.store.engine import Store, open_store
+from station.store.schema import ExpectedReceipt, Gtin
 from ui.main_window import MainWindow
 
 # A restock of running shorts, then a parcel with no RMA sent to triage.
@@ -54,8 +58,21 @@ IN_PROGRESS = (
 )
 
 
+def receiving_scans(store: Store) -> list[str]:
+    """A clerk counting the first two lines of ASN-200001, by GS1 scans, up to putaway."""
+    expiry = date.today() + timedelta(days=400)
+    codes = ["@MODE-RECEIVING", "BADGE-2001", "ASN-200001", "@NEW-LPN"]
+    with store.read() as session:
+        receipt = session.get(ExpectedReceipt, "ASN-200001")
+        assert receipt is not None
+        for line in receipt.lines[:2]:
+            gtin = session.scalars(select(Gtin.gtin14).where(Gtin.sku == line.sku)).first()
+            codes.append(f"01{gtin}17{expiry:%y%m%d}10{line.lot or 'L0001'}|30{line.quantity}")
+    return [*codes, "@PUTAWAY"]
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         print("usage: screenshot.py OUT.png", file=sys.stderr)
         return 2
     target = Path(argv[1])
@@ -66,7 +83,8 @@ def main(argv: list[str]) -> int:
         settings = Settings({"ui.sounds": False})  # a picture needs no tones
         bench = ReturnsBench(store, settings, load_rulepack(), Path(folder) / "photos")
         # Scans a second apart, as at a real bench, so none counts as a duplicate.
-        raws = ["BADGE-1001", *HISTORY, *IN_PROGRESS]
+        receiving_mode = argv[2:] == ["receiving"]
+        raws = ["BADGE-1001", *HISTORY, *([] if receiving_mode else IN_PROGRESS)]
         feedback = None
         for second, raw in enumerate(raws):
             feedback = bench.handle(Scan(raw, at=float(second)))
@@ -75,6 +93,9 @@ def main(argv: list[str]) -> int:
         window = MainWindow(bench, receiving, settings)
         assert feedback is not None
         window.returns.show_feedback(feedback)
+        if receiving_mode:
+            for second, raw in enumerate(receiving_scans(store), start=len(raws)):
+                window.take(Scan(raw, at=float(second)))
         window.show()
         app.processEvents()
         target.parent.mkdir(parents=True, exist_ok=True)

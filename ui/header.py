@@ -51,6 +51,9 @@ class Header(QFrame):
         for light in (self.store, self.scanner, self.printer, self.erp):
             layout.addWidget(light)
 
+    def show_mode(self, mode: str) -> None:
+        self.mode.setText(f"Mode: {mode.capitalize()} (F6 returns, F7 receiving)")
+
     def show_operator(self, operator: SignedIn | None) -> None:
         if operator is None:
             self.operator.setText("Nobody signed in")

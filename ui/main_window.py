@@ -30,6 +30,7 @@ from station.command_sheet import write_command_sheet
 from station.feedback import Feedback, Tone
 from station.receiving import ReceivingBench
 from station.receiving_view import ReceivingView, RStep
+from station.recording import last_mode
 from station.returns import ReturnsBench
 from station.returns_view import BenchView, Step
 from station.scans import Scan
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.bench = bench
         self.receiving_bench = receiving
-        self.mode = bench.mode
+        self.mode = _starting_mode(bench, receiving)
         self.feedback: Feedback | None = None
         self.setStyleSheet(SHEET)
         self.resize(1366, 768)
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.screens = QStackedWidget()
         self.screens.addWidget(self.returns)
         self.screens.addWidget(self.receiving)
+        self.screens.setCurrentWidget(self._screen())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -190,13 +192,13 @@ class MainWindow(QMainWindow):
         refused = joined.adopt(left.hand_over())
         if refused is not None:
             self.feedback = refused
-        self.screens.setCurrentWidget(
-            self.receiving if self.mode == self.receiving_bench.mode else self.returns
-        )
+        self.screens.setCurrentWidget(self._screen())
+
+    def _screen(self) -> ReturnsScreen | ReceivingScreen:
+        return self.receiving if self.mode == self.receiving_bench.mode else self.returns
 
     def focus_code(self) -> None:
-        screen = self.receiving if self.mode == self.receiving_bench.mode else self.returns
-        screen.code.setFocus()
+        self._screen().code.setFocus()
 
     def attach_serial_scanner(self, link: SerialScannerLink) -> None:
         link.scan_received.connect(self.take)
@@ -299,6 +301,7 @@ class MainWindow(QMainWindow):
             f"Station · {self.bench.bench} · {'Receiving' if receiving else 'Returns'}"
         )
         self.header.show_operator(self.active().operator)
+        self.header.show_mode(self.mode)
         if receiving:
             self.receiving_view = self.receiving_bench.view()
             self.receiving.show_feedback(self.feedback)
@@ -331,6 +334,17 @@ class MainWindow(QMainWindow):
             log.error("notes typed before closing were not saved: %s", saved.message)
         _application().removeEventFilter(self.wedge)
         super().closeEvent(event)
+
+
+def _starting_mode(returns: ReturnsBench, receiving: ReceivingBench) -> str:
+    """Where the bench left off: the mode with work open, else the mode last switched to."""
+    if receiving.busy():
+        return receiving.mode
+    if returns.busy():
+        return returns.mode
+    with returns.store.read() as session:
+        last = last_mode(session, returns.bench)
+    return receiving.mode if last == receiving.mode else returns.mode
 
 
 def _application() -> QApplication:

@@ -205,6 +205,7 @@ def test_mode_switches_by_key_and_the_supervisor_carries_over(
     scanner.scan("BADGE-3001")
     scanner.press(Qt.Key.Key_F7)
     assert window.mode == "receiving" and window.windowTitle().endswith("Receiving")
+    assert window.header.mode.text().startswith("Mode: Receiving")
     assert window.receiving_bench.operator is not None
     assert window.bench.operator is None
     assert window.header.operator.text() == "Sam Supervisor (supervisor)"
@@ -222,3 +223,14 @@ def test_a_receipt_in_progress_keeps_the_bench_in_receiving(
     assert refused.tone is Tone.BAD and "Finish or cancel" in refused.message
     assert window.mode == "receiving"
     assert goods.lot_item.expected == 24
+
+
+def test_the_window_opens_where_the_bench_left_off(
+    make_window: Callable[[Settings], MainWindow], qtbot: QtBot, settings: Settings
+) -> None:
+    first = make_window(settings)
+    Scanner(qtbot, first, settings).scan("@MODE-RECEIVING")
+    first.close()
+    again = make_window(settings)
+    assert again.mode == "receiving"
+    assert again.screens.currentWidget() is again.receiving

@@ -115,7 +115,7 @@ def test_goods_go_onto_a_plate_and_repeated_scans_add_up(
         (goods.over_ok.sku, 3, "LPN-PRE-0001")
     ]
     said = scan(bench, "@QTY-18")
-    assert said.tone is Tone.GOOD
+    assert said.tone is Tone.GOOD and "(line 3: 18 of 20)" in said.message
     assert rows(store)[0].quantity == 18
 
 
