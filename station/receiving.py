@@ -72,7 +72,15 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
             open_receipt = session.scalar(
                 select(Receipt.id).where(Receipt.bench == self.bench, Receipt.status == "open")
             )
-        self.mem = Counting(receipt_id=open_receipt)
+            # After a restart, goods go on where the last ones went, unless that plate left.
+            plate = session.scalar(
+                select(Lpn.code)
+                .join(Received, Received.lpn == Lpn.code)
+                .where(Received.receipt_id == open_receipt, Lpn.bin.is_(None))
+                .order_by(Received.id.desc())
+                .limit(1)
+            )
+        self.mem = Counting(receipt_id=open_receipt, plate=plate)
 
     # --- intents beyond a scan ----------------------------------------------------------
 

@@ -48,7 +48,7 @@ class LineRow:
     expected: int | None  # None while blind counting hides it, or for an unexpected item
     received: int
     damaged: int
-    lots: str
+    lots: str  # the lots counted, or how many serials
     status: str  # open, part, done, over, short (once closed), unexpected, counted (blind)
 
 
@@ -147,6 +147,7 @@ def _line_row(
 ) -> LineRow:
     received = sum(r.quantity for r in rows if not r.damaged)
     lots = sorted({r.lot for r in rows if r.lot})
+    serials = sum(1 for r in rows if r.serial and not r.damaged)
     if line_no is None:
         status = "unexpected"
     elif hide or expected is None:
@@ -160,7 +161,7 @@ def _line_row(
         expected=None if hide else expected,
         received=received,
         damaged=sum(r.quantity for r in rows if r.damaged),
-        lots=", ".join(lots),
+        lots=", ".join(lots) or (f"{serials} serials" if serials else ""),
         status=status,
     )
 

@@ -167,6 +167,7 @@ def test_serials_one_per_unit_and_never_twice(
     again = scan(bench, f"]C101{goods.serial_item.gtin}21SNT0000001")
     assert again.tone is Tone.BAD and "already received" in again.message
     assert [r.serial for r in rows(store)] == ["SNT0000001", "SNT0000002"]
+    assert bench.view().receipt.lines[1].lots == "2 serials"  # type: ignore[union-attr]
 
 
 def test_an_item_not_on_the_receipt_is_offered_never_added(
@@ -345,5 +346,6 @@ def test_a_bench_that_restarts_resumes_the_open_receipt(
     view = again.view()
     assert view.receipt is not None and view.receipt.number == ASN
     assert view.receipt.received_units == 1
+    assert view.plate == bench.view().plate  # goods go on onto the same plate
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(Receipt)) == 1
