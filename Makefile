@@ -52,6 +52,7 @@ bench: $(STAMP)
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/receiving-screen.png receiving
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -15,9 +15,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+from station import settings as S
 from station.demo_data import load_demo_data
 from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
@@ -97,6 +99,10 @@ def main(argv: list[str]) -> int:
             for second, raw in enumerate(receiving_scans(store), start=len(raws)):
                 window.take(Scan(raw, at=float(second)))
         window.show()
+        # Let the last scan's colour flash fade, so the picture shows the screen itself.
+        settle = QEventLoop()
+        QTimer.singleShot(settings[S.FLASH_MS] + 200, settle.quit)
+        settle.exec()
         app.processEvents()
         target.parent.mkdir(parents=True, exist_ok=True)
         saved = window.grab().save(str(target))
