@@ -14,10 +14,11 @@ plate being nested or put away) lives in the immutable memory and may be lost in
 import dataclasses
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from station import settings as S
@@ -49,6 +50,31 @@ from station.store.schema import (
 )
 
 GOODS = (ScanKind.GTIN, ScanKind.GS1)
+
+
+@dataclass(frozen=True)
+class LineState:
+    """An expected line as a scan needs it: what it announced and what it has counted."""
+
+    id: int
+    line_no: int
+    expected: int
+    lot: str | None
+    counted: int
+
+
+def _lines(session: Session, *where: ColumnElement[bool]) -> list[LineState]:
+    """Expected lines with their counts so far, in one query: it runs for every scan."""
+    counted = (
+        select(func.coalesce(func.sum(Received.quantity), 0))
+        .where(Received.line_id == ExpectedLine.id, Received.damaged.is_(False))
+        .scalar_subquery()
+    )
+    query = select(
+        ExpectedLine.id, ExpectedLine.line_no, ExpectedLine.quantity, ExpectedLine.lot, counted
+    )
+    rows = session.connection().execute(query.where(*where).order_by(ExpectedLine.line_no))
+    return [LineState(*row) for row in rows]
 
 
 class ReceivingBench(PlateSteps, Bench[Counting]):
@@ -207,7 +233,11 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
         )
         first: bool | None = session.connection().scalar(
             select(needs_supervisor)
-            .where(Received.receipt_id == self.mem.receipt_id, needs_supervisor | needs_evidence)
+            .where(
+                Received.receipt_id == self.mem.receipt_id,
+                text("(damaged OR short_life)"),  # as the partial index ix_received_flagged
+                needs_supervisor | needs_evidence,
+            )
             .order_by(needs_supervisor.desc())
             .limit(1)
         )
@@ -363,15 +393,13 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
 
     def _line_for(
         self, session: Session, receipt: Receipt, item: Item, lot: str | None
-    ) -> ExpectedLine | None:
+    ) -> LineState | None:
+        """The expected line these goods count against: the one announcing their lot, if
+        any, else the first of their item."""
         if receipt.number is None:
             return None
-        lines = list(
-            session.scalars(
-                select(ExpectedLine)
-                .where(ExpectedLine.receipt_number == receipt.number, ExpectedLine.sku == item.sku)
-                .order_by(ExpectedLine.line_no)
-            )
+        lines = _lines(
+            session, ExpectedLine.receipt_number == receipt.number, ExpectedLine.sku == item.sku
         )
         same_lot = [line for line in lines if lot is not None and line.lot == lot]
         chosen = same_lot or lines
@@ -382,7 +410,7 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
         session: Session,
         receipt: Receipt,
         item: Item,
-        line: ExpectedLine | None,
+        line: LineState | None,
         scan: Classified,
     ) -> Feedback:
         assert self.operator is not None
@@ -406,7 +434,11 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
             session, receipt, item, line, scan, quantity=quantity, short_life=short is not None
         )
         self.mem = dataclasses.replace(self.mem, offered=None, awaiting_serial=None)
-        said = f"{item.sku} ×{quantity} → {plate}" + self._progress(session, line)
+        said = f"{item.sku} ×{quantity} → {plate}"
+        if line is not None:
+            said += self._progress(line, line.counted + quantity)
+        elif self.mem.offered:
+            said += " (unexpected)"
         if short is not None:
             return Feedback.warn(
                 f"{said}. Lot {row.lot}: {short}. A supervisor must accept it (badge or PIN), "
@@ -429,7 +461,7 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
         session: Session,
         receipt: Receipt,
         item: Item,
-        line: ExpectedLine | None,
+        line: LineState | None,
         scan: Classified,
         *,
         quantity: int,
@@ -465,18 +497,10 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
         session.add(row)
         return row
 
-    def _progress(self, session: Session, line: ExpectedLine | None) -> str:
-        if line is None:
-            return " (unexpected)" if self.mem.receipt_id and self.mem.offered else ""
-        session.flush()
-        counted = session.connection().scalar(
-            select(func.sum(Received.quantity)).where(
-                Received.line_id == line.id, Received.damaged.is_(False)
-            )
-        )
+    def _progress(self, line: LineState, counted: int) -> str:
         if self.blind:
             return f" (line {line.line_no}: {counted} counted)"
-        return f" (line {line.line_no}: {counted} of {line.quantity})"
+        return f" (line {line.line_no}: {counted} of {line.expected})"
 
     def _last_received(self, session: Session) -> Received | None:
         return session.scalar(
@@ -570,8 +594,12 @@ class ReceivingBench(PlateSteps, Bench[Counting]):
         if last.serial is not None:
             raise Refusal(f"{last.sku} is serial-tracked: scan each unit's serial.")
         last.quantity = quantity
-        line = session.get(ExpectedLine, last.line_id) if last.line_id else None
-        return Feedback.good(f"{last.sku} ×{quantity} → {last.lpn}{self._progress(session, line)}.")
+        said = f"{last.sku} ×{quantity} → {last.lpn}"
+        if last.line_id is not None:
+            session.flush()
+            (line,) = _lines(session, ExpectedLine.id == last.line_id)
+            said += self._progress(line, line.counted)
+        return Feedback.good(said + ".")
 
     def _damaged(self, session: Session) -> Feedback:
         """One unit of the goods just counted is damaged: off the plate, never into stock."""

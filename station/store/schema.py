@@ -10,7 +10,7 @@ Money is stored in cents, times in UTC ISO text via SQLAlchemy's DateTime.
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints: Alembic's batch mode on SQLite can only recreate what has a name.
@@ -313,7 +313,16 @@ class Received(Base):
 
     __tablename__ = "received"
     # A serial is received once, ever; SQLite lets the NULLs of untracked goods repeat.
-    __table_args__ = (UniqueConstraint("sku", "serial", name="one_serial"),)
+    # The few rows that may wait for a supervisor or evidence are indexed on their own,
+    # because the bench looks for them before every scan.
+    __table_args__ = (
+        UniqueConstraint("sku", "serial", name="one_serial"),
+        Index(
+            "ix_received_flagged",
+            "receipt_id",
+            sqlite_where=text("damaged OR short_life"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt_id: Mapped[str] = mapped_column(ForeignKey("receipt.id"), index=True)

@@ -213,6 +213,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_received_line_id"), ["line_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_received_lpn"), ["lpn"], unique=False)
         batch_op.create_index(batch_op.f("ix_received_receipt_id"), ["receipt_id"], unique=False)
+        batch_op.create_index(
+            "ix_received_flagged",
+            ["receipt_id"],
+            unique=False,
+            sqlite_where=sa.text("damaged OR short_life"),
+        )
 
     with op.batch_alter_table("item", schema=None) as batch_op:
         batch_op.add_column(
@@ -264,6 +270,7 @@ def downgrade() -> None:
         batch_op.drop_column("lot_tracked")
 
     with op.batch_alter_table("received", schema=None) as batch_op:
+        batch_op.drop_index("ix_received_flagged")
         batch_op.drop_index(batch_op.f("ix_received_receipt_id"))
         batch_op.drop_index(batch_op.f("ix_received_lpn"))
         batch_op.drop_index(batch_op.f("ix_received_line_id"))
