@@ -1,32 +1,24 @@
-"""The receiving screen: what to scan next, the receipt line by line, plates, putaway.
-
-It draws a ``ReceivingView`` and a ``Feedback`` and reports the clerk's intents as signals;
-it never calls the bench itself. The bin to put away to is shown in the biggest type on
-the screen, to be read from the forklift.
+"""The receiving screen: the receipt line by line, its plates and the putaway, under what
+every bench screen shows (``BenchScreen``). The bin to put away to is in the biggest type
+on the screen, to be read from the forklift.
 """
 
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QStackedWidget,
-    QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from station.feedback import Feedback
 from station.receiving_view import ReceivingView, RStep
-from ui.code_entry import CodeEntry
-from ui.feedback import show_tone
-from ui.models import TextTableModel
-from ui.pin import ApprovalBanner, PinEntry, SignInPanel
+from ui.bench_screen import BenchScreen
+from ui.pin import PinEntry
 from ui.receiving_models import PlatesModel, ReceiptLinesModel
 from ui.tables import read_only_table
 
@@ -36,36 +28,15 @@ SUPERVISED = {
 }
 
 
-class ReceivingScreen(QWidget):
-    """Signals:
-    code_entered(str): a code typed by hand in the code field.
-    sign_in_requested(str): a PIN typed on the sign-in panel.
-    approval_requested(str): a supervisor's PIN typed on the approval banner.
+class ReceivingScreen(BenchScreen):
+    """The receiving bench's screen, with a signal beyond ``BenchScreen``'s:
     quantity_entered(str): a count typed on the keyboard, for the goods just scanned.
-    photo_requested(): the clerk wants to attach a photo of the damaged unit.
     """
 
-    code_entered = Signal(str)
-    sign_in_requested = Signal(str)
-    approval_requested = Signal(str)
     quantity_entered = Signal(str)
-    photo_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("screen")
-        self.prompt = QLabel()
-        self.prompt.setObjectName("prompt")
-        self.prompt.setWordWrap(True)
-        self.code = CodeEntry()
-        self.feedback = QLabel()
-        self.feedback.setObjectName("feedback")
-        self.feedback.setWordWrap(True)
-        self.choices = QLabel()
-        self.choices.setObjectName("choices")
-        self.choices.setWordWrap(True)
-        self.banner = ApprovalBanner()
-        self.sign_in = SignInPanel()
         self.lines = ReceiptLinesModel(self)
         self.plates = PlatesModel(self)
         self.receipt = QLabel()
@@ -79,23 +50,11 @@ class ReceivingScreen(QWidget):
         self.quantity = PinEntry("Set count", masked=False)
         self.quantity.field.setPlaceholderText("count")
         self.add_photo = QPushButton("Add photo of the damage…")
-        self.tabs = QTabWidget()
-        self.stack = QStackedWidget()
+        self.add_photo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.work = self._work()
-        self.stack.addWidget(self.sign_in)
         self.stack.addWidget(self.work)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(6)
-        for widget in (self.prompt, self.code, self.feedback, self.choices, self.banner):
-            layout.addWidget(widget)
-        layout.addWidget(self.stack, 4)
-        layout.addWidget(self.tabs, 2)
-
-        self.code.code_entered.connect(self.code_entered)
-        self.sign_in.pin.pin_entered.connect(self.sign_in_requested)
-        self.banner.pin.pin_entered.connect(self.approval_requested)
+        self.layout_.addWidget(self.stack, 4)
+        self.layout_.addWidget(self.tabs, 2)
         self.quantity.pin_entered.connect(self.quantity_entered)
         self.add_photo.clicked.connect(self.photo_requested)
 
@@ -125,15 +84,7 @@ class ReceivingScreen(QWidget):
         row.addWidget(plate, 2)
         return work
 
-    def add_table(self, title: str, model: TextTableModel) -> QTableView:
-        table = read_only_table(model)
-        self.tabs.addTab(table, title)
-        return table
-
     # --- drawing ------------------------------------------------------------------------
-
-    def show_feedback(self, feedback: Feedback | None) -> None:
-        show_tone(self.feedback, feedback)
 
     def show_view(self, view: ReceivingView) -> None:
         self.prompt.setText(view.prompt)
@@ -172,16 +123,8 @@ class ReceivingScreen(QWidget):
         )
 
     def _show_choices(self, view: ReceivingView) -> None:
-        if view.step is not RStep.DAMAGE:
-            self.choices.hide()
-            return
-        items = " &nbsp; ".join(
-            f"<b style='background:#0d2b45; color:#ffffff'>&nbsp;{n}&nbsp;</b>&nbsp;{reason}"
-            for n, reason in enumerate(view.damage_reasons, 1)
-        )
-        hint = "Damage reason: press its number or scan REASON-…"
-        self.choices.setText(f"<span style='color:#546e7a'>{hint}</span><br>{items}")
-        self.choices.show()
-
-    def retitle(self, table: QTableView, title: str) -> None:
-        self.tabs.setTabText(self.tabs.indexOf(table), title)
+        if view.step is RStep.DAMAGE:
+            title = "Damage reason: press its number or scan REASON-…"
+            self.show_choices(title, view.damage_reasons, " &nbsp; ")
+        else:
+            self.show_choices(None, (), "")

@@ -1,10 +1,5 @@
-"""The returns screen: what to scan next, what just happened, the unit, notes and queues.
-
-It draws a ``BenchView`` and a ``Feedback`` and reports the operator's intents as signals;
-it never calls the bench itself.
-"""
-
-from html import escape
+"""The returns screen: the unit in three cards (return, inspection, disposition), notes,
+photos and the queues, under what every bench screen shows (``BenchScreen``)."""
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent
@@ -13,20 +8,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
-    QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from station.feedback import Feedback
 from station.returns_view import BenchView, Step
-from ui.code_entry import CodeEntry
-from ui.feedback import show_tone
-from ui.models import TextTableModel
-from ui.pin import ApprovalBanner, SignInPanel
-from ui.tables import read_only_table
+from ui.bench_screen import BenchScreen
 from ui.unit_cards import DispositionCard, InspectionCard, ReturnCard
 
 
@@ -40,45 +27,22 @@ class NotesEdit(QPlainTextEdit):
         self.editing_finished.emit()
 
 
-class ReturnsScreen(QWidget):
-    """Signals:
-    code_entered(str): a code typed by hand in the code field.
-    sign_in_requested(str): a PIN typed on the sign-in panel.
-    approval_requested(str): a supervisor's PIN typed on the approval banner.
-    photo_requested(): the operator wants to attach a photo to the unit.
+class ReturnsScreen(BenchScreen):
+    """The returns bench's screen, with its signals beyond ``BenchScreen``'s:
     resend_requested(): the operator wants the unsure labels printed again.
     notes_save_requested(): the notes field lost focus; its text should be stored.
     """
 
-    code_entered = Signal(str)
-    sign_in_requested = Signal(str)
-    approval_requested = Signal(str)
-    photo_requested = Signal()
     resend_requested = Signal()
     notes_save_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("screen")
         self.notes_unit: str | None = None
-        self.prompt = QLabel()
-        self.prompt.setObjectName("prompt")
-        self.prompt.setWordWrap(True)
-        self.feedback = QLabel()
-        self.feedback.setObjectName("feedback")
-        self.feedback.setWordWrap(True)
-        self.choices = QLabel()
-        self.choices.setObjectName("choices")
-        self.choices.setWordWrap(True)
-        self.code = CodeEntry()
-        self.banner = ApprovalBanner()
-        self.sign_in = SignInPanel()
         self.return_card = ReturnCard()
         self.inspection_card = InspectionCard()
         self.disposition_card = DispositionCard()
-        self.stack = QStackedWidget()
         self.cards = self._cards()
-        self.stack.addWidget(self.sign_in)
         self.stack.addWidget(self.cards)
         self.notes = NotesEdit()
         self.notes.setPlaceholderText("Notes on this unit (what you see, what is missing)")
@@ -90,20 +54,8 @@ class ReturnsScreen(QWidget):
         self.resend = QPushButton()
         self.resend.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.resend.hide()
-        self.tabs = QTabWidget()
-        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(6)
-        for widget in (self.prompt, self.code, self.feedback, self.choices, self.banner):
-            layout.addWidget(widget)
-        layout.addWidget(self.stack, 3)
-        layout.addLayout(self._bottom(), 2)
-
-        self.code.code_entered.connect(self.code_entered)
-        self.sign_in.pin.pin_entered.connect(self.sign_in_requested)
-        self.banner.pin.pin_entered.connect(self.approval_requested)
+        self.layout_.addWidget(self.stack, 3)
+        self.layout_.addLayout(self._bottom(), 2)
         self.add_photo.clicked.connect(self.photo_requested)
         self.resend.clicked.connect(self.resend_requested)
         self.notes.editing_finished.connect(self.notes_save_requested)
@@ -132,16 +84,6 @@ class ReturnsScreen(QWidget):
         bottom.addLayout(queues, 5)
         return bottom
 
-    def add_table(self, title: str, model: TextTableModel) -> QTableView:
-        table = read_only_table(model)
-        self.tabs.addTab(table, title)
-        return table
-
-    # --- drawing ------------------------------------------------------------------------
-
-    def show_feedback(self, feedback: Feedback | None) -> None:
-        show_tone(self.feedback, feedback)
-
     def show_view(self, view: BenchView) -> None:
         self.prompt.setText(view.prompt)
         self.stack.setCurrentWidget(self.sign_in if view.step is Step.SIGN_IN else self.cards)
@@ -157,24 +99,16 @@ class ReturnsScreen(QWidget):
 
     def _show_choices(self, view: BenchView) -> None:
         if view.step is Step.CHOOSE:
-            title, choices, separator = "Press the number of the return:", view.candidates, "<br>"
+            self.show_choices("Press the number of the return:", view.candidates, "<br>")
         elif view.step is Step.REASON:
             title = "Found reason: press its number, or CONFIRM to agree with the customer."
-            choices, separator = tuple(label for _code, label in view.reasons), " &nbsp; "
+            self.show_choices(title, tuple(label for _c, label in view.reasons), " &nbsp; ")
         elif view.step is Step.DECIDE:
             title = "Another disposition? Press its number (a supervisor approves)."
-            choices, separator = tuple(label for _code, label in view.dispositions), " &nbsp; "
+            labels = tuple(label for _c, label in view.dispositions)
+            self.show_choices(title, labels, " &nbsp; ")
         else:
-            self.choices.hide()
-            return
-        # Non-breaking spaces keep each number with its words when the line wraps.
-        items = separator.join(
-            f"<b style='background:#0d2b45; color:#ffffff'>&nbsp;{n}&nbsp;</b>&nbsp;"
-            + escape(choice).replace(" ", "&nbsp;")
-            for n, choice in enumerate(choices, 1)
-        )
-        self.choices.setText(f"<span style='color:#546e7a'>{escape(title)}</span><br>{items}")
-        self.choices.show()
+            self.show_choices(None, (), "")
 
     def _show_notes(self, view: BenchView) -> None:
         unit = view.unit
@@ -194,6 +128,3 @@ class ReturnsScreen(QWidget):
             f"{count} label(s) may not have printed: check the printer, then print again…"
         )
         self.resend.setVisible(count > 0)
-
-    def retitle(self, table: QTableView, title: str) -> None:
-        self.tabs.setTabText(self.tabs.indexOf(table), title)
