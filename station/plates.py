@@ -177,6 +177,15 @@ class PlateSteps:
             or 0
         )
 
+    def _summary(self, session: Session, plate: str | None) -> tuple[str, ...]:
+        """What a plate carries, nested plates included, one line per item and lot."""
+        if plate is None:
+            return ()
+        return tuple(
+            f"{row['sku']} ×{row['quantity']}" + (f"  lot {row['lot']}" if row["lot"] else "")
+            for row in self._contents(session, rules.plate_tree(session, plate))
+        )
+
     def _contents(self, session: Session, plates: list[str]) -> list[dict[str, Any]]:
         rows = session.execute(
             select(Received.sku, Received.lot, func.sum(Received.quantity))

@@ -143,6 +143,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
                 receipt=receipt_view(session, receipt, self.blind) if receipt else None,
                 last=receipt_view(session, last, blind=False) if last else None,
                 plate=self.mem.plate,
+                plate_contents=self._summary(session, self.mem.putaway or self.mem.plate),
                 putaway_plate=self.mem.putaway,
                 suggested_bin=self.mem.suggested,
                 offered=offered.value if offered else None,

@@ -83,6 +83,7 @@ class ReceivingView:
     receipt: ReceiptView | None
     last: ReceiptView | None
     plate: str | None  # the plate counted goods go onto
+    plate_contents: tuple[str, ...]  # of that plate, or of the one being put away
     putaway_plate: str | None
     suggested_bin: str | None
     offered: str | None  # the unexpected item waiting for ADD

@@ -129,6 +129,10 @@ def put_the_pallet_away(dock: Dock) -> str:
     dock.scanner.scan("@PUTAWAY")
     suggested = dock.view.suggested_bin
     assert suggested is not None and dock.window.receiving.bin.text() == f"→ {suggested}"
+    shown = dock.window.receiving.contents.text().splitlines()
+    goods = dock.goods
+    assert f"{goods.lot_item.sku} ×24  lot L1" in shown
+    assert f"{goods.over_bad.sku} ×13" in shown  # 14 counted, one damaged
     assert dock.view.putaway_plate == "LPN-PALLET-0001"
     assert dock.scanner.scan(suggested).tone is Tone.GOOD
     return suggested
