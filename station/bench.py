@@ -37,6 +37,8 @@ class Bench(Generic[Memory]):
     roles: tuple[Role, ...] = ()
     work = "work at this bench"
     mode = "bench"  # what MODE-<mode> switches the station to
+    finish = "Finish or cancel the work in progress first."
+    handover = False  # whether another operator may sign in while work is open
 
     def __init__(self, store: Store, settings: S.Settings, memory: Memory) -> None:
         self.store = store
@@ -109,7 +111,7 @@ class Bench(Generic[Memory]):
         if self.operator is None:
             return Feedback.bad("Nobody is signed in.")
         if self.busy():
-            return Feedback.bad("Finish (CONFIRM) or cancel (CANCEL) the work in progress first.")
+            return Feedback.bad(self.finish)
         badge = self.operator.badge
         failed = self._record(
             "sign-out",
@@ -197,7 +199,7 @@ class Bench(Generic[Memory]):
         if mode == self.mode:
             raise Refusal(f"The bench is at {mode} already.")
         if self.busy():
-            raise Refusal(f"Finish or cancel the work in progress before switching to {mode}.")
+            raise Refusal(f"{self.finish} Then switch to {mode}.")
         audit(
             session,
             bench=self.bench,
@@ -214,10 +216,20 @@ class Bench(Generic[Memory]):
         return who
 
     def _sign_in(self, session: Session, who: SignedIn) -> Feedback:
-        if self.operator is not None and self.busy():
-            raise Refusal("Finish or cancel the work in progress before another operator signs in.")
+        handing_over = self.operator is not None and self.operator != who and self.busy()
+        if handing_over and not self.handover:
+            raise Refusal(f"{self.finish} Then the next operator signs in.")
         require(who, *self.roles, action=self.work)
         audit(session, bench=self.bench, operator=who.badge, action="sign_in", subject=who.badge)
+        if handing_over:
+            assert self.operator is not None
+            audit(
+                session,
+                bench=self.bench,
+                operator=who.badge,
+                action="took_over",
+                subject=self.operator.badge,
+            )
         if not self.busy() and self.operator != who:
             self.mem = self._idle  # the last operator's candidates are not the next one's
         self.operator = who

@@ -1,8 +1,8 @@
 """Counting goods at the receiving bench: GTIN and GS1 scans onto the current plate.
 
-One GS1 read can carry the item, its lot, expiry, serial and count. Repeated scans of the
-same goods onto the same plate add up in one row; ``QTY`` sets the count of the goods
-just scanned. A serial is received once, ever; a lot with too little shelf life left
+One GS1 read can carry the item, its lot, expiry, serial and count. Each scan is a row of
+its own, so ``QTY`` sets the count of the goods just scanned and ``UNDO`` takes back just
+that scan. A serial is received once, ever; a lot with too little shelf life left
 waits for a supervisor; a damaged unit leaves the plate and needs a reason and a photo.
 """
 
@@ -45,11 +45,16 @@ class LineState:
     counted: int
 
 
-def _lines(session: Session, *where: ColumnElement[bool]) -> list[LineState]:
-    """Expected lines with their counts so far, in one query: it runs for every scan."""
+def _lines(session: Session, receipt_id: str, *where: ColumnElement[bool]) -> list[LineState]:
+    """Expected lines with what this receipt counted on them, in one query: it runs for
+    every scan."""
     counted = (
         select(func.coalesce(func.sum(Received.quantity), 0))
-        .where(Received.line_id == ExpectedLine.id, Received.damaged.is_(False))
+        .where(
+            Received.line_id == ExpectedLine.id,
+            Received.receipt_id == receipt_id,
+            Received.damaged.is_(False),
+        )
         .scalar_subquery()
     )
     query = select(
@@ -93,23 +98,45 @@ class GoodsSteps:
             .limit(1)
         )
 
-    def _count(self, session: Session, receipt: Receipt, scan: Classified) -> Feedback:
+    def _count(
+        self, session: Session, receipt: Receipt, scan: Classified, *, offer: bool = True
+    ) -> Feedback:
+        """Goods scanned: onto their expected line, or offered as unexpected the first time
+        an item off the receipt is scanned (``offer`` False once the clerk took it)."""
         if scan.gtin is None:
             return self._pallet_of(session, receipt, scan)
         item = item_for(session, scan)
         if item is None:
             raise Refusal(f"GTIN {scan.gtin} is not an item this station knows: set it aside.")
         line = self._line_for(session, receipt, item, scan.lot)
-        if receipt.number is not None and line is None and not self.mem.offered:
-            self.mem = dataclasses.replace(self.mem, offered=scan)
+        unexpected = receipt.number is not None and line is None
+        if unexpected and offer and not self._taken_before(session, receipt, item):
+            self.mem = dataclasses.replace(self.mem, offered=scan, awaiting_serial=None)
             return Feedback.warn(
                 f"{item.sku} {item.name} is not on {receipt.number}: scan ADD to receive it "
                 "as an unexpected line, or set it aside and CANCEL."
             )
-        return self._take(session, receipt, item, line, scan)
+        return self._take(session, receipt, item, line, scan, unexpected=unexpected)
+
+    def _taken_before(self, session: Session, receipt: Receipt, item: Item) -> bool:
+        """Whether the clerk already took this item as an unexpected line of the receipt."""
+        return (
+            session.scalar(
+                select(Received.id)
+                .where(
+                    Received.receipt_id == receipt.id,
+                    Received.sku == item.sku,
+                    Received.line_id.is_(None),
+                )
+                .limit(1)
+            )
+            is not None
+        )
 
     def _pallet_of(self, session: Session, receipt: Receipt, scan: Classified) -> Feedback:
-        pallet = session.get(ExpectedPallet, scan.sscc) if scan.sscc else None
+        if scan.sscc is None:
+            raise Refusal("This GS1 code names no item (01) and no pallet (00): scan the item.")
+        pallet = session.get(ExpectedPallet, scan.sscc)
         if pallet is None or pallet.receipt_number != receipt.number:
             raise Refusal(f"Pallet {scan.sscc} is not on this receipt.")
         return Feedback.good(f"Pallet {scan.sscc} of {receipt.number}: scan its goods.")
@@ -117,15 +144,19 @@ class GoodsSteps:
     def _line_for(
         self, session: Session, receipt: Receipt, item: Item, lot: str | None
     ) -> LineState | None:
-        """The expected line these goods count against: the one announcing their lot, if
-        any, else the first of their item."""
+        """The expected line these goods count against: among the lines announcing their
+        lot (else all lines of their item), the first not yet full, else the first."""
         if receipt.number is None:
             return None
         lines = _lines(
-            session, ExpectedLine.receipt_number == receipt.number, ExpectedLine.sku == item.sku
+            session,
+            receipt.id,
+            ExpectedLine.receipt_number == receipt.number,
+            ExpectedLine.sku == item.sku,
         )
-        same_lot = [line for line in lines if lot is not None and line.lot == lot]
-        chosen = same_lot or lines
+        candidates = [line for line in lines if lot is not None and line.lot == lot] or lines
+        open_lines = [line for line in candidates if line.counted < line.expected]
+        chosen = open_lines or candidates
         return chosen[0] if chosen else None
 
     def _take(
@@ -135,6 +166,8 @@ class GoodsSteps:
         item: Item,
         line: LineState | None,
         scan: Classified,
+        *,
+        unexpected: bool = False,
     ) -> Feedback:
         assert self.operator is not None
         plate = self.mem.plate
@@ -153,14 +186,25 @@ class GoodsSteps:
                 return Feedback.good(f"{item.sku}: scan the serial number.")
             self._refuse_known_serial(session, item, scan.serial)
         short = shelf_life_problem(item, scan.expiry, self.today())
-        row = self._merge_or_add(
-            session, receipt, item, line, scan, quantity=quantity, short_life=short is not None
+        row = Received(
+            receipt_id=receipt.id,
+            line_id=line.id if line else None,
+            sku=item.sku,
+            quantity=quantity,
+            lot=scan.lot,
+            expiry=scan.expiry,
+            serial=scan.serial,
+            lpn=plate,
+            short_life=short is not None,
+            received_at=utcnow(),
+            operator=self.operator.badge,
         )
+        session.add(row)
         self.mem = dataclasses.replace(self.mem, offered=None, awaiting_serial=None)
         said = f"{item.sku} ×{quantity} → {plate}"
         if line is not None:
             said += self._progress(line, line.counted + quantity)
-        elif self.mem.offered:
+        elif unexpected:
             said += " (unexpected)"
         if short is not None:
             return Feedback.warn(
@@ -179,47 +223,6 @@ class GoodsSteps:
             when = known.received_at.strftime("%Y-%m-%d %H:%M")
             raise Refusal(f"Serial {serial} of {item.sku} was already received ({when}).")
 
-    def _merge_or_add(
-        self,
-        session: Session,
-        receipt: Receipt,
-        item: Item,
-        line: LineState | None,
-        scan: Classified,
-        *,
-        quantity: int,
-        short_life: bool,
-    ) -> Received:
-        """Repeated scans of the same goods onto the same plate add up in one row."""
-        assert self.operator is not None
-        last = self._last_received(session)
-        if (
-            last is not None
-            and not short_life
-            and scan.serial is None
-            and (last.sku, last.lot, last.expiry, last.lpn)
-            == (item.sku, scan.lot, scan.expiry, self.mem.plate)
-            and last.line_id == (line.id if line else None)
-            and not (last.damaged or last.short_life or last.serial)
-        ):
-            last.quantity += quantity
-            return last
-        row = Received(
-            receipt_id=receipt.id,
-            line_id=line.id if line else None,
-            sku=item.sku,
-            quantity=quantity,
-            lot=scan.lot,
-            expiry=scan.expiry,
-            serial=scan.serial,
-            lpn=self.mem.plate,
-            short_life=short_life,
-            received_at=utcnow(),
-            operator=self.operator.badge,
-        )
-        session.add(row)
-        return row
-
     def _progress(self, line: LineState, counted: int) -> str:
         if self.blind:
             return f" (line {line.line_no}: {counted} counted)"
@@ -233,15 +236,31 @@ class GoodsSteps:
             .limit(1)
         )
 
+    def _refuse_put_away(self, session: Session, row: Received) -> None:
+        """Goods in a bin are the putaway's facts (and its event's): they stay as counted."""
+        plate = session.get(Lpn, row.lpn) if row.lpn else None
+        if plate is not None and plate.bin is not None:
+            raise Refusal(f"{row.sku} on {plate.code} is put away in {plate.bin} already.")
+
     def _undo(self, session: Session) -> Feedback:
+        """Take back the last scan's goods; a damaged unit goes back on the plate as good."""
         assert self.operator is not None
         last = self._last_received(session)
         if last is None:
             raise Refusal("Nothing counted on this receipt to undo.")
-        plate = session.get(Lpn, last.lpn) if last.lpn else None
-        if plate is not None and plate.bin is not None:
-            raise Refusal(f"{last.sku} is put away already: nothing to undo.")
+        self._refuse_put_away(session, last)
         session.execute(delete(Photo).where(Photo.received_id == last.id))
+        if last.damaged and self.mem.plate is not None:
+            last.damaged, last.damage_reason, last.lpn = False, None, self.mem.plate
+            audit(
+                session,
+                bench=self.bench,
+                operator=self.operator.badge,
+                action="damage_undone",
+                subject=str(last.id),
+                sku=last.sku,
+            )
+            return Feedback.good(f"Undone: {last.sku} is counted good again, on {last.lpn}.")
         session.delete(last)
         audit(
             session,
@@ -263,12 +282,16 @@ class GoodsSteps:
             raise Refusal("QTY sets the count of the goods just scanned: scan them first.")
         if last.serial is not None:
             raise Refusal(f"{last.sku} is serial-tracked: scan each unit's serial.")
+        self._refuse_put_away(session, last)
         last.quantity = quantity
         said = f"{last.sku} ×{quantity} → {last.lpn}"
         if last.line_id is not None:
             session.flush()
-            (line,) = _lines(session, ExpectedLine.id == last.line_id)
+            (line,) = _lines(session, last.receipt_id, ExpectedLine.id == last.line_id)
             said += self._progress(line, line.counted)
+        if last.short_life and last.accepted_by is not None:
+            last.accepted_by = None  # the supervisor accepted another count
+            return Feedback.warn(f"{said}. The short shelf life must be accepted again.")
         return Feedback.good(said + ".")
 
     def _damaged(self, session: Session) -> Feedback:
@@ -281,6 +304,7 @@ class GoodsSteps:
         )
         if last is None:
             raise Refusal("Scan the damaged unit first, then DAMAGED.")
+        self._refuse_put_away(session, last)
         if last.quantity > 1:
             last.quantity -= 1
             last = Received(
@@ -313,4 +337,4 @@ class GoodsSteps:
         assert offered is not None
         item = item_for(session, offered)
         assert item is not None, "only a known item is offered"
-        return self._take(session, receipt, item, None, offered)
+        return self._take(session, receipt, item, None, offered, unexpected=True)

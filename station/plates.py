@@ -106,8 +106,10 @@ class PlateSteps:
         tree = rules.plate_tree(session, top)
         contents = self._contents(session, tree)
         units = sum(row["quantity"] for row in contents)
+        if units == 0:
+            raise Refusal(f"{top} carries nothing now: scan goods onto it, or CANCEL.")
         rules.accept_bin(session, code, units)
-        override = code != suggested
+        override = suggested is not None and code != suggested
         now = utcnow()
         session.add(
             Putaway(

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from station import settings as S
@@ -55,6 +55,9 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
     roles = (Role.CLERK, Role.SUPERVISOR)
     work = "work the receiving bench"
     mode = "receiving"
+    finish = "Close (CLOSE) or cancel (CANCEL) the receipt first."
+    # A receipt can outlast a shift: the next clerk signs in and carries it on (audited).
+    handover = True
 
     def __init__(
         self,
@@ -238,7 +241,10 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             return self._put_away(session, receipt, scan.value)
         if step is RStep.SERIAL and scan.serial is not None and self.mem.awaiting_serial:
             first = self.mem.awaiting_serial
-            return self._count(session, receipt, dataclasses.replace(first, serial=scan.serial))
+            if scan.gtin is not None and scan.gtin != first.gtin:
+                raise Refusal("That code is another item's: scan the serial of the unit in hand.")
+            serialised = dataclasses.replace(first, serial=scan.serial)
+            return self._count(session, receipt, serialised, offer=False)
         if step is RStep.RECEIVE and scan.kind in GOODS:
             return self._count(session, receipt, scan)
         raise Refusal(f"A {scan.kind.value} is not expected now. {self._prompt(step)}.")
@@ -260,10 +266,18 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         if expected.status != "open":
             raise Refusal(f"{expected.number} is {expected.status} in the ERP: ask the office.")
         already = session.scalar(
-            select(Receipt).where(Receipt.number == expected.number, Receipt.status == "open")
+            select(Receipt).where(
+                Receipt.number == expected.number, Receipt.status.in_(("open", "closed"))
+            )
         )
-        if already is not None:
+        if already is not None and already.status == "open":
             raise Refusal(f"{expected.number} is being received at {already.bench}.")
+        if already is not None:
+            when = already.closed_at.strftime("%Y-%m-%d %H:%M") if already.closed_at else ""
+            raise Refusal(
+                f"{expected.number} was received and closed at {already.bench} ({when}): "
+                "ask the office before receiving it again."
+            )
         return self._open(session, expected, expected.supplier, scan)
 
     def _expected_for(self, session: Session, scan: Classified) -> ExpectedReceipt | None:
@@ -328,7 +342,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             raise Refusal(f"{code} needs a receipt in progress: {self._prompt(step)}.")
         if word == "CANCEL":
             return self._cancel(session, receipt)
-        if word == "UNDO":
+        if word == "UNDO" and step in (RStep.RECEIVE, RStep.SHELF_LIFE, RStep.DAMAGE):
             return self._undo(session)
         handlers: dict[tuple[str, RStep], Callable[[], Feedback]] = {
             ("QTY", RStep.RECEIVE): lambda: self._quantity(session, int(argument)),
@@ -361,6 +375,9 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             raise Refusal("Goods are counted on this receipt: UNDO them first, or CLOSE it.")
         assert self.operator is not None
         receipt.status, receipt.closed_at = "cancelled", utcnow()
+        # Its plates carry nothing: let go of them, so a pre-printed one serves again.
+        session.execute(update(Lpn).where(Lpn.receipt_id == receipt.id).values(parent=None))
+        session.execute(delete(Lpn).where(Lpn.receipt_id == receipt.id))
         audit(
             session,
             bench=self.bench,
@@ -379,8 +396,10 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         waiting = self._not_put_away(session, receipt)
         if waiting:
             raise Refusal(f"Put away {', '.join(waiting)} first (PUTAWAY).")
+        if receipt.number is None and not receipt.received:
+            raise Refusal("Nothing is counted on this blind receipt: CANCEL it instead.")
         tally = counts(session, receipt, self.default_tolerance)
-        breaches = needing_approval(tally)
+        breaches = needing_approval(tally, blind=self.blind)
         if breaches and operator.role is not Role.SUPERVISOR:
             self.mem = dataclasses.replace(self.mem, closing=True)
             listed = "; ".join(breaches)

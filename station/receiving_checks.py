@@ -32,6 +32,7 @@ class LineCount:
     damaged: int
     tolerance: Tolerance
     announced: bool = True  # False for a blind receipt: nothing was expected, nothing is off
+    line_id: int | None = None
 
     @property
     def difference(self) -> int:

@@ -28,6 +28,7 @@ def counts(session: Session, receipt: Receipt, default_pct: int) -> list[LineCou
             _count(
                 session,
                 receipt,
+                line_id=line.id,
                 line_no=line.line_no,
                 item=line.item,
                 expected=line.quantity,
@@ -58,6 +59,7 @@ def _count(
     session: Session,
     receipt: Receipt,
     *,
+    line_id: int | None = None,
     line_no: int | None,
     item: Item,
     expected: int,
@@ -72,16 +74,20 @@ def _count(
         damaged=sum(r.quantity for r in rows if r.damaged),
         tolerance=tolerance(session, receipt.supplier, item, default_pct),
         announced=receipt.number is not None,
+        line_id=line_id,
     )
 
 
-def needing_approval(tally: list[LineCount]) -> list[str]:
-    """What a supervisor must approve before the receipt may close, in words."""
-    return [_described(c) for c in tally if c.kind is not None and c.beyond_tolerance]
+def needing_approval(tally: list[LineCount], *, blind: bool) -> list[str]:
+    """What a supervisor must approve before the receipt may close, in words; counted
+    blind, without the expected quantities, so a recount cannot aim at them."""
+    return [_described(c, blind) for c in tally if c.kind is not None and c.beyond_tolerance]
 
 
-def _described(count: LineCount) -> str:
+def _described(count: LineCount, blind: bool) -> str:
     where = f"line {count.line_no} {count.sku}" if count.line_no else f"{count.sku} (unexpected)"
+    if blind:
+        return f"{where}: {'not expected' if count.kind == 'unexpected' else 'off the count'}"
     if count.kind == "unexpected":
         return f"{where}: {count.received} not expected"
     return (
@@ -104,9 +110,7 @@ def close_receipt(
         select(Location.code).where(Location.kind == "damaged").order_by(Location.code).limit(1)
     )
     discrepancies = _discrepancies(tally, rows, damaged_at)
-    grouped: dict[tuple[str, bool], list[Received]] = {}
-    for row in rows:
-        grouped.setdefault((row.sku, row.line_id is None), []).append(row)
+    by_line = by_line_id(rows)
     emit(
         session,
         "receipt_closed",
@@ -119,9 +123,7 @@ def close_receipt(
             "operator": operator.badge,
             "approved_by": receipt.approved_by,
             "at": receipt.closed_at.isoformat(),
-            "lines": [
-                _line(count, grouped.get((count.sku, count.line_no is None), [])) for count in tally
-            ],
+            "lines": [_line(count, _rows_of(count, by_line)) for count in tally],
             "discrepancies": discrepancies,
             "damaged_location": damaged_at,
         },
@@ -142,6 +144,12 @@ def close_receipt(
         kinds = sorted({d["kind"] for d in discrepancies})
         return Feedback.warn(f"{said}, discrepancies sent: {', '.join(kinds)}.")
     return Feedback.good(f"{said}, no discrepancy.")
+
+
+def _rows_of(count: LineCount, by_line: dict[int | None, list[Received]]) -> list[Received]:
+    if count.line_id is not None:
+        return by_line.get(count.line_id, [])
+    return [r for r in by_line.get(None, []) if r.sku == count.sku]
 
 
 def _line(count: LineCount, mine: list[Received]) -> dict[str, Any]:

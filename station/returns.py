@@ -60,6 +60,7 @@ class ReturnsBench(Bench[Remembered]):
     roles = (Role.INSPECTOR, Role.SUPERVISOR)
     work = "work the returns bench"
     mode = "returns"
+    finish = "Finish (CONFIRM) or cancel (CANCEL) the return first."
 
     def __init__(
         self,

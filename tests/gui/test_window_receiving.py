@@ -224,7 +224,7 @@ def test_a_receipt_in_progress_keeps_the_bench_in_receiving(
     scanner.scan("BADGE-2001")
     scanner.scan(ASN)
     refused = scanner.scan("@MODE-RETURNS")
-    assert refused.tone is Tone.BAD and "Finish or cancel" in refused.message
+    assert refused.tone is Tone.BAD and "Close (CLOSE) or cancel (CANCEL)" in refused.message
     assert window.mode == "receiving"
     assert goods.lot_item.expected == 24
 

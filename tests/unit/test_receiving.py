@@ -2,7 +2,7 @@
 
 import itertools
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,9 @@ from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import (
     AuditEntry,
+    ExpectedLine,
+    Gtin,
+    Item,
     LabelJob,
     Lpn,
     OutboxEvent,
@@ -66,6 +69,14 @@ def started(bench: ReceivingBench) -> ReceivingBench:
     return bench
 
 
+def put_away(bench: ReceivingBench) -> None:
+    """The current plate, to the bin the bench suggests."""
+    scan(bench, "@PUTAWAY")
+    suggested = bench.view().suggested_bin
+    assert suggested is not None
+    assert scan(bench, suggested).tone is Tone.GOOD
+
+
 def rows(store: Store) -> list[Received]:
     with store.read() as session:
         return list(session.scalars(select(Received).order_by(Received.id)))
@@ -104,19 +115,24 @@ def test_a_returns_inspector_may_not_receive(bench: ReceivingBench) -> None:
     assert said.tone is Tone.BAD and "clerk or supervisor" in said.message
 
 
-def test_goods_go_onto_a_plate_and_repeated_scans_add_up(
+def test_goods_go_onto_a_plate_and_qty_counts_the_last_scan(
     bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
 ) -> None:
     scan(bench, "BADGE-2001", ASN)
     refused = scan(bench, goods.over_ok.gtin)
     assert refused.tone is Tone.BAD and "license plate" in refused.message
-    scan(bench, "LPN-PRE-0001", goods.over_ok.gtin, goods.over_ok.gtin, goods.over_ok.gtin)
+    scan(bench, "LPN-PRE-0001", goods.over_ok.gtin, goods.over_ok.gtin)
+    said = scan(bench, "@QTY-12")  # the second scan was a case of 12
+    assert said.tone is Tone.GOOD and "(line 3: 13 of 20)" in said.message
+    scan(bench, goods.over_ok.gtin, "@QTY-6")
     assert [(r.sku, r.quantity, r.lpn) for r in rows(store)] == [
-        (goods.over_ok.sku, 3, "LPN-PRE-0001")
+        (goods.over_ok.sku, 1, "LPN-PRE-0001"),
+        (goods.over_ok.sku, 12, "LPN-PRE-0001"),
+        (goods.over_ok.sku, 6, "LPN-PRE-0001"),
     ]
-    said = scan(bench, "@QTY-18")
-    assert said.tone is Tone.GOOD and "(line 3: 18 of 20)" in said.message
-    assert rows(store)[0].quantity == 18
+    said = scan(bench, "@UNDO")  # takes back the last scan only
+    assert said.tone is Tone.GOOD and "×6" in said.message
+    assert sum(r.quantity for r in rows(store)) == 13
 
 
 def test_one_gs1_scan_fills_item_lot_expiry_and_count(
@@ -250,8 +266,8 @@ def receive_everything(bench: ReceivingBench, goods: ReceiptUnderTest) -> None:
     scan(bench, goods.gs1(goods.lot_item, lot="L1", expiry=LATER, count=24))
     scan(bench, goods.serial_item.gtin, "SNT0000011", goods.serial_item.gtin, "SNT0000012")
     scan(bench, goods.over_ok.gtin, "@QTY-21", goods.over_bad.gtin, "@QTY-13")
-    scan(bench, goods.short.gtin, "@QTY-3", "@PUTAWAY")
-    scan(bench, bench.view().suggested_bin or "")
+    scan(bench, goods.short.gtin, "@QTY-3")
+    put_away(bench)
 
 
 def test_closing_beyond_tolerance_needs_a_supervisor_then_sends_everything(
@@ -349,3 +365,193 @@ def test_a_bench_that_restarts_resumes_the_open_receipt(
     assert view.plate == bench.view().plate  # goods go on onto the same plate
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(Receipt)) == 1
+
+
+def test_a_closed_receipt_is_not_received_twice(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    receive_everything(bench, goods)
+    scan(bench, "@CLOSE", "BADGE-3001")
+    assert bench.step() is RStep.START
+    again = scan(bench, ASN)
+    assert again.tone is Tone.BAD and "received and closed" in again.message
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(Receipt)) == 1
+
+
+def test_counts_fill_the_first_open_line_of_an_item_and_each_line_reports_its_own(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    with store.unit() as session:  # a second line of the same item, expected 5 more
+        session.add(ExpectedLine(receipt_number=ASN, line_no=6, sku=goods.over_ok.sku, quantity=5))
+    started(bench)
+    scan(bench, goods.over_ok.gtin, "@QTY-20", goods.over_ok.gtin, "@QTY-5")
+    lines = {line.line_no: line for line in bench.view().receipt.lines}  # type: ignore[union-attr]
+    assert (lines[3].received, lines[6].received) == (20, 5)
+    put_away(bench)
+    scan(bench, "@CLOSE", "BADGE-3001")
+    (closed,) = outbox(store, "receipt_closed")
+    by_line = {line["line"]: line for line in closed["lines"]}  # type: ignore[attr-defined]
+    assert (by_line[3]["received"], by_line[6]["received"]) == (20, 5)
+    assert [lot["quantity"] for lot in by_line[6]["lots"]] == [5]
+
+
+def test_qty_damaged_and_undo_leave_put_away_goods_alone(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    started(bench)
+    scan(bench, goods.over_ok.gtin, "@QTY-5")
+    put_away(bench)
+    for command in ("@QTY-50", "@DAMAGED", "@UNDO"):
+        said = scan(bench, command)
+        assert said.tone is Tone.BAD and "put away" in said.message, command
+    assert [r.quantity for r in rows(store)] == [5]
+
+
+def test_undo_after_damaged_counts_the_unit_good_again(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    started(bench)
+    plate = bench.view().plate
+    scan(bench, goods.over_ok.gtin, "@QTY-3", "@DAMAGED")
+    assert bench.step() is RStep.DAMAGE
+    said = scan(bench, "@UNDO")
+    assert said.tone is Tone.GOOD and "good again" in said.message
+    assert bench.step() is RStep.RECEIVE
+    assert sorted((r.quantity, r.damaged, r.lpn) for r in rows(store)) == [
+        (1, False, plate),
+        (2, False, plate),
+    ]
+
+
+def test_cancel_clears_an_offer_then_the_receipt_and_frees_its_plates(
+    bench: ReceivingBench, goods: ReceiptUnderTest
+) -> None:
+    scan(bench, "BADGE-2001", ASN, "LPN-PRE-0009", goods.stray.gtin)
+    assert bench.step() is RStep.UNEXPECTED
+    assert scan(bench, "@CANCEL").message == "Cleared."
+    assert bench.step() is RStep.RECEIVE
+    assert scan(bench, "@CANCEL").message == "Receipt cancelled."
+    scan(bench, PO)  # the same expected receipt, started again
+    assert scan(bench, "LPN-PRE-0009").tone is Tone.GOOD  # the plate serves again
+    scan(bench, goods.over_ok.gtin)
+    refused = scan(bench, "@CANCEL")
+    assert refused.tone is Tone.BAD and "UNDO them first" in refused.message
+
+
+def test_plates_do_not_nest_in_a_circle_or_cross_receipts(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    started(bench)
+    inner = bench.view().plate or ""
+    scan(bench, goods.over_ok.gtin, "@NEST", "LPN-OUTER-0001")
+    scan(bench, inner)  # back on the carton, now nested on the pallet
+    circle = scan(bench, "@NEST", "LPN-OUTER-0001")
+    assert circle.tone is Tone.GOOD  # the carton is already on that pallet: nothing new
+    refused = scan(bench, "@NEST", inner)
+    assert refused.tone is Tone.BAD and "or on it" in refused.message
+    with store.unit() as session:
+        other = Receipt(
+            id="other-receipt",
+            number=None,
+            supplier_code=SUPPLIER,
+            status="open",
+            bench="BENCH-02",
+            operator="BADGE-2002",
+            started_at=datetime(2026, 11, 27),
+            identified_by=SUPPLIER,
+        )
+        session.add(other)
+        session.flush()
+        session.add(
+            Lpn(
+                code="LPN-ELSEWHERE-01",
+                receipt_id=other.id,
+                bench="BENCH-02",
+                created_at=datetime(2026, 11, 27),
+            )
+        )
+    scan(bench, "@CANCEL")
+    refused = scan(bench, "LPN-ELSEWHERE-01")
+    assert refused.tone is Tone.BAD and "another receipt" in refused.message
+
+
+def test_a_serial_tracked_item_counts_one_unit_per_serial(
+    bench: ReceivingBench, goods: ReceiptUnderTest
+) -> None:
+    started(bench)
+    counted = scan(bench, f"01{goods.serial_item.gtin}21SNT0000031|302")
+    assert counted.tone is Tone.BAD and "one serial per unit" in counted.message
+    scan(bench, goods.serial_item.gtin)
+    wrong = scan(bench, f"01{goods.over_ok.gtin}21OTHER123")
+    assert wrong.tone is Tone.BAD and "another item" in wrong.message
+    assert bench.step() is RStep.SERIAL
+
+
+def test_an_unexpected_serial_item_is_offered_once(bench: ReceivingBench, store: Store) -> None:
+    started(bench)
+    with store.read() as session:
+        other = session.scalars(
+            select(Gtin.gtin14)
+            .join(Item)
+            .where(Item.serial_tracked.is_(True), Item.sku.not_in(select(ExpectedLine.sku)))
+            .limit(1)
+        ).one()
+    assert scan(bench, other).tone is Tone.WARN
+    scan(bench, "@ADD")
+    assert bench.step() is RStep.SERIAL
+    assert scan(bench, "SNU0000001").tone is Tone.GOOD
+    said = scan(bench, other, "SNU0000002")  # taken once: not offered again
+    assert said.tone is Tone.GOOD and "unexpected" in said.message
+    assert [r.line_id for r in rows(store)] == [None, None]
+
+
+def test_closing_blind_hides_the_expected_and_an_empty_blind_receipt_is_cancelled(
+    make_bench: Callable[..., ReceivingBench], goods: ReceiptUnderTest
+) -> None:
+    bench = make_bench(**{"receiving.blind_counts": True})
+    started(bench)
+    scan(bench, goods.over_ok.gtin)
+    put_away(bench)
+    said = scan(bench, "@CLOSE")
+    assert said.tone is Tone.WARN and "off the count" in said.message
+    assert " of 20" not in said.message and "short by" not in said.message
+    blind = make_bench(**{"bench.id": "BENCH-02"})
+    scan(blind, "BADGE-2002", SUPPLIER)
+    refused = scan(blind, "@CLOSE")
+    assert refused.tone is Tone.BAD and "CANCEL it instead" in refused.message
+
+
+def test_the_next_clerk_carries_an_open_receipt_on(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    started(bench)
+    scan(bench, goods.over_ok.gtin)
+    assert bench.sign_out().message.startswith("Close (CLOSE) or cancel (CANCEL)")
+    assert scan(bench, "BADGE-2002").tone is Tone.GOOD
+    assert bench.operator is not None and bench.operator.badge == "BADGE-2002"
+    with store.read() as session:
+        took = session.scalars(select(AuditEntry).where(AuditEntry.action == "took_over")).one()
+    assert (took.operator, took.subject) == ("BADGE-2002", "BADGE-2001")
+    refused = scan(bench, "@MODE-RETURNS")
+    assert refused.tone is Tone.BAD and "Then switch to returns" in refused.message
+
+
+def test_the_close_event_carries_damaged_and_expiry_discrepancies(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store, tmp_path: Path
+) -> None:
+    started(bench)
+    soon = TODAY + timedelta(days=30)
+    scan(bench, goods.gs1(goods.lot_item, lot="L1", expiry=soon, count=24), "BADGE-3001")
+    scan(bench, goods.over_ok.gtin, "@QTY-20", "@DAMAGED", "@REASON-WET")
+    photo = tmp_path / "wet.jpg"
+    photo.write_bytes(b"\xff\xd8 a wet carton")
+    bench.add_photo(photo)
+    put_away(bench)
+    scan(bench, "@CLOSE", "BADGE-3001")
+    (closed,) = outbox(store, "receipt_closed")
+    found = {d["kind"]: d for d in closed["discrepancies"]}  # type: ignore[attr-defined]
+    assert found["damaged"]["reason"] == "WET" and found["damaged"]["location"] == "LOC-DAMAGED"
+    assert len(found["damaged"]["photos"]) == 1
+    assert found["expiry"]["accepted_by"] == "BADGE-3001"
+    assert found["expiry"]["expiry"] == soon.isoformat()
