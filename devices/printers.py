@@ -1,4 +1,4 @@
-"""Where label bytes go: a raw TCP 9100 printer, or a folder.
+"""Where label bytes go: a raw TCP 9100 printer, a serial port, a CUPS queue, or a folder.
 
 Raw TCP has no job acknowledgement, so what is known is told apart from what is not:
 a printer that cannot be reached got nothing and the job may simply be tried again; a
@@ -7,10 +7,14 @@ retry may print that label a second time.
 """
 
 import os
+import re
 import socket
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Protocol
+
+import serial
 
 
 class NotSent(Exception):
@@ -65,6 +69,84 @@ class RawTcpPrinter:
         return host_status(answer)
 
 
+class SerialPrinter:
+    """A printer on a serial port, or on anything pyserial opens by URL: ``socket://``
+    (raw TCP through the same code), ``rfc2217://`` (a serial port server)."""
+
+    def __init__(self, url: str, baud: int = 9600, timeout: float = 5.0) -> None:
+        self.url, self.baud, self.timeout = url, baud, timeout
+        self.name = url
+
+    def _open(self) -> serial.SerialBase:
+        return serial.serial_for_url(
+            self.url, baudrate=self.baud, timeout=self.timeout, write_timeout=self.timeout
+        )
+
+    def send(self, job: bytes) -> None:
+        try:
+            port = self._open()
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise NotSent(f"printer {self.name} cannot be opened: {exc}") from exc
+        with port:
+            try:
+                port.write(job)
+                port.flush()
+            except (serial.SerialException, OSError) as exc:
+                raise Unsure(f"printer {self.name} broke off while receiving: {exc}") from exc
+
+    def status(self) -> str:
+        """``~HS`` on the line, as on TCP; ``unknown`` when nothing answers in time."""
+        try:
+            with self._open() as port:
+                port.write(b"~HS")
+                port.flush()
+                return host_status(_answer(port))
+        except (serial.SerialException, OSError, ValueError):
+            return "unknown"
+
+
+def _answer(port: serial.SerialBase) -> bytes:
+    """The three ``~HS`` strings, or what came before the line went quiet or closed."""
+    answer = b""
+    while answer.count(b"\x03") < 3:
+        try:
+            chunk = port.read(port.in_waiting or 1)
+        except serial.SerialException:  # a socket:// printer hangs up once it has answered
+            break
+        if not chunk:
+            break
+        answer += chunk
+    return answer
+
+
+class CupsPrinter:
+    """A CUPS queue, fed the ZPL untouched (``lp -o raw``). CUPS says nothing of the label
+    printer itself, so there is no status; a queue that refuses the job got nothing."""
+
+    _ACCEPTED = re.compile(r"request id is (\S+)")
+
+    def __init__(self, queue: str, timeout: float = 10.0) -> None:
+        self.queue, self.timeout = queue, timeout
+        self.name = f"CUPS queue {queue}"
+
+    def send(self, job: bytes) -> None:
+        try:
+            done = subprocess.run(
+                ["lp", "-d", self.queue, "-o", "raw", "-t", "station label"],
+                input=job,
+                capture_output=True,
+                timeout=self.timeout,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise NotSent("CUPS is not installed here (no lp command)") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise Unsure(f"{self.name} did not answer in {self.timeout:.0f} s") from exc
+        said = (done.stdout + done.stderr).decode(errors="replace").strip()
+        if done.returncode != 0 or not self._ACCEPTED.search(said):
+            raise NotSent(f"{self.name} refused the job: {said or done.returncode}")
+
+
 def host_status(answer: bytes) -> str:
     """The state in a ``~HS`` answer: three STX…ETX strings of comma-separated flags."""
     strings = [part.split(b"\x03")[0] for part in answer.split(b"\x02")[1:]]
@@ -107,11 +189,16 @@ class FolderPrinter:
             raise NotSent(f"folder {self.folder} cannot take the job: {exc}") from exc
 
 
-def printer_for(url: str) -> Printer:
-    """``tcp://host:port`` or ``folder:/path``, as written in the settings."""
+def printer_for(url: str, baud: int = 9600) -> Printer:
+    """``tcp://host:port``, ``serial:<port or pyserial URL>``, ``cups:<queue>`` or
+    ``folder:/path``, as written in the settings."""
     if url.startswith("tcp://"):
         host, _, port = url.removeprefix("tcp://").rpartition(":")
         return RawTcpPrinter(host, int(port)) if host else RawTcpPrinter(port)
+    if url.startswith("serial:"):
+        return SerialPrinter(url.removeprefix("serial:"), baud)
+    if url.startswith("cups:"):
+        return CupsPrinter(url.removeprefix("cups:"))
     if url.startswith("folder:"):
         return FolderPrinter(Path(url.removeprefix("folder:")))
-    raise ValueError(f"printer '{url}': use tcp://host:port or folder:/path")
+    raise ValueError(f"printer '{url}': use tcp://, serial:, cups: or folder:")

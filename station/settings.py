@@ -199,19 +199,27 @@ DEFAULT_TOLERANCE_PCT = _declare(
 )
 
 
+PRINTER_SCHEMES = ("tcp://", "serial:", "cups:", "folder:")
+
+
 def _printer_url(value: str) -> str | None:
-    if not value or value.startswith(("tcp://", "folder:")):
+    if not value or value.startswith(PRINTER_SCHEMES):
         return None
-    return "must be tcp://host:port or folder:/path (or empty)"
+    return "must be tcp://host:port, serial:PORT, cups:QUEUE or folder:/path (or empty)"
 
 
 PRINTER_URL = _declare(
     "printer.url",
     str,
     "",
-    "The label printer: tcp://host:9100 for a raw network printer, folder:/path to leave "
-    "ZPL files for another system. Empty: label jobs wait in the queue.",
+    "The label printer: tcp://host:9100 for a raw network printer, serial:/dev/ttyUSB0 (or "
+    "any pyserial URL, e.g. serial:socket://host:9100) for a serial one, cups:QUEUE for a "
+    "CUPS queue (sent raw), folder:/path to leave ZPL files for another system. Empty: "
+    "label jobs wait in the queue.",
     _printer_url,
+)
+PRINTER_BAUD = _declare(
+    "printer.baud", int, 9600, "Speed of a serial label printer (8N1).", _at_least(1200)
 )
 PRINTER_DPI = _declare(
     "printer.dpi",

@@ -21,7 +21,7 @@ class PrintLink(QObject):
         queue = PrintQueue(
             store,
             settings[S.BENCH_ID],
-            printer_for(settings[S.PRINTER_URL]),
+            printer_for(settings[S.PRINTER_URL], settings[S.PRINTER_BAUD]),
             zpl_renderer(settings[S.PRINTER_DPI]),
         )
         # Emitted from the worker thread; Qt queues it to this object's (GUI) thread.

@@ -10,7 +10,14 @@ from fake_printer import LoopbackPrinter
 from sqlalchemy import select
 
 from devices.print_queue import PrintQueue, PrintWorker
-from devices.printers import FolderPrinter, RawTcpPrinter, host_status, printer_for
+from devices.printers import (
+    CupsPrinter,
+    FolderPrinter,
+    RawTcpPrinter,
+    SerialPrinter,
+    host_status,
+    printer_for,
+)
 from station.recording import queue_label, utcnow
 from station.store.engine import Store
 from station.store.schema import LabelJob
@@ -99,7 +106,11 @@ def test_a_folder_printer_writes_whole_files(store: Store, tmp_path: Path) -> No
 def test_printer_urls() -> None:
     tcp = printer_for("tcp://127.0.0.1:9100")
     assert isinstance(tcp, RawTcpPrinter) and tcp.name == "127.0.0.1:9100"
-    with pytest.raises(ValueError, match="tcp://host:port"):
+    serial_printer = printer_for("serial:/dev/ttyUSB0", baud=19200)
+    assert isinstance(serial_printer, SerialPrinter) and serial_printer.baud == 19200
+    cups = printer_for("cups:Zebra_Bench_1")
+    assert isinstance(cups, CupsPrinter) and cups.queue == "Zebra_Bench_1"
+    with pytest.raises(ValueError, match="tcp://, serial:, cups: or folder:"):
         printer_for("lpt1")
 
 
