@@ -1,21 +1,43 @@
 """Which label a queued job prints: the bench queues jobs by purpose, the labels are data."""
 
+import resources
 from devices.label_zpl import render_zpl
 from devices.labels import load_template
 from devices.print_queue import Renderer
 from station.store.schema import LabelJob
 
 # The purpose a workflow queues a job for, and the template that prints it.
-LABEL_FOR_JOB = {"return-unit": "unit", "triage": "disposition_tag", "receiving-plate": "plate"}
+LABEL_FOR_JOB = {
+    "return-unit": "unit",
+    "triage": "disposition_tag",
+    "receiving-plate": "plate",
+    "rma": "rma",
+    "bin": "bin",
+    "command": "command",
+}
 
 
-def zpl_renderer(dpi: int) -> Renderer:
-    templates = {name: load_template(name) for name in set(LABEL_FOR_JOB.values())}
+def template_name(purpose: str, stock: str) -> str:
+    """The layout for a job's purpose on a stock: ``unit`` on 4x6, ``unit-2x1`` on 2x1."""
+    base = LABEL_FOR_JOB.get(purpose)
+    if base is None:
+        raise ValueError(f"no label for jobs of kind '{purpose}'")
+    return base if stock == "4x6" else f"{base}-{stock}"
+
+
+def zpl_renderer(dpi: int, stock: str = "4x6") -> Renderer:
+    shipped = {path.stem for path in resources.path("labels").glob("*.toml")}
+    templates = {
+        purpose: load_template(name)
+        for purpose in LABEL_FOR_JOB
+        if (name := template_name(purpose, stock)) in shipped
+    }
 
     def render(job: LabelJob) -> bytes:
-        template = templates.get(LABEL_FOR_JOB.get(job.template, ""))
+        template = templates.get(job.template)
         if template is None:
-            raise ValueError(f"no label for jobs of kind '{job.template}'")
+            template_name(job.template, stock)  # an unknown purpose says so
+            raise ValueError(f"no {stock} layout for {job.template} labels: use other stock")
         return render_zpl(template, job.data, dpi).encode("utf-8")
 
     return render

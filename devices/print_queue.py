@@ -31,8 +31,25 @@ def next_try(attempts: int, now: datetime) -> datetime:
 
 
 class PrintQueue:
-    def __init__(self, store: Store, bench: str, printer: Printer, render: Renderer) -> None:
+    """One printer's queue. With ``purposes`` it takes only those jobs (a second printer's
+    labels); with ``leaving`` it takes every job but those (the bench's main printer)."""
+
+    def __init__(
+        self,
+        store: Store,
+        bench: str,
+        printer: Printer,
+        render: Renderer,
+        *,
+        purposes: frozenset[str] | None = None,
+        leaving: frozenset[str] = frozenset(),
+    ) -> None:
         self.store, self.bench, self.printer, self.render = store, bench, printer, render
+        self.mine = (
+            LabelJob.template.in_(purposes)
+            if purposes is not None
+            else LabelJob.template.not_in(leaving)
+        )
 
     def run_once(self, now: datetime | None = None) -> int:
         """Send every job that is due; returns how many were settled (printed or failed)."""
@@ -40,7 +57,9 @@ class PrintQueue:
         with self.store.unit() as session:
             # A job left "sending" by a station that stopped may be on paper already.
             for stranded in session.scalars(
-                select(LabelJob).where(LabelJob.bench == self.bench, LabelJob.status == "sending")
+                select(LabelJob).where(
+                    LabelJob.bench == self.bench, self.mine, LabelJob.status == "sending"
+                )
             ):
                 stranded.status = "unsure"
                 stranded.last_error = "the station stopped while sending this label"
@@ -49,6 +68,7 @@ class PrintQueue:
                     select(LabelJob)
                     .where(
                         LabelJob.bench == self.bench,
+                        self.mine,
                         LabelJob.status == "queued",
                         or_(LabelJob.next_attempt_at.is_(None), LabelJob.next_attempt_at <= moment),
                     )

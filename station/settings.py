@@ -228,6 +228,50 @@ PRINTER_DPI = _declare(
     "The label printer's resolution: 203 or 300 dots per inch.",
     lambda value: None if value in (203, 300) else "must be 203 or 300",
 )
+STOCKS = ("4x6", "2x1")
+# What the benches print labels for; a bench routes each to its printer (printer2.labels).
+LABEL_PURPOSES = ("return-unit", "triage", "receiving-plate", "rma", "bin", "command")
+
+
+def _stock(value: str) -> str | None:
+    return None if value in STOCKS else f"must be one of {', '.join(STOCKS)} (inches)"
+
+
+def _purposes(value: str) -> str | None:
+    unknown = {p.strip() for p in value.split(",") if p.strip()} - set(LABEL_PURPOSES)
+    if not unknown:
+        return None
+    return f"names unknown labels {sorted(unknown)}: use {', '.join(LABEL_PURPOSES)}"
+
+
+PRINTER_STOCK = _declare(
+    "printer.stock", str, "4x6", "The label stock loaded in the printer: 4x6 or 2x1 (in).", _stock
+)
+PRINTER2_URL = _declare(
+    "printer2.url",
+    str,
+    "",
+    "A second label printer at this bench (same forms as printer.url), for the labels "
+    "listed in printer2.labels.",
+    _printer_url,
+)
+PRINTER2_DPI = _declare(
+    "printer2.dpi",
+    int,
+    203,
+    "The second printer's resolution: 203 or 300 dots per inch.",
+    lambda value: None if value in (203, 300) else "must be 203 or 300",
+)
+PRINTER2_STOCK = _declare(
+    "printer2.stock", str, "2x1", "The label stock in the second printer: 4x6 or 2x1.", _stock
+)
+PRINTER2_LABELS = _declare(
+    "printer2.labels",
+    str,
+    "",
+    "Labels the second printer prints, comma-separated: " + ", ".join(LABEL_PURPOSES) + ".",
+    _purposes,
+)
 SOUNDS = _declare("ui.sounds", bool, True, "Play the good, bad and warning tones.")
 FLASH_MS = _declare(
     "ui.flash_ms", int, 400, "How long the window flashes green, red or amber.", _at_least(0)

@@ -67,7 +67,11 @@ def run(settings: S.Settings) -> int:
     if link is not None:
         window.attach_serial_scanner(link)
         link.start()
-    printing = PrintLink(store, settings, window) if settings[S.PRINTER_URL] else None
+    printing = (
+        PrintLink(store, settings, window)
+        if settings[S.PRINTER_URL] or settings[S.PRINTER2_URL]
+        else None
+    )
     if printing is not None:
         printing.jobs_settled.connect(lambda _count: window.redraw())
         printing.start()

@@ -18,17 +18,39 @@ class PrintLink(QObject):
 
     def __init__(self, store: Store, settings: S.Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        queue = PrintQueue(
-            store,
-            settings[S.BENCH_ID],
-            printer_for(settings[S.PRINTER_URL], settings[S.PRINTER_BAUD]),
-            zpl_renderer(settings[S.PRINTER_DPI]),
-        )
-        # Emitted from the worker thread; Qt queues it to this object's (GUI) thread.
-        self.worker = PrintWorker(queue, on_printed=self.jobs_settled.emit)
+        bench = settings[S.BENCH_ID]
+        second = frozenset(p.strip() for p in settings[S.PRINTER2_LABELS].split(",") if p.strip())
+        if not settings[S.PRINTER2_URL]:
+            second = frozenset()
+        queues = []
+        if settings[S.PRINTER_URL]:
+            queues.append(
+                PrintQueue(
+                    store,
+                    bench,
+                    printer_for(settings[S.PRINTER_URL], settings[S.PRINTER_BAUD]),
+                    zpl_renderer(settings[S.PRINTER_DPI], settings[S.PRINTER_STOCK]),
+                    leaving=second,
+                )
+            )
+        if second:
+            queues.append(
+                PrintQueue(
+                    store,
+                    bench,
+                    printer_for(settings[S.PRINTER2_URL], settings[S.PRINTER_BAUD]),
+                    zpl_renderer(settings[S.PRINTER2_DPI], settings[S.PRINTER2_STOCK]),
+                    purposes=second,
+                )
+            )
+        # One worker per printer, so a printer that is away holds up only its own labels.
+        # Emitted from the worker threads; Qt queues it to this object's (GUI) thread.
+        self.workers = [PrintWorker(q, on_printed=self.jobs_settled.emit) for q in queues]
 
     def start(self) -> None:
-        self.worker.start()
+        for worker in self.workers:
+            worker.start()
 
     def stop(self) -> None:
-        self.worker.stop()
+        for worker in self.workers:
+            worker.stop()

@@ -28,6 +28,15 @@ DATA: dict[str, object] = {
     "gtin": GTIN,
     "reason": "Defective: zip broken",
     "date": "2026-11-27",
+    "customer": "Zofia Wiśniewska",
+    "order": "WEB-0684112",
+    "items": "1 × AP-1001 Merino crew jumper, navy, M; 2 × HB-3010 Collagen eye gel 15 ml",
+    "bin": "BIN-A01-07",
+    "zone": "APP",
+    "receipt": "ASN-200001",
+    "supplier": "SUP-ALPENKRAUT",
+    "code": "@MODE-RECEIVING",
+    "meaning": "Switch the bench to receiving",
 }
 HOSTILE = "Jumper ^XA^FO0,0^FDgotcha^FS~JR ^XZ_5E"
 # (symbology identifier, text) per label; "]C1" is Code 128 starting with FNC1, i.e. GS1-128,
@@ -36,6 +45,16 @@ LABEL_CODES = {
     "unit": {("]E0", GTIN), ("]C1", f"(01)0{GTIN}(91){LPN}"), ("]C0", LPN)},
     "disposition_tag": {("]C0", LPN)},
     "lpn": {("]C0", LPN)},
+    "plate": {("]C0", LPN)},
+    "rma": {("]C0", "RMA-10001")},
+    "bin": {("]C0", "BIN-A01-07")},
+    # 2x1 in stock: one symbol each, on 1- or 2-dot modules.
+    "unit-2x1": {("]C0", LPN)},
+    "lpn-2x1": {("]C0", LPN)},
+    "plate-2x1": {("]C0", LPN)},
+    "disposition_tag-2x1": {("]C0", LPN)},
+    "bin-2x1": {("]C0", "BIN-A01-07")},
+    "command-2x1": {("]C0", "@MODE-RECEIVING")},
 }
 # A lot (variable length) followed by a serial: ZPL needs ">8" between them, PDF an FNC1.
 TRACED = parse_template(

@@ -157,3 +157,39 @@ def test_the_printer_says_how_it_is(printer: LoopbackPrinter) -> None:
 )
 def test_host_status_flags(edit: tuple[bytes, bytes], state: str) -> None:
     assert host_status(LoopbackPrinter.READY.replace(*edit)) == state
+
+
+def test_two_printers_share_the_bench_by_label_and_wait_apart(store: Store) -> None:
+    """Bin labels go to a 2x1 printer; the rest to the main one. One printer away holds up
+    only its own labels."""
+    main, small = LoopbackPrinter(), LoopbackPrinter()
+    try:
+        with store.unit() as session:
+            for purpose, lpn in (
+                ("return-unit", "LPN-U"),
+                ("bin", "BIN-A01-01"),
+                ("triage", "LPN-T"),
+            ):
+                queue_label(session, bench="BENCH-01", template=purpose, data={"lpn": lpn})
+        first = PrintQueue(
+            store,
+            "BENCH-01",
+            RawTcpPrinter("127.0.0.1", main.port),
+            render,
+            leaving=frozenset({"bin"}),
+        )
+        second_port = small.port
+        small.close()  # the small printer is switched off
+        second = PrintQueue(
+            store,
+            "BENCH-01",
+            RawTcpPrinter("127.0.0.1", second_port, timeout=1),
+            render,
+            purposes=frozenset({"bin"}),
+        )
+        assert second.run_once() == 0
+        assert first.run_once() == 2
+        assert main.wait_jobs(2) == [b"^XA^FDLPN-U^FS^XZ", b"^XA^FDLPN-T^FS^XZ"]
+        assert [s for s, _ in statuses(store)] == ["printed", "queued", "printed"]
+    finally:
+        main.close()
