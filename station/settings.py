@@ -9,6 +9,8 @@ A bench reads one TOML file whose tables mirror the dotted keys::
 A bad file is refused with a message that names the key and the problem.
 """
 
+import json
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -281,8 +283,14 @@ FLASH_MS = _declare(
 class Settings:
     """The values in force: the registry's defaults, overlaid by one TOML file."""
 
-    def __init__(self, values: Mapping[str, Any] | None = None, source: str = "defaults") -> None:
+    def __init__(
+        self,
+        values: Mapping[str, Any] | None = None,
+        source: str = "defaults",
+        file: Path | None = None,
+    ) -> None:
         self.source = source
+        self.file = file  # where these settings are read from and saved to
         self._values: dict[str, Any] = {key: s.default for key, s in REGISTRY.items()}
         for key, value in (values or {}).items():
             self._values[key] = _validated(key, value, source)
@@ -295,21 +303,58 @@ class Settings:
         """A copy with some keys changed; keys spelled with ``__`` for the dot."""
         values = dict(self._values)
         values.update({key.replace("__", "."): value for key, value in changes.items()})
-        return Settings(values, self.source)
+        return Settings(values, self.source, self.file)
+
+    def changed(self, values: Mapping[str, Any]) -> "Settings":
+        """A copy with ``values`` (dotted keys) checked and in force; ConfigError if one is bad."""
+        return Settings({**self._values, **values}, "the settings screen", self.file)
+
+    def save(self) -> Path:
+        """Write what differs from the defaults to the settings' file, whole or not at all."""
+        if self.file is None:
+            raise ConfigError("These settings have no file to be saved to.")
+        tables: dict[str, list[str]] = {}
+        for key, setting in REGISTRY.items():
+            value = self._values[key]
+            if value != setting.default:
+                table, _, name = key.rpartition(".")
+                tables.setdefault(table, []).append(f"{name} = {_toml_value(value)}")
+        text = "".join(
+            f"[{table}]\n" + "\n".join(lines) + "\n\n" for table, lines in tables.items()
+        )
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.file.with_name(self.file.name + ".part")
+            with partial.open("w", encoding="utf-8") as out:
+                out.write(text.rstrip("\n") + "\n" if text else "")
+                out.flush()
+                os.fsync(out.fileno())
+            partial.replace(self.file)
+        except OSError as exc:
+            raise ConfigError(f"{self.file} cannot be written: {exc}") from exc
+        return self.file
 
     @classmethod
     def load(cls, file: Path, *, required: bool = False) -> "Settings":
         if not file.exists():
             if required:
                 raise ConfigError(f"The configuration file {file} does not exist.")
-            return cls(source=f"defaults ({file} not present)")
+            return cls(source=f"defaults ({file} not present)", file=file)
         try:
             raw = tomllib.loads(file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{file} is not valid TOML: {exc}") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{file} cannot be read: {exc}") from exc
-        return cls(dict(_flatten(raw, file)), source=str(file))
+        return cls(dict(_flatten(raw, file)), source=str(file), file=file)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
 def _flatten(table: Mapping[str, Any], file: Path, prefix: str = "") -> Iterator[tuple[str, Any]]:

@@ -67,3 +67,31 @@ def test_an_explicit_file_must_exist(tmp_path: Path) -> None:
 def test_the_reference_lists_every_key_once() -> None:
     rows = S.reference().splitlines()[2:]
     assert [row.split("`")[1] for row in rows] == list(S.REGISTRY)
+
+
+def test_settings_saved_from_the_screen_read_back_the_same(tmp_path: Path) -> None:
+    file = tmp_path / "conf" / "station.toml"
+    loaded = S.Settings.load(file)
+    changed = loaded.changed(
+        {
+            "bench.id": 'RCV-"2"',
+            "scanner.wedge_prefix": "~",
+            "printer.url": "serial:socket://127.0.0.1:9100",
+            "printer2.labels": "bin,command",
+            "ui.sounds": False,
+        }
+    )
+    assert changed.save() == file
+    again = S.Settings.load(file, required=True)
+    assert again[S.BENCH_ID] == 'RCV-"2"'
+    assert again[S.PRINTER2_LABELS] == "bin,command"
+    assert again[S.SOUNDS] is False
+    assert again[S.PRINTER_DPI] == 203  # defaults stay unwritten
+    assert "dpi" not in file.read_text(encoding="utf-8")
+
+
+def test_a_bad_value_from_the_screen_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    file = tmp_path / "station.toml"
+    with pytest.raises(ConfigError, match=r"printer2\.labels"):
+        S.Settings.load(file).changed({"printer2.labels": "bin,labels-of-doom"})
+    assert not file.exists()
