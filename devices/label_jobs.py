@@ -41,3 +41,32 @@ def zpl_renderer(dpi: int, stock: str = "4x6") -> Renderer:
         return render_zpl(template, job.data, dpi).encode("utf-8")
 
     return render
+
+
+# What a test label says, per purpose: plainly a test, and every field the layouts need.
+SAMPLE_DATA: dict[str, dict[str, object]] = {
+    "return-unit": {
+        "lpn": "LPN-TEST-000000",
+        "sku": "TEST-LABEL",
+        "item": "Test label: if this scans, the printer is set up",
+        "gtin": "4006381333931",
+        "grade": "A",
+        "disposition": "Restock",
+        "destination": "LOC-TEST",
+    },
+    "triage": {"lpn": "LPN-TEST-000000", "disposition": "Test tag", "destination": "LOC-TEST"},
+    "receiving-plate": {
+        "lpn": "LPN-TEST-000000",
+        "receipt": "TEST",
+        "supplier": "SUP-TEST",
+        "date": "test",
+    },
+    "rma": {"rma": "RMA-0000", "customer": "Test label", "items": "1 x test item"},
+    "bin": {"bin": "BIN-TEST-01", "zone": "TEST"},
+    "command": {"code": "@CONFIRM", "meaning": "Test label: Confirm"},
+}
+
+
+def sample_label(purpose: str, dpi: int, stock: str) -> bytes:
+    """The ZPL of a test label for one purpose, on the printer's stock."""
+    return zpl_renderer(dpi, stock)(LabelJob(template=purpose, data=SAMPLE_DATA[purpose]))

@@ -41,6 +41,7 @@ from ui.models import LabelJobModel, ScanLogModel, StoreTableModel, TriageQueueM
 from ui.receiving_screen import ReceivingScreen
 from ui.returns_screen import ReturnsScreen
 from ui.serial_link import SerialScannerLink
+from ui.settings_dialog import SettingsDialog
 from ui.style import SHEET
 from ui.wedge import WedgeFilter
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.settings = settings
         self.bench = bench
         self.receiving_bench = receiving
         self.mode = _starting_mode(bench, receiving)
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
                 QKeySequence(Qt.Key.Key_F7),
             ),
             ("Print command sheet…", self.print_command_sheet, None),
+            ("Settings: scanners and printers…", self.open_settings, None),
             ("Sign out", lambda: self.act(self.active().sign_out), None),
             ("Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit)),
         )
@@ -278,6 +281,14 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.act(self.active().resend_unsure_labels)
+
+    def open_settings(self) -> None:
+        scans = ScanLogModel(self.bench.store, self.bench.bench, self)
+        dialog = SettingsDialog(self.settings, scans, self)
+        dialog.saved.connect(
+            lambda file: self.show_feedback(Feedback.good(f"Settings saved to {file}."))
+        )
+        dialog.exec()
 
     def print_command_sheet(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(

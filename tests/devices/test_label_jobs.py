@@ -2,7 +2,7 @@
 
 import pytest
 
-from devices.label_jobs import LABEL_FOR_JOB, template_name, zpl_renderer
+from devices.label_jobs import LABEL_FOR_JOB, sample_label, template_name, zpl_renderer
 from station.settings import LABEL_PURPOSES
 from station.store.schema import LabelJob
 
@@ -32,3 +32,10 @@ def test_a_label_with_no_layout_for_the_stock_fails_with_why() -> None:
         zpl_renderer(300, "4x6")(command)
     with pytest.raises(ValueError, match="no label for jobs of kind 'mystery'"):
         zpl_renderer(300, "4x6")(job("mystery"))
+
+
+def test_every_purpose_has_a_test_label_on_the_stocks_it_has_layouts_for() -> None:
+    for purpose in LABEL_PURPOSES:
+        assert sample_label(purpose, 203, "2x1" if purpose == "command" else "4x6").startswith(
+            b"^XA"
+        )

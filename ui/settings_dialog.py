@@ -1,0 +1,253 @@
+"""The bench's device settings: scanners and printers, with a test label and the last scans.
+
+Every value goes through the settings registry before it is saved, so the screen cannot
+write a file the station would refuse at its next start. "Print test label" sends straight
+to the printer as typed, saved or not, and asks its status where the transport answers;
+new devices are used from the next start of the station.
+
+Signals:
+    saved(str): the settings were written to this file.
+"""
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from serial.tools import list_ports
+
+from devices.label_jobs import sample_label
+from devices.printers import NotSent, Unsure, printer_for
+from station import settings as S
+from station.errors import ConfigError
+from ui.models import ScanLogModel
+from ui.tables import read_only_table
+
+Field = QLineEdit | QSpinBox | QComboBox | QCheckBox
+# The settings on this screen, by group: (key, label).
+GROUPS: tuple[tuple[str, tuple[tuple[S.Setting[Any], str], ...]], ...] = (
+    ("Bench", ((S.BENCH_ID, "Bench name"),)),
+    (
+        "Keyboard-wedge scanner",
+        (
+            (S.WEDGE_PREFIX, "Prefix character (empty: tell scans by speed)"),
+            (S.WEDGE_MAX_GAP_MS, "Longest gap between a scan's keys (ms)"),
+            (S.WEDGE_MIN_LENGTH, "Shortest scan (characters)"),
+            (S.GS1_SEPARATOR, "Character sent for the GS1 separator"),
+        ),
+    ),
+    (
+        "Serial scanner",
+        ((S.SERIAL_PORT, "Port (empty: none)"), (S.SERIAL_BAUD, "Speed (baud)")),
+    ),
+    (
+        "Label printer",
+        (
+            (S.PRINTER_URL, "Printer (tcp://, serial:, cups:, folder:)"),
+            (S.PRINTER_DPI, "Resolution (dpi)"),
+            (S.PRINTER_STOCK, "Label stock (in)"),
+            (S.PRINTER_BAUD, "Serial printer speed (baud)"),
+        ),
+    ),
+    (
+        "Second label printer",
+        (
+            (S.PRINTER2_URL, "Printer (empty: none)"),
+            (S.PRINTER2_DPI, "Resolution (dpi)"),
+            (S.PRINTER2_STOCK, "Label stock (in)"),
+            (S.PRINTER2_LABELS, "Labels it prints"),
+        ),
+    ),
+)
+CHOICES: dict[str, tuple[str, ...]] = {
+    S.PRINTER_DPI.key: ("203", "300"),
+    S.PRINTER2_DPI.key: ("203", "300"),
+    S.PRINTER_STOCK.key: S.STOCKS,
+    S.PRINTER2_STOCK.key: S.STOCKS,
+}
+
+
+class SettingsDialog(QDialog):
+    saved = Signal(str)
+
+    def __init__(
+        self, settings: S.Settings, scans: ScanLogModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Bench settings")
+        self.settings = settings
+        self.fields: dict[str, Field] = {}
+        self.labels_for_second: dict[str, QCheckBox] = {}
+        self.result_line = QLabel()
+        self.result_line.setObjectName("value")
+        self.result_line.setWordWrap(True)
+        self.scans = scans
+        layout = QVBoxLayout(self)
+        columns = QHBoxLayout()
+        for index, (title, entries) in enumerate(GROUPS):
+            if index in (0, 3):
+                column = QVBoxLayout()
+                columns.addLayout(column)
+            column.addWidget(self._group(title, entries))
+        layout.addLayout(columns)
+        layout.addWidget(self._test_row())
+        self.scan_table = read_only_table(scans)
+        self.scan_table.hide()
+        layout.addWidget(self.scan_table, 1)
+        layout.addWidget(self.result_line)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for text, slot in (("Save", self.save), ("Close", self.reject)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+
+    def _group(self, title: str, entries: tuple[tuple[S.Setting[Any], str], ...]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for setting, label in entries:
+            form.addRow(label, self._field(setting))
+        if title == "Serial scanner":
+            hint = QLabel(f"Seen now: {', '.join(self._ports()) or 'no serial ports'}")
+            hint.setWordWrap(True)
+            form.addRow(hint)
+        if title == "Bench":
+            form.addRow(QLabel(f"Saved in: {self.settings.file or 'nowhere (defaults)'}"))
+        return box
+
+    def _field(self, setting: S.Setting[Any]) -> QWidget:
+        value = self.settings[setting]
+        if setting is S.PRINTER2_LABELS:
+            return self._purposes(str(value))
+        field: Field
+        if setting.key in CHOICES:
+            field = QComboBox()
+            field.addItems(CHOICES[setting.key])
+            field.setCurrentText(str(value))
+        elif setting.kind is bool:
+            field = QCheckBox()
+            field.setChecked(bool(value))
+        elif setting.kind is int:
+            field = QSpinBox()
+            field.setRange(0, 10_000_000)
+            field.setValue(int(value))
+        elif setting is S.SERIAL_PORT:
+            field = QComboBox()
+            field.setEditable(True)
+            field.addItems(["", *self._ports()])
+            field.setCurrentText(str(value))
+        else:
+            field = QLineEdit(str(value))
+        field.setToolTip(setting.meaning)
+        self.fields[setting.key] = field
+        return field
+
+    def _purposes(self, chosen: str) -> QWidget:
+        picked = {p.strip() for p in chosen.split(",")}
+        row = QWidget()
+        boxes = QHBoxLayout(row)
+        boxes.setContentsMargins(0, 0, 0, 0)
+        for purpose in S.LABEL_PURPOSES:
+            box = QCheckBox(purpose)
+            box.setChecked(purpose in picked)
+            self.labels_for_second[purpose] = box
+            boxes.addWidget(box)
+        return row
+
+    def _test_row(self) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.test_purpose = QComboBox()
+        self.test_purpose.addItems(S.LABEL_PURPOSES)
+        self.test_printer = QComboBox()
+        self.test_printer.addItems(["Label printer", "Second label printer"])
+        print_test = QPushButton("Print test label")
+        print_test.clicked.connect(self.print_test_label)
+        show_scans = QPushButton("Show last scans")
+        show_scans.clicked.connect(self.show_last_scans)
+        for widget in (QLabel("Test label:"), self.test_purpose, self.test_printer, print_test):
+            line.addWidget(widget)
+        line.addStretch(1)
+        line.addWidget(show_scans)
+        return row
+
+    # --- intents ------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """What the form says, as the registry's typed values."""
+        values: dict[str, Any] = {}
+        for key, field in self.fields.items():
+            kind = S.REGISTRY[key].kind
+            if isinstance(field, QCheckBox):
+                values[key] = field.isChecked()
+            elif isinstance(field, QSpinBox):
+                values[key] = field.value()
+            elif isinstance(field, QComboBox):
+                values[key] = int(field.currentText()) if kind is int else field.currentText()
+            else:
+                values[key] = field.text()
+        chosen = [p for p, box in self.labels_for_second.items() if box.isChecked()]
+        values[S.PRINTER2_LABELS.key] = ",".join(chosen)
+        return values
+
+    def save(self) -> None:
+        try:
+            changed = self.settings.changed(self.values())
+            file = changed.save()
+        except ConfigError as exc:
+            self._say(f"Not saved: {exc}", ok=False)
+            return
+        self.settings = changed
+        self._say(f"Saved to {file}. Restart the station to use the new devices.", ok=True)
+        self.saved.emit(str(file))
+
+    def print_test_label(self) -> None:
+        try:
+            chosen = self.settings.changed(self.values())
+        except ConfigError as exc:
+            self._say(f"Not printed: {exc}", ok=False)
+            return
+        second = self.test_printer.currentIndex() == 1
+        url = chosen[S.PRINTER2_URL if second else S.PRINTER_URL]
+        if not url:
+            self._say("Not printed: no printer is set there.", ok=False)
+            return
+        dpi = chosen[S.PRINTER2_DPI if second else S.PRINTER_DPI]
+        stock = chosen[S.PRINTER2_STOCK if second else S.PRINTER_STOCK]
+        purpose = self.test_purpose.currentText()
+        try:
+            label = sample_label(purpose, dpi, stock)
+            printer = printer_for(url, chosen[S.PRINTER_BAUD])
+            printer.send(label)
+        except (ValueError, NotSent, Unsure) as exc:
+            self._say(f"Not printed: {exc}", ok=False)
+            return
+        status = getattr(printer, "status", None)
+        said = f" The printer says: {status()}." if callable(status) else ""
+        self._say(f"Test {purpose} label sent to {printer.name} ({stock}, {dpi} dpi).{said}", True)
+
+    def show_last_scans(self) -> None:
+        self.scans.refresh()
+        self.scan_table.show()
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.result_line.setText(text)
+        self.result_line.setStyleSheet(f"color: {'#1b7f3b' if ok else '#c62828'};")
+
+    @staticmethod
+    def _ports() -> list[str]:
+        return sorted(port.device for port in list_ports.comports())
