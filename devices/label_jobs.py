@@ -2,7 +2,7 @@
 
 import resources
 from devices.label_zpl import render_zpl
-from devices.labels import load_template
+from devices.labels import Template, load_template
 from devices.print_queue import Renderer
 from station.store.schema import LabelJob
 
@@ -17,28 +17,26 @@ LABEL_FOR_JOB = {
 }
 
 
-def template_name(purpose: str, stock: str) -> str:
-    """The layout for a job's purpose on a stock: ``unit`` on 4x6, ``unit-2x1`` on 2x1."""
+def layout_for(purpose: str, stock: str) -> Template:
+    """The layout for a job's purpose on a stock (``unit`` on 4x6, ``unit-2x1`` on 2x1);
+    ValueError when the purpose is unknown or has no layout for that stock."""
     base = LABEL_FOR_JOB.get(purpose)
     if base is None:
         raise ValueError(f"no label for jobs of kind '{purpose}'")
-    return base if stock == "4x6" else f"{base}-{stock}"
+    name = base if stock == "4x6" else f"{base}-{stock}"
+    if not resources.path("labels", f"{name}.toml").exists():
+        raise ValueError(f"no {stock} layout for {purpose} labels: use other stock")
+    return load_template(name)
 
 
 def zpl_renderer(dpi: int, stock: str = "4x6") -> Renderer:
-    shipped = {path.stem for path in resources.path("labels").glob("*.toml")}
-    templates = {
-        purpose: load_template(name)
-        for purpose in LABEL_FOR_JOB
-        if (name := template_name(purpose, stock)) in shipped
-    }
+    """Renders jobs on the printer's stock; layouts are read once, when first needed."""
+    layouts: dict[str, Template] = {}
 
     def render(job: LabelJob) -> bytes:
-        template = templates.get(job.template)
-        if template is None:
-            template_name(job.template, stock)  # an unknown purpose says so
-            raise ValueError(f"no {stock} layout for {job.template} labels: use other stock")
-        return render_zpl(template, job.data, dpi).encode("utf-8")
+        if job.template not in layouts:
+            layouts[job.template] = layout_for(job.template, stock)
+        return render_zpl(layouts[job.template], job.data, dpi).encode("utf-8")
 
     return render
 

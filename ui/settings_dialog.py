@@ -11,7 +11,8 @@ Signals:
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,10 +33,12 @@ from devices.label_jobs import sample_label
 from devices.printers import NotSent, Unsure, printer_for
 from station import settings as S
 from station.errors import ConfigError
+from ui.label_preview import preview
 from ui.models import ScanLogModel
 from ui.tables import read_only_table
 
 Field = QLineEdit | QSpinBox | QComboBox | QCheckBox
+PREVIEW_HEIGHT = 360  # pixels on screen; the label itself is drawn at printer resolution
 # The settings on this screen, by group: (key, label).
 GROUPS: tuple[tuple[str, tuple[tuple[S.Setting[Any], str], ...]], ...] = (
     ("Bench", ((S.BENCH_ID, "Bench name"),)),
@@ -94,6 +97,7 @@ class SettingsDialog(QDialog):
         self.result_line.setObjectName("value")
         self.result_line.setWordWrap(True)
         self.scans = scans
+        self.preview_image: QImage | None = None  # the last preview, at printer resolution
         layout = QVBoxLayout(self)
         columns = QHBoxLayout()
         for index, (title, entries) in enumerate(GROUPS):
@@ -106,6 +110,9 @@ class SettingsDialog(QDialog):
         self.scan_table = read_only_table(scans)
         self.scan_table.hide()
         layout.addWidget(self.scan_table, 1)
+        self.preview = QLabel()
+        self.preview.hide()
+        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.result_line)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -177,9 +184,17 @@ class SettingsDialog(QDialog):
         self.test_printer.addItems(["Label printer", "Second label printer"])
         print_test = QPushButton("Print test label")
         print_test.clicked.connect(self.print_test_label)
+        show_preview = QPushButton("Preview")
+        show_preview.clicked.connect(self.show_preview)
         show_scans = QPushButton("Show last scans")
         show_scans.clicked.connect(self.show_last_scans)
-        for widget in (QLabel("Test label:"), self.test_purpose, self.test_printer, print_test):
+        for widget in (
+            QLabel("Test label:"),
+            self.test_purpose,
+            self.test_printer,
+            print_test,
+            show_preview,
+        ):
             line.addWidget(widget)
         line.addStretch(1)
         line.addWidget(show_scans)
@@ -239,6 +254,27 @@ class SettingsDialog(QDialog):
         status = getattr(printer, "status", None)
         said = f" The printer says: {status()}." if callable(status) else ""
         self._say(f"Test {purpose} label sent to {printer.name} ({stock}, {dpi} dpi).{said}", True)
+
+    def show_preview(self) -> None:
+        """The test label as the office-printer PDF draws it, scaled to fit the screen."""
+        second = self.test_printer.currentIndex() == 1
+        dpi_field = self.fields[(S.PRINTER2_DPI if second else S.PRINTER_DPI).key]
+        stock_field = self.fields[(S.PRINTER2_STOCK if second else S.PRINTER_STOCK).key]
+        assert isinstance(dpi_field, QComboBox) and isinstance(stock_field, QComboBox)
+        purpose = self.test_purpose.currentText()
+        try:
+            image = preview(purpose, int(dpi_field.currentText()), stock_field.currentText())
+        except ValueError as exc:
+            self._say(f"No preview: {exc}", ok=False)
+            return
+        self.preview_image = image
+        self.preview.setPixmap(
+            QPixmap.fromImage(image).scaledToHeight(
+                PREVIEW_HEIGHT, Qt.TransformationMode.SmoothTransformation
+            )
+        )
+        self.preview.show()
+        self._say(f"Preview of the {purpose} label on {stock_field.currentText()} in stock.", True)
 
     def show_last_scans(self) -> None:
         self.scans.refresh()

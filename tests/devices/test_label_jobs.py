@@ -2,7 +2,7 @@
 
 import pytest
 
-from devices.label_jobs import LABEL_FOR_JOB, sample_label, template_name, zpl_renderer
+from devices.label_jobs import LABEL_FOR_JOB, layout_for, sample_label, zpl_renderer
 from station.settings import LABEL_PURPOSES
 from station.store.schema import LabelJob
 
@@ -13,8 +13,8 @@ def job(purpose: str, **data: object) -> LabelJob:
 
 def test_every_purpose_a_bench_can_route_has_a_label() -> None:
     assert set(LABEL_FOR_JOB) == set(LABEL_PURPOSES)
-    assert template_name("return-unit", "2x1") == "unit-2x1"
-    assert template_name("triage", "4x6") == "disposition_tag"
+    assert layout_for("return-unit", "2x1").name == "unit-2x1"
+    assert layout_for("triage", "4x6").name == "disposition_tag"
 
 
 def test_each_stock_prints_its_own_layout() -> None:
@@ -28,13 +28,13 @@ def test_each_stock_prints_its_own_layout() -> None:
 def test_a_label_with_no_layout_for_the_stock_fails_with_why() -> None:
     command = job("command", code="@CONFIRM", meaning="Confirm")
     assert b"@CONFIRM" in zpl_renderer(300, "2x1")(command)
-    with pytest.raises(ValueError, match="no 4x6 layout for command labels"):
-        zpl_renderer(300, "4x6")(command)
+    with pytest.raises(ValueError, match="no 3x2 layout for command labels"):
+        zpl_renderer(300, "3x2")(command)
     with pytest.raises(ValueError, match="no label for jobs of kind 'mystery'"):
         zpl_renderer(300, "4x6")(job("mystery"))
 
 
-def test_every_purpose_has_a_test_label_on_the_stocks_it_has_layouts_for() -> None:
+def test_every_purpose_has_a_test_label_on_both_stocks() -> None:
     for purpose in LABEL_PURPOSES:
         assert sample_label(purpose, 203, "2x1" if purpose == "command" else "4x6").startswith(
             b"^XA"

@@ -55,6 +55,8 @@ LABEL_CODES = {
     "disposition_tag-2x1": {("]C0", LPN)},
     "bin-2x1": {("]C0", "BIN-A01-07")},
     "command-2x1": {("]C0", "@MODE-RECEIVING")},
+    "command": {("]C0", "@MODE-RECEIVING")},
+    "rma-2x1": {("]C0", "RMA-10001")},
 }
 # A lot (variable length) followed by a serial: ZPL needs ">8" between them, PDF an FNC1.
 TRACED = parse_template(

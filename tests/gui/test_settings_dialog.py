@@ -1,15 +1,20 @@
 """The settings screen: a test label to a real (loopback) printer, the last scans, and a
 save the station reads back at its next start."""
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from fake_printer import LoopbackPrinter
-from PySide6.QtCore import Qt
+from PIL import Image
+from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+import ui.settings_dialog
 from station import settings as S
 from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
@@ -35,6 +40,13 @@ def dialog(qtbot: QtBot, store: Store, tmp_path: Path) -> SettingsDialog:
     qtbot.addWidget(shown)
     shown.show()
     return shown
+
+
+def as_pil(image: QImage) -> Image.Image:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    assert image.save(buffer, "PNG")
+    return Image.open(io.BytesIO(bytes(buffer.data().data())))
 
 
 def button(dialog: SettingsDialog, text: str) -> QPushButton:
@@ -99,3 +111,32 @@ def test_the_last_scans_are_shown(
     assert dialog.scan_table.isVisible()
     assert dialog.scans.rowCount() == 2
     assert dialog.scans.index(0, 3).data() == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("purpose", "stock", "expected"),
+    [("bin", "4x6", "BIN-TEST-01"), ("command", "2x1", "@CONFIRM")],
+)
+def test_the_preview_is_the_label_that_scans(
+    dialog: SettingsDialog, qtbot: QtBot, purpose: str, stock: str, expected: str
+) -> None:
+    dialog.test_purpose.setCurrentText(purpose)
+    stock_field = dialog.fields[S.PRINTER_STOCK.key]
+    assert isinstance(stock_field, QComboBox)
+    stock_field.setCurrentText(stock)
+    qtbot.mouseClick(button(dialog, "Preview"), Qt.MouseButton.LeftButton)
+    assert dialog.preview.isVisible() and dialog.preview_image is not None
+    read = zxingcpp.read_barcodes(as_pil(dialog.preview_image))
+    assert [code.text for code in read] == [expected]
+
+
+def test_an_unknown_label_has_no_preview(
+    dialog: SettingsDialog, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_layout(purpose: str, dpi: int, stock: str) -> QImage:
+        raise ValueError(f"no {stock} layout for {purpose} labels at {dpi} dpi")
+
+    monkeypatch.setattr(ui.settings_dialog, "preview", no_layout)
+    qtbot.mouseClick(button(dialog, "Preview"), Qt.MouseButton.LeftButton)
+    assert dialog.result_line.text().startswith("No preview: no 4x6 layout")
+    assert not dialog.preview.isVisible()
