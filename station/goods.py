@@ -64,6 +64,17 @@ def _lines(session: Session, receipt_id: str, *where: ColumnElement[bool]) -> li
     return [LineState(*row) for row in rows]
 
 
+# Counted rows the bench waits on: a short shelf life nobody accepted yet, and a damaged
+# unit without its reason or photo.
+NEEDS_SUPERVISOR = (
+    Received.short_life.is_(True) & Received.accepted_by.is_(None) & Received.damaged.is_(False)
+)
+NEEDS_EVIDENCE = Received.damaged.is_(True) & (
+    Received.damage_reason.is_(None)
+    | Received.id.not_in(select(Photo.received_id).where(Photo.received_id.is_not(None)))
+)
+
+
 class GoodsSteps:
     """The counting of ``ReceivingBench``; a mixin so both share one memory."""
 
@@ -76,25 +87,15 @@ class GoodsSteps:
     def _pending_shelf_life(self, session: Session) -> list[Received]:
         return list(
             session.scalars(
-                select(Received).where(
-                    Received.receipt_id == self.mem.receipt_id,
-                    Received.short_life.is_(True),
-                    Received.accepted_by.is_(None),
-                    Received.damaged.is_(False),
-                )
+                select(Received).where(Received.receipt_id == self.mem.receipt_id, NEEDS_SUPERVISOR)
             )
         )
 
     def _pending_damage(self, session: Session) -> Received | None:
         """The damaged unit still missing its reason or its photo."""
-        photographed = select(Photo.received_id).where(Photo.received_id.is_not(None))
         return session.scalar(
             select(Received)
-            .where(
-                Received.receipt_id == self.mem.receipt_id,
-                Received.damaged.is_(True),
-                (Received.damage_reason.is_(None)) | (Received.id.not_in(photographed)),
-            )
+            .where(Received.receipt_id == self.mem.receipt_id, NEEDS_EVIDENCE)
             .limit(1)
         )
 

@@ -28,7 +28,7 @@ from station.commands import DAMAGE_REASONS
 from station.counting import Counting
 from station.errors import Refusal
 from station.feedback import Feedback
-from station.goods import GoodsSteps
+from station.goods import NEEDS_EVIDENCE, NEEDS_SUPERVISOR, GoodsSteps
 from station.operators import Role, SignedIn, require
 from station.photos import keep_photo
 from station.plates import PlateSteps
@@ -200,23 +200,14 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
     def _waiting(self, session: Session) -> RStep | None:
         """SHELF_LIFE or DAMAGE while a counted row waits for a supervisor or a reason and
         photo; one query, as it runs before every scan."""
-        needs_supervisor = (
-            Received.short_life.is_(True)
-            & Received.accepted_by.is_(None)
-            & Received.damaged.is_(False)
-        )
-        photographed = select(Photo.received_id).where(Photo.received_id.is_not(None))
-        needs_evidence = Received.damaged.is_(True) & (
-            Received.damage_reason.is_(None) | Received.id.not_in(photographed)
-        )
         first: bool | None = session.connection().scalar(
-            select(needs_supervisor)
+            select(NEEDS_SUPERVISOR)
             .where(
                 Received.receipt_id == self.mem.receipt_id,
                 text("(damaged OR short_life)"),  # as the partial index ix_received_flagged
-                needs_supervisor | needs_evidence,
+                NEEDS_SUPERVISOR | NEEDS_EVIDENCE,
             )
-            .order_by(needs_supervisor.desc())
+            .order_by(NEEDS_SUPERVISOR.desc())
             .limit(1)
         )
         if first is None:
