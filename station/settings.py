@@ -223,12 +223,16 @@ PRINTER_URL = _declare(
 PRINTER_BAUD = _declare(
     "printer.baud", int, 9600, "Speed of a serial label printer (8N1).", _at_least(1200)
 )
+def _dpi(value: int) -> str | None:
+    return None if value in (203, 300) else "must be 203 or 300"
+
+
 PRINTER_DPI = _declare(
     "printer.dpi",
     int,
     203,
     "The label printer's resolution: 203 or 300 dots per inch.",
-    lambda value: None if value in (203, 300) else "must be 203 or 300",
+    _dpi,
 )
 STOCKS = ("4x6", "2x1")
 # What the benches print labels for; a bench routes each to its printer (printer2.labels).
@@ -262,7 +266,7 @@ PRINTER2_DPI = _declare(
     int,
     203,
     "The second printer's resolution: 203 or 300 dots per inch.",
-    lambda value: None if value in (203, 300) else "must be 203 or 300",
+    _dpi,
 )
 PRINTER2_STOCK = _declare(
     "printer2.stock", str, "2x1", "The label stock in the second printer: 4x6 or 2x1.", _stock
