@@ -15,11 +15,13 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,demo]'
 	touch $(STAMP)
 
 demo: $(STAMP) desktop-libs
 	$(PY) -m station demo-data load
+	$(PY) -m station erp-demo up
+	$(PY) -m station sync --once
 	$(PY) -m station
 
 desktop-libs:

@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     devices.add_argument("--port", help="scanner port or URL (else scanner.serial_port)")
     devices.add_argument("--count", type=int, default=0, help="stop after this many scans")
+    sync = sub.add_parser("sync", help="exchange data with the ERP")
+    sync.add_argument("--once", action="store_true", required=True, help="one full cycle")
+    erp = sub.add_parser("erp-demo", help="the local demo Tryton server")
+    erp.add_argument("action", choices=["up", "down", "status"])
     return parser
 
 
@@ -76,6 +80,13 @@ def _run(args: argparse.Namespace, settings: S.Settings) -> int:
             store.close()
         print(f"Demo data loaded into {store.file}: {counts}")
         return 0
+    if args.command in ("sync", "erp-demo"):
+        tools = importlib.import_module("sync.cli")  # the core never imports the sync engine
+        if args.command == "sync":
+            done: int = tools.sync_once(settings)
+            return done
+        done = tools.erp_demo_command(args.action, settings)
+        return done
     if args.command == "devices":
         tools = importlib.import_module("devices.cli")  # the core never imports devices
         status: int = tools.run(args.action, args.port, args.count, settings)

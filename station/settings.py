@@ -223,6 +223,8 @@ PRINTER_URL = _declare(
 PRINTER_BAUD = _declare(
     "printer.baud", int, 9600, "Speed of a serial label printer (8N1).", _at_least(1200)
 )
+
+
 def _dpi(value: int) -> str | None:
     return None if value in (203, 300) else "must be 203 or 300"
 
@@ -278,6 +280,24 @@ PRINTER2_LABELS = _declare(
     "Labels the second printer prints, comma-separated: " + ", ".join(LABEL_PURPOSES) + ".",
     _purposes,
 )
+
+
+def _http_url(value: str) -> str | None:
+    if not value or value.startswith(("http://", "https://")):
+        return None
+    return "must be an http:// or https:// address (or empty)"
+
+
+ERP_URL = _declare(
+    "erp.url",
+    str,
+    "",
+    "The Tryton server, e.g. http://erp.example:8000. Empty: the station works alone. "
+    "The password comes from the OS keyring or STATION_ERP_PASSWORD, never from this file.",
+    _http_url,
+)
+ERP_DATABASE = _declare("erp.database", str, "station", "The Tryton database.")
+ERP_USER = _declare("erp.user", str, "station", "The Tryton user the station logs in as.")
 SOUNDS = _declare("ui.sounds", bool, True, "Play the good, bad and warning tones.")
 FLASH_MS = _declare(
     "ui.flash_ms", int, 400, "How long the window flashes green, red or amber.", _at_least(0)

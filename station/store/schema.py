@@ -418,3 +418,15 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str]
     detail: Mapped[dict[str, Any]]
+
+
+class SyncCursor(Base):
+    """How far a pull of one entity got: rows changed since ``since`` (ERP time), and
+    within a pull in progress, the last id applied; written with the page it covers."""
+
+    __tablename__ = "sync_cursor"
+
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    since: Mapped[datetime | None]
+    last_id: Mapped[int] = mapped_column(default=0)
+    pulled_at: Mapped[datetime | None]

@@ -1,0 +1,194 @@
+"""Pulling master data from Tryton: items with their GTINs, and storage locations.
+
+Per entity a cursor: the newest ``last_modified_at`` seen, read back with an overlap
+window (Tryton stamps a row with its transaction's start, so a long transaction can
+commit rows older than ones already pulled; notes/tryton.md 7f). An item counts as changed
+when its variant, its template or one of its GTINs changed, so the query asks for any of
+the three; within one pull, pages follow ``id`` and the cursor's ``last_id`` is stored in
+the transaction that applies the page, so a pull cut off resumes where it stopped. A delta
+pull reads only what changed.
+
+What the ERP does not hold (a bin's zone and capacity, an item's tracking flags and
+supplier) stays as the station has it; a new row gets safe defaults until someone sets
+them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from station.gtin import to_gtin14
+from station.recording import utcnow
+from station.store.engine import Store
+from station.store.schema import Gtin, Item, Location, SyncCursor
+from sync.rpc import Client
+
+PAGE = 500
+OVERLAP = timedelta(minutes=2)
+Progress = Callable[[str, int], None]  # entity, rows applied so far
+
+
+@dataclass(frozen=True)
+class Pulled:
+    entity: str
+    rows: int
+
+
+def pull_all(
+    client: Client,
+    store: Store,
+    progress: Progress | None = None,
+    overlap: timedelta = OVERLAP,
+) -> list[Pulled]:
+    """Every entity, in the order their references need."""
+    return [_pull(client, store, entity, progress, overlap) for entity in (LOCATIONS, ITEMS)]
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    model: str
+    fields: tuple[str, ...]
+    changed: Callable[[datetime], list[Any]]  # the domain: changed since
+    stamps: Callable[[dict[str, Any]], list[datetime]]  # a row's modification times
+    apply: Callable[[Session, dict[str, Any]], None]
+    scope: tuple[Any, ...] = ()
+
+
+def _pull(
+    client: Client,
+    store: Store,
+    entity: Entity,
+    progress: Progress | None,
+    overlap: timedelta,
+) -> Pulled:
+    with store.read() as session:
+        cursor = session.get(SyncCursor, entity.name)
+        since, last_id = (cursor.since, cursor.last_id) if cursor else (None, 0)
+    newest = since
+    applied = 0
+    while True:
+        domain: list[Any] = [["id", ">", last_id], *entity.scope]
+        if since is not None:
+            domain.append(entity.changed(since - overlap))
+        rows = client.model(
+            entity.model, "search_read", domain, 0, PAGE, [["id", "ASC"]], list(entity.fields)
+        )
+        if not rows:
+            break
+        for row in rows:
+            newest = max([stamp for stamp in [newest, *entity.stamps(row)] if stamp is not None])
+        last_id = rows[-1]["id"]
+        with store.unit() as session:
+            for row in rows:
+                entity.apply(session, row)
+            session.merge(SyncCursor(entity=entity.name, since=since, last_id=last_id))
+        applied += len(rows)
+        if progress is not None:
+            progress(entity.name, applied)
+        if len(rows) < PAGE:
+            break
+    with store.unit() as session:  # the pull is whole: the next starts from what it saw
+        session.merge(SyncCursor(entity=entity.name, since=newest, last_id=0, pulled_at=utcnow()))
+    return Pulled(entity.name, applied)
+
+
+# --- items ---------------------------------------------------------------------------
+
+
+def _item_changed(since: datetime) -> list[Any]:
+    return [
+        "OR",
+        ["last_modified_at", ">", since],
+        ["template.last_modified_at", ">", since],
+        ["identifiers.last_modified_at", ">", since],
+    ]
+
+
+def _item_stamps(row: dict[str, Any]) -> list[datetime]:
+    template = row.get("template.") or {}
+    identifiers = row.get("identifiers.") or []
+    return [
+        row["last_modified_at"],
+        template.get("last_modified_at"),
+        *(i.get("last_modified_at") for i in identifiers),
+    ]
+
+
+def _apply_item(session: Session, row: dict[str, Any]) -> None:
+    sku = row["code"]
+    if not sku:
+        return  # a product without a code cannot be scanned or labelled here
+    template = row.get("template.") or {}
+    categories = template.get("categories.") or []
+    price = template.get("list_price") or Decimal(0)
+    item = session.get(Item, sku)
+    if item is None:
+        item = Item(
+            sku=sku,
+            supplier="",
+            serial_tracked=False,
+            returnable=True,
+            lot_tracked=False,
+            category="general",
+        )
+        session.add(item)
+    item.name = row["name"]
+    item.unit_value_cents = int(Decimal(price) * 100)
+    if categories:
+        item.category = categories[0]["name"]
+    session.flush()
+    session.execute(delete(Gtin).where(Gtin.sku == sku))
+    for identifier in row.get("identifiers.") or []:
+        if identifier.get("type") == "ean" and str(identifier["code"]).isdigit():
+            session.merge(Gtin(gtin14=to_gtin14(identifier["code"]), sku=sku))
+
+
+ITEMS = Entity(
+    name="item",
+    model="product.product",
+    fields=(
+        "code",
+        "name",
+        "last_modified_at",
+        "identifiers.code",
+        "identifiers.type",
+        "identifiers.last_modified_at",
+        "template.list_price",
+        "template.last_modified_at",
+        "template.categories.name",
+    ),
+    changed=_item_changed,
+    stamps=_item_stamps,
+    apply=_apply_item,
+)
+
+
+# --- locations -----------------------------------------------------------------------
+
+
+def _apply_location(session: Session, row: dict[str, Any]) -> None:
+    code = row["code"]
+    if not code:
+        return  # only coded locations can be scanned
+    location = session.get(Location, code)
+    if location is None:
+        session.add(Location(code=code, name=row["name"], kind="bin"))
+    else:
+        location.name = row["name"]
+
+
+LOCATIONS = Entity(
+    name="location",
+    model="stock.location",
+    fields=("code", "name", "last_modified_at"),
+    changed=lambda since: ["last_modified_at", ">", since],
+    stamps=lambda row: [row["last_modified_at"]],
+    apply=_apply_location,
+    scope=(["type", "=", "storage"], ["parent.code", "=", "STO"]),
+)
