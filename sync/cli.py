@@ -18,6 +18,7 @@ from station.errors import ConfigError
 from station.store.engine import open_store
 from sync import erp_demo
 from sync.pull import pull_all
+from sync.push import Pusher, pending
 from sync.rpc import Client, Login, LogInAgain, Rejected, RetryLater
 
 KEYRING_SERVICE = "station-erp"
@@ -54,6 +55,8 @@ def sync_once(settings: S.Settings) -> int:
     store = open_store(paths.database_file(paths.data_dir()))
     try:
         pulled = pull_all(client, store)
+        pushed = Pusher(client).push_due(store)
+        left = pending(store)
     except LogInAgain as exc:
         print(f"station: the ERP refused the login of {user}: {exc}")
         return 2
@@ -63,8 +66,13 @@ def sync_once(settings: S.Settings) -> int:
     finally:
         store.close()
     counts = ", ".join(f"{p.entity} {p.rows}" for p in pulled)
-    print(f"pulled: {counts}; pushed: 0; rejected: 0; pending: 0")
-    return 0
+    print(
+        f"pulled: {counts}; pushed: {pushed.sent}; rejected: {pushed.rejected}; "
+        f"pending: {left}" + ("; the ERP went away: the rest waits" if pushed.waiting else "")
+    )
+    for problem in pushed.problems:
+        print(f"rejected: {problem}")
+    return 1 if pushed.rejected else 0
 
 
 def erp_demo_command(action: str, settings: S.Settings) -> int:

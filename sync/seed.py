@@ -15,6 +15,7 @@ from sync.rpc import Client, Login
 
 BATCH = 50
 STATION_GROUPS = ("Stock", "Quality")
+UNIDENTIFIED = "Unidentified returns"  # the party unexpected returns come from
 
 
 def seed(admin: Client, station: Login) -> None:
@@ -35,7 +36,9 @@ def _company(admin: Client) -> int:
         "create",
         [{"name": "Euro", "code": "EUR", "symbol": "€", "rounding": Decimal("0.01"), "digits": 2}],
     )
-    (party,) = admin.model("party.party", "create", [{"name": "Station Demo Warehouse"}])
+    party, _unidentified = admin.model(
+        "party.party", "create", [{"name": "Station Demo Warehouse"}, {"name": UNIDENTIFIED}]
+    )
     (company,) = admin.model(
         "company.company", "create", [{"party": party, "currency": euro, "timezone": "UTC"}]
     )

@@ -1,0 +1,173 @@
+"""Pushing the bench's events from the outbox to Tryton, oldest first, one at a time.
+
+Each event is sent with its UUID in the ``reference`` of what it creates, and a create
+is looked up by that reference first, so a retry after a lost answer never makes a second
+record (notes/tryton.md 7g). An answer is one of: done (the event is ``sent``); retry
+later (the ERP is away: the event waits with full-jitter backoff and the round stops, as
+the events behind it would meet the same); rejected (the ERP refused this one: it goes
+to the exception queue with the ERP's message, and the round goes on with the next).
+
+This release pushes unexpected returns; the other kinds wait in the outbox, pending, for
+the handlers that map them onto Tryton's shipments, inspections and moves.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+
+from station.recording import utcnow
+from station.store.engine import Store
+from station.store.schema import OutboxEvent
+from sync.rpc import Client, Rejected, RetryLater
+from sync.seed import UNIDENTIFIED
+
+BASE_WAIT = timedelta(seconds=2)
+LONGEST_WAIT = timedelta(minutes=10)
+
+
+@dataclass
+class Pushed:
+    sent: int = 0
+    rejected: int = 0
+    waiting: bool = False  # the ERP was away: the rest waits for the next round
+    problems: list[str] = field(default_factory=list)
+
+
+def backoff(attempts: int, rng: random.Random) -> timedelta:
+    """Full jitter: anywhere up to the doubled wait, so stations do not retry in step."""
+    ceiling: timedelta = min(LONGEST_WAIT, BASE_WAIT * 2 ** min(attempts, 20))
+    return ceiling * rng.random()
+
+
+class Pusher:
+    """The handlers, with what they look up once per run (warehouse, locations, party)."""
+
+    def __init__(self, client: Client, rng: random.Random | None = None) -> None:
+        self.client = client
+        self.rng = rng or random.Random()
+        self._found: dict[str, int] = {}
+        self.handlers: dict[str, Callable[[str, dict[str, Any]], None]] = {
+            "unexpected_return": self.unexpected_return,
+        }
+
+    def push_due(self, store: Store, now: datetime | None = None) -> Pushed:
+        moment = now or utcnow()
+        with store.read() as session:
+            due = list(
+                session.scalars(
+                    select(OutboxEvent)
+                    .where(
+                        OutboxEvent.status == "pending",
+                        OutboxEvent.kind.in_(self.handlers),
+                        or_(
+                            OutboxEvent.next_attempt_at.is_(None),
+                            OutboxEvent.next_attempt_at <= moment,
+                        ),
+                    )
+                    .order_by(OutboxEvent.seq)
+                )
+            )
+        result = Pushed()
+        for event in due:
+            try:
+                self.handlers[event.kind](event.event_id, event.payload)
+            except RetryLater as exc:
+                wait = (
+                    timedelta(seconds=exc.after) if exc.after else backoff(event.attempts, self.rng)
+                )
+                _settle(store, event, "pending", str(exc), moment + wait)
+                result.waiting = True
+                break
+            except Rejected as exc:
+                _settle(store, event, "rejected", exc.message)
+                result.rejected += 1
+                result.problems.append(f"{event.kind} {event.event_id}: {exc.message}")
+                continue
+            _settle(store, event, "sent", None)
+            result.sent += 1
+        return result
+
+    # --- lookups ----------------------------------------------------------------------
+
+    def _one(self, model: str, domain: list[Any], what: str) -> int:
+        key = f"{model}{domain}"
+        if key not in self._found:
+            found = self.client.model(model, "search", domain, 0, 1, None)
+            if not found:
+                raise Rejected("Missing", f"the ERP has no {what}")
+            self._found[key] = found[0]
+        return self._found[key]
+
+    def _location(self, code: str) -> int:
+        return self._one("stock.location", [["code", "=", code]], f"location {code}")
+
+    def _product(self, sku: str) -> int:
+        return self._one("product.product", [["code", "=", sku]], f"product {sku}")
+
+    # --- handlers ---------------------------------------------------------------------
+
+    def unexpected_return(self, event_id: str, payload: dict[str, Any]) -> None:
+        """A customer return shipment for a parcel with no RMA, in draft, for the office."""
+        model = "stock.shipment.out.return"
+        if self.client.model(model, "search", [["reference", "=", event_id]], 0, 1, None):
+            return  # made by an earlier try whose answer was lost
+        moves = []
+        if payload.get("sku"):
+            moves.append(
+                {
+                    "product": self._product(payload["sku"]),
+                    "unit": 1,
+                    "quantity": 1.0,
+                    "from_location": self._location("CUS"),
+                    "to_location": self._location("IN"),
+                    "unit_price": Decimal(0),
+                    "currency": self._one("currency.currency", [["code", "=", "EUR"]], "EUR"),
+                }
+            )
+        self.client.model(
+            model,
+            "create",
+            [
+                {
+                    "customer": self._one(
+                        "party.party", [["name", "=", UNIDENTIFIED]], UNIDENTIFIED
+                    ),
+                    "reference": event_id,
+                    "warehouse": self._location("WH"),
+                    "warehouse_input": self._location("IN"),
+                    "warehouse_storage": self._location("STO"),
+                    "moves": [["create", moves]],
+                }
+            ],
+        )
+
+
+def _settle(
+    store: Store,
+    event: OutboxEvent,
+    status: str,
+    error: str | None,
+    next_at: datetime | None = None,
+) -> None:
+    with store.unit() as session:
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.seq == event.seq)
+            .values(
+                status=status,
+                attempts=event.attempts + 1,
+                last_error=error,
+                next_attempt_at=next_at,
+            )
+        )
+
+
+def pending(store: Store) -> int:
+    with store.read() as session:
+        waiting = select(func.count()).where(OutboxEvent.status == "pending")
+        return session.scalar(waiting.select_from(OutboxEvent)) or 0
