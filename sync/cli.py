@@ -7,7 +7,6 @@ in the environment when there is no keyring).
 """
 
 import contextlib
-import os
 
 import keyring
 from keyring.errors import KeyringError
@@ -17,33 +16,9 @@ from station import settings as S
 from station.errors import ConfigError
 from station.store.engine import open_store
 from sync import erp_demo
-from sync.pull import pull_all
-from sync.push import Pusher, pending
+from sync.credentials import KEYRING_SERVICE, erp_password
+from sync.cycle import run_cycle
 from sync.rpc import Client, Login, LogInAgain, Rejected, RetryLater
-
-KEYRING_SERVICE = "station-erp"
-PASSWORD_VARIABLE = "STATION_ERP_PASSWORD"
-
-
-def erp_password(user: str, url: str) -> str:
-    """From the environment, else the OS keyring, else (for the demo ERP only) the demo
-    server's own folder; never from a file the station writes."""
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if password:
-        return password
-    try:
-        stored = keyring.get_password(KEYRING_SERVICE, user)
-    except KeyringError:
-        stored = None
-    demo = erp_demo.status(paths.data_dir() / "erp-demo")
-    if not stored and demo is not None and demo.url == url and demo.station.user == user:
-        stored = demo.station.password
-    if not stored:
-        raise ConfigError(
-            f"No ERP password for {user}: set {PASSWORD_VARIABLE}, or store it with "
-            f"`keyring set {KEYRING_SERVICE} {user}`."
-        )
-    return stored
 
 
 def sync_once(settings: S.Settings) -> int:
@@ -54,9 +29,7 @@ def sync_once(settings: S.Settings) -> int:
     client = Client(Login(url, settings[S.ERP_DATABASE], user, erp_password(user, url)))
     store = open_store(paths.database_file(paths.data_dir()))
     try:
-        pulled = pull_all(client, store)
-        pushed = Pusher(client).push_due(store)
-        left = pending(store)
+        cycle = run_cycle(client, store)
     except LogInAgain as exc:
         print(f"station: the ERP refused the login of {user}: {exc}")
         return 2
@@ -65,10 +38,12 @@ def sync_once(settings: S.Settings) -> int:
         return 1
     finally:
         store.close()
-    counts = ", ".join(f"{p.entity} {p.rows}" for p in pulled)
+    counts = ", ".join(f"{p.entity} {p.rows}" for p in cycle.pulled)
+    pushed = cycle.pushed
     print(
         f"pulled: {counts}; pushed: {pushed.sent}; rejected: {pushed.rejected}; "
-        f"pending: {left}" + ("; the ERP went away: the rest waits" if pushed.waiting else "")
+        f"pending: {cycle.pending}"
+        + ("; the ERP went away: the rest waits" if pushed.waiting else "")
     )
     for problem in pushed.problems:
         print(f"rejected: {problem}")

@@ -22,10 +22,11 @@ from station.logs import setup_logging
 from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
-from station.store.engine import open_store
+from station.store.engine import Store, open_store
 from ui.main_window import MainWindow
 from ui.print_link import PrintLink
 from ui.serial_link import SerialScannerLink
+from ui.sync_link import SyncLink
 
 log = logging.getLogger("station")
 QT_LEVELS = {
@@ -75,14 +76,30 @@ def run(settings: S.Settings) -> int:
     if printing is not None:
         printing.jobs_settled.connect(lambda _count: window.redraw())
         printing.start()
+    syncing = _sync_link(store, settings, window)
     window.show()
     try:
         return app.exec()
     finally:
-        for device in (link, printing):
+        for device in (link, printing, syncing):
             if device is not None:
                 device.stop()
         store.close()
+
+
+def _sync_link(store: Store, settings: S.Settings, window: MainWindow) -> SyncLink | None:
+    """The ERP sync on its own thread, when an ERP is set; a missing password is shown in
+    the header, and the bench works on without the ERP."""
+    if not settings[S.ERP_URL]:
+        return None
+    try:
+        syncing = SyncLink(store, settings, window)
+    except KnownError as exc:
+        window.header.erp.set("bad", "no password", str(exc))
+        return None
+    syncing.state_changed.connect(window.header.show_erp)
+    syncing.start()
+    return syncing
 
 
 def _missing_display() -> str | None:

@@ -3,6 +3,8 @@
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from station.operators import SignedIn
+from sync.cycle import SyncState
+from ui.models import local_time
 from ui.style import LIGHT_COLOURS
 
 
@@ -82,3 +84,9 @@ class Header(QFrame):
             f"{queued} queued",
             "Label jobs waiting for the printer",
         )
+
+    def show_erp(self, state: SyncState) -> None:
+        when = local_time(state.last_sync) if state.last_sync else "never"
+        text = f"{state.state}, {state.pending} pending, last sync {when}"
+        light = {"online": "ok", "offline": "busy"}.get(state.state, "bad")
+        self.erp.set(light, text, state.detail or "Sync with the ERP")
