@@ -34,6 +34,7 @@ from station.recording import last_mode
 from station.returns import ReturnsBench
 from station.returns_view import BenchView, Step
 from station.scans import Scan
+from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer
 from ui.header import Header
 from ui.keys import key_intent, receiving_key_intent
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
             ),
             ("Print command sheet…", self.print_command_sheet, None),
             ("Settings: scanners and printers…", self.open_settings, None),
+            ("ERP exception queue…", self.open_exceptions, None),
             ("Sign out", lambda: self.act(self.active().sign_out), None),
             ("Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit)),
         )
@@ -281,6 +283,12 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.act(self.active().resend_unsure_labels)
+
+    def open_exceptions(self) -> None:
+        bench = self.active()
+        dialog = ExceptionsDialog(bench.store, bench.operator, bench.bench, self)
+        dialog.settled.connect(lambda said: self.show_feedback(Feedback.good(said)))
+        dialog.exec()
 
     def open_settings(self) -> None:
         scans = ScanLogModel(self.bench.store, self.bench.bench, self)

@@ -1,0 +1,65 @@
+"""The exception queue screen: a supervisor settles what the ERP refused; nobody else."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QPushButton
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select, update
+
+from station.operators import Role, SignedIn
+from station.recording import emit
+from station.store.engine import Store
+from station.store.schema import OutboxEvent
+from ui.exceptions_dialog import ExceptionsDialog
+
+pytestmark = pytest.mark.gui
+SAM = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+CARL = SignedIn("Carl Clerk", "BADGE-2001", Role.CLERK)
+
+
+@pytest.fixture
+def two_rejected(store: Store) -> None:
+    with store.unit() as session:
+        emit(session, "unexpected_return", {"sku": "GONE-1"})
+        emit(session, "putaway_done", {"bin": "BIN-GONE"})
+        session.execute(update(OutboxEvent).values(status="rejected", last_error="gone in the ERP"))
+
+
+def click(qtbot: QtBot, dialog: ExceptionsDialog, text: str) -> None:
+    button = next(b for b in dialog.findChildren(QPushButton) if b.text().startswith(text))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def statuses(store: Store) -> list[str]:
+    with store.read() as session:
+        return list(session.scalars(select(OutboxEvent.status).order_by(OutboxEvent.seq)))
+
+
+@pytest.mark.usefixtures("two_rejected")
+def test_a_supervisor_sends_one_again_and_marks_one_handled(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = ExceptionsDialog(store, SAM, "BENCH-01")
+    qtbot.addWidget(dialog)
+    ModelTester(None).check(dialog.model)
+    assert dialog.model.rowCount() == 2
+    dialog.table.selectRow(0)
+    with qtbot.waitSignal(dialog.settled):
+        click(qtbot, dialog, "Send again")
+    assert dialog.model.rowCount() == 1
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("rebooked by hand", True))
+    dialog.table.selectRow(0)
+    click(qtbot, dialog, "Mark handled")
+    assert statuses(store) == ["pending", "handled"]
+    assert dialog.model.rowCount() == 0
+
+
+@pytest.mark.usefixtures("two_rejected")
+def test_a_clerk_is_told_it_takes_a_supervisor(qtbot: QtBot, store: Store) -> None:
+    dialog = ExceptionsDialog(store, CARL, "BENCH-01")
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    click(qtbot, dialog, "Send again")
+    assert "supervisor only" in dialog.result_line.text()
+    assert statuses(store) == ["rejected", "rejected"]

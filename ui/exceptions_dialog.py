@@ -1,0 +1,99 @@
+"""The ERP exception queue for a supervisor: what the ERP refused, and what to do with it.
+
+Signals:
+    settled(str): an event was sent again or marked handled; the message says which.
+"""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.errors import NotAllowed, Refusal
+from station.exceptions import RejectedEvent, mark_handled, rejected_events, send_again
+from station.operators import SignedIn
+from station.store.engine import Store
+from ui.models import TextTableModel, local_time
+from ui.tables import read_only_table
+
+
+class RejectedModel(TextTableModel):
+    headers = ("Written", "Event", "Tries", "What the ERP said")
+
+
+class ExceptionsDialog(QDialog):
+    settled = Signal(str)
+
+    def __init__(
+        self, store: Store, who: SignedIn | None, bench: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("ERP exception queue")
+        self.resize(900, 420)
+        self.store, self.who, self.bench = store, who, bench
+        self.events: list[RejectedEvent] = []
+        self.model = RejectedModel(self)
+        self.table = read_only_table(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.result_line = QLabel()
+        self.result_line.setWordWrap(True)
+        again = QPushButton("Send again (the cause is fixed in the ERP)")
+        again.clicked.connect(self.send_again)
+        handled = QPushButton("Mark handled…")
+        handled.clicked.connect(self.mark_handled)
+        buttons = QHBoxLayout()
+        buttons.addWidget(again)
+        buttons.addWidget(handled)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Events the ERP refused; the events after them went on."))
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result_line)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.events = rejected_events(self.store)
+        self.model.show(
+            [(local_time(e.created_at), e.kind, str(e.attempts), e.message) for e in self.events]
+        )
+
+    def chosen(self) -> RejectedEvent | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.events[rows[0].row()] if rows else None
+
+    def send_again(self) -> None:
+        event = self.chosen()
+        if event is not None:
+            self._settle(lambda: send_again(self.store, event.seq, self.who, self.bench), event)
+
+    def mark_handled(self) -> None:
+        event = self.chosen()
+        if event is None:
+            return
+        why, given = QInputDialog.getText(self, "Mark handled", "How was it handled?")
+        if given:
+            self._settle(
+                lambda: mark_handled(self.store, event.seq, self.who, self.bench, why), event
+            )
+
+    def _settle(self, act: Callable[[], None], event: RejectedEvent) -> None:
+        try:
+            act()
+        except (NotAllowed, Refusal) as exc:
+            self.result_line.setText(str(exc))
+            return
+        self.refresh()
+        said = f"{event.kind} event settled."
+        self.result_line.setText(said)
+        self.settled.emit(said)
