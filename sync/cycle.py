@@ -61,7 +61,9 @@ class SyncWorker:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout: float = 35.0) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the worker to end; a cycle waiting on the ERP is not waited for long (the
+        thread is a daemon, and a page cut off rolls back whole)."""
         self._stop.set()
         self._thread.join(timeout)
 
