@@ -1,4 +1,5 @@
-"""The exception queue: events the ERP rejected, waiting for a supervisor.
+"""The exception queue: events the ERP rejected, waiting for a supervisor, and the
+conflicts a pull found (the ERP changed what the bench was working on).
 
 A supervisor either sends an event again once the cause is fixed in the ERP (it goes back
 to the outbox as new), or marks it handled (it stays on record, with who and why, but is
@@ -14,7 +15,7 @@ from station.errors import Refusal
 from station.operators import Role, SignedIn, require
 from station.recording import audit
 from station.store.engine import Store
-from station.store.schema import OutboxEvent
+from station.store.schema import OutboxEvent, SyncConflict
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,13 @@ def rejected_events(store: Store) -> list[RejectedEvent]:
                 .order_by(OutboxEvent.seq)
             )
         ]
+
+
+def conflicts(store: Store) -> list[tuple[datetime, str]]:
+    """What the ERP changed under the bench's feet, newest first: (when found, what)."""
+    with store.read() as session:
+        rows = session.scalars(select(SyncConflict).order_by(SyncConflict.id.desc()))
+        return [(c.found_at, c.detail) for c in rows]
 
 
 def send_again(store: Store, seq: int, who: SignedIn | None, bench: str) -> None:

@@ -57,9 +57,17 @@ def check_policy(
         _quantity(line, on_line),
         _serial(item, line, serial),
         _repeat_returner(rma, recent, repeat),
+        *_closed_in_the_erp(rma),
     )
     verdict = max((v.outcome for v in trace), key=_SEVERITY.__getitem__)
     return PolicyResult(verdict, trace)
+
+
+def _closed_in_the_erp(rma: Rma) -> tuple[RuleVerdict, ...]:
+    """A return the ERP has cancelled or finished takes no more units; said only then."""
+    if rma.erp_state in ("cancelled", "done"):
+        return (RuleVerdict("erp", FAIL, f"{rma.number} is {rma.erp_state} in the ERP."),)
+    return ()
 
 
 def _window(session: Session, rma: Rma, item: Item, today: date) -> RuleVerdict:

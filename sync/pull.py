@@ -19,13 +19,22 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from station.gtin import to_gtin14
 from station.recording import utcnow
 from station.store.engine import Store
-from station.store.schema import Gtin, Item, Location, SyncCursor
+from station.store.schema import (
+    Gtin,
+    Item,
+    Location,
+    ReturnUnit,
+    Rma,
+    RmaLine,
+    SyncConflict,
+    SyncCursor,
+)
 from sync.rpc import Client
 
 PAGE = 500
@@ -46,7 +55,9 @@ def pull_all(
     overlap: timedelta = OVERLAP,
 ) -> list[Pulled]:
     """Every entity, in the order their references need."""
-    return [_pull(client, store, entity, progress, overlap) for entity in (LOCATIONS, ITEMS)]
+    return [
+        _pull(client, store, entity, progress, overlap) for entity in (LOCATIONS, ITEMS, RETURNS)
+    ]
 
 
 @dataclass(frozen=True)
@@ -191,4 +202,52 @@ LOCATIONS = Entity(
     stamps=lambda row: [row["last_modified_at"]],
     apply=_apply_location,
     scope=(["type", "=", "storage"], ["parent.code", "=", "STO"]),
+)
+
+
+# --- RMAs ----------------------------------------------------------------------------
+
+
+def _apply_return(session: Session, row: dict[str, Any]) -> None:
+    """The ERP's state of an RMA's return shipment. A cancelled or finished one that the
+    bench is still working on is a conflict: shown, and the bench's facts kept."""
+    rma = session.get(Rma, row["reference"] or "")
+    state = row["state"]
+    if rma is None or rma.erp_state == state:
+        return  # not an RMA this station knows (an unexpected return it sent, say)
+    working = session.scalar(
+        select(func.count())
+        .select_from(ReturnUnit)
+        .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
+        .where(RmaLine.rma_number == rma.number, ReturnUnit.status == "open")
+    )
+    if state in ("cancelled", "done") and working:
+        known = session.scalar(
+            select(SyncConflict.id).where(
+                SyncConflict.entity == "rma", SyncConflict.key == rma.number,
+                SyncConflict.erp_state == state,
+            )
+        )  # fmt: skip
+        if known is None:
+            session.add(
+                SyncConflict(
+                    entity="rma",
+                    key=rma.number,
+                    erp_state=state,
+                    detail=f"{rma.number} was {state} in the ERP while {working} unit(s) of it "
+                    "were at the bench; the bench's facts are kept.",
+                    found_at=utcnow(),
+                )
+            )
+        return
+    rma.erp_state = state
+
+
+RETURNS = Entity(
+    name="rma",
+    model="stock.shipment.out.return",
+    fields=("reference", "state", "last_modified_at"),
+    changed=lambda since: ["last_modified_at", ">", since],
+    stamps=lambda row: [row["last_modified_at"]],
+    apply=_apply_return,
 )

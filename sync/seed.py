@@ -28,6 +28,7 @@ def seed(admin: Client, station: Login) -> None:
     _locations(admin, data["locations"])
     categories = _categories(admin, sorted({item["category"] for item in data["items"]}))
     _items(admin, data["items"], categories)
+    _returns(admin, data["rmas"], {item["sku"]: item for item in data["items"]})
 
 
 def _company(admin: Client) -> int:
@@ -127,3 +128,59 @@ def _items(admin: Client, items: list[dict[str, Any]], categories: dict[str, int
                 for item in items[first : first + BATCH]
             ],
         )
+
+
+def _returns(admin: Client, rmas: list[dict[str, Any]], items: dict[str, dict[str, Any]]) -> None:
+    """Each RMA as a customer return shipment in draft, its number as the reference."""
+    names = sorted({rma["customer"] for rma in rmas})
+    parties = dict(
+        zip(names, admin.model("party.party", "create", [{"name": n} for n in names]), strict=True)
+    )
+    products = {
+        row["code"]: row["id"]
+        for row in admin.model("product.product", "search_read", [], 0, None, None, ["code"])
+    }
+    places = {
+        row["code"]: row["id"]
+        for row in admin.model(
+            "stock.location",
+            "search_read",
+            [["code", "in", ["WH", "IN", "STO", "CUS"]]],
+            0,
+            None,
+            None,
+            ["code"],
+        )
+    }
+    (euro,) = admin.model("currency.currency", "search", [["code", "=", "EUR"]], 0, 1, None)
+    admin.model(
+        "stock.shipment.out.return",
+        "create",
+        [
+            {
+                "customer": parties[rma["customer"]],
+                "reference": rma["number"],
+                "warehouse": places["WH"],
+                "warehouse_input": places["IN"],
+                "warehouse_storage": places["STO"],
+                "moves": [
+                    [
+                        "create",
+                        [
+                            {
+                                "product": products[line["sku"]],
+                                "unit": 1,
+                                "quantity": float(line["quantity"]),
+                                "from_location": places["CUS"],
+                                "to_location": places["IN"],
+                                "unit_price": Decimal(items[line["sku"]]["unit_value_cents"]) / 100,
+                                "currency": euro,
+                            }
+                            for line in rma["lines"]
+                        ],
+                    ]
+                ],
+            }
+            for rma in rmas
+        ],
+    )

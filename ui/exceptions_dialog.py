@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from station.errors import NotAllowed, Refusal
-from station.exceptions import RejectedEvent, mark_handled, rejected_events, send_again
+from station.exceptions import (
+    RejectedEvent,
+    conflicts,
+    mark_handled,
+    rejected_events,
+    send_again,
+)
 from station.operators import SignedIn
 from station.store.engine import Store
 from ui.models import TextTableModel, local_time
@@ -28,6 +34,10 @@ from ui.tables import read_only_table
 
 class RejectedModel(TextTableModel):
     headers = ("Written", "Event", "Tries", "What the ERP said")
+
+
+class ConflictModel(TextTableModel):
+    headers = ("Found", "What the ERP changed")
 
 
 class ExceptionsDialog(QDialog):
@@ -45,6 +55,7 @@ class ExceptionsDialog(QDialog):
         self.table = read_only_table(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.conflicts = ConflictModel(self)
         self.result_line = QLabel()
         self.result_line.setWordWrap(True)
         again = QPushButton("Send again (the cause is fixed in the ERP)")
@@ -60,9 +71,12 @@ class ExceptionsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.result_line)
+        layout.addWidget(QLabel("Conflicts: the ERP changed what the bench was working on."))
+        layout.addWidget(read_only_table(self.conflicts), 1)
         self.refresh()
 
     def refresh(self) -> None:
+        self.conflicts.show([(local_time(at), what) for at, what in conflicts(self.store)])
         self.events = rejected_events(self.store)
         self.model.show(
             [(local_time(e.created_at), e.kind, str(e.attempts), e.message) for e in self.events]

@@ -162,6 +162,8 @@ class Rma(Base):
     channel: Mapped[str] = mapped_column(String(20))
     ship_date: Mapped[date]
     tracking_number: Mapped[str | None] = mapped_column(index=True)
+    # The return shipment's state in the ERP (draft, received, done, cancelled), once pulled.
+    erp_state: Mapped[str | None] = mapped_column(String(20))
 
     lines: Mapped[list["RmaLine"]] = relationship(back_populates="rma", order_by="RmaLine.line_no")
 
@@ -430,3 +432,18 @@ class SyncCursor(Base):
     since: Mapped[datetime | None]
     last_id: Mapped[int] = mapped_column(default=0)
     pulled_at: Mapped[datetime | None]
+
+
+class SyncConflict(Base):
+    """The ERP changed what the bench is working on: shown to a supervisor; the bench's
+    facts are kept, not overwritten."""
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (UniqueConstraint("entity", "key", "erp_state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str]
+    erp_state: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str]
+    found_at: Mapped[datetime]

@@ -1,5 +1,6 @@
 """Master data pulled from a live Tryton: the whole catalogue, then only what changed."""
 
+import itertools
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -7,12 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from station.returns import ReturnsBench
+from station.scans import Scan
 from station.store.engine import Store, open_store
-from station.store.schema import Gtin, Item, Location, SyncCursor
+from station.store.schema import Gtin, Item, Location, ReturnUnit, Rma, SyncConflict, SyncCursor
 from sync.pull import pull_all
 from sync.rpc import Client, Rejected
 
 pytestmark = pytest.mark.erp
+_clock = itertools.count(1000, 2)
 
 
 @pytest.fixture
@@ -31,7 +35,7 @@ def test_a_full_pull_brings_items_gtins_and_bins(
     station_client: Client, empty_store: Store
 ) -> None:
     pulled = {p.entity: p.rows for p in pull_all(station_client, empty_store)}
-    assert pulled == {"location": 62, "item": 220}
+    assert pulled == {"location": 62, "item": 220, "rma": 60}
     assert (count(empty_store, Item), count(empty_store, Gtin), count(empty_store, Location)) == (
         220,
         247,
@@ -47,7 +51,7 @@ def test_a_full_pull_brings_items_gtins_and_bins(
         )
         assert session.get(Gtin, "07610912083911") is not None
         cursors = {c.entity: c for c in session.scalars(select(SyncCursor))}
-    assert set(cursors) == {"location", "item"}
+    assert set(cursors) == {"location", "item", "rma"}
     assert all(c.since is not None and c.last_id == 0 for c in cursors.values())
 
 
@@ -70,7 +74,7 @@ def test_a_delta_pull_reads_only_what_changed(
         [{"product": variant, "type": "ean", "code": "4006381333931"}],
     )
     pulled = {p.entity: p.rows for p in pull_all(station_client, empty_store, overlap=timedelta(0))}
-    assert pulled == {"location": 0, "item": 2}
+    assert pulled == {"location": 0, "item": 2, "rma": 0}
     with empty_store.read() as session:
         overcoat = session.get(Item, "AP-1002")
         assert overcoat is not None and overcoat.name.endswith("(2027)")
@@ -81,3 +85,47 @@ def test_a_delta_pull_reads_only_what_changed(
 def test_the_station_user_cannot_change_the_catalogue(station_client: Client) -> None:
     with pytest.raises(Rejected, match="not allowed"):
         station_client.model("product.template", "create", [{"name": "Contraband"}])
+
+
+def cancel_in_the_erp(admin: Client, rma: str) -> None:
+    found = admin.model(
+        "stock.shipment.out.return", "search", [["reference", "=", rma]], 0, 1, None
+    )
+    admin.model("stock.shipment.out.return", "cancel", found)
+
+
+def test_an_rma_cancelled_in_the_erp_while_at_the_bench_is_a_conflict_and_the_facts_stay(
+    bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
+) -> None:
+    pull_all(station_client, store)
+    for raw in ("BADGE-1001", "RMA-10004", "5907725452020"):  # the running shorts
+        bench.handle(Scan(raw, at=float(next(_clock))))
+    unit = bench.mem.unit_id
+    assert unit is not None
+    cancel_in_the_erp(admin_client, "RMA-10004")
+    cancel_in_the_erp(admin_client, "RMA-10005")  # nobody is working on this one
+    pull_all(station_client, store)
+    with store.read() as session:
+        conflict = session.scalars(select(SyncConflict)).one()
+        working, idle = session.get(Rma, "RMA-10004"), session.get(Rma, "RMA-10005")
+        at_bench = session.get(ReturnUnit, unit)
+        assert working is not None and idle is not None and at_bench is not None
+        assert (conflict.key, conflict.erp_state) == ("RMA-10004", "cancelled")
+        assert "facts are kept" in conflict.detail
+        assert working.erp_state == "draft"  # not overwritten while the bench works on it
+        assert idle.erp_state == "cancelled"
+        assert at_bench.status == "open"
+    pull_all(station_client, store, overlap=timedelta(minutes=10))  # seen again: said once
+    assert count(store, SyncConflict) == 1
+
+
+def test_a_unit_of_an_rma_cancelled_in_the_erp_fails_the_policy(
+    bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
+) -> None:
+    cancel_in_the_erp(admin_client, "RMA-10012")
+    pull_all(station_client, store)
+    for raw in ("BADGE-1001", "RMA-10012", "4001954833795", "SNDL80MB9VSI"):
+        bench.handle(Scan(raw, at=float(next(_clock))))
+    view = bench.view()
+    assert view.unit is not None and view.unit.policy_verdict == "fail"
+    assert "FAIL: RMA-10012 is cancelled in the ERP." in view.unit.policy_lines

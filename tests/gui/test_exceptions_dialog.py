@@ -8,9 +8,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
 from station.operators import Role, SignedIn
-from station.recording import emit
+from station.recording import emit, utcnow
 from station.store.engine import Store
-from station.store.schema import OutboxEvent
+from station.store.schema import OutboxEvent, SyncConflict
 from ui.exceptions_dialog import ExceptionsDialog
 
 pytestmark = pytest.mark.gui
@@ -63,3 +63,20 @@ def test_a_clerk_is_told_it_takes_a_supervisor(qtbot: QtBot, store: Store) -> No
     click(qtbot, dialog, "Send again")
     assert "supervisor only" in dialog.result_line.text()
     assert statuses(store) == ["rejected", "rejected"]
+
+
+def test_conflicts_found_by_a_pull_are_shown(qtbot: QtBot, store: Store) -> None:
+    with store.unit() as session:
+        session.add(
+            SyncConflict(
+                entity="rma",
+                key="RMA-10004",
+                erp_state="cancelled",
+                detail="RMA-10004 was cancelled in the ERP while 1 unit(s) of it were at the bench",
+                found_at=utcnow(),
+            )
+        )
+    dialog = ExceptionsDialog(store, SAM, "BENCH-01")
+    qtbot.addWidget(dialog)
+    ModelTester(None).check(dialog.conflicts)
+    assert dialog.conflicts.index(0, 1).data().startswith("RMA-10004 was cancelled")
