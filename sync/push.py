@@ -7,8 +7,8 @@ later (the ERP is away: the event waits with full-jitter backoff and the round s
 the events behind it would meet the same); rejected (the ERP refused this one: it goes
 to the exception queue with the ERP's message, and the round goes on with the next).
 
-This release pushes unexpected returns; the other kinds wait in the outbox, pending, for
-the handlers that map them onto Tryton's shipments, inspections and moves.
+This release pushes unexpected returns and received returns; the other kinds wait in the
+outbox, pending, for the handlers that map them onto Tryton's inspections and moves.
 """
 
 import random
@@ -26,6 +26,7 @@ from station.store.schema import OutboxEvent
 from sync.rpc import Client, Rejected, RetryLater
 from sync.seed import UNIDENTIFIED
 
+RETURNS = "stock.shipment.out.return"
 BASE_WAIT = timedelta(seconds=2)
 LONGEST_WAIT = timedelta(minutes=10)
 
@@ -53,6 +54,7 @@ class Pusher:
         self._found: dict[str, int] = {}
         self.handlers: dict[str, Callable[[str, dict[str, Any]], None]] = {
             "unexpected_return": self.unexpected_return,
+            "return_received": self.return_received,
         }
 
     def push_due(self, store: Store, now: datetime | None = None) -> Pushed:
@@ -109,11 +111,39 @@ class Pusher:
     def _product(self, sku: str) -> int:
         return self._one("product.product", [["code", "=", sku]], f"product {sku}")
 
+    def _button(self, model: str, record: int, button: str) -> None:
+        """A workflow button; a warning the ERP raises about it is acknowledged once (it is
+        only a warning: "moves have no origin" on returns entered by hand)."""
+        try:
+            answer = self.client.model(model, button, [record])
+        except Rejected as refused:
+            if refused.kind != "UserWarning":
+                raise
+            self.client.model("res.user.warning", "skip", refused.message, False)
+            answer = self.client.model(model, button, [record])
+        if isinstance(answer, dict) and answer.get("type") == "ir.action.wizard":
+            raise Rejected("QualityGate", f"{model} {record} waits for a quality inspection")
+
     # --- handlers ---------------------------------------------------------------------
+
+    def return_received(self, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG002 - the RMA's shipment carries the reference
+        """The RMA's return shipment received. A transition is not idempotent in Tryton, so
+        its state is read first; received (or done) already counts as done."""
+        rma = payload["rma"]
+        found = self.client.model(
+            RETURNS, "search_read", [["reference", "=", rma]], 0, 1, None, ["state"]
+        )
+        if not found:
+            raise Rejected("Missing", f"the ERP has no return shipment for {rma}")
+        state = found[0]["state"]
+        if state == "cancelled":
+            raise Rejected("Cancelled", f"{rma} is cancelled in the ERP")
+        if state == "draft":
+            self._button(RETURNS, found[0]["id"], "receive")
 
     def unexpected_return(self, event_id: str, payload: dict[str, Any]) -> None:
         """A customer return shipment for a parcel with no RMA, in draft, for the office."""
-        model = "stock.shipment.out.return"
+        model = RETURNS
         if self.client.model(model, "search", [["reference", "=", event_id]], 0, 1, None):
             return  # made by an earlier try whose answer was lost
         moves = []

@@ -5,7 +5,7 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from station.recording import emit, utcnow
 from station.returns import ReturnsBench
@@ -104,3 +104,38 @@ def test_backoff_has_full_jitter_under_a_ceiling() -> None:
     waits = [backoff(attempts, rng) for attempts in range(30)]
     assert all(timedelta(0) <= w <= timedelta(minutes=10) for w in waits)
     assert len(set(waits)) == len(waits)
+
+
+RESTOCK = ("RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO", "@GRADE-A")
+
+
+def test_a_return_recorded_at_the_bench_is_received_in_the_erp_once(
+    bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
+) -> None:
+    for raw in ("BADGE-1001", *RESTOCK, "@CONFIRM", "@CONFIRM"):
+        bench.handle(Scan(raw, at=float(next(_clock))))
+    pushed = Pusher(station_client).push_due(store)
+    assert (pushed.sent, pushed.rejected) == (1, 0)
+    (shipment,) = shipments(admin_client, "RMA-10004")
+    assert shipment["state"] == "received"
+    with store.unit() as session:  # sent again, as after a lost answer
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.kind == "return_received")
+            .values(status="pending")
+        )
+    assert Pusher(station_client).push_due(store).sent == 1  # received already: done
+    assert shipments(admin_client, "RMA-10004")[0]["state"] == "received"
+
+
+def test_a_return_whose_rma_the_erp_cancelled_is_rejected_with_why(
+    store: Store, station_client: Client, admin_client: Client
+) -> None:
+    (cancelled,) = admin_client.model(
+        RETURNS, "search", [["reference", "=", "RMA-10005"]], 0, 1, None
+    )
+    admin_client.model(RETURNS, "cancel", [cancelled])
+    with store.unit() as session:
+        emit(session, "return_received", {"rma": "RMA-10005", "unit": "u-2"})
+    pushed = Pusher(station_client).push_due(store)
+    assert pushed.rejected == 1 and "RMA-10005 is cancelled in the ERP" in pushed.problems[0]
