@@ -60,6 +60,8 @@ def finish_return(
         "disposition_decided",
         {
             **base,
+            "rma": line.rma_number,
+            "line": line.line_no,
             "disposition": unit.disposition,
             "rules_said": unit.suggested_disposition,
             "destination": unit.destination,

@@ -7,8 +7,9 @@ later (the ERP is away: the event waits with full-jitter backoff and the round s
 the events behind it would meet the same); rejected (the ERP refused this one: it goes
 to the exception queue with the ERP's message, and the round goes on with the next).
 
-This release pushes unexpected returns and received returns; the other kinds wait in the
-outbox, pending, for the handlers that map them onto Tryton's inspections and moves.
+This release pushes unexpected returns, received returns and dispositions; the other kinds
+wait in the outbox, pending, for the handlers that map them onto Tryton's inspections,
+complaints and supplier shipments.
 """
 
 import random
@@ -55,6 +56,7 @@ class Pusher:
         self.handlers: dict[str, Callable[[str, dict[str, Any]], None]] = {
             "unexpected_return": self.unexpected_return,
             "return_received": self.return_received,
+            "disposition_decided": self.disposition_decided,
         }
 
     def push_due(self, store: Store, now: datetime | None = None) -> Pushed:
@@ -140,6 +142,44 @@ class Pusher:
             raise Rejected("Cancelled", f"{rma} is cancelled in the ERP")
         if state == "draft":
             self._button(RETURNS, found[0]["id"], "receive")
+
+    def disposition_decided(self, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG002 - the move is found by its shipment
+        """The unit's inventory move sent to its disposition's location; the shipment done
+        once every move has left the storage zone. Both steps read before they write."""
+        rma, sku, destination = payload["rma"], payload["sku"], payload["destination"]
+        found = self.client.model(
+            RETURNS, "search_read", [["reference", "=", rma]], 0, 1, None, ["state"]
+        )
+        if not found:
+            raise Rejected("Missing", f"the ERP has no return shipment for {rma}")
+        shipment, state = found[0]["id"], found[0]["state"]
+        if state == "done":
+            return
+        if state != "received":
+            raise Rejected("NotReceived", f"{rma} is {state} in the ERP, not received")
+        moves = self.client.model(
+            "stock.move",
+            "search_read",
+            [["shipment", "=", f"{RETURNS},{shipment}"], ["to_location.code", "!=", "IN"]],
+            0,
+            None,
+            [["id", "ASC"]],
+            ["product.code", "to_location.code"],
+        )
+        mine = [m for m in moves if m["product."]["code"] == sku]
+        if not any(m["to_location."]["code"] == destination for m in mine):
+            waiting = [m for m in mine if m["to_location."]["code"] == "STO"]
+            if not waiting:
+                raise Rejected("Split", f"{rma}: no move of {sku} left to send to {destination}")
+            self.client.model(
+                "stock.move",
+                "write",
+                [waiting[0]["id"]],
+                {"to_location": self._location(destination)},
+            )
+            waiting[0]["to_location."]["code"] = destination
+        if all(m["to_location."]["code"] != "STO" for m in moves):
+            self._button(RETURNS, shipment, "do")
 
     def unexpected_return(self, event_id: str, payload: dict[str, Any]) -> None:
         """A customer return shipment for a parcel with no RMA, in draft, for the office."""

@@ -12,12 +12,11 @@ from station.returns import ReturnsBench
 from station.scans import Scan
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync.push import Pusher, backoff, pending
+from sync.push import RETURNS, Pusher, backoff, pending
 from sync.rpc import Client, Login
 
 pytestmark = pytest.mark.erp
 _clock = itertools.count(1000, 2)
-RETURNS = "stock.shipment.out.return"
 
 
 def triage(bench: ReturnsBench, code: str) -> str:
@@ -109,23 +108,32 @@ def test_backoff_has_full_jitter_under_a_ceiling() -> None:
 RESTOCK = ("RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO", "@GRADE-A")
 
 
-def test_a_return_recorded_at_the_bench_is_received_in_the_erp_once(
+def test_a_return_recorded_at_the_bench_is_received_and_put_where_it_goes_once(
     bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
 ) -> None:
     for raw in ("BADGE-1001", *RESTOCK, "@CONFIRM", "@CONFIRM"):
         bench.handle(Scan(raw, at=float(next(_clock))))
     pushed = Pusher(station_client).push_due(store)
-    assert (pushed.sent, pushed.rejected) == (1, 0)
+    assert (pushed.sent, pushed.rejected) == (2, 0)  # received, then sent to its disposition
     (shipment,) = shipments(admin_client, "RMA-10004")
-    assert shipment["state"] == "received"
-    with store.unit() as session:  # sent again, as after a lost answer
+    assert shipment["state"] == "done"
+    moves = admin_client.model(
+        "stock.move",
+        "search_read",
+        [["shipment", "=", f"{RETURNS},{shipment['id']}"], ["to_location.code", "!=", "IN"]],
+        0, None, None, ["state", "to_location.code", "product.code"],
+    )  # fmt: skip
+    assert [(m["product."]["code"], m["to_location."]["code"], m["state"]) for m in moves] == [
+        ("AP-1007", "LOC-RESTOCK", "done")
+    ]
+    with store.unit() as session:  # both sent again, as after lost answers
         session.execute(
             update(OutboxEvent)
-            .where(OutboxEvent.kind == "return_received")
+            .where(OutboxEvent.kind.in_(["return_received", "disposition_decided"]))
             .values(status="pending")
         )
-    assert Pusher(station_client).push_due(store).sent == 1  # received already: done
-    assert shipments(admin_client, "RMA-10004")[0]["state"] == "received"
+    assert Pusher(station_client).push_due(store).sent == 2  # nothing left to do: done
+    assert shipments(admin_client, "RMA-10004")[0]["state"] == "done"
 
 
 def test_a_return_whose_rma_the_erp_cancelled_is_rejected_with_why(
