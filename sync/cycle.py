@@ -36,8 +36,17 @@ class SyncState:
 
 
 def run_cycle(client: Client, store: Store, pusher: Pusher | None = None) -> Cycle:
-    pulled = pull_all(client, store)
+    """Pull, then push. A pull the ERP refuses does not hold back the bench's events; it
+    is raised once they are pushed. An ERP that cannot be reached ends the cycle."""
+    refused: Rejected | None = None
+    pulled: list[Pulled] = []
+    try:
+        pulled = pull_all(client, store)
+    except Rejected as exc:
+        refused = exc
     pushed = (pusher or Pusher(client)).push_due(store)
+    if refused is not None:
+        raise refused
     return Cycle(pulled, pushed, pending(store))
 
 
@@ -69,7 +78,10 @@ class SyncWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.on_state(self.once())
+            try:
+                self.on_state(self.once())
+            except Exception:  # even the report failed (the store unreadable): go on
+                log.exception("sync state not reported")
             self._stop.wait(self.interval)
 
     def once(self) -> SyncState:

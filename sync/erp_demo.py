@@ -65,7 +65,7 @@ def _free_port() -> int:
 
 def _environment(folder: Path, port: int | None = None) -> dict[str, str]:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "STATION_ERP_PASSWORD"},
         "TZ": "UTC",  # Tryton stamps SQLite rows in local time; sync cursors need UTC
         "TRYTOND_DATABASE__URI": "sqlite://",
         "TRYTOND_DATABASE__PATH": str(folder / "db"),
@@ -84,10 +84,15 @@ def _state(folder: Path) -> dict[str, Any]:
     return state
 
 
+def _private(file: Path, text: str) -> None:
+    """A file only its owner reads, from its first byte: it holds a password."""
+    descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
 def _save_state(folder: Path, state: dict[str, Any]) -> None:
-    file = folder / "erp.json"
-    file.write_text(json.dumps(state, indent=1), encoding="utf-8")
-    file.chmod(0o600)  # it holds the demo's passwords
+    _private(folder / "erp.json", json.dumps(state, indent=1))
 
 
 def initialise(folder: Path) -> None:
@@ -96,9 +101,7 @@ def initialise(folder: Path) -> None:
         return
     (folder / "db").mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(12)
-    passfile = folder / ".adminpass"
-    passfile.write_text(password + "\n", encoding="utf-8")
-    passfile.chmod(0o600)
+    _private(folder / ".adminpass", password + "\n")
     (folder / "db" / f"{DATABASE}.sqlite").touch()  # the SQLite backend opens, never creates
     command = [
         str(_bin("trytond-admin")),

@@ -29,6 +29,7 @@ from station.store.schema import (
     Gtin,
     Item,
     Location,
+    OutboxEvent,
     ReturnUnit,
     Rma,
     RmaLine,
@@ -81,6 +82,8 @@ def _pull(
     with store.read() as session:
         cursor = session.get(SyncCursor, entity.name)
         since, last_id = (cursor.since, cursor.last_id) if cursor else (None, 0)
+    resuming = last_id > 0
+    started = utcnow()  # the server runs on UTC: the overlap window absorbs clock skew
     newest = since
     applied = 0
     while True:
@@ -104,7 +107,14 @@ def _pull(
             progress(entity.name, applied)
         if len(rows) < PAGE:
             break
-    with store.unit() as session:  # the pull is whole: the next starts from what it saw
+    # The pull is whole. The next starts from what it saw, but never from later than this
+    # one started: a row of a lower id that changed meanwhile was behind the pages already
+    # read. A pull that resumed one cut off keeps the old start, for the same reason.
+    if resuming:
+        newest = since
+    elif newest is not None:
+        newest = min(newest, started)
+    with store.unit() as session:
         session.merge(SyncCursor(entity=entity.name, since=newest, last_id=0, pulled_at=utcnow()))
     return Pulled(entity.name, applied)
 
@@ -209,18 +219,29 @@ LOCATIONS = Entity(
 
 
 def _apply_return(session: Session, row: dict[str, Any]) -> None:
-    """The ERP's state of an RMA's return shipment. A cancelled or finished one that the
-    bench is still working on is a conflict: shown, and the bench's facts kept."""
+    """The ERP's state of an RMA's return shipment, which decides whether a new unit of it
+    is taken. One cancelled or finished while the bench has work on it (a unit open, an
+    event not yet sent) is also a conflict: shown, and the bench's facts kept."""
     rma = session.get(Rma, row["reference"] or "")
     state = row["state"]
     if rma is None or rma.erp_state == state:
         return  # not an RMA this station knows (an unexpected return it sent, say)
-    working = session.scalar(
+    rma.erp_state = state  # no new unit of it now; the units at the bench keep their facts
+    open_units = session.scalar(
         select(func.count())
         .select_from(ReturnUnit)
         .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
         .where(RmaLine.rma_number == rma.number, ReturnUnit.status == "open")
     )
+    unsent = session.scalar(
+        select(func.count())
+        .select_from(OutboxEvent)
+        .where(
+            OutboxEvent.status == "pending",
+            func.json_extract(OutboxEvent.payload, "$.rma") == rma.number,
+        )
+    )
+    working = (open_units or 0) + (unsent or 0)
     if state in ("cancelled", "done") and working:
         known = session.scalar(
             select(SyncConflict.id).where(
@@ -234,13 +255,12 @@ def _apply_return(session: Session, row: dict[str, Any]) -> None:
                     entity="rma",
                     key=rma.number,
                     erp_state=state,
-                    detail=f"{rma.number} was {state} in the ERP while {working} unit(s) of it "
-                    "were at the bench; the bench's facts are kept.",
+                    detail=f"{rma.number} was {state} in the ERP while the bench had work "
+                    f"on it ({open_units} unit(s) open, {unsent} event(s) not yet sent); the "
+                    "bench's facts are kept.",
                     found_at=utcnow(),
                 )
             )
-        return
-    rma.erp_state = state
 
 
 RETURNS = Entity(

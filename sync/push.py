@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from station.recording import utcnow
 from station.store.engine import Store
@@ -62,22 +62,20 @@ class Pusher:
     def push_due(self, store: Store, now: datetime | None = None) -> Pushed:
         moment = now or utcnow()
         with store.read() as session:
-            due = list(
+            waiting = list(
                 session.scalars(
                     select(OutboxEvent)
-                    .where(
-                        OutboxEvent.status == "pending",
-                        OutboxEvent.kind.in_(self.handlers),
-                        or_(
-                            OutboxEvent.next_attempt_at.is_(None),
-                            OutboxEvent.next_attempt_at <= moment,
-                        ),
-                    )
+                    .where(OutboxEvent.status == "pending", OutboxEvent.kind.in_(self.handlers))
                     .order_by(OutboxEvent.seq)
                 )
             )
         result = Pushed()
-        for event in due:
+        for event in waiting:
+            if event.next_attempt_at is not None and event.next_attempt_at > moment:
+                # Its backoff is not over: the events behind it wait too, so the ERP sees
+                # a unit received before it is disposed of.
+                result.waiting = True
+                break
             try:
                 self.handlers[event.kind](event.event_id, event.payload)
             except RetryLater as exc:
@@ -153,9 +151,7 @@ class Pusher:
         if not found:
             raise Rejected("Missing", f"the ERP has no return shipment for {rma}")
         shipment, state = found[0]["id"], found[0]["state"]
-        if state == "done":
-            return
-        if state != "received":
+        if state not in ("received", "done"):
             raise Rejected("NotReceived", f"{rma} is {state} in the ERP, not received")
         moves = self.client.model(
             "stock.move",
@@ -164,13 +160,23 @@ class Pusher:
             0,
             None,
             [["id", "ASC"]],
-            ["product.code", "to_location.code"],
+            ["product.code", "to_location.code", "quantity"],
         )
         mine = [m for m in moves if m["product."]["code"] == sku]
+        if state == "done":
+            if not any(m["to_location."]["code"] == destination for m in mine):
+                raise Rejected("Done", f"{rma} is done in the ERP with {sku} elsewhere")
+            return  # done as this event says, by an earlier try
         if not any(m["to_location."]["code"] == destination for m in mine):
             waiting = [m for m in mine if m["to_location."]["code"] == "STO"]
             if not waiting:
                 raise Rejected("Split", f"{rma}: no move of {sku} left to send to {destination}")
+            if waiting[0]["quantity"] != 1:
+                raise Rejected(
+                    "Split",
+                    f"{rma}: {sku} has {waiting[0]['quantity']:g} units on one move; split it "
+                    "in the ERP so each unit can go its own way, then send again",
+                )
             self.client.model(
                 "stock.move",
                 "write",

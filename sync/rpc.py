@@ -11,7 +11,7 @@ read here (notes/tryton.md, sections 5 and 10).
 import base64
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -49,7 +49,7 @@ class Login:
     url: str  # http://127.0.0.1:8000
     database: str
     user: str
-    password: str
+    password: str = field(repr=False)  # never in a log line or a test report
 
 
 def encode(value: Any) -> Any:
@@ -116,12 +116,17 @@ class Client:
 
     def login(self) -> None:
         who = self.login_data
-        answer = self._post(
-            f"{who.url}/{who.database}/rpc/",
-            "common.db.login",
-            [who.user, {"password": who.password}, "en"],
-            auth=None,
-        )
+        try:
+            answer = self._post(
+                f"{who.url}/{who.database}/rpc/",
+                "common.db.login",
+                [who.user, {"password": who.password}, "en"],
+                auth=None,
+            )
+        except RetryLater as exc:
+            if "HTTP 429" in str(exc):  # failed logins throttled: the password is the cause
+                raise LogInAgain(f"the ERP throttles the login of {who.user}: {exc}") from exc
+            raise
         user_id, key = answer[0], answer[1]
         token = base64.b64encode(f"{who.user}:{user_id}:{key}".encode()).decode()
         self.session = f"Session {token}"

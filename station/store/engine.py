@@ -29,6 +29,7 @@ from station.paths import backup_dir
 log = logging.getLogger("station.store")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+WRITE = "station_write"  # execution option: this transaction will write
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
@@ -47,8 +48,14 @@ class Store:
 
     @contextmanager
     def unit(self) -> Iterator[Session]:
-        """A unit of work: everything inside commits together or not at all."""
+        """A unit of work: everything inside commits together or not at all.
+
+        It takes the write lock when it begins (``BEGIN IMMEDIATE``): a unit that read
+        first and wrote later would otherwise fail at once, without waiting, if another
+        thread (the print or sync worker) committed in between.
+        """
         with self._sessions.begin() as session:
+            session.connection(execution_options={WRITE: True})
             yield session
 
     def read(self) -> Session:
@@ -68,7 +75,8 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    immediate = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(file: Path) -> Engine:

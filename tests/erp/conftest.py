@@ -28,9 +28,10 @@ def erp_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def erp(erp_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[erp_demo.Running]:
     folder = tmp_path_factory.mktemp("erp") / "erp-demo"
     erp_demo.clone(erp_template, folder)
-    running = erp_demo.start(folder)
-    yield running
-    erp_demo.stop(folder)
+    try:
+        yield erp_demo.start(folder)
+    finally:
+        erp_demo.stop(folder)
 
 
 @pytest.fixture

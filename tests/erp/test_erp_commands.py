@@ -31,7 +31,13 @@ def bench_env(erp_template: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
     erp_demo.clone(erp_template, data / "erp-demo")
     config = tmp_path / "station.toml"
     config.write_text("", encoding="utf-8")
-    env = {**os.environ, "STATION_DATA_DIR": str(data), "STATION_CONFIG": str(config)}
+    env = {
+        **os.environ,
+        "STATION_DATA_DIR": str(data),
+        "STATION_CONFIG": str(config),
+        # The developer's own keyring is not the tests' to write into.
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     env.pop("STATION_ERP_PASSWORD", None)
     yield env
     erp_demo.stop(data / "erp-demo")

@@ -112,9 +112,8 @@ def test_an_rma_cancelled_in_the_erp_while_at_the_bench_is_a_conflict_and_the_fa
         assert working is not None and idle is not None and at_bench is not None
         assert (conflict.key, conflict.erp_state) == ("RMA-10004", "cancelled")
         assert "facts are kept" in conflict.detail
-        assert working.erp_state == "draft"  # not overwritten while the bench works on it
-        assert idle.erp_state == "cancelled"
-        assert at_bench.status == "open"
+        assert working.erp_state == idle.erp_state == "cancelled"  # no new unit of either
+        assert at_bench.status == "open"  # the unit at the bench keeps its facts
     pull_all(station_client, store, overlap=timedelta(minutes=10))  # seen again: said once
     assert count(store, SyncConflict) == 1
 
@@ -129,3 +128,27 @@ def test_a_unit_of_an_rma_cancelled_in_the_erp_fails_the_policy(
     view = bench.view()
     assert view.unit is not None and view.unit.policy_verdict == "fail"
     assert "FAIL: RMA-10012 is cancelled in the ERP." in view.unit.policy_lines
+
+
+def test_a_pull_cut_off_and_resumed_misses_nothing_behind_it(
+    station_client: Client, admin_client: Client, empty_store: Store
+) -> None:
+    pull_all(station_client, empty_store, overlap=timedelta(0))
+    with empty_store.unit() as session:  # as if the last pull stopped after id 100
+        cursor = session.get(SyncCursor, "item")
+        assert cursor is not None
+        cursor.last_id = 100
+    (template,) = admin_client.model(
+        "product.template", "search", [["code", "=", "AP-1004"]], 0, 1, None
+    )
+    admin_client.model("product.template", "write", [template], {"name": "Changed behind the cut"})
+    (later,) = admin_client.model(
+        "product.template", "search", [["code", "=", "BK-4030"]], 0, 1, None
+    )
+    admin_client.model("product.template", "write", [later], {"name": "Changed after, ahead"})
+    pull_all(station_client, empty_store, overlap=timedelta(0))  # resumes after id 100
+    pull_all(station_client, empty_store, overlap=timedelta(0))  # then from the old start
+    with empty_store.read() as session:
+        item, ahead = session.get(Item, "AP-1004"), session.get(Item, "BK-4030")
+        assert item is not None and item.name == "Changed behind the cut"
+        assert ahead is not None and ahead.name == "Changed after, ahead"

@@ -147,3 +147,30 @@ def test_a_return_whose_rma_the_erp_cancelled_is_rejected_with_why(
         emit(session, "return_received", {"rma": "RMA-10005", "unit": "u-2"})
     pushed = Pusher(station_client).push_due(store)
     assert pushed.rejected == 1 and "RMA-10005 is cancelled in the ERP" in pushed.problems[0]
+
+
+def test_events_behind_one_in_backoff_wait_their_turn(store: Store, station_client: Client) -> None:
+    with store.unit() as session:
+        emit(session, "return_received", {"rma": "RMA-10016", "unit": "u-3"})
+        emit(session, "unexpected_return", {"sku": "AP-1006", "unit": "u-4"})
+        first = session.scalars(select(OutboxEvent).order_by(OutboxEvent.seq).limit(1)).one()
+        first.next_attempt_at = utcnow() + timedelta(minutes=5)  # it met a 429 a moment ago
+    pushed = Pusher(station_client).push_due(store)
+    assert (pushed.sent, pushed.waiting) == (0, True)
+    assert pending(store) == 2
+
+
+def test_a_move_of_several_units_is_not_sent_whole_for_one_unit(
+    store: Store, station_client: Client, admin_client: Client
+) -> None:
+    with store.unit() as session:
+        emit(session, "return_received", {"rma": "RMA-10009", "unit": "u-5"})
+        emit(
+            session,
+            "disposition_decided",
+            {"rma": "RMA-10009", "sku": "HB-3005", "destination": "LOC-RESTOCK", "unit": "u-5"},
+        )
+    pushed = Pusher(station_client).push_due(store)
+    assert (pushed.sent, pushed.rejected) == (1, 1)
+    assert "2 units on one move" in pushed.problems[0]
+    assert shipments(admin_client, "RMA-10009")[0]["state"] == "received"

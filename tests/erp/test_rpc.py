@@ -102,6 +102,7 @@ def test_an_expired_session_logs_in_again_once(server: Scripted) -> None:
         ok([42]),  # the call again
     ]
     assert client_of(server).model("stock.move", "search", [], 0, 1, None) == [42]
+    assert server.replies == []  # four requests, no more
 
 
 def test_a_wrong_password_is_not_retried(server: Scripted) -> None:
@@ -121,3 +122,13 @@ def test_a_rejection_keeps_the_erps_message_short(server: Scripted) -> None:
     with pytest.raises(Rejected) as refused:
         client_of(server).model("stock.move", "create", [{}])
     assert refused.value.kind == "UserError" and len(refused.value.message) <= 501
+
+
+def test_throttled_logins_ask_for_the_password_not_a_retry(server: Scripted) -> None:
+    server.replies = [(429, {}, b"")]
+    with pytest.raises(LogInAgain, match="throttles"):
+        client_of(server).login()
+
+
+def test_a_login_never_shows_its_password() -> None:
+    assert "hunter2" not in repr(Login("http://127.0.0.1:1", "station", "u", "hunter2"))
