@@ -229,13 +229,12 @@ class GoodsSteps:
             return f" (line {line.line_no}: {counted} counted)"
         return f" (line {line.line_no}: {counted} of {line.expected})"
 
-    def _last_received(self, session: Session) -> Received | None:
-        return session.scalar(
-            select(Received)
-            .where(Received.receipt_id == self.mem.receipt_id)
-            .order_by(Received.id.desc())
-            .limit(1)
-        )
+    def _last_received(self, session: Session, *, good: bool = False) -> Received | None:
+        """The goods of the latest scan (``good``: the latest not marked damaged)."""
+        query = select(Received).where(Received.receipt_id == self.mem.receipt_id)
+        if good:
+            query = query.where(Received.damaged.is_(False))
+        return session.scalar(query.order_by(Received.id.desc()).limit(1))
 
     def _refuse_put_away(self, session: Session, row: Received) -> None:
         """Goods in a bin are the putaway's facts (and its event's): they stay as counted."""
@@ -297,12 +296,7 @@ class GoodsSteps:
 
     def _damaged(self, session: Session) -> Feedback:
         """One unit of the goods just counted is damaged: off the plate, never into stock."""
-        last = session.scalar(
-            select(Received)
-            .where(Received.receipt_id == self.mem.receipt_id, Received.damaged.is_(False))
-            .order_by(Received.id.desc())
-            .limit(1)
-        )
+        last = self._last_received(session, good=True)
         if last is None:
             raise Refusal("Scan the damaged unit first, then DAMAGED.")
         self._refuse_put_away(session, last)

@@ -61,14 +61,23 @@ def pull_all(
     ]
 
 
+def _own_change(since: datetime) -> list[Any]:
+    return ["last_modified_at", ">", since]
+
+
+def _own_stamp(row: dict[str, Any]) -> list[datetime]:
+    return [row["last_modified_at"]]
+
+
 @dataclass(frozen=True)
 class Entity:
     name: str
     model: str
     fields: tuple[str, ...]
-    changed: Callable[[datetime], list[Any]]  # the domain: changed since
-    stamps: Callable[[dict[str, Any]], list[datetime]]  # a row's modification times
     apply: Callable[[Session, dict[str, Any]], None]
+    # The domain "changed since", and a row's modification times: by default the row's own.
+    changed: Callable[[datetime], list[Any]] = _own_change
+    stamps: Callable[[dict[str, Any]], list[datetime]] = _own_stamp
     scope: tuple[Any, ...] = ()
 
 
@@ -208,8 +217,6 @@ LOCATIONS = Entity(
     name="location",
     model="stock.location",
     fields=("code", "name", "last_modified_at"),
-    changed=lambda since: ["last_modified_at", ">", since],
-    stamps=lambda row: [row["last_modified_at"]],
     apply=_apply_location,
     scope=(["type", "=", "storage"], ["parent.code", "=", "STO"]),
 )
@@ -267,7 +274,5 @@ RETURNS = Entity(
     name="rma",
     model="stock.shipment.out.return",
     fields=("reference", "state", "last_modified_at"),
-    changed=lambda since: ["last_modified_at", ">", since],
-    stamps=lambda row: [row["last_modified_at"]],
     apply=_apply_return,
 )
