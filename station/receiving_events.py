@@ -6,14 +6,14 @@ unexpected, damaged, short shelf life) go to the outbox in the transaction that 
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.feedback import Feedback
 from station.operators import SignedIn
 from station.receiving_checks import LineCount, by_line_id, tolerance
 from station.recording import audit, emit, utcnow
-from station.store.schema import ExpectedLine, Item, Location, Receipt, Received
+from station.store.schema import ExpectedLine, Item, Location, Lpn, Receipt, Received
 
 
 def counts(session: Session, receipt: Receipt, default_pct: int) -> list[LineCount]:
@@ -126,6 +126,7 @@ def close_receipt(
             "lines": [_line(count, _rows_of(count, by_line)) for count in tally],
             "discrepancies": discrepancies,
             "damaged_location": damaged_at,
+            "putaways": _putaways(session, receipt),
         },
     )
     audit(
@@ -144,6 +145,21 @@ def close_receipt(
         kinds = sorted({d["kind"] for d in discrepancies})
         return Feedback.warn(f"{said}, discrepancies sent: {', '.join(kinds)}.")
     return Feedback.good(f"{said}, no discrepancy.")
+
+
+def _putaways(session: Session, receipt: Receipt) -> list[dict[str, Any]]:
+    """The good units by the bin their plate was put away to, item and lot: where the ERP's
+    stock of this receipt is to end up."""
+    rows = session.execute(
+        select(Lpn.bin, Received.sku, Received.lot, func.sum(Received.quantity))
+        .join(Lpn, Received.lpn == Lpn.code)
+        .where(Received.receipt_id == receipt.id, Received.damaged.is_(False))
+        .group_by(Lpn.bin, Received.sku, Received.lot)
+        .order_by(Lpn.bin, Received.sku, Received.lot)
+    )
+    return [
+        {"bin": where, "sku": sku, "lot": lot, "quantity": int(n)} for where, sku, lot, n in rows
+    ]
 
 
 def _rows_of(count: LineCount, by_line: dict[int | None, list[Received]]) -> list[Received]:

@@ -7,7 +7,7 @@ failed check that blocks a refund.
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.feedback import Feedback
@@ -15,7 +15,7 @@ from station.lpns import next_lpn
 from station.operators import SignedIn
 from station.recording import audit, emit, queue_label, utcnow
 from station.rulepack import Question, RulePack
-from station.store.schema import Gtin, Photo, ReturnUnit
+from station.store.schema import Gtin, Photo, ReturnUnit, RmaLine
 
 
 def finish_return(
@@ -29,6 +29,26 @@ def finish_return(
     _close(session, unit, "decided")
     line, item = unit.line, unit.item
     base = _base(unit, operator)
+    # The inspection goes first: an ERP that holds returns at a quality gate receives the
+    # return once it has the inspection.
+    emit(
+        session,
+        "inspection_recorded",
+        {
+            **base,
+            "rma": line.rma_number,
+            "category": item.category,
+            "answers": {a.question: a.answer for a in unit.answers},
+            "checks": {a.question: a.passed for a in unit.answers},
+            "grade": unit.grade,
+            "found_reason": unit.found_reason,
+            "stated_reason": line.stated_reason,
+            "policy": unit.policy_verdict,
+            "policy_trace": unit.policy_trace,
+            "notes": unit.notes,
+            "photos": _photo_hashes(session, unit.id),
+        },
+    )
     emit(
         session,
         "return_received",
@@ -42,21 +62,6 @@ def finish_return(
     )
     emit(
         session,
-        "inspection_recorded",
-        {
-            **base,
-            "answers": {a.question: a.answer for a in unit.answers},
-            "grade": unit.grade,
-            "found_reason": unit.found_reason,
-            "stated_reason": line.stated_reason,
-            "policy": unit.policy_verdict,
-            "policy_trace": unit.policy_trace,
-            "notes": unit.notes,
-            "photos": _photo_hashes(session, unit.id),
-        },
-    )
-    emit(
-        session,
         "disposition_decided",
         {
             **base,
@@ -65,6 +70,7 @@ def finish_return(
             "disposition": unit.disposition,
             "rules_said": unit.suggested_disposition,
             "destination": unit.destination,
+            "same_way": _same_way(session, unit),
             "lpn": unit.lpn,
             "rulepack": unit.rulepack_version,
             "trace": unit.disposition_trace,
@@ -135,6 +141,25 @@ def verified(unit: ReturnUnit, questions: tuple[Question, ...]) -> bool:
         and all(q.id in answers and answers[q.id].answer != "skip" for q in questions)
         and not any(answers[q].passed is False for q in blocking if q in answers)
     )
+
+
+def _same_way(session: Session, unit: ReturnUnit) -> int:
+    """How many units of this RMA and item the bench has sent to this unit's destination,
+    this one included: what the ERP should hold there once this event is in."""
+    assert unit.line is not None
+    counted = session.scalar(
+        select(func.count())
+        .select_from(ReturnUnit)
+        .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
+        .where(
+            RmaLine.rma_number == unit.line.rma_number,
+            ReturnUnit.sku == unit.sku,
+            ReturnUnit.destination == unit.destination,
+            ReturnUnit.status == "decided",
+            ReturnUnit.id != unit.id,
+        )
+    )
+    return int(counted or 0) + 1
 
 
 def _close(session: Session, unit: ReturnUnit, status: str) -> None:

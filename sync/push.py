@@ -5,31 +5,29 @@ is looked up by that reference first, so a retry after a lost answer never makes
 record (notes/tryton.md 7g). An answer is one of: done (the event is ``sent``); retry
 later (the ERP is away: the event waits with full-jitter backoff and the round stops, as
 the events behind it would meet the same); rejected (the ERP refused this one: it goes
-to the exception queue with the ERP's message, and the round goes on with the next).
+to the exception queue with the ERP's message, and the round goes on with the next); or
+later (it waits on an event behind it, as a putaway on its receipt's close: it stays
+pending, and gets another pass once the events behind it went).
 
-This release pushes unexpected returns, received returns and dispositions; the other kinds
-wait in the outbox, pending, for the handlers that map them onto Tryton's inspections,
-complaints and supplier shipments.
+The handlers are in ``push_returns`` and ``push_receiving``.
 """
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select, update
 
 from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
+from sync import push_receiving, push_returns
+from sync.erp_calls import Erp, Later
 from sync.rpc import Client, Rejected, RetryLater
-from sync.seed import UNIDENTIFIED
 
-RETURNS = "stock.shipment.out.return"
 BASE_WAIT = timedelta(seconds=2)
 LONGEST_WAIT = timedelta(minutes=10)
+HANDLERS = {**push_returns.HANDLERS, **push_receiving.HANDLERS}
 
 
 @dataclass
@@ -47,37 +45,46 @@ def backoff(attempts: int, rng: random.Random) -> timedelta:
 
 
 class Pusher:
-    """The handlers, with what they look up once per run (warehouse, locations, party)."""
+    """The handlers, with the ERP's lookups kept for as long as the pusher lives."""
 
     def __init__(self, client: Client, rng: random.Random | None = None) -> None:
-        self.client = client
+        self.erp = Erp(client)
         self.rng = rng or random.Random()
-        self._found: dict[str, int] = {}
-        self.handlers: dict[str, Callable[[str, dict[str, Any]], None]] = {
-            "unexpected_return": self.unexpected_return,
-            "return_received": self.return_received,
-            "disposition_decided": self.disposition_decided,
-        }
 
     def push_due(self, store: Store, now: datetime | None = None) -> Pushed:
         moment = now or utcnow()
         with store.read() as session:
-            waiting = list(
+            due = list(
                 session.scalars(
                     select(OutboxEvent)
-                    .where(OutboxEvent.status == "pending", OutboxEvent.kind.in_(self.handlers))
+                    .where(OutboxEvent.status == "pending", OutboxEvent.kind.in_(HANDLERS))
                     .order_by(OutboxEvent.seq)
                 )
             )
         result = Pushed()
-        for event in waiting:
+        while due:
+            sent = result.sent + result.rejected
+            due = self._pass(store, due, moment, result)
+            if result.waiting or result.sent + result.rejected == sent:
+                break  # nothing went that the deferred could have waited on
+        return result
+
+    def _pass(
+        self, store: Store, due: list[OutboxEvent], moment: datetime, result: Pushed
+    ) -> list[OutboxEvent]:
+        """One pass in outbox order; returns the events that wait on ones behind them."""
+        deferred = []
+        for event in due:
             if event.next_attempt_at is not None and event.next_attempt_at > moment:
                 # Its backoff is not over: the events behind it wait too, so the ERP sees
                 # a unit received before it is disposed of.
                 result.waiting = True
                 break
             try:
-                self.handlers[event.kind](event.event_id, event.payload)
+                HANDLERS[event.kind](self.erp, event.event_id, event.payload)
+            except Later:
+                deferred.append(event)
+                continue
             except RetryLater as exc:
                 wait = (
                     timedelta(seconds=exc.after) if exc.after else backoff(event.attempts, self.rng)
@@ -92,135 +99,7 @@ class Pusher:
                 continue
             _settle(store, event, "sent", None)
             result.sent += 1
-        return result
-
-    # --- lookups ----------------------------------------------------------------------
-
-    def _one(self, model: str, domain: list[Any], what: str) -> int:
-        key = f"{model}{domain}"
-        if key not in self._found:
-            found = self.client.model(model, "search", domain, 0, 1, None)
-            if not found:
-                raise Rejected("Missing", f"the ERP has no {what}")
-            self._found[key] = found[0]
-        return self._found[key]
-
-    def _location(self, code: str) -> int:
-        return self._one("stock.location", [["code", "=", code]], f"location {code}")
-
-    def _product(self, sku: str) -> int:
-        return self._one("product.product", [["code", "=", sku]], f"product {sku}")
-
-    def _button(self, model: str, record: int, button: str) -> None:
-        """A workflow button; a warning the ERP raises about it is acknowledged once (it is
-        only a warning: "moves have no origin" on returns entered by hand)."""
-        try:
-            answer = self.client.model(model, button, [record])
-        except Rejected as refused:
-            if refused.kind != "UserWarning":
-                raise
-            self.client.model("res.user.warning", "skip", refused.message, False)
-            answer = self.client.model(model, button, [record])
-        if isinstance(answer, dict) and answer.get("type") == "ir.action.wizard":
-            raise Rejected("QualityGate", f"{model} {record} waits for a quality inspection")
-
-    # --- handlers ---------------------------------------------------------------------
-
-    def return_received(self, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG002 - the RMA's shipment carries the reference
-        """The RMA's return shipment received. A transition is not idempotent in Tryton, so
-        its state is read first; received (or done) already counts as done."""
-        rma = payload["rma"]
-        found = self.client.model(
-            RETURNS, "search_read", [["reference", "=", rma]], 0, 1, None, ["state"]
-        )
-        if not found:
-            raise Rejected("Missing", f"the ERP has no return shipment for {rma}")
-        state = found[0]["state"]
-        if state == "cancelled":
-            raise Rejected("Cancelled", f"{rma} is cancelled in the ERP")
-        if state == "draft":
-            self._button(RETURNS, found[0]["id"], "receive")
-
-    def disposition_decided(self, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG002 - the move is found by its shipment
-        """The unit's inventory move sent to its disposition's location; the shipment done
-        once every move has left the storage zone. Both steps read before they write."""
-        rma, sku, destination = payload["rma"], payload["sku"], payload["destination"]
-        found = self.client.model(
-            RETURNS, "search_read", [["reference", "=", rma]], 0, 1, None, ["state"]
-        )
-        if not found:
-            raise Rejected("Missing", f"the ERP has no return shipment for {rma}")
-        shipment, state = found[0]["id"], found[0]["state"]
-        if state not in ("received", "done"):
-            raise Rejected("NotReceived", f"{rma} is {state} in the ERP, not received")
-        moves = self.client.model(
-            "stock.move",
-            "search_read",
-            [["shipment", "=", f"{RETURNS},{shipment}"], ["to_location.code", "!=", "IN"]],
-            0,
-            None,
-            [["id", "ASC"]],
-            ["product.code", "to_location.code", "quantity"],
-        )
-        mine = [m for m in moves if m["product."]["code"] == sku]
-        if state == "done":
-            if not any(m["to_location."]["code"] == destination for m in mine):
-                raise Rejected("Done", f"{rma} is done in the ERP with {sku} elsewhere")
-            return  # done as this event says, by an earlier try
-        if not any(m["to_location."]["code"] == destination for m in mine):
-            waiting = [m for m in mine if m["to_location."]["code"] == "STO"]
-            if not waiting:
-                raise Rejected("Split", f"{rma}: no move of {sku} left to send to {destination}")
-            if waiting[0]["quantity"] != 1:
-                raise Rejected(
-                    "Split",
-                    f"{rma}: {sku} has {waiting[0]['quantity']:g} units on one move; split it "
-                    "in the ERP so each unit can go its own way, then send again",
-                )
-            self.client.model(
-                "stock.move",
-                "write",
-                [waiting[0]["id"]],
-                {"to_location": self._location(destination)},
-            )
-            waiting[0]["to_location."]["code"] = destination
-        if all(m["to_location."]["code"] != "STO" for m in moves):
-            self._button(RETURNS, shipment, "do")
-
-    def unexpected_return(self, event_id: str, payload: dict[str, Any]) -> None:
-        """A customer return shipment for a parcel with no RMA, in draft, for the office."""
-        model = RETURNS
-        if self.client.model(model, "search", [["reference", "=", event_id]], 0, 1, None):
-            return  # made by an earlier try whose answer was lost
-        moves = []
-        if payload.get("sku"):
-            moves.append(
-                {
-                    "product": self._product(payload["sku"]),
-                    "unit": 1,
-                    "quantity": 1.0,
-                    "from_location": self._location("CUS"),
-                    "to_location": self._location("IN"),
-                    "unit_price": Decimal(0),
-                    "currency": self._one("currency.currency", [["code", "=", "EUR"]], "EUR"),
-                }
-            )
-        self.client.model(
-            model,
-            "create",
-            [
-                {
-                    "customer": self._one(
-                        "party.party", [["name", "=", UNIDENTIFIED]], UNIDENTIFIED
-                    ),
-                    "reference": event_id,
-                    "warehouse": self._location("WH"),
-                    "warehouse_input": self._location("IN"),
-                    "warehouse_storage": self._location("STO"),
-                    "moves": [["create", moves]],
-                }
-            ],
-        )
+        return deferred
 
 
 def _settle(

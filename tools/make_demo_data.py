@@ -117,6 +117,8 @@ POLICIES = [
     ("marketplace", "electronics", 14),
     ("web", "health_beauty", 14),
     ("web", "bulky", 60),
+    # RMAs made in the ERP (pulled by sync): counted from the day the ERP made them
+    ("erp", None, 30),
 ]
 DISPOSITIONS = [
     ("LOC-RESTOCK", "Restock"),

@@ -2,9 +2,12 @@
 
 The first test that needs it initialises and seeds one server (about 45 s) into a
 template folder and stops it; each test module then starts its own copy of that folder on
-a port of its own (about 2 s), so modules never see each other's changes.
+a port of its own (about 2 s), so modules never see each other's changes. A developer
+running the ERP tests over and over may point ``STATION_TEST_ERP_TEMPLATE`` at a folder
+seeded once (a stopped ``erp-demo`` folder) to skip the seeding.
 """
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +19,9 @@ from sync.rpc import Client
 
 @pytest.fixture(scope="session")
 def erp_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    seeded = os.environ.get("STATION_TEST_ERP_TEMPLATE")
+    if seeded:
+        return Path(seeded)
     folder = tmp_path_factory.mktemp("erp-template")
     try:
         erp_demo.start(folder)

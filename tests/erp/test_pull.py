@@ -1,17 +1,30 @@
-"""Master data pulled from a live Tryton: the whole catalogue, then only what changed."""
+"""Master data and work pulled from a live Tryton: all of it, then only what changed."""
 
 import itertools
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.scans import Scan
+from station.settings import Settings
 from station.store.engine import Store, open_store
-from station.store.schema import Gtin, Item, Location, ReturnUnit, Rma, SyncConflict, SyncCursor
+from station.store.schema import (
+    ExpectedReceipt,
+    Gtin,
+    Item,
+    Location,
+    Receipt,
+    ReturnUnit,
+    Rma,
+    SyncConflict,
+    SyncCursor,
+)
 from sync.pull import pull_all
 from sync.rpc import Client, Rejected
 
@@ -35,7 +48,7 @@ def test_a_full_pull_brings_items_gtins_and_bins(
     station_client: Client, empty_store: Store
 ) -> None:
     pulled = {p.entity: p.rows for p in pull_all(station_client, empty_store)}
-    assert pulled == {"location": 62, "item": 220, "rma": 60}
+    assert pulled == {"location": 62, "item": 220, "rma": 60, "receipt": 24}
     assert (count(empty_store, Item), count(empty_store, Gtin), count(empty_store, Location)) == (
         220,
         247,
@@ -51,7 +64,7 @@ def test_a_full_pull_brings_items_gtins_and_bins(
         )
         assert session.get(Gtin, "07610912083911") is not None
         cursors = {c.entity: c for c in session.scalars(select(SyncCursor))}
-    assert set(cursors) == {"location", "item", "rma"}
+    assert set(cursors) == {"location", "item", "rma", "receipt"}
     assert all(c.since is not None and c.last_id == 0 for c in cursors.values())
 
 
@@ -74,7 +87,7 @@ def test_a_delta_pull_reads_only_what_changed(
         [{"product": variant, "type": "ean", "code": "4006381333931"}],
     )
     pulled = {p.entity: p.rows for p in pull_all(station_client, empty_store, overlap=timedelta(0))}
-    assert pulled == {"location": 0, "item": 2, "rma": 0}
+    assert pulled == {"location": 0, "item": 2, "rma": 0, "receipt": 0}
     with empty_store.read() as session:
         overcoat = session.get(Item, "AP-1002")
         assert overcoat is not None and overcoat.name.endswith("(2027)")
@@ -152,3 +165,92 @@ def test_a_pull_cut_off_and_resumed_misses_nothing_behind_it(
         item, ahead = session.get(Item, "AP-1004"), session.get(Item, "BK-4030")
         assert item is not None and item.name == "Changed behind the cut"
         assert ahead is not None and ahead.name == "Changed after, ahead"
+
+
+def test_the_work_arrives_rmas_and_expected_receipts_with_their_lines(
+    station_client: Client, empty_store: Store
+) -> None:
+    pull_all(station_client, empty_store)
+    with empty_store.read() as session:
+        rma = session.get(Rma, "RMA-10002")
+        assert rma is not None and rma.channel == "erp" and rma.erp_state == "draft"
+        assert rma.customer == "Anna Kowalska"  # the ERP's party name
+        assert sorted((line.sku, line.quantity) for line in rma.lines) == [
+            ("EL-2007", 1),
+            ("HB-3004", 1),
+        ]
+        asn = session.get(ExpectedReceipt, "ASN-200001")
+        assert asn is not None and asn.status == "open"
+        assert (asn.supplier_code, asn.supplier.name) == ("SUP-ALPENKRAUT", "Alpenkraut")
+        assert [(line.sku, line.quantity, line.lot) for line in asn.lines] == [
+            ("HB-3010", 101, "LHAZASZ"),
+            ("HB-3047", 93, "LXUKCOG"),
+            ("HB-3042", 30, "LNY80Z4"),
+        ]
+
+
+def test_an_rma_made_in_the_erp_reaches_the_bench(
+    bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
+) -> None:
+    pull_all(station_client, store)
+    (customer,) = admin_client.model(
+        "party.party", "search", [["name", "=", "Unidentified returns"]], 0, 1, None
+    )
+    places = {
+        row["code"]: row["id"]
+        for row in admin_client.model(
+            "stock.location", "search_read", [["code", "in", ["WH", "IN", "STO", "CUS"]]],
+            0, None, None, ["code"],
+        )
+    }  # fmt: skip
+    (product,) = admin_client.model(
+        "product.product", "search", [["code", "=", "AP-1002"]], 0, 1, None
+    )
+    (euro,) = admin_client.model("currency.currency", "search", [], 0, 1, None)
+    admin_client.model(
+        "stock.shipment.out.return", "create",
+        [{
+            "customer": customer, "reference": "RMA-20001", "warehouse": places["WH"],
+            "warehouse_input": places["IN"], "warehouse_storage": places["STO"],
+            "moves": [["create", [{
+                "product": product, "unit": 1, "quantity": 1.0, "from_location": places["CUS"],
+                "to_location": places["IN"], "unit_price": Decimal("10"), "currency": euro,
+            }]]],
+        }],
+    )  # fmt: skip
+    pulled = {p.entity: p.rows for p in pull_all(station_client, store)}
+    assert pulled["rma"] >= 1
+    for raw in ("BADGE-1001", "RMA-20001", "8710449266418"):  # AP-1002's GTIN
+        said = bench.handle(Scan(raw, at=float(next(_clock))))
+    view = bench.view()
+    assert view.unit is not None and view.unit.sku == "AP-1002", said.message
+    assert view.unit.policy_verdict == "pass"  # made by the ERP today: inside its window
+
+
+def test_a_receipt_cancelled_in_the_erp_while_open_at_the_bench_is_a_conflict(
+    store: Store, tmp_path: Path, station_client: Client, admin_client: Client
+) -> None:
+    pull_all(station_client, store)
+    receiving = ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
+    for raw in ("BADGE-2001", "ASN-200003", "@NEW-LPN"):
+        receiving.handle(Scan(raw, at=float(next(_clock))))
+    for asn in ("ASN-200003", "ASN-200004"):
+        found = admin_client.model(
+            "stock.shipment.in", "search", [["reference", "=", asn]], 0, 1, None
+        )
+        admin_client.model("stock.shipment.in", "cancel", found)
+    pull_all(station_client, store)
+    with store.read() as session:
+        conflict = session.scalars(select(SyncConflict)).one()
+        open_one, idle = (
+            session.get(ExpectedReceipt, "ASN-200003"),
+            session.get(ExpectedReceipt, "ASN-200004"),
+        )
+        assert open_one is not None and idle is not None
+        assert (conflict.entity, conflict.key, conflict.erp_state) == (
+            "receipt",
+            "ASN-200003",
+            "cancelled",
+        )
+        assert open_one.status == idle.status == "cancelled"
+        assert session.scalars(select(Receipt.status)).one() == "open"  # the bench's facts stay

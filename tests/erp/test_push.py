@@ -1,36 +1,21 @@
 """Bench events pushed to a live Tryton: exactly once, the rejected set aside, the rest on."""
 
-import itertools
 import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from bench_events import triage
+from sqlalchemy import select
 
 from station.recording import emit, utcnow
 from station.returns import ReturnsBench
-from station.scans import Scan
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync.push import RETURNS, Pusher, backoff, pending
+from sync.push import Pusher, backoff, pending
+from sync.push_returns import RETURNS
 from sync.rpc import Client, Login
 
 pytestmark = pytest.mark.erp
-_clock = itertools.count(1000, 2)
-
-
-def triage(bench: ReturnsBench, code: str) -> str:
-    """A parcel with no RMA, sent to triage; returns its event's id."""
-    for raw in ("BADGE-1001", code, "@TRIAGE", "@CONFIRM"):
-        bench.handle(Scan(raw, at=float(next(_clock))))
-    with bench.store.read() as session:
-        event = session.scalars(
-            select(OutboxEvent)
-            .where(OutboxEvent.kind == "unexpected_return")
-            .order_by(OutboxEvent.seq.desc())
-            .limit(1)
-        ).one()
-    return event.event_id
 
 
 def shipments(admin: Client, reference: str) -> list[dict[str, object]]:
@@ -105,37 +90,6 @@ def test_backoff_has_full_jitter_under_a_ceiling() -> None:
     assert len(set(waits)) == len(waits)
 
 
-RESTOCK = ("RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO", "@GRADE-A")
-
-
-def test_a_return_recorded_at_the_bench_is_received_and_put_where_it_goes_once(
-    bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
-) -> None:
-    for raw in ("BADGE-1001", *RESTOCK, "@CONFIRM", "@CONFIRM"):
-        bench.handle(Scan(raw, at=float(next(_clock))))
-    pushed = Pusher(station_client).push_due(store)
-    assert (pushed.sent, pushed.rejected) == (2, 0)  # received, then sent to its disposition
-    (shipment,) = shipments(admin_client, "RMA-10004")
-    assert shipment["state"] == "done"
-    moves = admin_client.model(
-        "stock.move",
-        "search_read",
-        [["shipment", "=", f"{RETURNS},{shipment['id']}"], ["to_location.code", "!=", "IN"]],
-        0, None, None, ["state", "to_location.code", "product.code"],
-    )  # fmt: skip
-    assert [(m["product."]["code"], m["to_location."]["code"], m["state"]) for m in moves] == [
-        ("AP-1007", "LOC-RESTOCK", "done")
-    ]
-    with store.unit() as session:  # both sent again, as after lost answers
-        session.execute(
-            update(OutboxEvent)
-            .where(OutboxEvent.kind.in_(["return_received", "disposition_decided"]))
-            .values(status="pending")
-        )
-    assert Pusher(station_client).push_due(store).sent == 2  # nothing left to do: done
-    assert shipments(admin_client, "RMA-10004")[0]["state"] == "done"
-
-
 def test_a_return_whose_rma_the_erp_cancelled_is_rejected_with_why(
     store: Store, station_client: Client, admin_client: Client
 ) -> None:
@@ -158,19 +112,3 @@ def test_events_behind_one_in_backoff_wait_their_turn(store: Store, station_clie
     pushed = Pusher(station_client).push_due(store)
     assert (pushed.sent, pushed.waiting) == (0, True)
     assert pending(store) == 2
-
-
-def test_a_move_of_several_units_is_not_sent_whole_for_one_unit(
-    store: Store, station_client: Client, admin_client: Client
-) -> None:
-    with store.unit() as session:
-        emit(session, "return_received", {"rma": "RMA-10009", "unit": "u-5"})
-        emit(
-            session,
-            "disposition_decided",
-            {"rma": "RMA-10009", "sku": "HB-3005", "destination": "LOC-RESTOCK", "unit": "u-5"},
-        )
-    pushed = Pusher(station_client).push_due(store)
-    assert (pushed.sent, pushed.rejected) == (1, 1)
-    assert "2 units on one move" in pushed.problems[0]
-    assert shipments(admin_client, "RMA-10009")[0]["state"] == "received"

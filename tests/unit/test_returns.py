@@ -98,8 +98,8 @@ def test_a_restock_from_rma_scan_to_label(
     assert recorded.lpn == "LPN-BENCH-01-000001"
     assert recorded.rulepack_version == "2026.11-1"
     assert events(store, unit_id) == [
-        "return_received",
         "inspection_recorded",
+        "return_received",
         "disposition_decided",
         "refund_eligible",
     ]

@@ -1,0 +1,71 @@
+"""The ERP as the push handlers use it: lookups kept for a run, documents by reference, and
+workflow buttons with Tryton's quirks handled (notes/tryton.md 7b, 7d, 10).
+"""
+
+from typing import Any
+
+from sync.rpc import Client, Rejected
+
+
+class Later(Exception):
+    """The event waits on one behind it in the outbox (a receipt's putaways on its close):
+    it stays pending, untried, for the next pass."""
+
+
+class QualityGate(Exception):
+    """A transition the ERP holds until an inspection of the document is in."""
+
+
+class Erp:
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self._found: dict[str, int] = {}
+
+    def call(self, model: str, method: str, *args: Any) -> Any:
+        return self.client.model(model, method, *args)
+
+    def one(self, model: str, domain: list[Any], what: str) -> int:
+        """The id of the one record ``domain`` finds, looked up once per run."""
+        key = f"{model}{domain}"
+        if key not in self._found:
+            found = self.call(model, "search", domain, 0, 1, None)
+            if not found:
+                raise Rejected("Missing", f"the ERP has no {what}")
+            self._found[key] = found[0]
+        return self._found[key]
+
+    def location(self, code: str) -> int:
+        return self.one("stock.location", [["code", "=", code]], f"location {code}")
+
+    def product(self, sku: str) -> int:
+        return self.one("product.product", [["code", "=", sku]], f"product {sku}")
+
+    def euro(self) -> int:
+        return self.one("currency.currency", [["code", "=", "EUR"]], "currency EUR")
+
+    def by_reference(self, model: str, reference: str, fields: list[str]) -> dict[str, Any] | None:
+        """The document the station's reference names, with its state and ``fields``."""
+        found: list[dict[str, Any]] = self.call(
+            model,
+            "search_read",
+            [["reference", "=", reference]],
+            0,
+            1,
+            [["id", "ASC"]],
+            ["state", *fields],
+        )
+        return found[0] if found else None
+
+    def button(self, model: str, record: int, name: str) -> None:
+        """A workflow button. A warning it raises is acknowledged once (only a warning:
+        "moves have no origin" on documents entered by hand); a quality gate, which Tryton
+        answers with a wizard instead of an error, is raised as one."""
+        try:
+            answer = self.call(model, name, [record])
+        except Rejected as refused:
+            if refused.kind != "UserWarning":
+                raise
+            self.call("res.user.warning", "skip", refused.message, False)
+            answer = self.call(model, name, [record])
+        if isinstance(answer, dict) and answer.get("type") == "ir.action.wizard":
+            raise QualityGate(f"{model} {record} waits for a quality inspection")

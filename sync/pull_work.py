@@ -1,0 +1,238 @@
+"""The work pulled from Tryton: RMAs (customer return shipments) and expected receipts
+(supplier shipments), each named by its ``reference``, the number the bench scans.
+
+A document new to the station arrives while it is still in draft, with its lines from its
+incoming moves; one the station knows takes the ERP's state, which decides whether the
+bench takes more work on it. Lines are replaced only while the bench has not started on
+the document. A document cancelled or finished in the ERP while the bench has work on it
+(a unit or receipt open, an event not yet sent) is also a conflict: shown, and the
+bench's facts kept. Tryton holds no order number, sales channel or stated reason for a
+return; an RMA made in the ERP comes with channel ``erp`` and no stated reason, which the
+inspector then gives.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from station.recording import utcnow
+from station.store.schema import (
+    ExpectedLine,
+    ExpectedReceipt,
+    Item,
+    OutboxEvent,
+    Receipt,
+    ReturnUnit,
+    Rma,
+    RmaLine,
+    Supplier,
+    SyncConflict,
+)
+from sync.entity import Entity, changed_with, stamped_with
+
+ERP_CHANNEL = "erp"
+MOVE_FIELDS = ("product.code", "quantity", "lot.number", "last_modified_at")
+# A receipt the ERP has received (elsewhere) is not received again at the bench.
+RECEIPT_STATUS = {"draft": "open", "received": "done", "done": "done", "cancelled": "cancelled"}
+
+
+def _unsent(session: Session, key: str, value: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(
+                OutboxEvent.status == "pending",
+                func.json_extract(OutboxEvent.payload, f"$.{key}") == value,
+            )
+        )
+        or 0
+    )
+
+
+def _conflict(session: Session, entity: str, key: str, state: str, work: str) -> None:
+    """Said once per document and state."""
+    known = session.scalar(
+        select(SyncConflict.id).where(
+            SyncConflict.entity == entity, SyncConflict.key == key,
+            SyncConflict.erp_state == state,
+        )
+    )  # fmt: skip
+    if known is None:
+        session.add(
+            SyncConflict(
+                entity=entity,
+                key=key,
+                erp_state=state,
+                detail=f"{key} was {state} in the ERP while the bench had work on it ({work}); "
+                "the bench's facts are kept.",
+                found_at=utcnow(),
+            )
+        )
+
+
+def _lines(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The incoming moves of items the station knows the code of, in the ERP's order."""
+    moves = sorted(row.get("incoming_moves.") or [], key=lambda m: m["id"])
+    return [m for m in moves if (m.get("product.") or {}).get("code")]
+
+
+def _day(value: date | datetime | None) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value or utcnow().date()
+
+
+# --- RMAs ----------------------------------------------------------------------------
+
+
+def _apply_return(session: Session, row: dict[str, Any]) -> None:
+    number, state = row["reference"], row["state"]
+    if not number or session.scalar(select(OutboxEvent.seq).where(OutboxEvent.event_id == number)):
+        return  # no number to scan, or an unexpected return this station sent itself
+    rma = session.get(Rma, number)
+    if rma is None:
+        if state == "draft":
+            _new_rma(session, number, row)
+        return
+    if rma.erp_state == state:
+        return
+    rma.erp_state = state  # no new unit of it now; the units at the bench keep their facts
+    open_units = (
+        session.scalar(
+            select(func.count())
+            .select_from(ReturnUnit)
+            .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
+            .where(RmaLine.rma_number == number, ReturnUnit.status == "open")
+        )
+        or 0
+    )
+    unsent = _unsent(session, "rma", number)
+    if state in ("cancelled", "done") and open_units + unsent:
+        work = f"{open_units} unit(s) open, {unsent} event(s) not yet sent"
+        _conflict(session, "rma", number, state, work)
+
+
+def _new_rma(session: Session, number: str, row: dict[str, Any]) -> None:
+    lines = [m for m in _lines(row) if session.get(Item, m["product."]["code"]) is not None]
+    if not lines:
+        return  # nothing the bench could scan against it yet
+    created = _day(row.get("create_date"))
+    session.add(
+        Rma(
+            number=number,
+            customer=(row.get("customer.") or {}).get("name") or "",
+            order_number="",
+            channel=ERP_CHANNEL,
+            ship_date=created,
+            tracking_number=None,
+            erp_state="draft",
+        )
+    )
+    session.add_all(
+        RmaLine(
+            rma_number=number,
+            line_no=n,
+            sku=move["product."]["code"],
+            quantity=int(move["quantity"]),
+            serial=None,
+            stated_reason="",
+        )
+        for n, move in enumerate(lines, start=1)
+    )
+
+
+RETURNS = Entity(
+    name="rma",
+    model="stock.shipment.out.return",
+    fields=(
+        "reference",
+        "state",
+        "last_modified_at",
+        "create_date",
+        "customer.name",
+        *(f"incoming_moves.{f}" for f in MOVE_FIELDS),
+    ),
+    apply=_apply_return,
+    changed=changed_with("moves"),  # incoming_moves cannot be searched
+    stamps=stamped_with("incoming_moves"),
+)
+
+
+# --- expected receipts ---------------------------------------------------------------
+
+
+def _apply_receipt(session: Session, row: dict[str, Any]) -> None:
+    number = row["reference"]
+    supplier = row.get("supplier.") or {}
+    if not number or not supplier.get("code"):
+        return  # the bench finds a receipt by its ASN and its supplier by code
+    status = RECEIPT_STATUS.get(row["state"], "open")
+    expected = session.get(ExpectedReceipt, number)
+    started = session.scalar(select(Receipt.id).where(Receipt.number == number).limit(1))
+    if expected is None:
+        if status != "open":
+            return  # finished elsewhere before the station ever saw it
+        _supplier(session, supplier)
+        expected = ExpectedReceipt(number=number, supplier_code=supplier["code"])
+        session.add(expected)
+    elif status not in (expected.status, "open"):
+        at_bench = session.scalar(
+            select(func.count()).where(Receipt.number == number, Receipt.status == "open")
+        )
+        unsent = _unsent(session, "asn", number)
+        if at_bench or unsent:
+            work = f"{at_bench or 0} receipt(s) open, {unsent} event(s) not yet sent"
+            _conflict(session, "receipt", number, row["state"], work)
+    expected.status = status
+    expected.po_number = row.get("origins") or ""
+    expected.expected_on = _day(row.get("planned_date"))
+    if started is None and status == "open":
+        _replace_lines(session, number, _lines(row))
+
+
+def _supplier(session: Session, party: dict[str, Any]) -> None:
+    if session.get(Supplier, party["code"]) is not None:
+        return
+    name = party.get("name") or party["code"]
+    if session.scalar(select(Supplier.code).where(Supplier.name == name)):
+        name = f"{name} ({party['code']})"  # names are unique at the station
+    session.add(Supplier(code=party["code"], name=name, over_pct=None, short_pct=None))
+    session.flush()
+
+
+def _replace_lines(session: Session, number: str, moves: list[dict[str, Any]]) -> None:
+    session.flush()
+    session.execute(delete(ExpectedLine).where(ExpectedLine.receipt_number == number))
+    known = [m for m in moves if session.get(Item, m["product."]["code"]) is not None]
+    session.add_all(
+        ExpectedLine(
+            receipt_number=number,
+            line_no=n,
+            sku=move["product."]["code"],
+            quantity=int(move["quantity"]),
+            lot=(move.get("lot.") or {}).get("number"),
+        )
+        for n, move in enumerate(known, start=1)
+    )
+
+
+RECEIPTS = Entity(
+    name="receipt",
+    model="stock.shipment.in",
+    fields=(
+        "reference",
+        "state",
+        "last_modified_at",
+        "planned_date",
+        "origins",
+        "supplier.code",
+        "supplier.name",
+        *(f"incoming_moves.{f}" for f in MOVE_FIELDS),
+    ),
+    apply=_apply_receipt,
+    changed=changed_with("moves"),  # incoming_moves cannot be searched
+    stamps=stamped_with("incoming_moves"),
+)

@@ -1,0 +1,272 @@
+"""The receiving bench's events as Tryton records: the supplier shipment received with what
+was counted, its goods put away to the confirmed bins, and done (notes/tryton.md 7c).
+
+Tryton holds no stock in a bin before its supplier shipment is received, and receives a
+shipment whole, so the receipt's close carries the putaways and does all three; each
+``putaway_done`` is then checked against the shipment the ERP has done. Every step writes
+the whole of its part in one call (the shipment's moves as one list) and reads first, so
+a step sent again after a lost answer finds its target state and leaves it.
+"""
+
+from collections import Counter
+from typing import Any
+
+from sync.erp_calls import Erp, Later
+from sync.push_returns import Handler
+from sync.rpc import Rejected
+
+RECEIPTS = "stock.shipment.in"
+Key = tuple[str, str | None]  # item, lot
+Placed = tuple[str, str | None, str]  # item, lot, location code
+SHIPMENT_FIELDS = ["warehouse_input", "warehouse_storage.code", "supplier_location"]
+
+
+def _reference(payload: dict[str, Any]) -> str:
+    """The ASN, or for a blind receipt the station's receipt id."""
+    return str(payload.get("asn") or payload["receipt"])
+
+
+def receipt_closed(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG001 - the shipment carries the ASN
+    reference = _reference(payload)
+    shipment = erp.by_reference(RECEIPTS, reference, SHIPMENT_FIELDS)
+    arrived = _arrived(payload)
+    if shipment is None:
+        if payload.get("asn"):
+            raise Rejected("Missing", f"the ERP has no supplier shipment {reference}")
+        shipment = _blind(erp, reference, payload["supplier"], arrived)
+    state = shipment["state"]
+    if state == "cancelled":
+        raise Rejected("Cancelled", f"{reference} is cancelled in the ERP")
+    placed = _placed(payload, shipment["warehouse_storage."]["code"])
+    lots = _lots(erp, set(arrived) | {(sku, lot) for sku, lot, _ in placed})
+    if state == "draft":
+        _count_in(erp, shipment, arrived, lots)
+        erp.button(RECEIPTS, shipment["id"], "receive")
+        state = "received"
+    if state == "received":
+        _put_away(erp, shipment, placed, lots)
+        erp.button(RECEIPTS, shipment["id"], "do")
+
+
+def _arrived(payload: dict[str, Any]) -> Counter[Key]:
+    """Every unit that came in, good or damaged, by item and lot."""
+    units: Counter[Key] = Counter()
+    for line in payload["lines"]:
+        for lot in line["lots"]:
+            units[(line["sku"], lot["lot"])] += lot["quantity"]
+    for found in payload["discrepancies"]:
+        if found["kind"] == "damaged":
+            units[(found["sku"], found.get("lot"))] += found["quantity"]
+    return +units
+
+
+def _placed(payload: dict[str, Any], storage: str) -> Counter[Placed]:
+    """Where every unit went: the bin it was put away to, the damaged goods' location (the
+    storage zone where the station has none)."""
+    units: Counter[Placed] = Counter()
+    for row in payload.get("putaways", []):
+        units[(row["sku"], row["lot"], row["bin"])] += row["quantity"]
+    for found in payload["discrepancies"]:
+        if found["kind"] == "damaged":
+            where = found["location"] or storage
+            units[(found["sku"], found.get("lot"), where)] += found["quantity"]
+    return +units
+
+
+def _lots(erp: Erp, keys: set[Key]) -> dict[Key, int]:
+    """The ERP's lot of each item and lot counted, created where the ERP has none yet."""
+    wanted = {(sku, lot) for sku, lot in keys if lot}
+    if not wanted:
+        return {}
+    found = erp.call(
+        "stock.lot",
+        "search_read",
+        [["number", "in", sorted({lot for _, lot in wanted})]],
+        0,
+        None,
+        None,
+        ["number", "product.code"],
+    )
+    lots: dict[Key, int] = {(row["product."]["code"], row["number"]): row["id"] for row in found}
+    new = sorted(wanted - set(lots))
+    if new:
+        made = erp.call(
+            "stock.lot",
+            "create",
+            [{"number": lot, "product": erp.product(sku)} for sku, lot in new],
+        )
+        lots.update(zip(new, made, strict=True))
+    return lots
+
+
+def _blind(erp: Erp, reference: str, supplier: str, arrived: Counter[Key]) -> dict[str, Any]:
+    """A receipt nobody announced: a supplier shipment made for it, in draft, empty; the
+    count fills it like any other."""
+    party = erp.one("party.party", [["code", "=", supplier]], f"supplier {supplier}")
+    if not arrived:
+        raise Rejected("Empty", f"blind receipt {reference} received nothing")
+    erp.call(
+        RECEIPTS,
+        "create",
+        [
+            {
+                "supplier": party,
+                "reference": reference,
+                "warehouse": erp.location("WH"),
+                "warehouse_input": erp.location("IN"),
+                "warehouse_storage": erp.location("STO"),
+            }
+        ],
+    )
+    found = erp.by_reference(RECEIPTS, reference, SHIPMENT_FIELDS)
+    assert found is not None
+    return found
+
+
+def _count_in(
+    erp: Erp, shipment: dict[str, Any], arrived: Counter[Key], lots: dict[Key, int]
+) -> None:
+    """The incoming moves set to what was counted, in one write: an announced move keeps
+    its line (and origin) with the quantity and lot found, an item or lot nobody announced
+    gets a move of its own, and an announced move nothing came for goes."""
+    moves: list[dict[str, Any]] = erp.call(
+        "stock.move",
+        "search_read",
+        [
+            ["shipment", "=", f"{RECEIPTS},{shipment['id']}"],
+            ["to_location", "=", shipment["warehouse_input"]],
+        ],
+        0,
+        None,
+        [["id", "ASC"]],
+        ["product.code", "quantity", "lot", "unit", "unit_price", "currency"],
+    )
+    by_item: dict[str, list[dict[str, Any]]] = {}
+    for move in moves:
+        by_item.setdefault(move["product."]["code"], []).append(move)
+    writes: list[Any] = []
+    creates: list[dict[str, Any]] = []
+    for sku in sorted({sku for sku, _ in arrived} | set(by_item)):
+        counted = sorted(((lot, n) for (s, lot), n in arrived.items() if s == sku), key=str)
+        announced = by_item.get(sku, [])
+        for move, (lot, n) in zip(announced, counted, strict=False):
+            writes.append(
+                ["write", [move["id"]], {"quantity": float(n), "lot": lots.get((sku, lot))}]
+            )
+        extra = announced[len(counted) :]
+        if extra:
+            writes.append(["delete", [m["id"] for m in extra]])
+        model = announced[0] if announced else None
+        creates += [
+            {
+                "product": erp.product(sku),
+                "unit": model["unit"] if model else 1,
+                "quantity": float(n),
+                "lot": lots.get((sku, lot)),
+                "from_location": shipment["supplier_location"],
+                "to_location": shipment["warehouse_input"],
+                "unit_price": model["unit_price"] if model else _cost(erp, sku),
+                "currency": model["currency"] if model else erp.euro(),
+            }
+            for lot, n in counted[len(announced) :]
+        ]
+    if creates:
+        writes.append(["create", creates])
+    erp.call(RECEIPTS, "write", [shipment["id"]], {"incoming_moves": writes})
+
+
+def _cost(erp: Erp, sku: str) -> Any:
+    (row,) = erp.call("product.product", "read", [erp.product(sku)], ["cost_price"])
+    return row["cost_price"]
+
+
+def _put_away(
+    erp: Erp, shipment: dict[str, Any], placed: Counter[Placed], lots: dict[Key, int]
+) -> None:
+    """The inventory moves replaced, in one write, by one per item, lot and place, unless
+    they are so already (an earlier try got through)."""
+    moves: list[dict[str, Any]] = erp.call(
+        "stock.move",
+        "search_read",
+        [
+            ["shipment", "=", f"{RECEIPTS},{shipment['id']}"],
+            ["from_location", "=", shipment["warehouse_input"]],
+        ],
+        0,
+        None,
+        None,
+        ["product.code", "lot.number", "to_location.code", "quantity", "unit"],
+    )
+    now: Counter[Placed] = Counter()
+    for move in moves:
+        place = (move["product."]["code"], (move.get("lot.") or {}).get("number"))
+        now[(*place, move["to_location."]["code"])] += int(move["quantity"])
+    if now == placed:
+        return
+    erp.call(
+        RECEIPTS,
+        "write",
+        [shipment["id"]],
+        {
+            "inventory_moves": [
+                ["delete", [m["id"] for m in moves]],
+                [
+                    "create",
+                    [
+                        {
+                            "product": erp.product(sku),
+                            "unit": 1,
+                            "quantity": float(n),
+                            "lot": lots.get((sku, lot)),
+                            "from_location": shipment["warehouse_input"],
+                            "to_location": erp.location(code),
+                        }
+                        for (sku, lot, code), n in sorted(placed.items(), key=str)
+                    ],
+                ],
+            ]
+        },
+    )
+
+
+def putaway_done(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG001 - the shipment carries the ASN
+    """Checks that the ERP has the plate's goods in its bin: they are put there by the
+    receipt's close, which this event waits for."""
+    reference = _reference(payload)
+    found = erp.by_reference(RECEIPTS, reference, [])
+    if found is None or found["state"] in ("draft", "received"):
+        raise Later(f"{reference} is not closed in the ERP yet")
+    if found["state"] == "cancelled":
+        raise Rejected("Cancelled", f"{reference} is cancelled in the ERP")
+    there: Counter[Key] = Counter()
+    for move in erp.call(
+        "stock.move",
+        "search_read",
+        [
+            ["shipment", "=", f"{RECEIPTS},{found['id']}"],
+            ["to_location.code", "=", payload["bin"]],
+            ["state", "=", "done"],
+        ],
+        0,
+        None,
+        None,
+        ["product.code", "lot.number", "quantity"],
+    ):
+        there[(move["product."]["code"], (move.get("lot.") or {}).get("number"))] += int(
+            move["quantity"]
+        )
+    short = [
+        f"{row['sku']} lot {row['lot']}" if row["lot"] else row["sku"]
+        for row in payload["contents"]
+        if there[(row["sku"], row["lot"])] < row["quantity"]
+    ]
+    if short:
+        raise Rejected(
+            "Putaway", f"the ERP's {reference} does not have {', '.join(short)} in {payload['bin']}"
+        )
+
+
+HANDLERS: dict[str, Handler] = {
+    "receipt_closed": receipt_closed,
+    "putaway_done": putaway_done,
+}

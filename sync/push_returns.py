@@ -1,0 +1,318 @@
+"""The returns bench's events as Tryton records: return shipments, inspections, moves and
+complaints (notes/tryton.md 7b, 7d, 7e).
+
+Each handler reads before it writes, so an event sent again after a lost answer finds its
+work done and changes nothing: a create is looked up by its reference first, a transition
+checks the state, and a unit's move counts the units already at its destination.
+"""
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from station.commands import GRADES
+from sync.erp_calls import Erp, QualityGate
+from sync.rpc import Rejected
+from sync.seed import GRADE_POINT, RETURN_GATE, UNIDENTIFIED
+
+RETURNS = "stock.shipment.out.return"
+# The operations whose controls inspect a customer return, the gate first.
+RETURN_OPERATIONS = (RETURN_GATE, f"{RETURNS}:do")
+
+Handler = Callable[[Erp, str, dict[str, Any]], None]
+
+
+def _shipment(erp: Erp, rma: str, fields: list[str] | None = None) -> dict[str, Any]:
+    found = erp.by_reference(RETURNS, rma, fields or [])
+    if found is None:
+        raise Rejected("Missing", f"the ERP has no return shipment for {rma}")
+    if found["state"] == "cancelled":
+        raise Rejected("Cancelled", f"{rma} is cancelled in the ERP")
+    return found
+
+
+def unexpected_return(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
+    """A customer return shipment for a parcel with no RMA, in draft, for the office."""
+    if erp.by_reference(RETURNS, event_id, []) is not None:
+        return  # made by an earlier try whose answer was lost
+    moves = []
+    if payload.get("sku"):
+        moves.append(
+            {
+                "product": erp.product(payload["sku"]),
+                "unit": 1,
+                "quantity": 1.0,
+                "from_location": erp.location("CUS"),
+                "to_location": erp.location("IN"),
+                "unit_price": Decimal(0),
+                "currency": erp.euro(),
+            }
+        )
+    erp.call(
+        RETURNS,
+        "create",
+        [
+            {
+                "customer": erp.one("party.party", [["name", "=", UNIDENTIFIED]], UNIDENTIFIED),
+                "reference": event_id,
+                "warehouse": erp.location("WH"),
+                "warehouse_input": erp.location("IN"),
+                "warehouse_storage": erp.location("STO"),
+                "moves": [["create", moves]],
+            }
+        ],
+    )
+
+
+def return_received(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG001 - the RMA's shipment carries the reference
+    """The RMA's return shipment received; received (or done) already counts as done. The
+    unit's inspection, the event before, lets it through the ERP's quality gate."""
+    rma = payload["rma"]
+    shipment = _shipment(erp, rma)
+    if shipment["state"] != "draft":
+        return
+    try:
+        _transition(erp, shipment["id"], "receive")
+    except QualityGate as gate:
+        raise Rejected(
+            "QualityGate", f"{rma} waits at the ERP's quality gate: its inspection is not in"
+        ) from gate
+
+
+def _transition(erp: Erp, shipment: int, name: str) -> None:
+    """A return shipment's button; one refused for the open alert of a failed inspection
+    goes through once the alert is resolved."""
+    try:
+        erp.button(RETURNS, shipment, name)
+    except Rejected:
+        if not _resolve_alerts(erp, shipment):
+            raise
+        erp.button(RETURNS, shipment, name)
+
+
+def _resolve_alerts(erp: Erp, shipment: int) -> bool:
+    """Tryton moves a return on past no open alert of a failed inspection; the bench has
+    inspected the unit and decided where it goes, which is what the alert asks for."""
+    failed = erp.call(
+        "quality.inspection",
+        "search",
+        [["origin", "=", f"{RETURNS},{shipment}"], ["state", "=", "failed"]],
+        0,
+        None,
+        None,
+    )
+    alerts = erp.call(
+        "quality.alert",
+        "search_read",
+        [
+            ["origin", "in", [f"quality.inspection,{i}" for i in failed]],
+            ["state", "!=", "resolved"],
+        ],
+        0,
+        None,
+        None,
+        ["state"],
+    )
+    if not alerts:
+        return False
+    fresh = [a["id"] for a in alerts if a["state"] in ("open", "deferred")]
+    if fresh:
+        erp.call("quality.alert", "process", fresh)
+    erp.call("quality.alert", "resolve", [a["id"] for a in alerts])
+    return True
+
+
+def inspection_recorded(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
+    """A quality inspection of the RMA's shipment under the control for the unit's
+    category: the checklist's checks as its points (true when passed) and the grade, so
+    Tryton passes or fails it as the bench graded it."""
+    if not payload.get("rma"):
+        return  # triaged without an RMA: the office has its unexpected return instead
+    done = erp.call(
+        "quality.inspection",
+        "search_read",
+        [["reference", "=", event_id]],
+        0,
+        1,
+        None,
+        ["state"],
+    )
+    if done:
+        if done[0]["state"] == "pending":
+            erp.call("quality.inspection", "process", [done[0]["id"]])
+        return
+    shipment = _shipment(erp, payload["rma"])
+    control, points = _control(erp, payload["category"])
+    values = _points(points, payload)
+    (inspection,) = erp.call(
+        "quality.inspection",
+        "create",
+        [
+            {
+                "control": control,
+                "origin": f"{RETURNS},{shipment['id']}",
+                "points": values,
+                "reference": event_id,
+            }
+        ],
+    )
+    erp.call("quality.inspection", "process", [inspection])
+
+
+def _control(erp: Erp, category: str) -> tuple[int, list[dict[str, Any]]]:
+    """The category's control for returns, else one for returns of any category."""
+    controls: list[dict[str, Any]] = erp.call(
+        "quality.control",
+        "search_read",
+        [],
+        0,
+        None,
+        [["id", "ASC"]],
+        ["operations", "product_category.name", "points.name", "points.type_"],
+    )
+    for wanted in (category, None):
+        for control in controls:
+            named = (control.get("product_category.") or {}).get("name")
+            if named == wanted and set(control["operations"]) & set(RETURN_OPERATIONS):
+                return control["id"], control["points."]
+    raise Rejected("NoControl", f"the ERP has no quality control for returns of {category}")
+
+
+def _points(points: list[dict[str, Any]], payload: dict[str, Any]) -> dict[str, Any]:
+    checks: dict[str, bool | None] = payload.get("checks", {})
+    values: dict[str, Any] = {}
+    missing = []
+    for point in points:
+        name = point["name"]
+        if name == GRADE_POINT and point["type_"] == "integer":
+            values[name] = GRADES.index(payload["grade"]) + 1
+        elif name in checks and point["type_"] == "boolean":
+            values[name] = checks[name] is True  # a skipped check did not pass
+        else:
+            missing.append(name)
+    if missing:
+        raise Rejected(
+            "Points", f"the ERP's control asks for {', '.join(missing)}, which the bench "
+            "does not check for this category"
+        )  # fmt: skip
+    return values
+
+
+def disposition_decided(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG001 - the move is found by its shipment
+    """One unit's inventory move sent to its disposition's location, split off a move of
+    several units in the same call; the shipment done once every move has left storage.
+    ``same_way`` counts the units of this RMA and item the bench sent there so far, this
+    one included: the ERP holding that many already means an earlier try got through."""
+    rma, sku, destination = payload["rma"], payload["sku"], payload["destination"]
+    wanted = int(payload.get("same_way", 1))
+    shipment = _shipment(erp, rma, ["warehouse_storage", "warehouse_input"])
+    if shipment["state"] == "draft":
+        raise Rejected("NotReceived", f"{rma} is draft in the ERP, not received")
+    storage, target = shipment["warehouse_storage"], erp.location(destination)
+    moves: list[dict[str, Any]] = erp.call(
+        "stock.move",
+        "search_read",
+        [
+            ["shipment", "=", f"{RETURNS},{shipment['id']}"],
+            ["from_location", "=", shipment["warehouse_input"]],
+        ],
+        0,
+        None,
+        [["id", "ASC"]],
+        ["product.code", "to_location", "quantity", "lot", "unit"],
+    )
+    mine = [m for m in moves if m["product."]["code"] == sku]
+    there = sum(m["quantity"] for m in mine if m["to_location"] == target)
+    if there >= wanted:
+        return
+    if shipment["state"] == "done":
+        raise Rejected("Done", f"{rma} is done in the ERP with {sku} elsewhere")
+    waiting = [m for m in mine if m["to_location"] == storage]
+    if not waiting:
+        raise Rejected(
+            "NoUnit", f"{rma}: no unit of {sku} left in storage to send to {destination}"
+        )
+    move = waiting[0]
+    if move["quantity"] == 1:
+        erp.call("stock.move", "write", [move["id"]], {"to_location": target})
+    else:
+        erp.call(
+            RETURNS,
+            "write",
+            [shipment["id"]],
+            {
+                "inventory_moves": [
+                    ["write", [move["id"]], {"quantity": move["quantity"] - 1}],
+                    [
+                        "create",
+                        [
+                            {
+                                "product": move["product."]["id"],
+                                "unit": move["unit"],
+                                "quantity": 1.0,
+                                "lot": move["lot"],
+                                "from_location": shipment["warehouse_input"],
+                                "to_location": target,
+                            }
+                        ],
+                    ],
+                ]
+            },
+        )
+    left = [m for m in moves if m["to_location"] == storage and m is not move]
+    if not left and move["quantity"] == 1:
+        _transition(erp, shipment["id"], "do")
+
+
+def refund_eligible(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
+    """The RMA's complaint approved, which makes its refund in Tryton; where the RMA has no
+    complaint, one is recorded, waiting for the office, with what the bench found."""
+    rma = payload["rma"]
+    complaint = erp.by_reference("sale.complaint", rma, [])
+    if complaint is None:
+        complaint = erp.by_reference("sale.complaint", event_id, [])
+        if complaint is None:
+            _record_refund(erp, event_id, payload)
+            return
+        if complaint["state"] == "draft":
+            erp.call("sale.complaint", "wait", [complaint["id"]])
+        return  # recorded: the office approves it
+    state = complaint["state"]
+    if state in ("rejected", "cancelled"):
+        raise Rejected("Complaint", f"the complaint for {rma} is {state} in the ERP")
+    if state == "draft":
+        erp.call("sale.complaint", "wait", [complaint["id"]])
+    if state in ("draft", "waiting"):
+        erp.call("sale.complaint", "approve", [complaint["id"]])
+
+
+def _record_refund(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
+    shipment = _shipment(erp, payload["rma"], ["customer"])
+    kinds = erp.call("sale.complaint.type", "search", [], 0, 1, [["id", "ASC"]])
+    if not kinds:
+        raise Rejected("Missing", "the ERP has no complaint type to record a refund under")
+    value = Decimal(payload.get("value_cents", 0)) / 100
+    (complaint,) = erp.call(
+        "sale.complaint",
+        "create",
+        [
+            {
+                "customer": shipment["customer"],
+                "type": kinds[0],
+                "reference": event_id,
+                "description": f"Refund eligible, verified at the bench: {payload['rma']} "
+                f"line {payload.get('line')}, {payload.get('quantity', 1)} unit(s) of "
+                f"{payload.get('sku')}, value {value:.2f}.",
+            }
+        ],
+    )
+    erp.call("sale.complaint", "wait", [complaint])
+
+
+HANDLERS: dict[str, Handler] = {
+    "unexpected_return": unexpected_return,
+    "return_received": return_received,
+    "inspection_recorded": inspection_recorded,
+    "disposition_decided": disposition_decided,
+    "refund_eligible": refund_eligible,
+}

@@ -1,0 +1,143 @@
+"""A receipt counted at the bench, in a live Tryton: the supplier shipment received with the
+quantities and lots found, its goods in the bins they were put away to (the damaged unit
+in the damaged goods' location), done, and each putaway checked, once."""
+
+import itertools
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from station.feedback import Feedback, Tone
+from station.gtin import to_gtin14
+from station.receiving import ReceivingBench
+from station.receiving_view import RStep
+from station.scans import Scan
+from station.settings import Settings
+from station.store.engine import Store
+from station.store.schema import OutboxEvent
+from sync.push import Pusher, pending
+from sync.push_receiving import RECEIPTS
+from sync.rpc import Client
+
+pytestmark = pytest.mark.erp
+GS = "\x1d"
+LATER = date.today() + timedelta(days=400)
+_clock = itertools.count(1000, 2)
+# ASN-200001 in the demo: HB-3010 lot LHAZASZ x101, HB-3047 lot LXUKCOG x93, HB-3042 lot
+# LNY80Z4 x30, all lot-tracked with a minimum shelf life.
+ASN = "ASN-200001"
+
+
+def scan(bench: ReceivingBench, *raws: str) -> Feedback:
+    said = Feedback.good("")
+    for raw in raws:
+        said = bench.handle(Scan(raw, at=float(next(_clock))))
+        assert said.tone is not Tone.BAD, f"{raw!r}: {said.message}"
+    return said
+
+
+def gs1(gtin: str, lot: str, count: int) -> str:
+    return f"01{to_gtin14(gtin)}17{LATER:%y%m%d}10{lot}{GS}30{count}"
+
+
+def put_away(bench: ReceivingBench) -> str:
+    scan(bench, "@PUTAWAY")
+    suggested = bench.view().suggested_bin
+    assert suggested is not None
+    scan(bench, suggested)
+    return suggested
+
+
+def receive(bench: ReceivingBench, photo: Path) -> tuple[str, str]:
+    """Line 1 in full with its lot, line 2 under a lot nobody announced, line 3 two short
+    and one of them damaged; two plates, each to its bin. Returns the bins."""
+    scan(bench, "BADGE-2001", ASN, "@NEW-LPN")
+    scan(bench, gs1("87422146", "LHAZASZ", 101), gs1("4005181171095", "LNEW001", 93))
+    first = put_away(bench)
+    scan(bench, "@NEW-LPN", gs1("4005142447566", "LNY80Z4", 28), "@DAMAGED", "@REASON-CRUSHED")
+    photo.write_bytes(b"\xff\xd8 a crushed carton")
+    assert bench.add_photo(photo).tone is Tone.GOOD
+    second = put_away(bench)
+    said = bench.handle(Scan("@CLOSE", at=float(next(_clock))))
+    if bench.step() is RStep.APPROVAL:  # two short may be beyond the tolerance
+        said = bench.approve_with_pin("3333")
+    assert "closed" in said.message, said.message
+    return first, second
+
+
+def moves(admin: Client, *, incoming: bool) -> list[tuple[str, str | None, str, float, str]]:
+    """The shipment's moves: item, lot, where they go, quantity, state."""
+    (shipment,) = admin.model(RECEIPTS, "search", [["reference", "=", ASN]], 0, 1, None)
+    side = "to_location.code" if incoming else "from_location.code"
+    found = admin.model(
+        "stock.move", "search_read",
+        [["shipment", "=", f"{RECEIPTS},{shipment}"], [side, "=", "IN"]], 0, None, None,
+        ["product.code", "lot.number", "to_location.code", "quantity", "state"],
+    )  # fmt: skip
+    return sorted(
+        (
+            m["product."]["code"],
+            (m.get("lot.") or {}).get("number"),
+            m["to_location."]["code"],
+            m["quantity"],
+            m["state"],
+        )
+        for m in found
+    )
+
+
+def state_of(admin: Client) -> Any:
+    (found,) = admin.model(
+        RECEIPTS, "search_read", [["reference", "=", ASN]], 0, 1, None, ["state"]
+    )
+    return found["state"]
+
+
+def test_a_closed_receipt_is_received_put_away_and_done_in_the_erp_once(
+    store: Store, tmp_path: Path, station_client: Client, admin_client: Client
+) -> None:
+    bench = ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
+    first, second = receive(bench, tmp_path / "crushed.jpg")
+    pushed = Pusher(station_client).push_due(store)
+    assert (pushed.sent, pushed.rejected) == (3, 0), pushed.problems  # 2 putaways + the close
+    assert pending(store) == 0
+    assert state_of(admin_client) == "done"
+    assert moves(admin_client, incoming=True) == [
+        ("HB-3010", "LHAZASZ", "IN", 101.0, "done"),
+        ("HB-3042", "LNY80Z4", "IN", 28.0, "done"),
+        ("HB-3047", "LNEW001", "IN", 93.0, "done"),
+    ]
+    placed = [
+        ("HB-3010", "LHAZASZ", first, 101.0, "done"),
+        ("HB-3042", "LNY80Z4", second, 27.0, "done"),
+        ("HB-3042", "LNY80Z4", "LOC-DAMAGED", 1.0, "done"),
+        ("HB-3047", "LNEW001", first, 93.0, "done"),
+    ]
+    assert moves(admin_client, incoming=False) == sorted(placed)
+
+    with store.unit() as session:  # every answer lost: all of it sent again
+        session.execute(update(OutboxEvent).values(status="pending"))
+    again = Pusher(station_client).push_due(store)
+    assert (again.sent, again.rejected) == (3, 0), again.problems
+    assert moves(admin_client, incoming=False) == sorted(placed)
+
+
+def test_a_putaway_the_erp_does_not_show_is_rejected_with_what_is_missing(
+    store: Store, tmp_path: Path, station_client: Client
+) -> None:
+    bench = ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
+    first, _ = receive(bench, tmp_path / "crushed.jpg")
+    with store.unit() as session:  # a plate the ERP never heard of in that bin
+        putaway = session.scalars(
+            select(OutboxEvent).where(OutboxEvent.kind == "putaway_done").limit(1)
+        ).one()
+        putaway.payload = {
+            **putaway.payload,
+            "contents": [{"sku": "HB-3010", "lot": "LHAZASZ", "quantity": 500}],
+        }
+    pushed = Pusher(station_client).push_due(store)
+    assert pushed.rejected == 1 and pushed.sent == 2
+    assert f"does not have HB-3010 lot LHAZASZ in {first}" in pushed.problems[0]
