@@ -298,6 +298,13 @@ ERP_URL = _declare(
 )
 ERP_DATABASE = _declare("erp.database", str, "station", "The Tryton database.")
 ERP_USER = _declare("erp.user", str, "station", "The Tryton user the station logs in as.")
+ERP_INTERVAL_S = _declare(
+    "erp.interval_s",
+    int,
+    30,
+    "Seconds between sync cycles: pull what changed, push what the benches recorded.",
+    _at_least(1),
+)
 SOUNDS = _declare("ui.sounds", bool, True, "Play the good, bad and warning tones.")
 FLASH_MS = _declare(
     "ui.flash_ms", int, 400, "How long the window flashes green, red or amber.", _at_least(0)

@@ -18,7 +18,11 @@ from station.store.engine import open_store
 from sync import erp_demo
 from sync.credentials import KEYRING_SERVICE, erp_password
 from sync.cycle import run_cycle
+from sync.lock import Busy
+from sync.push import Pusher
 from sync.rpc import Client, Login, LogInAgain, Rejected, RetryLater
+
+LOCK_WAIT_S = 60.0
 
 
 def sync_once(settings: S.Settings) -> int:
@@ -29,7 +33,11 @@ def sync_once(settings: S.Settings) -> int:
     client = Client(Login(url, settings[S.ERP_DATABASE], user, erp_password(user, url)))
     store = open_store(paths.database_file(paths.data_dir()))
     try:
-        cycle = run_cycle(client, store)
+        # A window syncing the same bench finishes its cycle in seconds: wait for it.
+        cycle = run_cycle(Pusher(client), store, wait_s=LOCK_WAIT_S)
+    except Busy as exc:
+        print(f"station: {exc}; try again once it is done")
+        return 1
     except LogInAgain as exc:
         print(f"station: the ERP refused the login of {user}: {exc}")
         return 2

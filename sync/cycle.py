@@ -2,7 +2,9 @@
 
 Shared by ``station sync --once`` and the background worker, which runs it over and over
 on a thread of its own and reports the state: online, offline (the ERP cannot be
-reached; the station works on), or error (a login refused, events rejected).
+reached; the station works on), waiting (another process is syncing this bench), or
+error (no password, a login refused, events rejected). One cycle runs at a time per
+bench, across processes (``sync.lock``).
 """
 
 import logging
@@ -11,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from station.errors import KnownError
 from station.recording import utcnow
 from station.store.engine import Store
-from sync.pull import Pulled, pull_all
+from sync.lock import Busy, sync_lock
+from sync.pull import Progress, Pulled, pull_all
 from sync.push import Pushed, Pusher, pending
 from sync.rpc import Client, LogInAgain, Rejected, RetryLater
 
@@ -35,34 +39,43 @@ class SyncState:
     detail: str
 
 
-def run_cycle(client: Client, store: Store, pusher: Pusher | None = None) -> Cycle:
+def run_cycle(
+    pusher: Pusher, store: Store, progress: Progress | None = None, wait_s: float = 0.0
+) -> Cycle:
     """Pull, then push. A pull the ERP refuses does not hold back the bench's events; it
-    is raised once they are pushed. An ERP that cannot be reached ends the cycle."""
-    refused: Rejected | None = None
-    pulled: list[Pulled] = []
-    try:
-        pulled = pull_all(client, store)
-    except Rejected as exc:
-        refused = exc
-    pushed = (pusher or Pusher(client)).push_due(store)
-    if refused is not None:
-        raise refused
-    return Cycle(pulled, pushed, pending(store))
+    is raised once they are pushed. An ERP that cannot be reached ends the cycle. Raises
+    ``Busy`` when another process holds the bench's sync for longer than ``wait_s``."""
+    with sync_lock(store.file.parent, wait_s):
+        refused: Rejected | None = None
+        pulled: list[Pulled] = []
+        try:
+            pulled = pull_all(pusher.erp.client, store, progress)
+        except Rejected as exc:
+            refused = exc
+        pushed = pusher.push_due(store)
+        if refused is not None:
+            raise refused
+        return Cycle(pulled, pushed, pending(store))
 
 
 class SyncWorker:
-    """Runs a cycle every ``interval`` seconds; ``on_state`` hears how it went (on the
-    worker's thread). One request is in flight at a time: cycles never overlap."""
+    """Runs a cycle every ``interval`` seconds; ``on_state`` hears how it went and
+    ``on_progress`` how far a long pull got (both on the worker's thread). One request is
+    in flight at a time: cycles never overlap. ``connect`` makes the ERP client on the
+    worker's thread, so that looking the password up (a keyring may wait on an unlock
+    prompt) never holds up the window; it is tried again each cycle until it succeeds."""
 
     def __init__(
         self,
-        client: Client,
+        connect: Callable[[], Client],
         store: Store,
         on_state: Callable[[SyncState], None],
         interval: float = 30.0,
+        on_progress: Progress | None = None,
     ) -> None:
-        self.client, self.store, self.on_state, self.interval = client, store, on_state, interval
-        self.pusher = Pusher(client)
+        self.connect, self.store, self.on_state = connect, store, on_state
+        self.interval, self.on_progress = interval, on_progress
+        self.pusher: Pusher | None = None
         self.last_sync: datetime | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="erp sync", daemon=True)
@@ -86,7 +99,13 @@ class SyncWorker:
 
     def once(self) -> SyncState:
         try:
-            cycle = run_cycle(self.client, self.store, self.pusher)
+            if self.pusher is None:
+                self.pusher = Pusher(self.connect())
+            cycle = run_cycle(self.pusher, self.store, self.on_progress)
+        except Busy as exc:
+            return SyncState("waiting", pending(self.store), self.last_sync, str(exc))
+        except KnownError as exc:  # no password yet: said, and asked again next cycle
+            return SyncState("error", pending(self.store), self.last_sync, str(exc))
         except RetryLater as exc:
             return SyncState("offline", pending(self.store), self.last_sync, str(exc))
         except (LogInAgain, Rejected) as exc:

@@ -24,7 +24,7 @@ from sync.rpc import Client
 
 PAGE = 500
 OVERLAP = timedelta(minutes=2)
-Progress = Callable[[str, int], None]  # entity, rows applied so far
+Progress = Callable[[str, int, int], None]  # entity, rows applied so far, rows in all
 ENTITIES = (LOCATIONS, ITEMS, RETURNS, RECEIPTS)  # in the order their references need
 
 
@@ -57,12 +57,17 @@ def _pull(
     started = utcnow()  # the server runs on UTC: the overlap window absorbs clock skew
     newest = since
     applied = 0
-    while True:
-        domain: list[Any] = [["id", ">", last_id], *entity.scope]
+    total: int | None = None  # counted once a pull proves longer than a page
+
+    def domain() -> list[Any]:
+        found: list[Any] = [["id", ">", last_id], *entity.scope]
         if since is not None:
-            domain.append(entity.changed(since - overlap))
+            found.append(entity.changed(since - overlap))
+        return found
+
+    while True:
         rows = client.model(
-            entity.model, "search_read", domain, 0, PAGE, [["id", "ASC"]], list(entity.fields)
+            entity.model, "search_read", domain(), 0, PAGE, [["id", "ASC"]], list(entity.fields)
         )
         if not rows:
             break
@@ -74,10 +79,14 @@ def _pull(
                 entity.apply(session, row)
             session.merge(SyncCursor(entity=entity.name, since=since, last_id=last_id))
         applied += len(rows)
-        if progress is not None:
-            progress(entity.name, applied)
         if len(rows) < PAGE:
             break
+        if progress is not None:
+            if total is None:
+                total = applied + client.model(entity.model, "search_count", domain())
+            progress(entity.name, applied, max(total, applied))
+    if progress is not None and total is not None:
+        progress(entity.name, applied, applied)  # done: the bar goes
     # The pull is whole. The next starts from what it saw, but never from later than this
     # one started: a row of a lower id that changed meanwhile was behind the pages already
     # read. A pull that resumed one cut off keeps the old start, for the same reason.

@@ -76,7 +76,7 @@ def run(settings: S.Settings) -> int:
     if printing is not None:
         printing.jobs_settled.connect(lambda _count: window.redraw())
         printing.start()
-    syncing = _sync_link(store, settings, window)
+    syncing = start_sync(store, settings, window)
     window.show()
     try:
         return app.exec()
@@ -87,17 +87,15 @@ def run(settings: S.Settings) -> int:
         store.close()
 
 
-def _sync_link(store: Store, settings: S.Settings, window: MainWindow) -> SyncLink | None:
+def start_sync(store: Store, settings: S.Settings, window: MainWindow) -> SyncLink | None:
     """The ERP sync on its own thread, when an ERP is set; a missing password is shown in
     the header, and the bench works on without the ERP."""
     if not settings[S.ERP_URL]:
         return None
-    try:
-        syncing = SyncLink(store, settings, window)
-    except KnownError as exc:
-        window.header.erp.set("bad", "no password", str(exc))
-        return None
+    syncing = SyncLink(store, settings, window)
     syncing.state_changed.connect(window.header.show_erp)
+    syncing.pull_progress.connect(window.header.show_pull)
+    window.header.erp.set("busy", "connecting", "The first sync with the ERP is under way")
     syncing.start()
     return syncing
 

@@ -1,6 +1,6 @@
 """The strip across the top: which bench, who is signed in, and the status lights."""
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from station.operators import SignedIn
 from sync.cycle import SyncState
@@ -42,6 +42,11 @@ class Header(QFrame):
         self.scanner = StatusLight("Scanner")
         self.printer = StatusLight("Printer")
         self.erp = StatusLight("ERP")
+        # A pull of more than a page (the first of the day, or after a long time offline)
+        # shows how far it got; the bench works on meanwhile.
+        self.pulling = QProgressBar()
+        self.pulling.setMaximumWidth(220)
+        self.pulling.hide()
         self.scanner.set("ok", scanner, "Keyboard-wedge scanner: scans arrive as fast key bursts")
         self.erp.set("off", "not configured", "ERP sync is not set up at this bench")
         layout = QHBoxLayout(self)
@@ -52,6 +57,7 @@ class Header(QFrame):
         layout.addStretch(1)
         for light in (self.store, self.scanner, self.printer, self.erp):
             layout.addWidget(light)
+        layout.addWidget(self.pulling)
 
     def show_mode(self, mode: str) -> None:
         self.mode.setText(f"Mode: {mode.capitalize()} (F6 returns, F7 receiving)")
@@ -88,5 +94,12 @@ class Header(QFrame):
     def show_erp(self, state: SyncState) -> None:
         when = local_time(state.last_sync) if state.last_sync else "never"
         text = f"{state.state}, {state.pending} pending, last sync {when}"
-        light = {"online": "ok", "offline": "busy"}.get(state.state, "bad")
+        light = {"online": "ok", "offline": "busy", "waiting": "busy"}.get(state.state, "bad")
         self.erp.set(light, text, state.detail or "Sync with the ERP")
+        self.pulling.hide()  # the cycle is over
+
+    def show_pull(self, entity: str, done: int, total: int) -> None:
+        self.pulling.setRange(0, max(total, 1))
+        self.pulling.setValue(done)
+        self.pulling.setFormat(f"Pulling {entity}s: {done} of {total}")
+        self.pulling.setVisible(done < total)

@@ -2,6 +2,7 @@
 
 Signals:
     state_changed(object): a ``SyncState`` after each cycle.
+    pull_progress(str, int, int): a long pull's entity, rows pulled, rows in all.
 """
 
 from PySide6.QtCore import QObject, Signal
@@ -12,18 +13,26 @@ from sync.credentials import erp_password
 from sync.cycle import SyncWorker
 from sync.rpc import Client, Login
 
-INTERVAL_S = 30.0
-
 
 class SyncLink(QObject):
     state_changed = Signal(object)
+    pull_progress = Signal(str, int, int)
 
     def __init__(self, store: Store, settings: S.Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        user, url = settings[S.ERP_USER], settings[S.ERP_URL]
-        login = Login(url, settings[S.ERP_DATABASE], user, erp_password(user, url))
-        # Emitted from the worker thread; Qt queues it to this object's (GUI) thread.
-        self.worker = SyncWorker(Client(login), store, self.state_changed.emit, INTERVAL_S)
+        user, url, database = settings[S.ERP_USER], settings[S.ERP_URL], settings[S.ERP_DATABASE]
+
+        def connect() -> Client:  # on the worker's thread
+            return Client(Login(url, database, user, erp_password(user, url)))
+
+        # Emitted from the worker thread; Qt queues them to this object's (GUI) thread.
+        self.worker = SyncWorker(
+            connect,
+            store,
+            self.state_changed.emit,
+            settings[S.ERP_INTERVAL_S],
+            self.pull_progress.emit,
+        )
 
     def start(self) -> None:
         self.worker.start()

@@ -57,13 +57,34 @@ def test_the_demo_erp_comes_up_the_station_syncs_and_it_goes_down(
     status = station("erp-demo", "status", env=bench_env)
     assert status.returncode == 0 and settings[S.ERP_URL] in status.stdout
 
+    # The window of this bench is in the middle of a cycle: the command waits for it.
+    data = Path(bench_env["STATION_DATA_DIR"])
+    window = subprocess.Popen(
+        [sys.executable, "-c", SYNC_FOR_A_MOMENT, str(data / "sync.lock"), str(tmp_path / "done")],
+        stdout=subprocess.PIPE,
+    )
+    assert window.stdout is not None and window.stdout.readline() == b"syncing\n"
     synced = station("sync", "--once", env=bench_env)
+    assert (tmp_path / "done").exists()  # it went only once the window's cycle was over
+    window.wait()
+    window.stdout.close()
     assert synced.returncode == 0, synced.stderr + synced.stdout
-    assert "pulled: location 62, item 220" in synced.stdout
+    assert "pulled: location 62, item 220, rma 60, receipt 24" in synced.stdout
 
     down = station("erp-demo", "down", env=bench_env)
     assert down.returncode == 0 and "stopped" in down.stdout
     assert station("erp-demo", "status", env=bench_env).returncode == 1
+
+
+SYNC_FOR_A_MOMENT = """
+import fcntl, pathlib, sys, time
+handle = open(sys.argv[1], "a")
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("syncing", flush=True)
+time.sleep(1.5)
+pathlib.Path(sys.argv[2]).touch()
+fcntl.flock(handle, fcntl.LOCK_UN)
+"""
 
 
 def test_a_wrong_password_is_said_plainly(bench_env: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+import sync.pull
 from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.scans import Scan
@@ -254,3 +255,12 @@ def test_a_receipt_cancelled_in_the_erp_while_open_at_the_bench_is_a_conflict(
         )
         assert open_one.status == idle.status == "cancelled"
         assert session.scalars(select(Receipt.status)).one() == "open"  # the bench's facts stay
+
+
+def test_a_pull_longer_than_a_page_reports_how_far_it_got(
+    station_client: Client, empty_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync.pull, "PAGE", 100)
+    heard: list[tuple[str, int, int]] = []
+    pull_all(station_client, empty_store, lambda *news: heard.append(news))
+    assert heard == [("item", 100, 220), ("item", 200, 220), ("item", 220, 220)]

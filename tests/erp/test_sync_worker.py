@@ -1,11 +1,15 @@
-"""The background sync: a cycle against the live Tryton, the ERP away, and the header."""
+"""The background sync: a cycle against the live Tryton, the ERP away, no password, another
+process syncing the same bench, and the header."""
 
 import itertools
+import subprocess
+import sys
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from station import settings as S
+from station.errors import ConfigError
 from station.returns import ReturnsBench
 from station.scans import Scan
 from station.store.engine import Store
@@ -24,16 +28,63 @@ def test_a_cycle_pulls_pushes_and_says_online(
 ) -> None:
     for raw in ("BADGE-1001", "4009441399571", "@TRIAGE", "@CONFIRM"):  # AP-1005, no RMA
         bench.handle(Scan(raw, at=float(next(_clock))))
-    state = SyncWorker(station_client, store, lambda _s: None).once()
+    state = SyncWorker(lambda: station_client, store, lambda _s: None).once()
     assert (state.state, state.pending) == ("online", 0)
     assert state.last_sync is not None
+
+
+def test_no_password_is_an_error_said_and_tried_again_next_cycle(
+    store: Store, station_client: Client
+) -> None:
+    tries = iter([ConfigError("No ERP password for station: set STATION_ERP_PASSWORD")])
+
+    def connect() -> Client:
+        for refused in tries:
+            raise refused
+        return station_client
+
+    worker = SyncWorker(connect, store, lambda _s: None)
+    state = worker.once()
+    assert (state.state, state.detail) == (
+        "error",
+        "No ERP password for station: set STATION_ERP_PASSWORD",
+    )
+    assert worker.once().state == "online"  # the password was set meanwhile
+
+
+def test_a_bench_synced_by_another_process_waits_its_turn(
+    store: Store, station_client: Client
+) -> None:
+    holder = subprocess.Popen(  # another process (a `station sync --once`) holds the lock
+        [sys.executable, "-c", HOLD_LOCK, str(store.file.parent / "sync.lock")],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        state = SyncWorker(lambda: station_client, store, lambda _s: None).once()
+        assert state.state == "waiting" and "another process is syncing" in state.detail
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+    assert SyncWorker(lambda: station_client, store, lambda _s: None).once().state == "online"
+
+
+HOLD_LOCK = """
+import fcntl, sys, time
+handle = open(sys.argv[1], "a")
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(60)
+"""
 
 
 def test_an_erp_away_is_offline_and_the_events_wait(bench: ReturnsBench, store: Store) -> None:
     for raw in ("BADGE-1001", "028813993203", "@TRIAGE", "@CONFIRM"):  # AP-1006, no RMA
         bench.handle(Scan(raw, at=float(next(_clock))))
     away = Client(Login("http://127.0.0.1:9", "station", "station", "x"))
-    state = SyncWorker(away, store, lambda _s: None).once()
+    state = SyncWorker(lambda: away, store, lambda _s: None).once()
     assert (state.state, state.last_sync) == ("offline", None)
     assert state.pending >= 1 and "cannot be reached" in state.detail
 
