@@ -11,7 +11,9 @@ from bench_events import INSPECTOR, SUPERVISOR, scan
 from sqlalchemy import select, update
 
 from resources import path
+from station.exceptions import rejected_events, send_again
 from station.feedback import Tone
+from station.operators import Role, SignedIn
 from station.returns import ReturnsBench
 from station.returns_view import Step
 from station.store.engine import Store
@@ -24,7 +26,13 @@ pytestmark = pytest.mark.erp
 
 
 def record(
-    bench: ReturnsBench, rma: str, gtin: str, *, failing: Collection[str] = (), grade: str = "A"
+    bench: ReturnsBench,
+    rma: str,
+    gtin: str,
+    *,
+    failing: Collection[str] = (),
+    grade: str = "A",
+    serial: str = "",
 ) -> ReturnUnit:
     """One unit inspected: the checks in ``failing`` answered the way that fails, the rest
     the way that passes; the stated reason confirmed, the rules' disposition taken."""
@@ -48,9 +56,12 @@ def record(
             yes = passes != (question.id in failing)
             code = "@YES" if yes else "@NO"
         else:
-            code = {Step.GRADE: f"@GRADE-{grade}", Step.REASON: "@CONFIRM"}.get(
-                view.step, SUPERVISOR if view.step is Step.APPROVAL else ""
-            )
+            code = {
+                Step.GRADE: f"@GRADE-{grade}",
+                Step.REASON: "@CONFIRM",
+                Step.SERIAL: serial,
+                Step.APPROVAL: SUPERVISOR,
+            }.get(view.step, "")
             assert code, f"{rma}: the bench waits at {view.step}: {view.prompt}"
         scan(bench, code)
     with bench.store.read() as session:
@@ -209,3 +220,25 @@ def test_two_units_going_the_same_way_both_arrive(
     assert sum(q for _, where, q, _ in moves if where == first.destination) == 2
     send_all_again(store, station_client)
     assert placed(admin_client, "RMA-10016") == moves
+
+
+def test_a_unit_whose_location_the_erp_lost_waits_for_a_supervisor_and_the_rest_go_on(
+    bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
+) -> None:
+    (rtv,) = admin_client.model("stock.location", "search", [["code", "=", "LOC-RTV"]], 0, 1, None)
+    admin_client.model("stock.location", "write", [rtv], {"active": False})
+    claimed = record(bench, "RMA-10012", gtin_of("EL-2039"), serial="SNDL80MB9VSI")
+    assert claimed.disposition == "RTV"
+    restocked = record(bench, "RMA-10004", gtin_of("AP-1007"))
+    pushed = Pusher(station_client).push_due(store)
+    assert pushed.rejected == 1 and "the ERP has no location LOC-RTV" in pushed.problems[0]
+    assert shipment(admin_client, "RMA-10004")["state"] == "done"  # the events behind went on
+    assert restocked.destination == "LOC-RESTOCK"
+
+    admin_client.model("stock.location", "write", [rtv], {"active": True})  # fixed in the ERP
+    (waiting,) = rejected_events(store)
+    send_again(store, waiting.seq, SignedIn("Sam Supervisor", SUPERVISOR, Role.SUPERVISOR), "B1")
+    again = Pusher(station_client).push_due(store)
+    assert (again.sent, again.rejected) == (1, 0)
+    assert shipment(admin_client, "RMA-10012")["state"] == "done"
+    assert placed(admin_client, "RMA-10012") == [("EL-2039", "LOC-RTV", 1.0, "done")]
