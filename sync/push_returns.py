@@ -223,45 +223,51 @@ def disposition_decided(erp: Erp, event_id: str, payload: dict[str, Any]) -> Non
     )
     mine = [m for m in moves if m["product."]["code"] == sku]
     there = sum(m["quantity"] for m in mine if m["to_location"] == target)
-    if there >= wanted:
-        return
-    if shipment["state"] == "done":
-        raise Rejected("Done", f"{rma} is done in the ERP with {sku} elsewhere")
-    waiting = [m for m in mine if m["to_location"] == storage]
-    if not waiting:
-        raise Rejected(
-            "NoUnit", f"{rma}: no unit of {sku} left in storage to send to {destination}"
-        )
-    move = waiting[0]
+    in_storage = sum(m["quantity"] for m in moves if m["to_location"] == storage)
+    if there < wanted:
+        if shipment["state"] == "done":
+            raise Rejected("Done", f"{rma} is done in the ERP with {sku} elsewhere")
+        waiting = [m for m in mine if m["to_location"] == storage]
+        if not waiting:
+            raise Rejected(
+                "NoUnit", f"{rma}: no unit of {sku} left in storage to send to {destination}"
+            )
+        _send_one(erp, shipment, waiting[0], target)
+        in_storage -= 1
+    # Also after an earlier try whose move went through but whose "do" did not.
+    if shipment["state"] == "received" and in_storage == 0:
+        _transition(erp, shipment["id"], "do")
+
+
+def _send_one(erp: Erp, shipment: dict[str, Any], move: dict[str, Any], target: int) -> None:
+    """One unit of a move in storage to ``target``: the move itself when it holds one
+    unit, else split off it in one write of the shipment."""
     if move["quantity"] == 1:
         erp.call("stock.move", "write", [move["id"]], {"to_location": target})
-    else:
-        erp.call(
-            RETURNS,
-            "write",
-            [shipment["id"]],
-            {
-                "inventory_moves": [
-                    ["write", [move["id"]], {"quantity": move["quantity"] - 1}],
+        return
+    erp.call(
+        RETURNS,
+        "write",
+        [shipment["id"]],
+        {
+            "inventory_moves": [
+                ["write", [move["id"]], {"quantity": move["quantity"] - 1}],
+                [
+                    "create",
                     [
-                        "create",
-                        [
-                            {
-                                "product": move["product."]["id"],
-                                "unit": move["unit"],
-                                "quantity": 1.0,
-                                "lot": move["lot"],
-                                "from_location": shipment["warehouse_input"],
-                                "to_location": target,
-                            }
-                        ],
+                        {
+                            "product": move["product."]["id"],
+                            "unit": move["unit"],
+                            "quantity": 1.0,
+                            "lot": move["lot"],
+                            "from_location": shipment["warehouse_input"],
+                            "to_location": target,
+                        }
                     ],
-                ]
-            },
-        )
-    left = [m for m in moves if m["to_location"] == storage and m is not move]
-    if not left and move["quantity"] == 1:
-        _transition(erp, shipment["id"], "do")
+                ],
+            ]
+        },
+    )
 
 
 def refund_eligible(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:

@@ -116,6 +116,10 @@ class Client:
 
     def login(self) -> None:
         who = self.login_data
+        # A session is only usable with its context (the company): without it Tryton's
+        # company rules refuse every create. Both are set together, once the context is in;
+        # a login cut off in between leaves none, so the next call logs in again.
+        self.session = None
         try:
             answer = self._post(
                 f"{who.url}/{who.database}/rpc/",
@@ -129,13 +133,14 @@ class Client:
             raise
         user_id, key = answer[0], answer[1]
         token = base64.b64encode(f"{who.user}:{user_id}:{key}".encode()).decode()
-        self.session = f"Session {token}"
-        self.context = self._post(
+        session = f"Session {token}"
+        context = self._post(
             f"{who.url}/{who.database}/rpc/",
             "model.res.user.get_preferences",
             [True, {}],
-            auth=self.session,
+            auth=session,
         )
+        self.session, self.context = session, context
 
     def version(self) -> str:
         result: str = self._post(f"{self.login_data.url}/rpc/", "common.server.version", [], None)
