@@ -51,6 +51,8 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/serial_scan.py
 	$(PY) tests/benchmarks/labels.py
 	$(PY) tests/benchmarks/receiving_scan.py
+	$(PY) tests/benchmarks/erp_pull.py
+	$(PY) tests/benchmarks/erp_push.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png
