@@ -22,11 +22,23 @@ class Entity:
     name: str
     model: str
     fields: tuple[str, ...]
-    apply: Callable[[Session, dict[str, Any]], None]
+    apply: Callable[[Session, list[dict[str, Any]]], None]  # one page of rows
     # The domain "changed since", and a row's modification times: by default the row's own.
     changed: Callable[[datetime], list[Any]] = _own_change
     stamps: Callable[[dict[str, Any]], list[datetime]] = _own_stamp
     scope: tuple[Any, ...] = ()
+
+
+def each(
+    apply: Callable[[Session, dict[str, Any]], None],
+) -> Callable[[Session, list[dict[str, Any]]], None]:
+    """A page applied one row at a time."""
+
+    def apply_page(session: Session, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            apply(session, row)
+
+    return apply_page
 
 
 def changed_with(*parts: str) -> Callable[[datetime], list[Any]]:

@@ -2,6 +2,8 @@
 workflow buttons with Tryton's quirks handled (notes/tryton.md 7b, 7d, 10).
 """
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sync.rpc import Client, Rejected
@@ -16,10 +18,22 @@ class QualityGate(Exception):
     """A transition the ERP holds until an inspection of the document is in."""
 
 
+@dataclass(frozen=True)
+class Sending:
+    """One outbox event on its way: ``fresh`` when it was never set out to be sent before,
+    so nothing of it can be in the ERP yet and a create needs no lookup first."""
+
+    event_id: str
+    payload: dict[str, Any]
+    fresh: bool
+
+
 class Erp:
     def __init__(self, client: Client) -> None:
         self.client = client
         self._found: dict[str, int] = {}
+        self._products: dict[str, int] = {}
+        self._expected: set[str] = set()
 
     def call(self, model: str, method: str, *args: Any) -> Any:
         return self.client.model(model, method, *args)
@@ -37,8 +51,25 @@ class Erp:
     def location(self, code: str) -> int:
         return self.one("stock.location", [["code", "=", code]], f"location {code}")
 
+    def expect_products(self, skus: Iterable[str]) -> None:
+        """Products the next events name: the first one asked for looks them all up in one
+        call (inside a handler, so that the ERP being away counts against its event)."""
+        self._expected.update(set(skus) - set(self._products))
+
     def product(self, sku: str) -> int:
-        return self.one("product.product", [["code", "=", sku]], f"product {sku}")
+        if sku not in self._products and sku in self._expected:
+            wanted = sorted(self._expected)
+            found = self.call(
+                "product.product", "search_read", [["code", "in", wanted]], 0, None, None,
+                ["code"],
+            )  # fmt: skip
+            self._products.update((row["code"], row["id"]) for row in found)
+            self._expected.clear()
+        if sku not in self._products:
+            self._products[sku] = self.one(
+                "product.product", [["code", "=", sku]], f"product {sku}"
+            )
+        return self._products[sku]
 
     def euro(self) -> int:
         return self.one("currency.currency", [["code", "=", "EUR"]], "currency EUR")
@@ -69,3 +100,6 @@ class Erp:
             answer = self.call(model, name, [record])
         if isinstance(answer, dict) and answer.get("type") == "ir.action.wizard":
             raise QualityGate(f"{model} {record} waits for a quality inspection")
+
+
+Handler = Callable[[Erp, Sending], None]

@@ -11,7 +11,7 @@ pull reads only what changed.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from station.recording import utcnow
@@ -52,7 +52,9 @@ def _pull(
 ) -> Pulled:
     with store.read() as session:
         cursor = session.get(SyncCursor, entity.name)
-        since, last_id = (cursor.since, cursor.last_id) if cursor else (None, 0)
+        since, last_id, seen_at = (
+            (cursor.since, cursor.last_id, cursor.pulled_at) if cursor else (None, 0, None)
+        )
     resuming = last_id > 0
     started = utcnow()  # the server runs on UTC: the overlap window absorbs clock skew
     newest = since
@@ -62,7 +64,7 @@ def _pull(
     def domain() -> list[Any]:
         found: list[Any] = [["id", ">", last_id], *entity.scope]
         if since is not None:
-            found.append(entity.changed(since - overlap))
+            found.append(entity.changed(_read_back_to(since, seen_at, overlap)))
         return found
 
     while True:
@@ -75,8 +77,7 @@ def _pull(
             newest = max([stamp for stamp in [newest, *entity.stamps(row)] if stamp is not None])
         last_id = rows[-1]["id"]
         with store.unit() as session:
-            for row in rows:
-                entity.apply(session, row)
+            entity.apply(session, rows)
             session.merge(SyncCursor(entity=entity.name, since=since, last_id=last_id))
         applied += len(rows)
         if len(rows) < PAGE:
@@ -91,9 +92,19 @@ def _pull(
     # one started: a row of a lower id that changed meanwhile was behind the pages already
     # read. A pull that resumed one cut off keeps the old start, for the same reason.
     if resuming:
-        newest = since
+        newest, started = since, seen_at or started
     elif newest is not None:
         newest = min(newest, started)
     with store.unit() as session:
-        session.merge(SyncCursor(entity=entity.name, since=newest, last_id=0, pulled_at=utcnow()))
+        session.merge(SyncCursor(entity=entity.name, since=newest, last_id=0, pulled_at=started))
     return Pulled(entity.name, applied)
+
+
+def _read_back_to(since: datetime, seen_at: datetime | None, overlap: timedelta) -> datetime:
+    """Where a pull reads from: a row stamped after ``since`` is new; one stamped before it
+    may still have been uncommitted when the last pull read, but only if its transaction
+    began less than ``overlap`` before that pull started (``seen_at``). A bulk change long
+    past is thus not read again and again."""
+    if seen_at is None:
+        return since - overlap
+    return min(since, seen_at - overlap)

@@ -9,41 +9,48 @@ them.
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from station.gtin import to_gtin14
 from station.store.schema import Gtin, Item, Location
-from sync.entity import Entity, changed_with, stamped_with
+from sync.entity import Entity, changed_with, each, stamped_with
 
 
-def _apply_item(session: Session, row: dict[str, Any]) -> None:
-    sku = row["code"]
-    if not sku:
-        return  # a product without a code cannot be scanned or labelled here
-    template = row.get("template.") or {}
-    categories = template.get("categories.") or []
-    price = template.get("list_price") or Decimal(0)
-    item = session.get(Item, sku)
-    if item is None:
-        item = Item(
-            sku=sku,
-            supplier="",
-            serial_tracked=False,
-            returnable=True,
-            lot_tracked=False,
-            category="general",
-        )
-        session.add(item)
-    item.name = row["name"]
-    item.unit_value_cents = int(Decimal(price) * 100)
-    if categories:
-        item.category = categories[0]["name"]
-    session.flush()
-    session.execute(delete(Gtin).where(Gtin.sku == sku))
-    for identifier in row.get("identifiers.") or []:
-        if identifier.get("type") == "ean" and str(identifier["code"]).isdigit():
-            session.merge(Gtin(gtin14=to_gtin14(identifier["code"]), sku=sku))
+def _apply_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    """A page of items in a few statements: their rows read at once, their GTINs (and any
+    of those GTINs held by another item before) deleted and inserted at once."""
+    coded = [row for row in rows if row["code"]]  # no code: cannot be scanned or labelled
+    skus = [row["code"] for row in coded]
+    items = {i.sku: i for i in session.scalars(select(Item).where(Item.sku.in_(skus)))}
+    gtins = {
+        to_gtin14(identifier["code"]): row["code"]
+        for row in coded
+        for identifier in row.get("identifiers.") or []
+        if identifier.get("type") == "ean" and str(identifier["code"]).isdigit()
+    }
+    for row in coded:
+        item = items.get(row["code"])
+        if item is None:
+            item = Item(
+                sku=row["code"],
+                supplier="",
+                serial_tracked=False,
+                returnable=True,
+                lot_tracked=False,
+                category="general",
+            )
+            session.add(item)
+        template = row.get("template.") or {}
+        categories = template.get("categories.") or []
+        item.name = row["name"]
+        item.unit_value_cents = int(Decimal(template.get("list_price") or 0) * 100)
+        if categories:
+            item.category = categories[0]["name"]
+    session.flush()  # the new items before their GTINs
+    session.execute(delete(Gtin).where(or_(Gtin.sku.in_(skus), Gtin.gtin14.in_(list(gtins)))))
+    if gtins:
+        session.execute(insert(Gtin), [{"gtin14": code, "sku": sku} for code, sku in gtins.items()])
 
 
 ITEMS = Entity(
@@ -62,7 +69,7 @@ ITEMS = Entity(
     ),
     changed=changed_with("template", "identifiers"),
     stamps=stamped_with("template", "identifiers"),
-    apply=_apply_item,
+    apply=_apply_items,
 )
 
 
@@ -81,6 +88,6 @@ LOCATIONS = Entity(
     name="location",
     model="stock.location",
     fields=("code", "name", "last_modified_at"),
-    apply=_apply_location,
+    apply=each(_apply_location),
     scope=(["type", "=", "storage"], ["parent.code", "=", "STO"]),
 )

@@ -30,7 +30,7 @@ from station.store.schema import (
     Supplier,
     SyncConflict,
 )
-from sync.entity import Entity, changed_with, stamped_with
+from sync.entity import Entity, changed_with, each, stamped_with
 
 ERP_CHANNEL = "erp"
 MOVE_FIELDS = ("product.code", "quantity", "lot.number", "last_modified_at")
@@ -155,7 +155,7 @@ RETURNS = Entity(
         "customer.name",
         *(f"incoming_moves.{f}" for f in MOVE_FIELDS),
     ),
-    apply=_apply_return,
+    apply=each(_apply_return),
     changed=changed_with("moves"),  # incoming_moves cannot be searched
     stamps=stamped_with("incoming_moves"),
 )
@@ -232,7 +232,7 @@ RECEIPTS = Entity(
         "supplier.name",
         *(f"incoming_moves.{f}" for f in MOVE_FIELDS),
     ),
-    apply=_apply_receipt,
+    apply=each(_apply_receipt),
     changed=changed_with("moves"),  # incoming_moves cannot be searched
     stamps=stamped_with("incoming_moves"),
 )

@@ -1,8 +1,10 @@
 """Pushing the bench's events from the outbox to Tryton, oldest first, one at a time.
 
-Each event is sent with its UUID in the ``reference`` of what it creates, and a create
-is looked up by that reference first, so a retry after a lost answer never makes a second
-record (notes/tryton.md 7g). An answer is one of: done (the event is ``sent``); retry
+Each event is sent with its UUID in the ``reference`` of what it creates. Events are
+marked tried, all at once, before the first is sent; a create of an event tried before is
+looked up by its reference first, so a retry after a lost answer (or a crash) never makes
+a second record (notes/tryton.md 7g), and a first try costs no lookup. How each event went
+is written in batches. An answer is one of: done (the event is ``sent``); retry
 later (the ERP is away: the event waits with full-jitter backoff and the round stops, as
 the events behind it would meet the same); rejected (the ERP refused this one: it goes
 to the exception queue with the ERP's message, and the round goes on with the next); or
@@ -15,6 +17,7 @@ The handlers are in ``push_returns`` and ``push_receiving``.
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -22,9 +25,10 @@ from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from sync import push_receiving, push_returns
-from sync.erp_calls import Erp, Later
+from sync.erp_calls import Erp, Later, Sending
 from sync.rpc import Client, Rejected, RetryLater
 
+SETTLE_BATCH = 50
 BASE_WAIT = timedelta(seconds=2)
 LONGEST_WAIT = timedelta(minutes=10)
 HANDLERS = {**push_returns.HANDLERS, **push_receiving.HANDLERS}
@@ -61,16 +65,27 @@ class Pusher:
                     .order_by(OutboxEvent.seq)
                 )
             )
+        fresh = _mark_tried(store, due, moment)
+        self.erp.expect_products(e.payload["sku"] for e in due if e.payload.get("sku"))
         result = Pushed()
-        while due:
-            sent = result.sent + result.rejected
-            due = self._pass(store, due, moment, result)
-            if result.waiting or result.sent + result.rejected == sent:
-                break  # nothing went that the deferred could have waited on
+        settled = _Settlements(store)
+        try:
+            while due:
+                sent = result.sent + result.rejected
+                due = self._pass(due, fresh, moment, result, settled)
+                if result.waiting or result.sent + result.rejected == sent:
+                    break  # nothing went that the deferred could have waited on
+        finally:
+            settled.write()
         return result
 
     def _pass(
-        self, store: Store, due: list[OutboxEvent], moment: datetime, result: Pushed
+        self,
+        due: list[OutboxEvent],
+        fresh: set[int],
+        moment: datetime,
+        result: Pushed,
+        settled: "_Settlements",
     ) -> list[OutboxEvent]:
         """One pass in outbox order; returns the events that wait on ones behind them."""
         deferred = []
@@ -80,8 +95,9 @@ class Pusher:
                 # a unit received before it is disposed of.
                 result.waiting = True
                 break
+            sending = Sending(event.event_id, event.payload, event.seq in fresh)
             try:
-                HANDLERS[event.kind](self.erp, event.event_id, event.payload)
+                HANDLERS[event.kind](self.erp, sending)
             except Later:
                 deferred.append(event)
                 continue
@@ -89,37 +105,68 @@ class Pusher:
                 wait = (
                     timedelta(seconds=exc.after) if exc.after else backoff(event.attempts, self.rng)
                 )
-                _settle(store, event, "pending", str(exc), moment + wait)
+                settled.add(event, "pending", str(exc), next_at=moment + wait)
                 result.waiting = True
                 break
             except Rejected as exc:
-                _settle(store, event, "rejected", exc.message)
+                settled.add(event, "rejected", exc.message)
                 result.rejected += 1
                 result.problems.append(f"{event.kind} {event.event_id}: {exc.message}")
                 continue
-            _settle(store, event, "sent", None)
+            settled.add(event, "sent", None, sent_at=utcnow())
             result.sent += 1
         return deferred
 
 
-def _settle(
-    store: Store,
-    event: OutboxEvent,
-    status: str,
-    error: str | None,
-    next_at: datetime | None = None,
-) -> None:
+def _mark_tried(store: Store, due: list[OutboxEvent], moment: datetime) -> set[int]:
+    """Marks, in one write and before any is sent, the events never tried: they are the
+    ones whose creates need no lookup first. A crash after this only costs lookups."""
+    fresh = [e.seq for e in due if e.tried_at is None]
     with store.unit() as session:
-        session.execute(
-            update(OutboxEvent)
-            .where(OutboxEvent.seq == event.seq)
-            .values(
-                status=status,
-                attempts=event.attempts + 1,
-                last_error=error,
-                next_attempt_at=next_at,
+        for first in range(0, len(fresh), SETTLE_BATCH * 10):
+            chunk = fresh[first : first + SETTLE_BATCH * 10]
+            session.execute(
+                update(OutboxEvent).where(OutboxEvent.seq.in_(chunk)).values(tried_at=moment)
             )
+    return set(fresh)
+
+
+class _Settlements:
+    """How each event went, written in batches: a crash before a batch is written leaves
+    those events pending, and as they were marked tried, they look up before they create."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        event: OutboxEvent,
+        status: str,
+        error: str | None,
+        *,
+        next_at: datetime | None = None,
+        sent_at: datetime | None = None,
+    ) -> None:
+        self.rows.append(
+            {
+                "seq": event.seq,
+                "status": status,
+                "attempts": event.attempts + 1,
+                "last_error": error,
+                "next_attempt_at": next_at,
+                "sent_at": sent_at,
+            }
         )
+        if len(self.rows) >= SETTLE_BATCH:
+            self.write()
+
+    def write(self) -> None:
+        if not self.rows:
+            return
+        with self.store.unit() as session:
+            session.execute(update(OutboxEvent), self.rows)
+        self.rows = []
 
 
 def pending(store: Store) -> int:

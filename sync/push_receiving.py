@@ -11,8 +11,7 @@ a step sent again after a lost answer finds its target state and leaves it.
 from collections import Counter
 from typing import Any
 
-from sync.erp_calls import Erp, Later
-from sync.push_returns import Handler
+from sync.erp_calls import Erp, Handler, Later, Sending
 from sync.rpc import Rejected
 
 RECEIPTS = "stock.shipment.in"
@@ -26,18 +25,18 @@ def _reference(payload: dict[str, Any]) -> str:
     return str(payload.get("asn") or payload["receipt"])
 
 
-def receipt_closed(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG001 - the shipment carries the ASN
-    reference = _reference(payload)
+def receipt_closed(erp: Erp, sending: Sending) -> None:
+    reference = _reference(sending.payload)
     shipment = erp.by_reference(RECEIPTS, reference, SHIPMENT_FIELDS)
-    arrived = _arrived(payload)
+    arrived = _arrived(sending.payload)
     if shipment is None:
-        if payload.get("asn"):
+        if sending.payload.get("asn"):
             raise Rejected("Missing", f"the ERP has no supplier shipment {reference}")
-        shipment = _blind(erp, reference, payload["supplier"], arrived)
+        shipment = _blind(erp, reference, sending.payload["supplier"], arrived)
     state = shipment["state"]
     if state == "cancelled":
         raise Rejected("Cancelled", f"{reference} is cancelled in the ERP")
-    placed = _placed(payload, shipment["warehouse_storage."]["code"])
+    placed = _placed(sending.payload, shipment["warehouse_storage."]["code"])
     lots = _lots(erp, set(arrived) | {(sku, lot) for sku, lot, _ in placed})
     if state == "draft":
         _count_in(erp, shipment, arrived, lots)
@@ -229,10 +228,10 @@ def _put_away(
     )
 
 
-def putaway_done(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG001 - the shipment carries the ASN
+def putaway_done(erp: Erp, sending: Sending) -> None:
     """Checks that the ERP has the plate's goods in its bin: they are put there by the
     receipt's close, which this event waits for."""
-    reference = _reference(payload)
+    reference = _reference(sending.payload)
     found = erp.by_reference(RECEIPTS, reference, [])
     if found is None or found["state"] in ("draft", "received"):
         raise Later(f"{reference} is not closed in the ERP yet")
@@ -244,7 +243,7 @@ def putaway_done(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # n
         "search_read",
         [
             ["shipment", "=", f"{RECEIPTS},{found['id']}"],
-            ["to_location.code", "=", payload["bin"]],
+            ["to_location.code", "=", sending.payload["bin"]],
             ["state", "=", "done"],
         ],
         0,
@@ -257,12 +256,13 @@ def putaway_done(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # n
         )
     short = [
         f"{row['sku']} lot {row['lot']}" if row["lot"] else row["sku"]
-        for row in payload["contents"]
+        for row in sending.payload["contents"]
         if there[(row["sku"], row["lot"])] < row["quantity"]
     ]
     if short:
+        where = sending.payload["bin"]
         raise Rejected(
-            "Putaway", f"the ERP's {reference} does not have {', '.join(short)} in {payload['bin']}"
+            "Putaway", f"the ERP's {reference} does not have {', '.join(short)} in {where}"
         )
 
 

@@ -6,20 +6,17 @@ work done and changes nothing: a create is looked up by its reference first, a t
 checks the state, and a unit's move counts the units already at its destination.
 """
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from station.commands import GRADES
-from sync.erp_calls import Erp, QualityGate
+from sync.erp_calls import Erp, Handler, QualityGate, Sending
 from sync.rpc import Rejected
 from sync.seed import GRADE_POINT, RETURN_GATE, UNIDENTIFIED
 
 RETURNS = "stock.shipment.out.return"
 # The operations whose controls inspect a customer return, the gate first.
 RETURN_OPERATIONS = (RETURN_GATE, f"{RETURNS}:do")
-
-Handler = Callable[[Erp, str, dict[str, Any]], None]
 
 
 def _shipment(erp: Erp, rma: str, fields: list[str] | None = None) -> dict[str, Any]:
@@ -31,15 +28,15 @@ def _shipment(erp: Erp, rma: str, fields: list[str] | None = None) -> dict[str, 
     return found
 
 
-def unexpected_return(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
+def unexpected_return(erp: Erp, sending: Sending) -> None:
     """A customer return shipment for a parcel with no RMA, in draft, for the office."""
-    if erp.by_reference(RETURNS, event_id, []) is not None:
+    if not sending.fresh and erp.by_reference(RETURNS, sending.event_id, []) is not None:
         return  # made by an earlier try whose answer was lost
     moves = []
-    if payload.get("sku"):
+    if sending.payload.get("sku"):
         moves.append(
             {
-                "product": erp.product(payload["sku"]),
+                "product": erp.product(sending.payload["sku"]),
                 "unit": 1,
                 "quantity": 1.0,
                 "from_location": erp.location("CUS"),
@@ -54,7 +51,7 @@ def unexpected_return(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
         [
             {
                 "customer": erp.one("party.party", [["name", "=", UNIDENTIFIED]], UNIDENTIFIED),
-                "reference": event_id,
+                "reference": sending.event_id,
                 "warehouse": erp.location("WH"),
                 "warehouse_input": erp.location("IN"),
                 "warehouse_storage": erp.location("STO"),
@@ -64,10 +61,10 @@ def unexpected_return(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
     )
 
 
-def return_received(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG001 - the RMA's shipment carries the reference
+def return_received(erp: Erp, sending: Sending) -> None:
     """The RMA's return shipment received; received (or done) already counts as done. The
     unit's inspection, the event before, lets it through the ERP's quality gate."""
-    rma = payload["rma"]
+    rma = sending.payload["rma"]
     shipment = _shipment(erp, rma)
     if shipment["state"] != "draft":
         return
@@ -122,28 +119,23 @@ def _resolve_alerts(erp: Erp, shipment: int) -> bool:
     return True
 
 
-def inspection_recorded(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
+def inspection_recorded(erp: Erp, sending: Sending) -> None:
     """A quality inspection of the RMA's shipment under the control for the unit's
     category: the checklist's checks as its points (true when passed) and the grade, so
     Tryton passes or fails it as the bench graded it."""
-    if not payload.get("rma"):
+    if not sending.payload.get("rma"):
         return  # triaged without an RMA: the office has its unexpected return instead
-    done = erp.call(
-        "quality.inspection",
-        "search_read",
-        [["reference", "=", event_id]],
-        0,
-        1,
-        None,
+    done = [] if sending.fresh else erp.call(
+        "quality.inspection", "search_read", [["reference", "=", sending.event_id]], 0, 1, None,
         ["state"],
-    )
+    )  # fmt: skip
     if done:
         if done[0]["state"] == "pending":
             erp.call("quality.inspection", "process", [done[0]["id"]])
         return
-    shipment = _shipment(erp, payload["rma"])
-    control, points = _control(erp, payload["category"])
-    values = _points(points, payload)
+    shipment = _shipment(erp, sending.payload["rma"])
+    control, points = _control(erp, sending.payload["category"])
+    values = _points(points, sending.payload)
     (inspection,) = erp.call(
         "quality.inspection",
         "create",
@@ -152,7 +144,7 @@ def inspection_recorded(erp: Erp, event_id: str, payload: dict[str, Any]) -> Non
                 "control": control,
                 "origin": f"{RETURNS},{shipment['id']}",
                 "points": values,
-                "reference": event_id,
+                "reference": sending.event_id,
             }
         ],
     )
@@ -198,11 +190,12 @@ def _points(points: list[dict[str, Any]], payload: dict[str, Any]) -> dict[str, 
     return values
 
 
-def disposition_decided(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:  # noqa: ARG001 - the move is found by its shipment
+def disposition_decided(erp: Erp, sending: Sending) -> None:
     """One unit's inventory move sent to its disposition's location, split off a move of
     several units in the same call; the shipment done once every move has left storage.
     ``same_way`` counts the units of this RMA and item the bench sent there so far, this
     one included: the ERP holding that many already means an earlier try got through."""
+    payload = sending.payload
     rma, sku, destination = payload["rma"], payload["sku"], payload["destination"]
     wanted = int(payload.get("same_way", 1))
     shipment = _shipment(erp, rma, ["warehouse_storage", "warehouse_input"])
@@ -270,15 +263,16 @@ def _send_one(erp: Erp, shipment: dict[str, Any], move: dict[str, Any], target: 
     )
 
 
-def refund_eligible(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
+def refund_eligible(erp: Erp, sending: Sending) -> None:
     """The RMA's complaint approved, which makes its refund in Tryton; where the RMA has no
     complaint, one is recorded, waiting for the office, with what the bench found."""
-    rma = payload["rma"]
+    rma = sending.payload["rma"]
     complaint = erp.by_reference("sale.complaint", rma, [])
     if complaint is None:
-        complaint = erp.by_reference("sale.complaint", event_id, [])
+        if not sending.fresh:
+            complaint = erp.by_reference("sale.complaint", sending.event_id, [])
         if complaint is None:
-            _record_refund(erp, event_id, payload)
+            _record_refund(erp, sending.event_id, sending.payload)
             return
         if complaint["state"] == "draft":
             erp.call("sale.complaint", "wait", [complaint["id"]])

@@ -408,6 +408,10 @@ class OutboxEvent(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None]
+    # Set before the first try: an event never tried cannot have made a record in the ERP,
+    # so its create needs no lookup first.
+    tried_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]  # when the ERP took it
 
 
 class AuditEntry(Base):
@@ -424,7 +428,8 @@ class AuditEntry(Base):
 
 class SyncCursor(Base):
     """How far a pull of one entity got: rows changed since ``since`` (ERP time), and
-    within a pull in progress, the last id applied; written with the page it covers."""
+    within a pull in progress, the last id applied; written with the page it covers.
+    ``pulled_at`` is when the last whole pull started."""
 
     __tablename__ = "sync_cursor"
 

@@ -2,6 +2,7 @@
 
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from bench_events import triage
@@ -11,6 +12,7 @@ from station.recording import emit, utcnow
 from station.returns import ReturnsBench
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
+from sync import erp_demo
 from sync.push import Pusher, backoff, pending
 from sync.push_returns import RETURNS
 from sync.rpc import Client, Login
@@ -112,3 +114,25 @@ def test_events_behind_one_in_backoff_wait_their_turn(store: Store, station_clie
     pushed = Pusher(station_client).push_due(store)
     assert (pushed.sent, pushed.waiting) == (0, True)
     assert pending(store) == 2
+
+
+class CrashAfterCreate(Client):
+    """The station dies the moment Tryton has made the record, before it hears back."""
+
+    def model(self, model: str, method: str, *args: Any) -> Any:
+        answer = super().model(model, method, *args)
+        if method == "create":
+            raise KeyboardInterrupt("the bench PC lost power")
+        return answer
+
+
+def test_an_event_cut_off_by_a_crash_is_looked_up_before_it_is_made_again(
+    bench: ReturnsBench, store: Store, erp: erp_demo.Running, admin_client: Client
+) -> None:
+    event_id = triage(bench, "5902529527776")  # AP-1003
+    with pytest.raises(KeyboardInterrupt):
+        Pusher(CrashAfterCreate(erp.station)).push_due(store)
+    cut_off = status_of(store, event_id)
+    assert (cut_off.status, cut_off.attempts, cut_off.tried_at is not None) == ("pending", 0, True)
+    assert Pusher(Client(erp.station)).push_due(store).sent == 1
+    assert len(shipments(admin_client, event_id)) == 1
