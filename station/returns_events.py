@@ -77,7 +77,8 @@ def finish_return(
             "approved_by": unit.approved_by,
         },
     )
-    if verified(unit, questions):
+    unit.refund_eligible = verified(unit, questions)
+    if unit.refund_eligible:
         emit(
             session,
             "refund_eligible",

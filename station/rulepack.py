@@ -46,6 +46,7 @@ class Disposition:
     label: str
     destination: str
     value_approval: bool = False  # above the configured value, a supervisor approves it
+    recovery: float = 0.0  # the share of a unit's value the disposition gets back
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,11 @@ def load_rulepack(file: Path | None = None) -> RulePack:
 def _build(raw: dict[str, Any]) -> RulePack:
     dispositions = {
         code: Disposition(
-            code, spec["label"], spec["destination"], bool(spec.get("value_approval"))
+            code,
+            spec["label"],
+            spec["destination"],
+            bool(spec.get("value_approval")),
+            _share(code, spec.get("recovery", 0.0)),
         )
         for code, spec in raw["dispositions"].items()
     }
@@ -109,6 +114,12 @@ def _build(raw: dict[str, Any]) -> RulePack:
         rules=rules,
         overrides=tuple(_rule(r, dispositions, allowed) for r in raw.get("override", [])),
     )
+
+
+def _share(code: str, value: object) -> float:
+    if not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"the recovery of {code} must be a share from 0 to 1, not {value!r}")
+    return float(value)
 
 
 def _question(

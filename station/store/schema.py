@@ -231,7 +231,10 @@ class ReturnUnit(Base):
     """One returned unit at the bench, from identification to its disposition."""
 
     __tablename__ = "return_unit"
-    __table_args__ = (Index("ix_return_unit_status", "status"),)
+    __table_args__ = (
+        Index("ix_return_unit_status", "status"),
+        Index("ix_return_unit_finished_at", "finished_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4
     status: Mapped[str] = mapped_column(String(20))  # open, decided, triage, cancelled
@@ -255,6 +258,7 @@ class ReturnUnit(Base):
     destination: Mapped[str | None] = mapped_column(ForeignKey("location.code"))
     lpn: Mapped[str | None] = mapped_column(unique=True)
     finished_at: Mapped[datetime | None]
+    refund_eligible: Mapped[bool | None]  # the bench verified it: the customer may be refunded
 
     line: Mapped[RmaLine | None] = relationship()
     item: Mapped[Item | None] = relationship()
@@ -452,3 +456,25 @@ class SyncConflict(Base):
     erp_state: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str]
     found_at: Mapped[datetime]
+
+
+class FactCode(Base):
+    """The number standing for a bench, operator, item, reason... in the supervisor's facts."""
+
+    __tablename__ = "fact_code"
+
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(primary_key=True)
+    code: Mapped[int]
+
+
+class FactDay(Base):
+    """One past day's returns as columns (numpy arrays in one ``.npz``), built once: the
+    supervisor view reads months of them in a blink instead of scanning every unit."""
+
+    __tablename__ = "fact_day"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    rows: Mapped[int]
+    columns: Mapped[bytes]
+    built_at: Mapped[datetime]
