@@ -9,6 +9,7 @@ import argparse
 import importlib
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -16,9 +17,10 @@ from station import __version__, paths
 from station import settings as S
 from station.command_sheet import write_command_sheet
 from station.demo_data import load_demo_data
-from station.errors import KnownError
+from station.errors import ConfigError, KnownError
+from station.history import write_history
 from station.rulepack import load_rulepack
-from station.store.engine import open_store
+from station.store.engine import Store, open_store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", help="open the bench window (the default)")
     demo = sub.add_parser("demo-data", help="the demo data set")
     demo.add_argument(
-        "action", choices=["load"], help="load: replace master data with the demo set"
+        "action",
+        choices=["load", "history"],
+        help="load: replace master data with the demo set; history: add past returns",
+    )
+    demo.add_argument("--days", type=int, default=90, help="history: days before today")
+    demo.add_argument("--units", type=int, default=100_000, help="history: returned units")
+    demo.add_argument(
+        "--seed", type=int, default=2026, help="history: the same seed, the same past"
     )
     sheet = sub.add_parser("command-sheet", help="write the bench command sheet as a PDF")
     sheet.add_argument("--out", type=Path, default=Path("command-sheet.pdf"))
@@ -75,6 +84,8 @@ def _run(args: argparse.Namespace, settings: S.Settings) -> int:
     if args.command == "demo-data":
         store = open_store(paths.database_file(paths.data_dir()))
         try:
+            if args.action == "history":
+                return _history(store, args, settings)
             counts = load_demo_data(store, date.today())
         finally:
             store.close()
@@ -94,6 +105,27 @@ def _run(args: argparse.Namespace, settings: S.Settings) -> int:
     gui = importlib.import_module("ui.app")
     code: int = gui.run(settings)
     return code
+
+
+def _history(store: Store, args: argparse.Namespace, settings: S.Settings) -> int:
+    if args.days < 1 or args.units < 0:
+        raise ConfigError("history needs --days of at least 1 and --units of at least 0")
+    started = time.monotonic()
+    written = write_history(
+        store,
+        load_rulepack(_rulepack_file(settings)),
+        days=args.days,
+        units=args.units,
+        today=date.today(),
+        seed=args.seed,
+    )
+    print(
+        f"History written into {store.file}: {written.units} returned units over "
+        f"{written.days} days, in {time.monotonic() - started:.0f} s."
+    )
+    for spike in written.spikes:
+        print(f"  planted: {spike.extra} extra returns of {spike.kind} {spike.key} on {spike.day}")
+    return 0
 
 
 def _rulepack_file(settings: S.Settings) -> Path | None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from station.recording import utcnow
 from station.store.engine import Store
-from station.store.schema import FactCode, FactDay, Item, ReturnUnit, Rma, RmaLine
+from station.store.schema import FactCode, FactDay
 
 Column = npt.NDArray[np.int32]
 DIMENSIONS = (
@@ -156,58 +156,54 @@ def _utc_bounds(day: date) -> tuple[datetime, datetime]:
     return midnight(day), midnight(day + timedelta(days=1))
 
 
+# The columns a unit's facts come from, in the order of ``_DIMENSION_SQL``'s dimensions.
+_FACTS_SQL = """
+SELECT u.bench, u.operator, u.sku, i.category, i.supplier, r.channel, l.stated_reason,
+       u.found_reason, u.grade,
+       CASE WHEN u.status = 'triage' THEN 'TRIAGE' ELSE u.disposition END,
+       CAST(strftime('%H', u.finished_at) AS INTEGER),
+       CAST(round((julianday(u.finished_at) - julianday(u.started_at)) * 86400) AS INTEGER),
+       coalesce(i.unit_value_cents, 0),
+       u.suggested_disposition IS NOT NULL AND u.disposition != u.suggested_disposition,
+       u.approved_by IS NOT NULL,
+       coalesce(u.refund_eligible, 0)
+FROM return_unit u
+LEFT JOIN item i ON i.sku = u.sku
+LEFT JOIN rma_line l ON l.id = u.rma_line_id
+LEFT JOIN rma r ON r.number = l.rma_number
+WHERE u.finished_at >= ? AND u.finished_at < ? AND u.status IN ('decided', 'triage')
+"""
+
+
 def _columns(session: Session, day: date, codes: Codes) -> dict[str, Column]:
+    """One day's units as columns: read as plain rows, coded a column at a time."""
     since, until = _utc_bounds(day)
-    rows = session.execute(
-        select(
-            ReturnUnit.bench,
-            ReturnUnit.operator,
-            ReturnUnit.sku,
-            Item.category,
-            Item.supplier,
-            Rma.channel,
-            RmaLine.stated_reason,
-            ReturnUnit.found_reason,
-            ReturnUnit.grade,
-            ReturnUnit.status,
-            ReturnUnit.disposition,
-            ReturnUnit.suggested_disposition,
-            ReturnUnit.approved_by,
-            ReturnUnit.refund_eligible,
-            ReturnUnit.started_at,
-            ReturnUnit.finished_at,
-            Item.unit_value_cents,
-        )
-        .outerjoin(Item, ReturnUnit.sku == Item.sku)
-        .outerjoin(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
-        .outerjoin(Rma, RmaLine.rma_number == Rma.number)
-        .where(
-            ReturnUnit.finished_at >= since,
-            ReturnUnit.finished_at < until,
-            ReturnUnit.status.in_(["decided", "triage"]),
-        )
-    ).all()
-    offset = _utc_offset_hours(day)
-    values: dict[str, list[int]] = {name: [] for name in COLUMNS}
-    ordinal = day.toordinal()
-    for row in rows:
-        (bench, operator, sku, category, supplier, channel, stated, found, grade, status,
-         disposition, suggested, approved_by, refund, started, finished, value) = row  # fmt: skip
-        decided = TRIAGE if status == "triage" else disposition
-        for name, value_of in (
-            ("bench", bench), ("operator", operator), ("sku", sku), ("category", category),
-            ("supplier", supplier), ("channel", channel), ("stated", stated),
-            ("found", found), ("grade", grade), ("disposition", decided),
-        ):  # fmt: skip
-            values[name].append(codes.code(name, value_of))
-        values["day"].append(ordinal)
-        values["hour"].append((finished.hour + offset) % 24)
-        values["seconds"].append(int((finished - started).total_seconds()))
-        values["value_cents"].append(value or 0)
-        values["overridden"].append(int(suggested is not None and disposition != suggested))
-        values["approved"].append(int(approved_by is not None))
-        values["refund"].append(int(bool(refund)))
-    return {name: np.asarray(values[name], dtype=np.int32) for name in COLUMNS}
+    rows = (
+        session.connection()
+        .exec_driver_sql(_FACTS_SQL, (since.isoformat(" "), until.isoformat(" ")))
+        .fetchall()
+    )
+    count = len(rows)
+    by_column = list(zip(*rows, strict=True)) if rows else [()] * 16
+    columns: dict[str, Column] = {}
+    for position, name in enumerate(DIMENSIONS):
+        columns[name] = _coded(codes, name, by_column[position])
+    hours = np.asarray(by_column[10], dtype=np.int32)
+    columns["day"] = np.full(count, day.toordinal(), dtype=np.int32)
+    columns["hour"] = (hours + _utc_offset_hours(day)) % 24
+    for position, name in enumerate(("seconds", "value_cents", "overridden", "approved", "refund")):
+        columns[name] = np.asarray(by_column[11 + position], dtype=np.int32)
+    return columns
+
+
+def _coded(codes: Codes, dimension: str, values: tuple[str | None, ...]) -> Column:
+    if not values:
+        return np.zeros(0, dtype=np.int32)
+    distinct, where = np.unique(
+        np.array([v or NONE for v in values], dtype=object), return_inverse=True
+    )
+    numbers = np.array([codes.code(dimension, str(v)) for v in distinct], dtype=np.int32)
+    return numbers[where]
 
 
 def _utc_offset_hours(day: date) -> int:

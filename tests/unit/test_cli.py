@@ -1,6 +1,7 @@
 """The ``station`` command as an operator or a script would run it."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,10 +9,13 @@ from pathlib import Path
 import pypdfium2
 import pytest
 import zxingcpp
+from sqlalchemy import select
 
 from station.cli import main
 from station.command_sheet import sheet_entries
 from station.rulepack import RulePack
+from station.store.engine import open_store
+from station.store.schema import FactDay
 
 
 def station(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -50,6 +54,27 @@ def test_demo_data_load_fills_the_data_directory(
     assert main(["demo-data", "load"]) == 0
     assert "rmas=60" in capsys.readouterr().out
     assert (tmp_path / "station.db").exists()
+
+
+def test_demo_data_history_adds_past_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STATION_DATA_DIR", str(tmp_path))
+    config = tmp_path / "station.toml"
+    config.write_text("")
+    monkeypatch.setenv("STATION_CONFIG", str(config))
+    assert main(["demo-data", "load"]) == 0
+    assert main(["demo-data", "history", "--days", "20", "--units", "400"]) == 0
+    said = capsys.readouterr().out
+    assert "over 20 days" in said and said.count("planted:") == 3
+    store = open_store(tmp_path / "station.db")
+    with store.read() as session:
+        kept = session.scalars(select(FactDay)).all()
+    store.close()
+    assert len(kept) == 20  # every past day's facts built, ready for the supervisor
+    written = re.search(r"History written into .*: (\d+) returned units", said)
+    assert written is not None and sum(day.rows for day in kept) == int(written.group(1))
+    assert main(["demo-data", "history", "--days", "0"]) == 2
 
 
 def test_the_command_sheet_scans_back(tmp_path: Path, pack: RulePack) -> None:
