@@ -19,6 +19,9 @@ from station.command_sheet import write_command_sheet
 from station.demo_data import load_demo_data
 from station.errors import ConfigError, KnownError
 from station.history import write_history
+from station.kpis import Filters
+from station.report import build_report, write_csv
+from station.report_pdf import write_pdf
 from station.rulepack import load_rulepack
 from station.store.engine import Store, open_store
 
@@ -53,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     devices.add_argument("--port", help="scanner port or URL (else scanner.serial_port)")
     devices.add_argument("--count", type=int, default=0, help="stop after this many scans")
+    report = sub.add_parser("report", help="the supervisor's report over a date range")
+    report.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    report.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    report.add_argument("--format", choices=["csv", "pdf"], required=True)
+    report.add_argument("--out", type=Path, required=True)
+    for narrowing in ("bench", "operator", "category", "supplier"):
+        report.add_argument(f"--{narrowing}", help=f"only this {narrowing}")
     sync = sub.add_parser("sync", help="exchange data with the ERP")
     sync.add_argument("--once", action="store_true", required=True, help="one full cycle")
     erp = sub.add_parser("erp-demo", help="the local demo Tryton server")
@@ -91,6 +101,8 @@ def _run(args: argparse.Namespace, settings: S.Settings) -> int:
             store.close()
         print(f"Demo data loaded into {store.file}: {counts}")
         return 0
+    if args.command == "report":
+        return _report(args, settings)
     if args.command in ("sync", "erp-demo"):
         tools = importlib.import_module("sync.cli")  # the core never imports the sync engine
         if args.command == "sync":
@@ -105,6 +117,23 @@ def _run(args: argparse.Namespace, settings: S.Settings) -> int:
     gui = importlib.import_module("ui.app")
     code: int = gui.run(settings)
     return code
+
+
+def _report(args: argparse.Namespace, settings: S.Settings) -> int:
+    if args.end < args.start:
+        raise ConfigError(f"the report ends ({args.end}) before it starts ({args.start})")
+    filters = Filters(args.start, args.end, args.bench, args.operator, args.category, args.supplier)
+    store = open_store(paths.database_file(paths.data_dir()))
+    try:
+        report = build_report(store, load_rulepack(_rulepack_file(settings)), filters)
+    finally:
+        store.close()
+    if args.format == "csv":
+        write_csv(report, args.out)
+    else:
+        write_pdf(report, args.out)
+    print(f"Report of {report.returns.units} returns written to {args.out}")
+    return 0
 
 
 def _history(store: Store, args: argparse.Namespace, settings: S.Settings) -> int:

@@ -25,6 +25,9 @@ class Rule:
     z: float = 4.0
 
 
+USUAL_RULE = Rule()
+
+
 @dataclass(frozen=True)
 class Spike:
     kind: str
@@ -47,7 +50,7 @@ class Spike:
         )
 
 
-def find_spikes(facts: Facts, day: date, rule: Rule = Rule()) -> list[Spike]:
+def find_spikes(facts: Facts, day: date, rule: Rule = USUAL_RULE) -> list[Spike]:
     """Today's (``day``'s) spikes, the strongest first."""
     columns = facts.columns
     first = day.toordinal() - rule.window
