@@ -7,7 +7,7 @@ failed check that blocks a refund.
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.feedback import Feedback
@@ -15,7 +15,7 @@ from station.lpns import next_lpn
 from station.operators import SignedIn
 from station.recording import audit, emit, queue_label, utcnow
 from station.rulepack import Question, RulePack
-from station.store.schema import Gtin, Photo, ReturnUnit, RmaLine
+from station.store.schema import Gtin, Photo, ReturnUnit
 
 
 def finish_return(
@@ -70,7 +70,6 @@ def finish_return(
             "disposition": unit.disposition,
             "rules_said": unit.suggested_disposition,
             "destination": unit.destination,
-            "same_way": _same_way(session, unit),
             "lpn": unit.lpn,
             "rulepack": unit.rulepack_version,
             "trace": unit.disposition_trace,
@@ -142,25 +141,6 @@ def verified(unit: ReturnUnit, questions: tuple[Question, ...]) -> bool:
         and all(q.id in answers and answers[q.id].answer != "skip" for q in questions)
         and not any(answers[q].passed is False for q in blocking if q in answers)
     )
-
-
-def _same_way(session: Session, unit: ReturnUnit) -> int:
-    """How many units of this RMA and item the bench has sent to this unit's destination,
-    this one included: what the ERP should hold there once this event is in."""
-    assert unit.line is not None
-    counted = session.scalar(
-        select(func.count())
-        .select_from(ReturnUnit)
-        .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
-        .where(
-            RmaLine.rma_number == unit.line.rma_number,
-            ReturnUnit.sku == unit.sku,
-            ReturnUnit.destination == unit.destination,
-            ReturnUnit.status == "decided",
-            ReturnUnit.id != unit.id,
-        )
-    )
-    return int(counted or 0) + 1
 
 
 def _close(session: Session, unit: ReturnUnit, status: str) -> None:

@@ -14,18 +14,36 @@ class Later(Exception):
     it stays pending, untried, for the next pass."""
 
 
-class QualityGate(Exception):
-    """A transition the ERP holds until an inspection of the document is in."""
+class QualityGate(Rejected):
+    """A transition the ERP holds until an inspection of the document is in: the event is
+    rejected, with this said, unless its handler knows better."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("QualityGate", message)
 
 
 @dataclass(frozen=True)
 class Sending:
     """One outbox event on its way: ``fresh`` when it was never set out to be sent before,
-    so nothing of it can be in the ERP yet and a create needs no lookup first."""
+    so nothing of it can be in the ERP yet and a create needs no lookup first;
+    ``sent_alike`` counts the events of its kind sent before it for the same thing (see
+    ``ALIKE``)."""
 
     event_id: str
     payload: dict[str, Any]
     fresh: bool
+    sent_alike: int = 0
+
+    def needs(self, *fields: str) -> None:
+        """An event written by an older release may lack what its handler needs now."""
+        missing = [name for name in fields if name not in self.payload]
+        if missing:
+            raise Rejected("Payload", f"the event lacks {', '.join(missing)}: an older release")
+
+
+# Events whose effect in the ERP is counted, not created: a unit sent to its disposition
+# adds one to the units there. What makes two of them alike, to count those already sent.
+ALIKE = {"disposition_decided": ("rma", "sku", "destination")}
 
 
 class Erp:

@@ -33,7 +33,7 @@ from station.store.schema import (
 from sync.entity import Entity, changed_with, each, stamped_with
 
 ERP_CHANNEL = "erp"
-MOVE_FIELDS = ("product.code", "quantity", "lot.number", "last_modified_at")
+MOVE_FIELDS = ("product.code", "quantity", "lot.number")
 # A receipt the ERP has received (elsewhere) is not received again at the bench.
 RECEIPT_STATUS = {"draft": "open", "received": "done", "done": "done", "cancelled": "cancelled"}
 
@@ -154,10 +154,11 @@ RETURNS = Entity(
         "create_date",
         "customer.name",
         *(f"incoming_moves.{f}" for f in MOVE_FIELDS),
+        "moves.last_modified_at",
     ),
     apply=each(_apply_return),
     changed=changed_with("moves"),  # incoming_moves cannot be searched
-    stamps=stamped_with("incoming_moves"),
+    stamps=stamped_with("moves"),
 )
 
 
@@ -169,6 +170,8 @@ def _apply_receipt(session: Session, row: dict[str, Any]) -> None:
     supplier = row.get("supplier.") or {}
     if not number or not supplier.get("code"):
         return  # the bench finds a receipt by its ASN and its supplier by code
+    if session.get(Receipt, number) is not None:
+        return  # a blind receipt of this station, named by its id in the ERP
     status = RECEIPT_STATUS.get(row["state"], "open")
     expected = session.get(ExpectedReceipt, number)
     started = session.scalar(select(Receipt.id).where(Receipt.number == number).limit(1))
@@ -187,7 +190,8 @@ def _apply_receipt(session: Session, row: dict[str, Any]) -> None:
             work = f"{at_bench or 0} receipt(s) open, {unsent} event(s) not yet sent"
             _conflict(session, "receipt", number, row["state"], work)
     expected.status = status
-    expected.po_number = row.get("origins") or ""
+    if row.get("origins") or not expected.po_number:
+        expected.po_number = row.get("origins") or ""  # the ERP's purchase, when it has one
     expected.expected_on = _day(row.get("planned_date"))
     if started is None and status == "open":
         _replace_lines(session, number, _lines(row))
@@ -231,8 +235,9 @@ RECEIPTS = Entity(
         "supplier.code",
         "supplier.name",
         *(f"incoming_moves.{f}" for f in MOVE_FIELDS),
+        "moves.last_modified_at",
     ),
     apply=each(_apply_receipt),
     changed=changed_with("moves"),  # incoming_moves cannot be searched
-    stamps=stamped_with("incoming_moves"),
+    stamps=stamped_with("moves"),
 )

@@ -25,10 +25,11 @@ from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from sync import push_receiving, push_returns
-from sync.erp_calls import Erp, Later, Sending
-from sync.rpc import Client, Rejected, RetryLater
+from sync.erp_calls import ALIKE, Erp, Later, Sending
+from sync.rpc import Client, LogInAgain, Rejected, RetryLater
 
 SETTLE_BATCH = 50
+LONGEST_LATER = timedelta(days=1)
 BASE_WAIT = timedelta(seconds=2)
 LONGEST_WAIT = timedelta(minutes=10)
 HANDLERS = {**push_returns.HANDLERS, **push_receiving.HANDLERS}
@@ -95,11 +96,20 @@ class Pusher:
                 # a unit received before it is disposed of.
                 result.waiting = True
                 break
-            sending = Sending(event.event_id, event.payload, event.seq in fresh)
+            sending = Sending(
+                event.event_id, event.payload, event.seq in fresh, settled.alike(event)
+            )
             try:
                 HANDLERS[event.kind](self.erp, sending)
-            except Later:
-                deferred.append(event)
+            except Later as waits:
+                if moment - event.created_at > LONGEST_LATER:
+                    # what it waits on was rejected, or handled another way: say so
+                    message = f"waited a day: {waits}"
+                    settled.add(event, "rejected", message)
+                    result.rejected += 1
+                    result.problems.append(f"{event.kind} {event.event_id}: {message}")
+                else:
+                    deferred.append(event)
                 continue
             except RetryLater as exc:
                 wait = (
@@ -108,10 +118,13 @@ class Pusher:
                 settled.add(event, "pending", str(exc), next_at=moment + wait)
                 result.waiting = True
                 break
-            except Rejected as exc:
-                settled.add(event, "rejected", exc.message)
+            except LogInAgain:
+                raise  # the whole round waits for a login, not this event
+            except Exception as exc:  # one event's fault (a bug, say) never stops the rest
+                message = exc.message if isinstance(exc, Rejected) else f"station error: {exc!r}"
+                settled.add(event, "rejected", message)
                 result.rejected += 1
-                result.problems.append(f"{event.kind} {event.event_id}: {exc.message}")
+                result.problems.append(f"{event.kind} {event.event_id}: {message}")
                 continue
             settled.add(event, "sent", None, sent_at=utcnow())
             result.sent += 1
@@ -138,6 +151,30 @@ class _Settlements:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.rows: list[dict[str, Any]] = []
+        self.sent: list[OutboxEvent] = []  # sent in this round, perhaps not yet written
+
+    def alike(self, event: OutboxEvent) -> int:
+        """How many events like ``event`` (``ALIKE``) were sent before it."""
+        keys = ALIKE.get(event.kind)
+        if keys is None:
+            return 0
+        values = [event.payload.get(key) for key in keys]
+        query = select(func.count()).where(
+            OutboxEvent.kind == event.kind, OutboxEvent.status == "sent"
+        )
+        for key, value in zip(keys, values, strict=True):
+            query = query.where(func.json_extract(OutboxEvent.payload, f"$.{key}") == value)
+        with self.store.read() as session:
+            written = session.scalar(query) or 0
+        unwritten = {row["seq"] for row in self.rows}
+        waiting = sum(
+            1
+            for e in self.sent
+            if e.kind == event.kind
+            and e.seq in unwritten
+            and [e.payload.get(key) for key in keys] == values
+        )
+        return written + waiting
 
     def add(
         self,
@@ -148,6 +185,8 @@ class _Settlements:
         next_at: datetime | None = None,
         sent_at: datetime | None = None,
     ) -> None:
+        if status == "sent":
+            self.sent.append(event)
         self.rows.append(
             {
                 "seq": event.seq,

@@ -26,6 +26,7 @@ def _reference(payload: dict[str, Any]) -> str:
 
 
 def receipt_closed(erp: Erp, sending: Sending) -> None:
+    sending.needs("lines", "discrepancies", "putaways", "supplier")
     reference = _reference(sending.payload)
     shipment = erp.by_reference(RECEIPTS, reference, SHIPMENT_FIELDS)
     arrived = _arrived(sending.payload)
@@ -202,6 +203,7 @@ def _put_away(
         now[(*place, move["to_location."]["code"])] += int(move["quantity"])
     if now == placed:
         return
+    units = {m["product."]["code"]: m["unit"] for m in moves}  # each item in its own unit
     erp.call(
         RECEIPTS,
         "write",
@@ -214,7 +216,7 @@ def _put_away(
                     [
                         {
                             "product": erp.product(sku),
-                            "unit": 1,
+                            "unit": units.get(sku, 1),
                             "quantity": float(n),
                             "lot": lots.get((sku, lot)),
                             "from_location": shipment["warehouse_input"],

@@ -123,8 +123,7 @@ def inspection_recorded(erp: Erp, sending: Sending) -> None:
     """A quality inspection of the RMA's shipment under the control for the unit's
     category: the checklist's checks as its points (true when passed) and the grade, so
     Tryton passes or fails it as the bench graded it."""
-    if not sending.payload.get("rma"):
-        return  # triaged without an RMA: the office has its unexpected return instead
+    sending.needs("rma", "category", "checks", "grade")
     done = [] if sending.fresh else erp.call(
         "quality.inspection", "search_read", [["reference", "=", sending.event_id]], 0, 1, None,
         ["state"],
@@ -193,11 +192,14 @@ def _points(points: list[dict[str, Any]], payload: dict[str, Any]) -> dict[str, 
 def disposition_decided(erp: Erp, sending: Sending) -> None:
     """One unit's inventory move sent to its disposition's location, split off a move of
     several units in the same call; the shipment done once every move has left storage.
-    ``same_way`` counts the units of this RMA and item the bench sent there so far, this
-    one included: the ERP holding that many already means an earlier try got through."""
+    The ERP holding as many units there as this and the alike events sent before it means
+    an earlier try of this one got through."""
+    sending.needs("rma", "sku", "destination")
     payload = sending.payload
     rma, sku, destination = payload["rma"], payload["sku"], payload["destination"]
-    wanted = int(payload.get("same_way", 1))
+    # Counted now, not when the bench recorded it: alike events may have gone in any order
+    # (one rejected, then sent again after the others).
+    wanted = sending.sent_alike + 1
     shipment = _shipment(erp, rma, ["warehouse_storage", "warehouse_input"])
     if shipment["state"] == "draft":
         raise Rejected("NotReceived", f"{rma} is draft in the ERP, not received")

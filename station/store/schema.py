@@ -469,7 +469,7 @@ class FactCode(Base):
 
 
 class FactDay(Base):
-    """One past day's returns as columns (numpy arrays in one ``.npz``), built once: the
+    """One past day's returns as columns (one block of int32), built once: the
     supervisor view reads months of them in a blink instead of scanning every unit."""
 
     __tablename__ = "fact_day"

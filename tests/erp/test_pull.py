@@ -284,3 +284,11 @@ def test_a_change_long_past_is_not_read_again_on_every_pull(
     assert again["item"] == 5
     later = {p.entity: p.rows for p in pull_all(station_client, empty_store, overlap=overlap)}
     assert later == {"location": 0, "item": 0, "rma": 0, "receipt": 0}
+
+
+def test_a_pull_keeps_what_the_erp_does_not_hold(station_client: Client, store: Store) -> None:
+    pull_all(station_client, store)
+    with store.read() as session:
+        asn = session.get(ExpectedReceipt, "ASN-200001")
+        assert asn is not None and asn.po_number == "PO-700001"  # the ERP has no purchase
+        assert [line.lot for line in asn.lines] == ["LHAZASZ", "LXUKCOG", "LNY80Z4"]

@@ -14,6 +14,7 @@ from station.feedback import Feedback, Tone
 from station.gtin import to_gtin14
 from station.receiving import ReceivingBench
 from station.receiving_view import RStep
+from station.recording import emit, utcnow
 from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store
@@ -141,3 +142,20 @@ def test_a_putaway_the_erp_does_not_show_is_rejected_with_what_is_missing(
     pushed = Pusher(station_client).push_due(store)
     assert pushed.rejected == 1 and pushed.sent == 2
     assert f"does not have HB-3010 lot LHAZASZ in {first}" in pushed.problems[0]
+
+
+def test_a_putaway_whose_close_never_comes_is_rejected_after_a_day(
+    store: Store, station_client: Client
+) -> None:
+    with store.unit() as session:
+        emit(
+            session,
+            "putaway_done",
+            {"asn": "ASN-200005", "receipt": "r-1", "bin": "BIN-A01-01", "contents": []},
+        )
+    assert Pusher(station_client).push_due(store).rejected == 0  # it waits for the close
+    with store.unit() as session:  # a day and more later, the close was never sent
+        session.execute(update(OutboxEvent).values(created_at=utcnow() - timedelta(days=2)))
+    pushed = Pusher(station_client).push_due(store)
+    assert pushed.rejected == 1
+    assert "waited a day: ASN-200005 is not closed in the ERP yet" in pushed.problems[0]

@@ -14,6 +14,7 @@ from resources import path
 from station.exceptions import rejected_events, send_again
 from station.feedback import Tone
 from station.operators import Role, SignedIn
+from station.recording import emit
 from station.returns import ReturnsBench
 from station.returns_view import Step
 from station.store.engine import Store
@@ -242,3 +243,68 @@ def test_a_unit_whose_location_the_erp_lost_waits_for_a_supervisor_and_the_rest_
     assert (again.sent, again.rejected) == (1, 0)
     assert shipment(admin_client, "RMA-10012")["state"] == "done"
     assert placed(admin_client, "RMA-10012") == [("EL-2039", "LOC-RTV", 1.0, "done")]
+
+
+def test_a_resent_unit_counts_the_units_sent_before_it_whatever_their_order(
+    bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
+) -> None:
+    gtin = gtin_of("BK-4008")
+    record(bench, "RMA-10016", gtin)
+    record(bench, "RMA-10016", gtin)
+    with store.unit() as session:  # as if the ERP had refused both units' moves
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.kind == "disposition_decided")
+            .values(status="rejected", attempts=1)
+        )
+    Pusher(station_client).push_due(store)
+    sam = SignedIn("Sam Supervisor", SUPERVISOR, Role.SUPERVISOR)
+    first, second = rejected_events(store)
+    for waiting in (second, first):  # the later unit sent again first
+        send_again(store, waiting.seq, sam, "B1")
+        assert Pusher(station_client).push_due(store).sent == 1
+    assert placed(admin_client, "RMA-10016") == [
+        ("BK-4008", "LOC-RESTOCK", 1.0, "done"),
+        ("BK-4008", "LOC-RESTOCK", 1.0, "done"),
+    ]
+    assert shipment(admin_client, "RMA-10016")["state"] == "done"
+
+
+def test_a_gate_the_station_cannot_open_rejects_the_event_and_the_rest_go_on(
+    bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
+) -> None:
+    record(bench, "RMA-10004", gtin_of("AP-1007"))
+    with store.unit() as session:  # its move waits while the office looks at the return
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.kind == "disposition_decided")
+            .values(status="handled")
+        )
+    Pusher(station_client).push_due(store)
+    (control,) = admin_client.model(
+        "quality.control", "search", [["name", "=", "Return inspection: apparel"]], 0, 1, None
+    )
+    admin_client.model(
+        "quality.inspection", "create",
+        [{"control": control, "origin": f"{RETURNS},{shipment(admin_client, 'RMA-10004')['id']}",
+          "points": {}}],
+    )  # fmt: skip  # an inspection the office left pending: Tryton holds the shipment's "do"
+    with store.unit() as session:
+        session.execute(
+            update(OutboxEvent).where(OutboxEvent.status == "handled").values(status="pending")
+        )
+    record(bench, "RMA-10013", gtin_of("BK-4002"))
+    pushed = Pusher(station_client).push_due(store)
+    assert pushed.rejected == 1 and "waits for a quality inspection" in pushed.problems[0]
+    assert shipment(admin_client, "RMA-10013")["state"] == "done"  # the rest went on
+    assert shipment(admin_client, "RMA-10004")["state"] == "received"
+
+
+def test_an_event_of_an_older_release_is_rejected_saying_what_it_lacks(
+    store: Store, station_client: Client
+) -> None:
+    with store.unit() as session:
+        emit(session, "inspection_recorded", {"unit": "u-9", "grade": "A", "answers": {}})
+    pushed = Pusher(station_client).push_due(store)
+    assert pushed.rejected == 1
+    assert "lacks rma, category, checks: an older release" in pushed.problems[0]

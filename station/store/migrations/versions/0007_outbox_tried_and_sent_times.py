@@ -20,6 +20,9 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("tried_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("sent_at", sa.DateTime(), nullable=True))
+    # Events written before: any may have been tried already (a lost answer, a crash), so
+    # each looks up before it creates.
+    op.execute("UPDATE outbox SET tried_at = created_at")
 
 
 def downgrade() -> None:
