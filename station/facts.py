@@ -4,14 +4,13 @@ One row per unit decided or sent to triage, its dimensions (bench, operator, ite
 category, supplier, channel, reasons, grade, disposition) as small integer codes from
 ``fact_code`` and its measures (seconds from first scan to decision, value). A past day
 never changes once over, so its columns are built once and kept in ``fact_day`` as one
-``.npz``; today is read from the units each time. Months of a busy warehouse (a million
+block of int32; today is read from the units each time. Months of a busy warehouse (a million
 units) then load in well under a second, and every count is a ``numpy.bincount``.
 
 Days are the bench's local days, as a supervisor reads them.
 """
 
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -213,15 +212,14 @@ def _utc_offset_hours(day: date) -> int:
 
 
 def _pack(columns: dict[str, Column]) -> bytes:
-    buffer = io.BytesIO()
-    save: Callable[..., None] = np.savez  # its stubs take the arrays' names for flags
-    save(buffer, **columns)
-    return buffer.getvalue()
+    """The columns as one block of int32, one row per column, in ``COLUMNS`` order: read
+    back without parsing, a day in a few microseconds."""
+    return np.stack([columns[name] for name in COLUMNS]).astype(np.int32).tobytes()
 
 
 def _unpack(blob: bytes) -> dict[str, Column]:
-    with np.load(io.BytesIO(blob)) as kept:
-        return {name: kept[name] for name in COLUMNS}
+    block = np.frombuffer(blob, dtype=np.int32).reshape(len(COLUMNS), -1)
+    return {name: block[n] for n, name in enumerate(COLUMNS)}
 
 
 def _joined(parts: list[dict[str, Column]]) -> dict[str, Column]:
