@@ -42,17 +42,24 @@ class Report:
     scorecard: list[Scored]
 
 
+def facts_for(store: Store, filters: Filters, today: date, rule: Rule = USUAL_RULE) -> Facts:
+    """The facts a report over ``filters`` reads: its range, and the alerts' window before
+    its last day."""
+    return load_facts(store, min(filters.start, days_before(filters.end, rule)), filters.end, today)
+
+
 def build_report(
     store: Store,
     pack: RulePack,
     filters: Filters,
+    *,
     today: date | None = None,
     rule: Rule = USUAL_RULE,
+    facts: Facts | None = None,
 ) -> Report:
+    """``facts`` when the caller holds them already (they must cover ``facts_for``)."""
     today = today or datetime.now().astimezone().date()
-    facts = load_facts(
-        store, min(filters.start, days_before(filters.end, rule)), filters.end, today
-    )
+    facts = facts or facts_for(store, filters, today, rule)
     recovery = {code: d.recovery for code, d in pack.dispositions.items()}
     with store.read() as session:
         receiving = receiving_kpis(session, filters.start, filters.end)

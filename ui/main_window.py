@@ -27,7 +27,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from station import settings as S
 from station.command_sheet import write_command_sheet
+from station.errors import NotAllowed
 from station.feedback import Feedback, Tone
+from station.operators import Role, require
 from station.receiving import ReceivingBench
 from station.receiving_view import ReceivingView, RStep
 from station.recording import last_mode
@@ -44,6 +46,7 @@ from ui.returns_screen import ReturnsScreen
 from ui.serial_link import SerialScannerLink
 from ui.settings_dialog import SettingsDialog
 from ui.style import SHEET
+from ui.supervisor_window import SupervisorWindow
 from ui.wedge import WedgeFilter
 
 log = logging.getLogger("station.ui")
@@ -60,6 +63,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.supervisor: SupervisorWindow | None = None  # kept open beside the bench
         self.bench = bench
         self.receiving_bench = receiving
         self.mode = _starting_mode(bench, receiving)
@@ -147,6 +151,7 @@ class MainWindow(QMainWindow):
             ("Print command sheet…", self.print_command_sheet, None),
             ("Settings: scanners and printers…", self.open_settings, None),
             ("ERP exception queue…", self.open_exceptions, None),
+            ("Supervisor view…", self.open_supervisor, QKeySequence(Qt.Key.Key_F9)),
             ("Sign out", lambda: self.act(self.active().sign_out), None),
             ("Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit)),
         )
@@ -289,6 +294,17 @@ class MainWindow(QMainWindow):
         dialog = ExceptionsDialog(bench.store, bench.operator, bench.bench, self)
         dialog.settled.connect(lambda said: self.show_feedback(Feedback.good(said)))
         dialog.exec()
+
+    def open_supervisor(self) -> None:
+        """The benches' figures, for a supervisor signed in at this bench."""
+        bench = self.active()
+        try:
+            require(bench.operator, Role.SUPERVISOR, action="open the supervisor view")
+        except NotAllowed as refused:
+            self.show_feedback(Feedback.bad(str(refused)))
+            return
+        self.supervisor = SupervisorWindow(bench.store, self.bench.pack, parent=self)
+        self.supervisor.show()
 
     def open_settings(self) -> None:
         scans = ScanLogModel(self.bench.store, self.bench.bench, self)

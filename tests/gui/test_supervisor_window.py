@@ -1,0 +1,84 @@
+"""The supervisor view at the window: supervisors only, the figures of the days before,
+filters, a chart's bar opening the units behind it, and the exports."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from bench_driver import Scanner
+from PySide6.QtCharts import QBarSeries
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from station.feedback import Tone
+from station.history import write_history
+from station.rulepack import RulePack
+from station.settings import Settings
+from station.store.engine import Store
+from ui.main_window import MainWindow
+from ui.supervisor_window import SupervisorWindow
+
+pytestmark = pytest.mark.gui
+TODAY = date.today()
+
+
+@pytest.fixture
+def past(store: Store, pack: RulePack) -> Store:
+    write_history(store, pack, days=10, units=800, today=TODAY)
+    return store
+
+
+def figure(view: SupervisorWindow, name: str) -> str:
+    model = view.figures
+    for row in range(model.rowCount()):
+        if model.index(row, 0).data() == name:
+            return str(model.index(row, 1).data())
+    raise AssertionError(f"no figure {name}")
+
+
+@pytest.mark.usefixtures("past")
+def test_only_a_supervisor_opens_the_view(
+    make_window: Callable[[Settings], MainWindow], qtbot: QtBot
+) -> None:
+    settings = Settings()
+    window = make_window(settings)
+    scanner = Scanner(qtbot, window, settings)
+    scanner.scan("BADGE-1001")
+    window.open_supervisor()
+    assert window.supervisor is None and window.feedback is not None
+    assert window.feedback.tone is Tone.BAD and "supervisor only" in window.feedback.message
+    scanner.scan("BADGE-3001")
+    window.open_supervisor()
+    assert window.supervisor is not None and window.supervisor.isVisible()
+    window.supervisor.close()
+
+
+def test_the_view_shows_the_past_filters_and_drills_down(
+    qtbot: QtBot, past: Store, pack: RulePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = SupervisorWindow(past, pack, today=TODAY)
+    qtbot.addWidget(view)
+    units = int(figure(view, "units"))
+    assert units > 800  # the history's units, planted spikes included, in the last 30 days
+    benches = [view.narrowing["bench"].itemText(n) for n in range(view.narrowing["bench"].count())]
+    assert benches[0] == "All" and "BENCH-02" in benches
+    view.narrowing["bench"].setCurrentText("BENCH-02")
+    view.refresh()
+    assert 0 < int(figure(view, "units")) < units
+
+    series = view.dispositions.chart().series()[0]
+    assert isinstance(series, QBarSeries)
+    restock = view.dispositions.labels.index("RESTOCK")
+    series.barSets()[0].clicked.emit(restock)  # a click on the RESTOCK bar
+    assert view.units.rowCount() > 0
+    shown = {view.units.index(r, 8).data() for r in range(view.units.rowCount())}
+    benches_shown = {view.units.index(r, 1).data() for r in range(view.units.rowCount())}
+    assert shown == {"RESTOCK"} and benches_shown == {"BENCH-02"}
+
+    out = tmp_path / "report.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "*.csv"))
+    view.export("csv")
+    assert out.read_text(encoding="utf-8").startswith("section,key,value")
+    assert f"returns,units,{figure(view, 'units')}" in out.read_text(encoding="utf-8")
+    assert view.start.date().toPython() == TODAY - timedelta(days=29)

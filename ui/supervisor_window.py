@@ -1,0 +1,265 @@
+"""The supervisor view: the benches' figures over a date range, with filters, charts,
+tables, the alerts, and the units behind any bar of a chart (click it).
+
+Everything is read from the local store: it works with the network down.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.drill import UnitRecord, units_behind
+from station.facts import Facts
+from station.kpis import Filters
+from station.report import Report, build_report, facts_for, figures, write_csv
+from station.report_pdf import write_pdf
+from station.rulepack import RulePack
+from station.store.engine import Store
+from ui.models import TextTableModel, local_time
+from ui.tables import read_only_table
+
+ALL = "All"
+DAYS = 30  # the range the view opens on
+NARROWINGS = ("bench", "operator", "category", "supplier")
+
+
+class FigureModel(TextTableModel):
+    headers = ("Figure", "Value")
+
+
+class ScoreModel(TextTableModel):
+    headers = ("Supplier", "Defective or damaged", "Units received", "Rate")
+
+
+class UnitModel(TextTableModel):
+    headers = ("Decided", "Bench", "Operator", "SKU", "RMA", "Stated", "Found", "Grade",
+               "Disposition", "LPN")  # fmt: skip
+
+
+class BarChart(QChartView):
+    """Bars with their labels; ``on_bar`` hears which label a click fell on."""
+
+    def __init__(self, title: str, on_bar: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.title, self.on_bar = title, on_bar
+        self.labels: list[str] = []
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+
+    def show_counts(self, counts: dict[str, int] | dict[str, float]) -> None:
+        self.labels = list(counts)
+        bars = QBarSet(self.title)
+        bars.append([float(v) for v in counts.values()])
+        if self.on_bar is not None:
+            bars.clicked.connect(lambda index: self.on_bar(self.labels[index]))
+        series = QBarSeries()
+        series.append(bars)
+        chart = QChart()
+        chart.setTitle(self.title)
+        chart.legend().hide()
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([label or "(none)" for label in self.labels])
+        if len(self.labels) > 6:
+            categories.setLabelsAngle(-45)  # whole names, not "RE..."
+        values = QValueAxis()
+        values.setMin(0)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        self.setChart(chart)
+
+
+class SupervisorWindow(QDialog):
+    def __init__(
+        self,
+        store: Store,
+        pack: RulePack,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Supervisor view")
+        self.resize(1300, 850)
+        self.store, self.pack = store, pack
+        self.today = today or datetime.now().astimezone().date()
+        self.report: Report | None = None
+        self._loaded: tuple[tuple[date, date], Facts] | None = None
+        self.start = _date_edit(self.today - timedelta(days=DAYS - 1))
+        self.end = _date_edit(self.today)
+        self.narrowing = {name: QComboBox() for name in NARROWINGS}
+        self.figures, self.rates, self.scores = (
+            FigureModel(self),
+            FigureModel(self),
+            ScoreModel(self),
+        )
+        self.receiving, self.units = FigureModel(self), UnitModel(self)
+        self.dispositions = BarChart("Units by disposition", lambda v: self.drill("disposition", v))
+        self.hours = BarChart("Units by hour of day")
+        self.benches = BarChart("Units per hour worked, by bench")
+        self.reasons = BarChart("Units by found reason", lambda v: self.drill("found", v))
+        self.skus = BarChart("Items returned most", lambda v: self.drill("sku", v))
+        self.alerts = QLabel()
+        self.alerts.setWordWrap(True)
+        self.drilled = QLabel("Click a bar to see the units behind it.")
+        self._layout()
+        self._fill_choices()
+        self.refresh()
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("From"))
+        bar.addWidget(self.start)
+        bar.addWidget(QLabel("to"))
+        bar.addWidget(self.end)
+        for name, box in self.narrowing.items():
+            bar.addWidget(QLabel(name.capitalize()))
+            bar.addWidget(box)
+        for text, slot in (
+            ("Show", self.refresh),
+            ("Export CSV…", lambda: self.export("csv")),
+            ("Export PDF…", lambda: self.export("pdf")),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        tabs = QTabWidget()
+        returns = QWidget()
+        grid = QGridLayout(returns)
+        grid.addWidget(read_only_table(self.figures), 0, 0, 2, 1)
+        grid.addWidget(self.dispositions, 0, 1)
+        grid.addWidget(self.reasons, 0, 2)
+        grid.addWidget(self.skus, 1, 1, 1, 2)
+        grid.addWidget(self.drilled, 2, 0, 1, 3)
+        grid.addWidget(read_only_table(self.units), 3, 0, 1, 3)
+        tabs.addTab(returns, "Returns")
+        throughput = QWidget()
+        rows = QVBoxLayout(throughput)
+        rows.addWidget(self.hours)
+        rows.addWidget(self.benches)
+        rows.addWidget(read_only_table(self.rates))
+        tabs.addTab(throughput, "Throughput")
+        alerts = QWidget()
+        column = QVBoxLayout(alerts)
+        column.addWidget(self.alerts)
+        column.addWidget(QLabel("Supplier scorecard: defect-driven returns per unit received"))
+        column.addWidget(read_only_table(self.scores))
+        tabs.addTab(alerts, "Alerts")
+        receiving = QWidget()
+        QVBoxLayout(receiving).addWidget(read_only_table(self.receiving))
+        tabs.addTab(receiving, "Receiving and exceptions")
+        self.tabs = tabs
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(tabs)
+
+    def _fill_choices(self) -> None:
+        codes = self._facts(self.filters()).codes
+        for name, box in self.narrowing.items():
+            box.addItems([ALL, *sorted(v for v in codes.names(name) if v)])
+
+    def _facts(self, filters: Filters) -> Facts:
+        """The facts for ``filters``' range, loaded again only when the range changes: a
+        filter on a bench or an item is counted over those in hand."""
+        span = (filters.start, filters.end)
+        if self._loaded is None or self._loaded[0] != span:
+            self._loaded = (span, facts_for(self.store, filters, self.today))
+        return self._loaded[1]
+
+    def filters(self) -> Filters:
+        chosen = {n: b.currentText() for n, b in self.narrowing.items() if b.currentText() != ALL}
+        return Filters(_day(self.start), _day(self.end), **chosen)
+
+    def refresh(self) -> None:
+        filters = self.filters()
+        report = build_report(
+            self.store, self.pack, filters, today=self.today, facts=self._facts(filters)
+        )
+        self.report = report
+        r = report.returns
+        self.figures.show([(k, str(v)) for s, k, v in figures(report) if s == "returns"])
+        self.dispositions.show_counts(r.by.get("disposition", {}))
+        self.reasons.show_counts(r.by.get("found", {}))
+        self.skus.show_counts({k: v for k, v in r.by.get("sku", {}).items() if k != "others"})
+        self.hours.show_counts({f"{h:02d}": n for h, n in enumerate(r.by_hour_of_day)})
+        self.benches.show_counts(r.per_hour.get("bench", {}))
+        self.rates.show([(f"{s}: {k}", str(v)) for s, k, v in figures(report) if "per hour" in s])
+        self.alerts.setText(
+            "\n".join(s.why(report.rule) for s in report.spikes)
+            or f"No return spike on {report.filters.end:%d %b}."
+        )
+        self.scores.show(
+            [
+                (s.supplier, str(s.defects), str(s.received), _share(s.rate))
+                for s in report.scorecard
+            ]
+        )
+        self.receiving.show(
+            [
+                (f"{s}: {k}", str(v))
+                for s, k, v in figures(report)
+                if s.startswith(
+                    ("receiving", "exceptions", "discrepancies", "putaway", "units received")
+                )
+            ]
+        )
+        self.units.show([])
+
+    def drill(self, dimension: str, value: str) -> None:
+        with self.store.read() as session:
+            found = units_behind(session, self.filters(), dimension, value)
+        self.drilled.setText(
+            f"Units with {dimension} {value or '(none)'}: the newest {len(found)}."
+        )
+        self.units.show([_unit_row(u) for u in found])
+
+    def export(self, kind: str) -> None:
+        if self.report is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, f"Export the report as {kind.upper()}", f"report.{kind}", f"*.{kind}"
+        )
+        if name:
+            (write_csv if kind == "csv" else write_pdf)(self.report, Path(name))
+
+
+def _share(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.2%}"
+
+
+def _unit_row(unit: UnitRecord) -> tuple[str, ...]:
+    return (
+        local_time(unit.finished_at), unit.bench, unit.operator, unit.sku or "", unit.rma or "",
+        unit.stated or "", unit.found or "", unit.grade or "", unit.disposition or "triage",
+        unit.lpn or "",
+    )  # fmt: skip
+
+
+def _date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def _day(edit: QDateEdit) -> date:
+    picked = edit.date()
+    return date(picked.year(), picked.month(), picked.day())
