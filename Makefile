@@ -53,10 +53,12 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/receiving_scan.py
 	$(PY) tests/benchmarks/erp_pull.py
 	$(PY) tests/benchmarks/erp_push.py
+	$(PY) tests/benchmarks/supervisor.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/receiving-screen.png receiving
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/supervisor-screen.png supervisor
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,10 +1,13 @@
-"""Render a bench screen to a PNG for the docs: ``tools/screenshot.py out.png [receiving]``.
+"""Render a bench screen to a PNG for the docs:
+``tools/screenshot.py out.png [receiving|supervisor]``.
 
 Builds a throwaway store with the demo data. For the returns screen it records a few
 returns so the tables have rows and leaves an electronics return at its disposition with
 the rules' reasons on screen; for the receiving screen it counts two lines of a demo
-receipt onto a plate and stops at the putaway, the bin in big type. The window is grabbed
-at 1366x768 (a common bench monitor) without showing it on a display.
+receipt onto a plate and stops at the putaway, the bin in big type; for the supervisor
+view it writes 30 days of history and opens the view on them, the units behind the
+vendor-claim bar listed. The window is grabbed at 1366x768 (a common bench monitor)
+without showing it on a display.
 """
 
 import os
@@ -21,6 +24,7 @@ from sqlalchemy import select
 
 from station import settings as S
 from station.demo_data import load_demo_data
+from station.history import write_history
 from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
@@ -29,6 +33,7 @@ from station.settings import Settings
 from station.store.engine import Store, open_store
 from station.store.schema import ExpectedReceipt, Gtin
 from ui.main_window import MainWindow
+from ui.supervisor_window import SupervisorWindow
 
 # A restock of running shorts, then a parcel with no RMA sent to triage.
 HISTORY = (
@@ -79,6 +84,8 @@ def main(argv: list[str]) -> int:
         return 2
     target = Path(argv[1])
     app = QApplication.instance() or QApplication(argv)
+    if argv[2:] == ["supervisor"]:
+        return supervisor(target)
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "station.db")
         load_demo_data(store, date.today())
@@ -113,6 +120,25 @@ def main(argv: list[str]) -> int:
         return 1
     print(f"wrote {target}")
     return 0
+
+
+def supervisor(target: Path) -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(Path(folder) / "station.db")
+        load_demo_data(store, date.today())
+        pack = load_rulepack()
+        write_history(store, pack, days=30, units=30_000, today=date.today())
+        view = SupervisorWindow(store, pack)
+        view.resize(1366, 768)
+        view.drill("disposition", "RTV")
+        view.show()
+        QApplication.processEvents()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        saved = view.grab().save(str(target))
+        view.close()
+        store.close()
+    print(f"wrote {target}" if saved else f"could not write {target}")
+    return 0 if saved else 1
 
 
 if __name__ == "__main__":

@@ -8,9 +8,17 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -38,6 +46,7 @@ from ui.tables import read_only_table
 ALL = "All"
 DAYS = 30  # the range the view opens on
 NARROWINGS = ("bench", "operator", "category", "supplier")
+TOP_ITEMS = 8  # the chart's items: every name readable
 
 
 class FigureModel(TextTableModel):
@@ -54,22 +63,30 @@ class UnitModel(TextTableModel):
 
 
 class BarChart(QChartView):
-    """Bars with their labels; ``on_bar`` hears which label a click fell on."""
+    """Bars with their labels; ``on_bar`` hears which label a click fell on. Named things
+    (dispositions, reasons, items) lie across, their names to the left, whole."""
 
-    def __init__(self, title: str, on_bar: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        on_bar: Callable[[str], None] | None = None,
+        *,
+        across: bool = False,
+    ) -> None:
         super().__init__()
-        self.title, self.on_bar = title, on_bar
+        self.title, self.on_bar, self.across = title, on_bar, across
         self.labels: list[str] = []
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
 
     def show_counts(self, counts: dict[str, int] | dict[str, float]) -> None:
-        self.labels = list(counts)
+        # Across, the first bar is drawn at the bottom: reversed, the largest is on top.
+        self.labels = list(reversed(list(counts))) if self.across else list(counts)
         bars = QBarSet(self.title)
-        bars.append([float(v) for v in counts.values()])
+        bars.append([float(counts[label]) for label in self.labels])
         if self.on_bar is not None:
             bars.clicked.connect(lambda index: self.on_bar(self.labels[index]))
-        series = QBarSeries()
+        series = QHorizontalBarSeries() if self.across else QBarSeries()
         series.append(bars)
         chart = QChart()
         chart.setTitle(self.title)
@@ -77,12 +94,20 @@ class BarChart(QChartView):
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append([label or "(none)" for label in self.labels])
-        if len(self.labels) > 6:
-            categories.setLabelsAngle(-45)  # whole names, not "RE..."
+        categories.setTruncateLabels(False)  # whole names, not "RE..."
+        small = QFont()
+        small.setPointSize(7)
+        categories.setLabelsFont(small)
         values = QValueAxis()
         values.setMin(0)
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        values.setLabelFormat("%d")
+        named, counted = (
+            (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom)
+            if self.across
+            else (Qt.AlignmentFlag.AlignBottom, Qt.AlignmentFlag.AlignLeft)
+        )
+        chart.addAxis(categories, named)
+        chart.addAxis(values, counted)
         series.attachAxis(categories)
         series.attachAxis(values)
         self.setChart(chart)
@@ -112,11 +137,15 @@ class SupervisorWindow(QDialog):
             ScoreModel(self),
         )
         self.receiving, self.units = FigureModel(self), UnitModel(self)
-        self.dispositions = BarChart("Units by disposition", lambda v: self.drill("disposition", v))
+        self.dispositions = BarChart(
+            "Units by disposition", lambda v: self.drill("disposition", v), across=True
+        )
         self.hours = BarChart("Units by hour of day")
         self.benches = BarChart("Units per hour worked, by bench")
-        self.reasons = BarChart("Units by found reason", lambda v: self.drill("found", v))
-        self.skus = BarChart("Items returned most", lambda v: self.drill("sku", v))
+        self.reasons = BarChart(
+            "Units by found reason", lambda v: self.drill("found", v), across=True
+        )
+        self.skus = BarChart("Items returned most", lambda v: self.drill("sku", v), across=True)
         self.alerts = QLabel()
         self.alerts.setWordWrap(True)
         self.drilled = QLabel("Click a bar to see the units behind it.")
@@ -198,7 +227,8 @@ class SupervisorWindow(QDialog):
         self.figures.show([(k, str(v)) for s, k, v in figures(report) if s == "returns"])
         self.dispositions.show_counts(r.by.get("disposition", {}))
         self.reasons.show_counts(r.by.get("found", {}))
-        self.skus.show_counts({k: v for k, v in r.by.get("sku", {}).items() if k != "others"})
+        top = [(k, v) for k, v in r.by.get("sku", {}).items() if k != "others"][:TOP_ITEMS]
+        self.skus.show_counts(dict(top))
         self.hours.show_counts({f"{h:02d}": n for h, n in enumerate(r.by_hour_of_day)})
         self.benches.show_counts(r.per_hour.get("bench", {}))
         self.rates.show([(f"{s}: {k}", str(v)) for s, k, v in figures(report) if "per hour" in s])

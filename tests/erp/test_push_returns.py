@@ -273,7 +273,7 @@ def test_a_resent_unit_counts_the_units_sent_before_it_whatever_their_order(
 def test_a_gate_the_station_cannot_open_rejects_the_event_and_the_rest_go_on(
     bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
 ) -> None:
-    record(bench, "RMA-10004", gtin_of("AP-1007"))
+    record(bench, "RMA-10007", gtin_of("HB-3048"))
     with store.unit() as session:  # its move waits while the office looks at the return
         session.execute(
             update(OutboxEvent)
@@ -282,11 +282,11 @@ def test_a_gate_the_station_cannot_open_rejects_the_event_and_the_rest_go_on(
         )
     Pusher(station_client).push_due(store)
     (control,) = admin_client.model(
-        "quality.control", "search", [["name", "=", "Return inspection: apparel"]], 0, 1, None
+        "quality.control", "search", [["name", "=", "Return inspection: health_beauty"]], 0, 1, None
     )
     admin_client.model(
         "quality.inspection", "create",
-        [{"control": control, "origin": f"{RETURNS},{shipment(admin_client, 'RMA-10004')['id']}",
+        [{"control": control, "origin": f"{RETURNS},{shipment(admin_client, 'RMA-10007')['id']}",
           "points": {}}],
     )  # fmt: skip  # an inspection the office left pending: Tryton holds the shipment's "do"
     with store.unit() as session:
@@ -297,7 +297,7 @@ def test_a_gate_the_station_cannot_open_rejects_the_event_and_the_rest_go_on(
     pushed = Pusher(station_client).push_due(store)
     assert pushed.rejected == 1 and "waits for a quality inspection" in pushed.problems[0]
     assert shipment(admin_client, "RMA-10013")["state"] == "done"  # the rest went on
-    assert shipment(admin_client, "RMA-10004")["state"] == "received"
+    assert shipment(admin_client, "RMA-10007")["state"] == "received"
 
 
 def test_an_event_of_an_older_release_is_rejected_saying_what_it_lacks(

@@ -1,0 +1,79 @@
+"""``make bench``: the supervisor view over a million recorded units.
+
+Writes the demo data and 90 days of history (``station demo-data history``, one million
+returned units, about five minutes) into a fresh store, then prints:
+
+- ``{"bench": "supervisor_kpis", "units": …, "total_ms": …}``: every figure of the view
+  (returns, receiving and exceptions, the alerts, the supplier scorecard) over the million
+  units, the facts in memory; the median of five runs. Target 200 ms.
+- ``{"bench": "supervisor_open", "ms": …}``: opening the view (offscreen) on its default
+  range, the past days' facts kept as ``demo-data history`` left them; the median of
+  five openings. Target 1,000 ms.
+"""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from station.demo_data import load_demo_data
+from station.history import write_history
+from station.kpis import Filters
+from station.report import build_report, facts_for
+from station.rulepack import load_rulepack
+from station.store.engine import open_store
+from ui.supervisor_window import SupervisorWindow
+
+UNITS, DAYS, RUNS = 1_000_000, 90, 5
+
+
+def main() -> None:
+    app = QApplication(sys.argv[:1])
+    pack = load_rulepack()
+    today = date.today()
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(Path(folder) / "station.db")
+        try:
+            load_demo_data(store, today)
+            written = write_history(store, pack, days=DAYS, units=UNITS, today=today)
+            everything = Filters(today - timedelta(days=DAYS), today)
+            facts = facts_for(store, everything, today)
+            spent = []
+            for _ in range(RUNS):
+                started = time.perf_counter()
+                build_report(store, pack, everything, today=today, facts=facts)
+                spent.append((time.perf_counter() - started) * 1000)
+            total = statistics.median(spent)
+            print(json.dumps({
+                "bench": "supervisor_kpis", "units": facts.rows, "total_ms": round(total, 1),
+                "target_ms": 200, "within_target": total <= 200,
+            }))  # fmt: skip
+            openings = []
+            for _ in range(RUNS):
+                started = time.perf_counter()
+                view = SupervisorWindow(store, pack, today=today)
+                view.show()
+                app.processEvents()
+                openings.append((time.perf_counter() - started) * 1000)
+                view.close()
+                view.deleteLater()
+                app.processEvents()
+            opened = statistics.median(openings)
+            print(json.dumps({
+                "bench": "supervisor_open", "ms": round(opened, 1), "units": written.units,
+                "target_ms": 1000, "within_target": opened <= 1000,
+            }))  # fmt: skip
+        finally:
+            store.close()
+
+
+if __name__ == "__main__":
+    main()
