@@ -149,8 +149,9 @@ def _history(store: Store, args: argparse.Namespace, settings: S.Settings) -> in
         seed=args.seed,
     )
     print(
-        f"History written into {store.file}: {written.units} returned units over "
-        f"{written.days} days, in {time.monotonic() - started:.0f} s."
+        f"History written into {store.file}: {written.units} returned units and "
+        f"{written.receipts} receipts over {written.days} days, "
+        f"in {time.monotonic() - started:.0f} s."
     )
     for spike in written.spikes:
         print(f"  planted: {spike.extra} extra returns of {spike.kind} {spike.key} on {spike.day}")

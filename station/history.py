@@ -10,8 +10,8 @@ the rule pack's own decision; refunds follow the grade. A few spikes are planted
 item coming back in numbers on a day, one supplier's goods on another, and a wave of
 "damaged in transit" after a carrier's bad day, so the alerts have something to find.
 
-Rows go in with bulk inserts, and the days' facts are built at the end, so the supervisor
-view opens on them at once.
+Receipts come in meanwhile (``receiving_history``). Rows go in with bulk inserts, and the
+days' facts are built at the end, so the supervisor view opens on them at once.
 """
 
 import itertools
@@ -27,6 +27,7 @@ from sqlalchemy import func, insert, select
 from station.disposition import Facts as Unit
 from station.disposition import decide
 from station.facts import build_days, forget_days, load_codes
+from station.receiving_history import write_receiving_history
 from station.rulepack import RulePack
 from station.store.engine import Store
 from station.store.schema import Item, Operator, ReturnUnit, Rma, RmaLine
@@ -71,6 +72,7 @@ class Written:
     units: int
     days: int
     spikes: tuple[Spike, ...]
+    receipts: int
 
 
 def write_history(
@@ -99,12 +101,14 @@ def write_history(
             connection.execute(insert(RmaLine), [r["line"] for r in batch])
             connection.execute(insert(ReturnUnit), [r["unit"] for r in batch])
         made += len(batch)
+    past = [first + timedelta(days=n) for n in range(days)]
+    receipts = write_receiving_history(store, rng, days=past, units=units, benches=BENCHES)
     with store.unit() as session:
         forget_days(session, first, today - timedelta(days=1))
     with store.read() as session:
         codes = load_codes(session)
-    build_days(store, [first + timedelta(days=n) for n in range(days)], codes)
-    return Written(made, days, spikes)
+    build_days(store, past, codes)
+    return Written(made, days, spikes, receipts)
 
 
 def _plant(

@@ -81,3 +81,16 @@ def test_the_report_command_writes_the_file_and_refuses_a_backward_range(
     assert benches == ["BENCH-02"]
     backward = ["--from", "2026-11-20", "--to", "2026-11-01", "--format", "pdf", "--out", "x.pdf"]
     assert main(["report", *backward]) == 2
+
+
+def test_the_history_receives_goods_too_so_suppliers_are_scored(
+    past: Store, pack: RulePack
+) -> None:
+    report = build_report(past, pack, RANGE, today=TODAY)
+    receiving = report.receiving
+    assert receiving.receipts_closed > 0 and receiving.putaways >= receiving.receipts_closed
+    assert sum(receiving.units_by_supplier.values()) > 0
+    assert any(s.rate is not None for s in report.scorecard)
+    rated = [s.rate for s in report.scorecard if s.rate is not None]
+    assert rated == sorted(rated, reverse=True)  # the worst supplier first
+    assert sum(n for kinds in receiving.discrepancies.values() for n in kinds.values()) > 0
