@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from station import settings as S
 from station.disposition import Facts, decide
 from station.errors import Refusal
 from station.feedback import Feedback
@@ -33,6 +34,14 @@ class Inspection:
     pack: RulePack
     repeat: RepeatLimit
     writeoff_limit_cents: int
+
+    @classmethod
+    def configured(cls, pack: RulePack, settings: S.Settings) -> "Inspection":
+        return cls(
+            pack,
+            RepeatLimit(settings[S.REPEAT_RETURNER_DAYS], settings[S.REPEAT_RETURNER_LIMIT]),
+            settings[S.WRITEOFF_APPROVAL_ABOVE] * 100,
+        )
 
     def questions(self, unit: ReturnUnit) -> tuple[Question, ...]:
         return self.pack.checklist(unit.item.category) if unit.item and unit.line else ()

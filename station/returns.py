@@ -23,7 +23,6 @@ from station.inspection import Inspection
 from station.lookup import IDENTIFYING, ITEM_KINDS, Candidate, find_lines, fitting, item_for
 from station.operators import Role, SignedIn
 from station.photos import keep_photo
-from station.policy import RepeatLimit
 from station.recording import audit, last_label, queue_label, utcnow
 from station.returns_events import finish_return, finish_triage
 from station.returns_undo import undo_step
@@ -74,11 +73,7 @@ class ReturnsBench(Bench[Remembered]):
         self.pack = pack
         self.photos = photos
         self.today = today
-        self.inspection = Inspection(
-            pack,
-            RepeatLimit(settings[S.REPEAT_RETURNER_DAYS], settings[S.REPEAT_RETURNER_LIMIT]),
-            settings[S.WRITEOFF_APPROVAL_ABOVE] * 100,
-        )
+        self.inspection = Inspection.configured(pack, settings)
         with store.read() as session:
             open_unit = session.scalar(
                 select(ReturnUnit.id).where(

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from station import settings as S
 from station.demo_data import load_demo_data
 from station.history import write_history
+from station.inspection import Inspection
 from station.receiving import ReceivingBench
 from station.returns import ReturnsBench
 from station.rulepack import load_rulepack
@@ -128,7 +129,7 @@ def supervisor(target: Path) -> int:
         load_demo_data(store, date.today())
         pack = load_rulepack()
         write_history(store, pack, days=30, units=30_000, today=date.today())
-        view = SupervisorWindow(store, pack)
+        view = SupervisorWindow(store, Inspection.configured(pack, Settings()))
         view.resize(1366, 768)
         view.drill("disposition", "RTV")
         view.show()

@@ -303,7 +303,9 @@ class MainWindow(QMainWindow):
         except NotAllowed as refused:
             self.show_feedback(Feedback.bad(str(refused)))
             return
-        self.supervisor = SupervisorWindow(bench.store, self.bench.pack, parent=self)
+        self.supervisor = SupervisorWindow(
+            bench.store, self.bench.inspection, bench.operator, bench=bench.bench, parent=self
+        )
         self.supervisor.show()
 
     def open_settings(self) -> None:

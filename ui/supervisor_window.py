@@ -33,12 +33,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.approvals import Waiting, answer, waiting
 from station.drill import UnitRecord, units_behind
+from station.errors import KnownError
 from station.facts import Facts
+from station.inspection import Inspection
 from station.kpis import Filters
+from station.operators import SignedIn
 from station.report import Report, build_report, facts_for, figures, write_csv
 from station.report_pdf import write_pdf
-from station.rulepack import RulePack
 from station.store.engine import Store
 from ui.models import TextTableModel, local_time
 from ui.tables import read_only_table
@@ -55,6 +58,10 @@ class FigureModel(TextTableModel):
 
 class ScoreModel(TextTableModel):
     headers = ("Supplier", "Defective or damaged", "Units received", "Rate")
+
+
+class ApprovalModel(TextTableModel):
+    headers = ("Since", "Bench", "Operator", "Kind", "What")
 
 
 class UnitModel(TextTableModel):
@@ -117,14 +124,21 @@ class SupervisorWindow(QDialog):
     def __init__(
         self,
         store: Store,
-        pack: RulePack,
+        inspection: Inspection,
+        supervisor: SignedIn | None = None,
+        *,
+        bench: str = "",
         today: date | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Supervisor view")
         self.resize(1300, 850)
-        self.store, self.pack = store, pack
+        self.store, self.inspection, self.pack = store, inspection, inspection.pack
+        self.supervisor, self.bench = supervisor, bench
+        self.waiting: list[Waiting] = []
+        self.approvals = ApprovalModel(self)
+        self.answered = QLabel("What waits for a supervisor at the benches of this station.")
         self.today = today or datetime.now().astimezone().date()
         self.report: Report | None = None
         self._loaded: tuple[tuple[date, date], Facts] | None = None
@@ -195,10 +209,50 @@ class SupervisorWindow(QDialog):
         receiving = QWidget()
         QVBoxLayout(receiving).addWidget(read_only_table(self.receiving))
         tabs.addTab(receiving, "Receiving and exceptions")
+        tabs.addTab(self._approvals_tab(), "Approvals")
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(tabs)
+
+    def _approvals_tab(self) -> QWidget:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        self.approval_table = read_only_table(self.approvals)
+        column.addWidget(self.answered)
+        column.addWidget(self.approval_table)
+        buttons = QHBoxLayout()
+        for text, approve in (("Approve", True), ("Refuse", False)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, yes=approve: self.answer(yes))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        return tab
+
+    def show_waiting(self) -> None:
+        with self.store.read() as session:
+            self.waiting = waiting(session, self.inspection)
+        self.approvals.show(
+            [(local_time(w.since), w.bench, w.operator, w.kind, w.what) for w in self.waiting]
+        )
+
+    def answer(self, approve: bool) -> None:
+        """The selected row approved or refused, as the signed-in supervisor."""
+        picked = self.approval_table.currentIndex()
+        if not picked.isValid() or picked.row() >= len(self.waiting):
+            self.answered.setText("Pick a row first.")
+            return
+        item = self.waiting[picked.row()]
+        try:
+            said = answer(
+                self.store, self.inspection, item, self.supervisor,
+                approve=approve, at_bench=self.bench,
+            )  # fmt: skip
+        except KnownError as refused:
+            said = str(refused)
+        self.answered.setText(said)
+        self.show_waiting()
 
     def _fill_choices(self) -> None:
         codes = self._facts(self.filters()).codes
@@ -252,6 +306,7 @@ class SupervisorWindow(QDialog):
             ]
         )
         self.units.show([])
+        self.show_waiting()
 
     def drill(self, dimension: str, value: str) -> None:
         with self.store.read() as session:

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import QApplication
 
 from station.demo_data import load_demo_data
 from station.history import write_history
+from station.inspection import Inspection
 from station.kpis import Filters
 from station.report import build_report, facts_for
 from station.rulepack import load_rulepack
+from station.settings import Settings
 from station.store.engine import open_store
 from ui.supervisor_window import SupervisorWindow
 
@@ -38,6 +40,7 @@ UNITS, DAYS, RUNS = 1_000_000, 90, 5
 def main() -> None:
     app = QApplication(sys.argv[:1])
     pack = load_rulepack()
+    inspection = Inspection.configured(pack, Settings())
     today = date.today()
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "station.db")
@@ -59,7 +62,7 @@ def main() -> None:
             openings = []
             for _ in range(RUNS):
                 started = time.perf_counter()
-                view = SupervisorWindow(store, pack, today=today)
+                view = SupervisorWindow(store, inspection, today=today)
                 view.show()
                 app.processEvents()
                 openings.append((time.perf_counter() - started) * 1000)

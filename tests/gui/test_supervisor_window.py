@@ -1,6 +1,7 @@
 """The supervisor view at the window: supervisors only, the figures of the days before,
 filters, a chart's bar opening the units behind it, and the exports."""
 
+import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -8,12 +9,17 @@ from pathlib import Path
 import pytest
 from bench_driver import Scanner
 from PySide6.QtCharts import QAbstractBarSeries
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from station.feedback import Tone
 from station.history import write_history
+from station.inspection import Inspection
+from station.operators import Role, SignedIn
+from station.returns import ReturnsBench
 from station.rulepack import RulePack
+from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store
 from ui.main_window import MainWindow
@@ -21,6 +27,7 @@ from ui.supervisor_window import SupervisorWindow
 
 pytestmark = pytest.mark.gui
 TODAY = date.today()
+_clock = itertools.count(1000, 2)
 
 
 @pytest.fixture
@@ -57,7 +64,7 @@ def test_only_a_supervisor_opens_the_view(
 def test_the_view_shows_the_past_filters_and_drills_down(
     qtbot: QtBot, past: Store, pack: RulePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    view = SupervisorWindow(past, pack, today=TODAY)
+    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=TODAY)
     qtbot.addWidget(view)
     units = int(figure(view, "units"))
     assert units > 800  # the history's units, planted spikes included, in the last 30 days
@@ -82,3 +89,21 @@ def test_the_view_shows_the_past_filters_and_drills_down(
     assert out.read_text(encoding="utf-8").startswith("section,key,value")
     assert f"returns,units,{figure(view, 'units')}" in out.read_text(encoding="utf-8")
     assert view.start.date().toPython() == TODAY - timedelta(days=29)
+
+
+def test_an_approval_is_answered_with_a_click(
+    qtbot: QtBot, store: Store, bench: ReturnsBench
+) -> None:
+    for code in ("BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO",
+                 "@GRADE-A", "@CONFIRM", "@DISP-DONATE"):  # fmt: skip
+        bench.handle(Scan(code, at=float(next(_clock))))
+    sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+    view = SupervisorWindow(store, bench.inspection, sam, bench="BENCH-09", today=TODAY)
+    qtbot.addWidget(view)
+    assert view.approvals.rowCount() == 1
+    assert "override of the rules (RESTOCK → DONATE)" in view.approvals.index(0, 4).data()
+    view.approval_table.selectRow(0)
+    approve = next(b for b in view.findChildren(QPushButton) if b.text() == "Approve")
+    qtbot.mouseClick(approve, Qt.MouseButton.LeftButton)
+    assert view.answered.text().startswith("Approved")
+    assert view.approvals.rowCount() == 0

@@ -1,0 +1,114 @@
+"""One queue of what waits for a supervisor, answered from the supervisor view: the bench
+carries on with the answer at its next scan."""
+
+import itertools
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from station.approvals import RETURN, SHELF_LIFE, answer, waiting
+from station.errors import NotAllowed
+from station.feedback import Feedback, Tone
+from station.gtin import to_gtin14
+from station.operators import Role, SignedIn
+from station.receiving import ReceivingBench
+from station.receiving_view import RStep
+from station.returns import ReturnsBench
+from station.returns_view import Step
+from station.scans import Scan
+from station.settings import Settings
+from station.store.engine import Store
+from station.store.schema import AuditEntry, Received, ReturnUnit
+
+SAM = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+INES = SignedIn("Ines Inspector", "BADGE-1001", Role.INSPECTOR)
+_clock = itertools.count(1000, 2)
+
+
+def scan(bench: ReturnsBench | ReceivingBench, *codes: str) -> Feedback:
+    said = Feedback.good("")
+    for code in codes:
+        said = bench.handle(Scan(code, at=float(next(_clock))))
+    return said
+
+
+def overridden(bench: ReturnsBench) -> None:
+    """Running shorts the rules restock, sent to donation by the inspector."""
+    scan(bench, "BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO")
+    scan(bench, "@GRADE-A", "@CONFIRM", "@DISP-DONATE")
+    assert bench.view().step is Step.APPROVAL
+
+
+def test_an_override_approved_from_the_view_lets_the_bench_record_it(
+    bench: ReturnsBench, store: Store
+) -> None:
+    overridden(bench)
+    with store.read() as session:
+        (item,) = waiting(session, bench.inspection)
+    assert (item.kind, item.bench, item.operator) == (RETURN, bench.bench, "BADGE-1001")
+    assert "override of the rules (RESTOCK → DONATE)" in item.what
+    with pytest.raises(NotAllowed):
+        answer(store, bench.inspection, item, INES, approve=True, at_bench="B9")
+    said = answer(store, bench.inspection, item, SAM, approve=True, at_bench="B9")
+    assert said.startswith("Approved")
+    assert bench.view().step is Step.DECIDE
+    assert "Recorded" in scan(bench, "@CONFIRM").message
+    with store.read() as session:
+        unit = session.get(ReturnUnit, item.key)
+        assert unit is not None and (unit.disposition, unit.approved_by) == ("DONATE", "BADGE-3001")
+        assert (
+            session.scalars(
+                select(AuditEntry.action).where(
+                    AuditEntry.subject == item.key, AuditEntry.bench == "B9"
+                )
+            ).one()
+            == "approved"
+        )
+        assert waiting(session, bench.inspection) == []
+
+
+def test_an_override_refused_goes_back_to_the_rules(bench: ReturnsBench, store: Store) -> None:
+    overridden(bench)
+    with store.read() as session:
+        (item,) = waiting(session, bench.inspection)
+    said = answer(store, bench.inspection, item, SAM, approve=False, at_bench="B9")
+    assert "back to the rules' disposition (RESTOCK)" in said
+    assert bench.view().step is Step.DECIDE
+    scan(bench, "@CONFIRM")
+    with store.read() as session:
+        unit = session.get(ReturnUnit, item.key)
+        assert unit is not None and (unit.status, unit.disposition) == ("decided", "RESTOCK")
+
+
+@pytest.fixture
+def receiving(store: Store, tmp_path: Path) -> ReceivingBench:
+    return ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
+
+
+def short_lived(receiving: ReceivingBench) -> None:
+    """HB-3010 of ASN-200001, its lot a month from its best-before date (180 days needed)."""
+    soon = date.today() + timedelta(days=30)
+    scan(receiving, "BADGE-2001", "ASN-200001", "@NEW-LPN")
+    scan(receiving, f"01{to_gtin14('87422146')}17{soon:%y%m%d}10LSHORT|306")
+    assert receiving.step() is RStep.SHELF_LIFE
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_short_lived_lot_is_answered_from_the_view(
+    receiving: ReceivingBench, bench: ReturnsBench, store: Store, approve: bool
+) -> None:
+    short_lived(receiving)
+    with store.read() as session:
+        (item,) = waiting(session, bench.inspection)
+    assert item.kind == SHELF_LIFE and "HB-3010 lot LSHORT" in item.what
+    answer(store, bench.inspection, item, SAM, approve=approve, at_bench="B9")
+    assert scan(receiving, "@NEW-LPN").tone is not Tone.BAD  # the bench carries on
+    assert receiving.step() is RStep.RECEIVE
+    with store.read() as session:
+        rows = list(session.scalars(select(Received)))
+    if approve:
+        assert [(r.lot, r.accepted_by) for r in rows] == [("LSHORT", "BADGE-3001")]
+    else:
+        assert rows == []  # off the count, back to the supplier
