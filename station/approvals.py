@@ -1,13 +1,14 @@
 """What waits for a supervisor at any bench of this station, in one queue: returns whose
-disposition overrides the rules or writes off a costly unit, and lots accepted short of
-their shelf life. A supervisor approves or refuses each from the supervisor view; the
-bench reads the answer from the store at its next scan, so the operator carries on.
+disposition overrides the rules or writes off a costly unit, lots accepted short of their
+shelf life, and receipts whose close is beyond tolerance. A supervisor approves or refuses
+each from the supervisor view; the bench reads the answer from the store at its next
+scan, so the operator carries on.
 
 Refusing an override puts the unit back on the rules' disposition; refusing a costly
 write-off sends the unit to quarantine for a closer look; refusing a short-life lot takes
-it off the count, as the clerk's UNDO would, and it goes back to the supplier. Every answer
-is audited. (A receipt's close beyond tolerance waits at its bench, where the supervisor's
-badge or PIN answers it.)
+it off the count, as the clerk's UNDO would, and it goes back to the supplier; refusing a
+close keeps the receipt open for a recount, and an approval holds only for the counts it
+saw. Every answer is audited.
 """
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from station.recording import audit
 from station.store.engine import Store
 from station.store.schema import Photo, Receipt, Received, ReturnUnit
 
-RETURN, SHELF_LIFE = "return", "shelf life"
+RETURN, SHELF_LIFE, TOLERANCE = "return", "shelf life", "tolerance"
 HOLD = "QUARANTINE"  # where a refused write-off goes
 
 
@@ -51,6 +52,20 @@ def waiting(session: Session, inspection: Inspection) -> list[Waiting]:
         )
         if (why := inspection.exception(unit)) is not None
     ]
+    found += [
+        Waiting(
+            TOLERANCE, receipt.id, receipt.bench, receipt.operator, receipt.started_at,
+            f"{receipt.number or 'blind receipt'} of {receipt.supplier_code}: "
+            f"{receipt.close_waits_for}",
+        )
+        for receipt in session.scalars(
+            select(Receipt).where(
+                Receipt.status == "open",
+                Receipt.close_waits_for.is_not(None),
+                Receipt.approved_by.is_(None),
+            )
+        )
+    ]  # fmt: skip
     for row, bench in session.execute(
         select(Received, Receipt.bench)
         .join(Receipt, Received.receipt_id == Receipt.id)
@@ -79,6 +94,8 @@ def answer(
     with store.unit() as session:
         if item.kind == RETURN:
             said = _answer_return(session, inspection, item, supervisor, approve)
+        elif item.kind == TOLERANCE:
+            said = _answer_close(session, item, supervisor, approve)
         else:
             said = _answer_lot(session, item, supervisor, approve)
         audit(
@@ -112,6 +129,17 @@ def _answer_return(
         back = "to quarantine for a closer look"
     unit.destination = inspection.pack.dispositions[unit.disposition].destination
     return f"Refused: {item.what}. The unit goes {back} ({unit.disposition})."
+
+
+def _answer_close(session: Session, item: Waiting, who: SignedIn, approve: bool) -> str:
+    receipt = session.get(Receipt, item.key)
+    if receipt is None or receipt.status != "open" or receipt.close_waits_for is None:
+        raise Refusal("That receipt no longer waits: the bench has moved on.")
+    if approve:
+        receipt.approved_by = who.badge
+        return f"Approved: {item.what}. The clerk scans CLOSE to close it."
+    receipt.close_waits_for = None
+    return f"Refused: {item.what}. The receipt stays open for a recount."
 
 
 def _answer_lot(session: Session, item: Waiting, who: SignedIn, approve: bool) -> str:

@@ -29,7 +29,7 @@ from station.counting import Counting
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.goods import NEEDS_EVIDENCE, NEEDS_SUPERVISOR, GoodsSteps
-from station.operators import Role, SignedIn, require
+from station.operators import Role, SignedIn, by_badge, require
 from station.photos import keep_photo
 from station.plates import PlateSteps
 from station.receiving_checks import LineCount
@@ -191,11 +191,21 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             (self.mem.offered, RStep.UNEXPECTED),
             (self.mem.nesting, RStep.NEST),
             (self.mem.putaway, RStep.PUTAWAY),
-            (self.mem.closing, RStep.APPROVAL),
+            (self._close_waits(receipt), RStep.APPROVAL),
         ):
             if pending:
                 return step
         return RStep.RECEIVE
+
+    def _close_waits(self, receipt: Receipt | None) -> bool:
+        """The close waits for a supervisor: at this bench, or in the supervisor's queue,
+        until one approves (then CLOSE again closes it) or refuses (the clerk recounts)."""
+        return (
+            self.mem.closing
+            and receipt is not None
+            and receipt.close_waits_for is not None
+            and receipt.approved_by is None
+        )
 
     def _waiting(self, session: Session) -> RStep | None:
         """SHELF_LIFE or DAMAGE while a counted row waits for a supervisor or a reason and
@@ -361,6 +371,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             return Feedback.good("Cleared.")
         if self.mem.closing:
             self.mem = dataclasses.replace(self.mem, closing=False)
+            receipt.close_waits_for = receipt.approved_by = None
             return Feedback.good("Not closed: the receipt stays open.")
         if receipt.received:
             raise Refusal("Goods are counted on this receipt: UNDO them first, or CLOSE it.")
@@ -391,13 +402,24 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             raise Refusal("Nothing is counted on this blind receipt: CANCEL it instead.")
         tally = counts(session, receipt, self.default_tolerance)
         breaches = needing_approval(tally, blind=self.blind)
+        listed = "; ".join(breaches)
         if breaches and operator.role is not Role.SUPERVISOR:
+            approved = self._approved_for(session, receipt, listed)
+            if approved is not None:
+                return self._closed(session, receipt, tally, operator, approver=approved)
             self.mem = dataclasses.replace(self.mem, closing=True)
-            listed = "; ".join(breaches)
+            receipt.close_waits_for, receipt.approved_by = listed, None
             return Feedback.warn(f"Beyond tolerance: {listed}. A supervisor must approve.")
         return self._closed(
             session, receipt, tally, operator, approver=operator if breaches else None
         )
+
+    def _approved_for(self, session: Session, receipt: Receipt, listed: str) -> SignedIn | None:
+        """The supervisor who approved these very breaches from the supervisor's queue; a
+        count changed since needs approving again."""
+        if receipt.approved_by is None or receipt.close_waits_for != listed:
+            return None
+        return by_badge(session, receipt.approved_by)
 
     def _closed(
         self,
@@ -407,6 +429,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         operator: SignedIn,
         approver: SignedIn | None,
     ) -> Feedback:
+        receipt.close_waits_for = None
         feedback = close_receipt(session, receipt, tally, operator, approver)
         self.mem = Counting(last_receipt_id=receipt.id)
         return feedback

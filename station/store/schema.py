@@ -308,6 +308,8 @@ class Receipt(Base):
     identified_by: Mapped[str]
     approved_by: Mapped[str | None]  # the supervisor who accepted a breach of tolerance
     closed_at: Mapped[datetime | None]
+    # The breaches a close waits on a supervisor for, as the clerk was told them.
+    close_waits_for: Mapped[str | None]
 
     expected: Mapped[ExpectedReceipt | None] = relationship()
     supplier: Mapped[Supplier] = relationship()

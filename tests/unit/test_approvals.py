@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from station.approvals import RETURN, SHELF_LIFE, answer, waiting
+from station.approvals import RETURN, SHELF_LIFE, TOLERANCE, answer, waiting
 from station.errors import NotAllowed
 from station.feedback import Feedback, Tone
 from station.gtin import to_gtin14
@@ -20,7 +20,7 @@ from station.returns_view import Step
 from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store
-from station.store.schema import AuditEntry, Received, ReturnUnit
+from station.store.schema import AuditEntry, Receipt, Received, ReturnUnit
 
 SAM = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
 INES = SignedIn("Ines Inspector", "BADGE-1001", Role.INSPECTOR)
@@ -112,3 +112,51 @@ def test_a_short_lived_lot_is_answered_from_the_view(
         assert [(r.lot, r.accepted_by) for r in rows] == [("LSHORT", "BADGE-3001")]
     else:
         assert rows == []  # off the count, back to the supplier
+
+
+def short_closed(receiving: ReceivingBench) -> None:
+    """ASN-200001 closed with line 1 half counted and lines 2 and 3 missing: beyond
+    tolerance, so the close waits for a supervisor."""
+    later = date.today() + timedelta(days=400)
+    scan(receiving, "BADGE-2001", "ASN-200001", "@NEW-LPN")
+    scan(receiving, f"01{to_gtin14('87422146')}17{later:%y%m%d}10LHAZASZ|3050", "@PUTAWAY")
+    suggested = receiving.view().suggested_bin
+    assert suggested is not None
+    scan(receiving, suggested)
+    said = scan(receiving, "@CLOSE")
+    assert said.tone is Tone.WARN and receiving.step() is RStep.APPROVAL
+
+
+def test_a_close_beyond_tolerance_approved_from_the_view_closes_at_the_next_close(
+    receiving: ReceivingBench, bench: ReturnsBench, store: Store
+) -> None:
+    short_closed(receiving)
+    with store.read() as session:
+        (item,) = waiting(session, bench.inspection)
+    assert item.kind == TOLERANCE and item.what.startswith("ASN-200001 of SUP-ALPENKRAUT: ")
+    answer(store, bench.inspection, item, SAM, approve=True, at_bench="B9")
+    assert receiving.step() is RStep.RECEIVE
+    assert "closed" in scan(receiving, "@CLOSE").message
+    with store.read() as session:
+        receipt = session.get(Receipt, item.key)
+        assert receipt is not None and (receipt.status, receipt.approved_by) == (
+            "closed",
+            "BADGE-3001",
+        )
+        assert waiting(session, bench.inspection) == []
+
+
+def test_a_close_refused_from_the_view_keeps_the_receipt_open(
+    receiving: ReceivingBench, bench: ReturnsBench, store: Store
+) -> None:
+    short_closed(receiving)
+    with store.read() as session:
+        (item,) = waiting(session, bench.inspection)
+    assert answer(store, bench.inspection, item, SAM, approve=False, at_bench="B9").startswith(
+        "Refused"
+    )
+    assert receiving.step() is RStep.RECEIVE  # the clerk recounts
+    assert scan(receiving, "@CLOSE").tone is Tone.WARN  # and closing asks again
+    with store.read() as session:
+        receipt = session.get(Receipt, item.key)
+        assert receipt is not None and receipt.status == "open"
