@@ -31,18 +31,22 @@ HOLD = "QUARANTINE"  # where a refused write-off goes
 
 @dataclass(frozen=True)
 class Waiting:
-    kind: str  # RETURN or SHELF_LIFE
-    key: str  # the unit's id, or the received row's
+    kind: str  # RETURN, SHELF_LIFE or TOLERANCE
+    key: str  # the unit's id, the received row's, or the receipt's
     bench: str
     operator: str
     since: datetime
     what: str
+    # What the supervisor was shown: an answer holds only while it is still so.
+    basis: str
 
 
 def waiting(session: Session, inspection: Inspection) -> list[Waiting]:
     """Everything waiting for a supervisor, oldest first."""
     found = [
-        Waiting(RETURN, unit.id, unit.bench, unit.operator, unit.started_at, f"{unit.sku}: {why}")
+        Waiting(
+            RETURN, unit.id, unit.bench, unit.operator, unit.started_at, f"{unit.sku}: {why}", why
+        )
         for unit in session.scalars(
             select(ReturnUnit).where(
                 ReturnUnit.status == "open",
@@ -57,6 +61,7 @@ def waiting(session: Session, inspection: Inspection) -> list[Waiting]:
             TOLERANCE, receipt.id, receipt.bench, receipt.operator, receipt.started_at,
             f"{receipt.number or 'blind receipt'} of {receipt.supplier_code}: "
             f"{receipt.close_waits_for}",
+            receipt.close_waits_for or "",
         )
         for receipt in session.scalars(
             select(Receipt).where(
@@ -75,6 +80,7 @@ def waiting(session: Session, inspection: Inspection) -> list[Waiting]:
             Waiting(
                 SHELF_LIFE, str(row.id), bench, row.operator, row.received_at,
                 f"{row.sku} lot {row.lot}, best before {row.expiry}: short of its shelf life",
+                f"{row.sku} {row.lot} {row.expiry} {row.quantity}",
             )
         )  # fmt: skip
     return sorted(found, key=lambda w: w.since)
@@ -114,8 +120,10 @@ def _answer_return(
     session: Session, inspection: Inspection, item: Waiting, who: SignedIn, approve: bool
 ) -> str:
     unit = session.get(ReturnUnit, item.key)
-    if unit is None or unit.status != "open" or inspection.exception(unit) is None:
+    if unit is None or unit.status != "open" or unit.approved_by is not None:
         raise Refusal("That return no longer waits: the bench has moved on.")
+    if inspection.exception(unit) != item.basis:
+        raise Refusal("That return changed since it was shown: look at the queue again.")
     if approve:
         unit.approved_by = who.badge
         return f"Approved: {item.what}. The bench may record it."
@@ -133,8 +141,10 @@ def _answer_return(
 
 def _answer_close(session: Session, item: Waiting, who: SignedIn, approve: bool) -> str:
     receipt = session.get(Receipt, item.key)
-    if receipt is None or receipt.status != "open" or receipt.close_waits_for is None:
+    if receipt is None or receipt.status != "open" or receipt.approved_by is not None:
         raise Refusal("That receipt no longer waits: the bench has moved on.")
+    if receipt.close_waits_for != item.basis:
+        raise Refusal("That receipt's counts changed since they were shown: look again.")
     if approve:
         receipt.approved_by = who.badge
         return f"Approved: {item.what}. The clerk scans CLOSE to close it."
@@ -146,6 +156,8 @@ def _answer_lot(session: Session, item: Waiting, who: SignedIn, approve: bool) -
     row = session.get(Received, int(item.key))
     if row is None or row.accepted_by is not None or not row.short_life:
         raise Refusal("That lot no longer waits: the bench has moved on.")
+    if f"{row.sku} {row.lot} {row.expiry} {row.quantity}" != item.basis:
+        raise Refusal("That lot changed since it was shown: look at the queue again.")
     if approve:
         row.accepted_by = who.badge
         return f"Accepted: {item.what}."

@@ -7,9 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station.facts import TRIAGE
+from station.facts import TRIAGE, bounds
 from station.kpis import Filters
-from station.receiving_kpis import bounds
 from station.store.schema import Item, ReturnUnit, Rma, RmaLine
 
 LIMIT = 500

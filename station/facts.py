@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from station.recording import utcnow
@@ -44,24 +44,42 @@ TRIAGE = "TRIAGE"  # the disposition of a unit sent to triage
 
 @dataclass
 class Codes:
-    """Both ways between a dimension's values and their codes; new values get new codes,
-    written with the day that first needed them."""
+    """Both ways between a dimension's values and their codes. A value new to the store
+    gets its code in a write transaction of its own, the highest so far plus one: the
+    window and ``station report`` running at once never give two values one code.
+    Without a store (a test's facts), codes are numbered in memory."""
 
     by_value: dict[str, dict[str, int]]
-    new: list[FactCode]
+    store: Store | None = None
 
     def code(self, dimension: str, value: str | None) -> int:
         known = self.by_value.setdefault(dimension, {})
         text = value or NONE
         if text not in known:
-            known[text] = len(known)
-            self.new.append(FactCode(dimension=dimension, value=text, code=known[text]))
+            known[text] = self._new(dimension, text) if self.store else len(known)
         return known[text]
+
+    def _new(self, dimension: str, value: str) -> int:
+        assert self.store is not None
+        with self.store.unit() as session:  # BEGIN IMMEDIATE: one writer gives codes out
+            taken = session.scalar(
+                select(FactCode.code).where(
+                    FactCode.dimension == dimension, FactCode.value == value
+                )
+            )
+            if taken is not None:
+                return int(taken)
+            highest = session.scalar(
+                select(func.max(FactCode.code)).where(FactCode.dimension == dimension)
+            )
+            number = -1 if highest is None else int(highest)
+            session.add(FactCode(dimension=dimension, value=value, code=number + 1))
+        return number + 1
 
     def names(self, dimension: str) -> list[str]:
         """The values in code order: ``names(d)[code]``."""
         known = self.by_value.get(dimension, {})
-        ordered = [""] * len(known)
+        ordered = [""] * (max(known.values(), default=-1) + 1)
         for value, number in known.items():
             ordered[number] = value
         return ordered
@@ -77,11 +95,11 @@ class Facts:
         return len(self.columns["day"])
 
 
-def load_codes(session: Session) -> Codes:
+def load_codes(session: Session, store: Store) -> Codes:
     by_value: dict[str, dict[str, int]] = {}
     for row in session.scalars(select(FactCode)):
         by_value.setdefault(row.dimension, {})[row.value] = row.code
-    return Codes(by_value, [])
+    return Codes(by_value, store)
 
 
 def load_facts(store: Store, start: date, end: date, today: date | None = None) -> Facts:
@@ -89,7 +107,7 @@ def load_facts(store: Store, start: date, end: date, today: date | None = None) 
     from their kept columns (built now where missing), today from the units."""
     today = today or datetime.now().astimezone().date()
     with store.read() as session:
-        codes = load_codes(session)
+        codes = load_codes(session, store)
         kept = {
             row.day: row
             for row in session.scalars(
@@ -105,7 +123,6 @@ def load_facts(store: Store, start: date, end: date, today: date | None = None) 
     if start <= today <= end:
         with store.read() as session:
             parts.append(_columns(session, today, codes))
-        _save_codes(store, codes)
     return Facts(_joined(parts), codes)
 
 
@@ -116,8 +133,6 @@ def build_days(store: Store, days: list[date], codes: Codes) -> list[dict[str, C
         with store.read() as session:
             columns = _columns(session, day, codes)
         with store.unit() as session:
-            session.add_all(codes.new)
-            codes.new = []
             packed = _pack(columns)
             session.merge(
                 FactDay(day=day, rows=len(columns["day"]), columns=packed, built_at=utcnow())
@@ -131,13 +146,6 @@ def forget_days(session: Session, start: date, end: date) -> None:
     session.execute(delete(FactDay).where(FactDay.day >= start, FactDay.day <= end))
 
 
-def _save_codes(store: Store, codes: Codes) -> None:
-    if codes.new:
-        with store.unit() as session:
-            session.add_all(codes.new)
-        codes.new = []
-
-
 def _days(start: date, end: date) -> Iterator[date]:
     day = start
     while day <= end:
@@ -145,14 +153,14 @@ def _days(start: date, end: date) -> Iterator[date]:
         day += timedelta(days=1)
 
 
-def _utc_bounds(day: date) -> tuple[datetime, datetime]:
-    """A local day as stored (naive UTC) times: from its midnight to the next."""
-    zone = datetime.now().astimezone().tzinfo
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Local days ``start`` to ``end`` as stored (naive UTC) times: from the first's
+    midnight to the midnight after the last, each with the offset of its own date."""
 
     def midnight(of: date) -> datetime:
-        return datetime.combine(of, time(), zone).astimezone(UTC).replace(tzinfo=None)
+        return datetime.combine(of, time()).astimezone(UTC).replace(tzinfo=None)
 
-    return midnight(day), midnight(day + timedelta(days=1))
+    return midnight(start), midnight(end + timedelta(days=1))
 
 
 # The columns a unit's facts come from, in the order of ``_DIMENSION_SQL``'s dimensions.
@@ -160,7 +168,8 @@ _FACTS_SQL = """
 SELECT u.bench, u.operator, u.sku, i.category, i.supplier, r.channel, l.stated_reason,
        u.found_reason, u.grade,
        CASE WHEN u.status = 'triage' THEN 'TRIAGE' ELSE u.disposition END,
-       CAST(strftime('%H', u.finished_at) AS INTEGER),
+       CAST(strftime('%H', u.finished_at) AS INTEGER) * 60
+         + CAST(strftime('%M', u.finished_at) AS INTEGER),
        CAST(round((julianday(u.finished_at) - julianday(u.started_at)) * 86400) AS INTEGER),
        coalesce(i.unit_value_cents, 0),
        u.suggested_disposition IS NOT NULL AND u.disposition != u.suggested_disposition,
@@ -176,7 +185,7 @@ WHERE u.finished_at >= ? AND u.finished_at < ? AND u.status IN ('decided', 'tria
 
 def _columns(session: Session, day: date, codes: Codes) -> dict[str, Column]:
     """One day's units as columns: read as plain rows, coded a column at a time."""
-    since, until = _utc_bounds(day)
+    since, until = bounds(day, day)
     rows = (
         session.connection()
         .exec_driver_sql(_FACTS_SQL, (since.isoformat(" "), until.isoformat(" ")))
@@ -187,9 +196,9 @@ def _columns(session: Session, day: date, codes: Codes) -> dict[str, Column]:
     columns: dict[str, Column] = {}
     for position, name in enumerate(DIMENSIONS):
         columns[name] = _coded(codes, name, by_column[position])
-    hours = np.asarray(by_column[10], dtype=np.int32)
+    minutes = np.asarray(by_column[10], dtype=np.int32)  # of the UTC day
     columns["day"] = np.full(count, day.toordinal(), dtype=np.int32)
-    columns["hour"] = (hours + _utc_offset_hours(day)) % 24
+    columns["hour"] = (minutes + _utc_offset_minutes(day)) % 1440 // 60
     for position, name in enumerate(("seconds", "value_cents", "overridden", "approved", "refund")):
         columns[name] = np.asarray(by_column[11 + position], dtype=np.int32)
     return columns
@@ -205,10 +214,11 @@ def _coded(codes: Codes, dimension: str, values: tuple[str | None, ...]) -> Colu
     return numbers[where]
 
 
-def _utc_offset_hours(day: date) -> int:
-    noon = datetime.combine(day, time(12)).astimezone()
-    offset = noon.utcoffset()
-    return int(offset.total_seconds() // 3600) if offset else 0
+def _utc_offset_minutes(day: date) -> int:
+    """The local clock's offset from UTC on ``day`` (at noon: away from the change of
+    summer time, which happens at night), in minutes: some zones are half an hour off."""
+    offset = datetime.combine(day, time(12)).astimezone().utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
 
 
 def _pack(columns: dict[str, Column]) -> bytes:

@@ -26,6 +26,7 @@ from sqlalchemy import func, insert, select
 
 from station.disposition import Facts as Unit
 from station.disposition import decide
+from station.errors import ConfigError
 from station.facts import build_days, forget_days, load_codes
 from station.receiving_history import write_receiving_history
 from station.rulepack import RulePack
@@ -88,9 +89,15 @@ def write_history(
     spikes = _plant(rng, items, first, days, units)
     per_day = _daily(first, days, units)
     made = 0
-    prefix = f"H{seed % 1000:03d}"
+    prefix = f"H{seed}-"  # a past of its own per seed: written once into a store
     with store.read() as session:
         last_line = session.scalar(select(func.max(RmaLine.id))) or 0
+        if session.get(Rma, f"RMA-{prefix}{1:08d}") is not None:
+            raise ConfigError(
+                f"The history of seed {seed} is in this store already: give another --seed."
+            )
+    with store.unit() as session:  # the days written into are counted again when next read
+        forget_days(session, first, today - timedelta(days=1))
     rows = _Writer(rng, pack, items, inspectors, prefix).rows(per_day, spikes)
     for batch in _batches(rows, INSERT_BATCH):
         for offset, row in enumerate(batch, start=last_line + made + 1):
@@ -102,11 +109,11 @@ def write_history(
             connection.execute(insert(ReturnUnit), [r["unit"] for r in batch])
         made += len(batch)
     past = [first + timedelta(days=n) for n in range(days)]
-    receipts = write_receiving_history(store, rng, days=past, units=units, benches=BENCHES)
-    with store.unit() as session:
-        forget_days(session, first, today - timedelta(days=1))
+    receipts = write_receiving_history(
+        store, rng, days=past, units=units, benches=BENCHES, prefix=prefix
+    )
     with store.read() as session:
-        codes = load_codes(session)
+        codes = load_codes(session, store)
     build_days(store, past, codes)
     return Written(made, days, spikes, receipts)
 
@@ -168,7 +175,6 @@ class _Writer:
         for item in items:
             self.by_supplier.setdefault(item.supplier, []).append(item)
         self.decided: dict[tuple[str, str, str, int, str], str] = {}
-        self.zone = datetime.now().astimezone().tzinfo
 
     def rows(
         self, per_day: list[tuple[date, int]], spikes: tuple[Spike, ...]
@@ -181,7 +187,7 @@ class _Writer:
                 item = _item(rng, self.items, self.weights, self.by_supplier, spike)
                 hour = rng.choices(_HOUR_LIST, cum_weights=_HOUR_WEIGHTS)[0]
                 at = time(hour, rng.randrange(60), rng.randrange(60))
-                finished = datetime.combine(day, at, self.zone).astimezone(UTC)
+                finished = datetime.combine(day, at).astimezone(UTC)  # local, its own offset
                 number += 1
                 yield self.unit(
                     item,

@@ -31,7 +31,13 @@ RECEIPTS_PER_UNITS = 2_000  # one receipt a day for every 2,000 returns over the
 
 
 def write_receiving_history(
-    store: Store, rng: random.Random, *, days: list[date], units: int, benches: tuple[str, ...]
+    store: Store,
+    rng: random.Random,
+    *,
+    days: list[date],
+    units: int,
+    benches: tuple[str, ...],
+    prefix: str,
 ) -> int:
     """Receipts over ``days``; returns how many."""
     with store.read() as session:
@@ -46,7 +52,6 @@ def write_receiving_history(
         if item.supplier in suppliers:
             by_supplier.setdefault(item.supplier, []).append(item)
     per_day = max(1, units // RECEIPTS_PER_UNITS // max(len(days), 1))
-    zone = datetime.now().astimezone().tzinfo
     rows: dict[str, list[dict[str, Any]]] = {
         "receipt": [], "lpn": [], "received": [], "putaway": [], "event": []
     }  # fmt: skip
@@ -55,9 +60,9 @@ def write_receiving_history(
         for _ in range(per_day):
             count += 1
             supplier = rng.choice(sorted(by_supplier))
-            opened = datetime.combine(day, time(rng.randrange(6, 15), rng.randrange(60)), zone)
+            opened = datetime.combine(day, time(rng.randrange(6, 15), rng.randrange(60)))
             _receipt(
-                rows, rng, receipt=f"hist-receipt-{count:07d}", supplier=suppliers[supplier],
+                rows, rng, receipt=f"hist-{prefix}{count:07d}", supplier=suppliers[supplier],
                 goods=rng.sample(by_supplier[supplier], min(4, len(by_supplier[supplier]))),
                 bins=bins, opened=opened.astimezone(UTC).replace(tzinfo=None),
                 bench=rng.choice(benches), clerk=rng.choice(clerks),

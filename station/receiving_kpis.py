@@ -7,11 +7,12 @@ receipt has lines, not units), so they are read in SQL each time.
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from station.facts import bounds
 from station.store.schema import (
     Item,
     Location,
@@ -19,6 +20,7 @@ from station.store.schema import (
     Putaway,
     Receipt,
     Received,
+    Supplier,
     SyncConflict,
 )
 
@@ -33,16 +35,6 @@ class ReceivingKpis:
     discrepancies: dict[str, dict[str, int]] = field(default_factory=dict)  # supplier: kind
     overrides_by_zone: dict[str, tuple[int, int]] = field(default_factory=dict)  # of putaways
     exceptions: dict[str, int] = field(default_factory=dict)
-
-
-def bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Local days ``start`` to ``end`` as stored (naive UTC) times."""
-    zone = datetime.now().astimezone().tzinfo
-
-    def midnight(of: date) -> datetime:
-        return datetime.combine(of, time(), zone).astimezone(UTC).replace(tzinfo=None)
-
-    return midnight(start), midnight(end + timedelta(days=1))
 
 
 def receiving_kpis(session: Session, start: date, end: date) -> ReceivingKpis:
@@ -118,8 +110,9 @@ def receiving_kpis(session: Session, start: date, end: date) -> ReceivingKpis:
 
 
 def _discrepancies(session: Session, since: datetime, until: datetime) -> dict[str, dict[str, int]]:
-    """Over, short, unexpected and damaged, by supplier, from the receipts closed: what the
-    ERP was told at the close."""
+    """Over, short, unexpected and damaged, by supplier (by name, as the units received and
+    the scorecard), from the receipts closed: what the ERP was told at the close."""
+    names = {code: name for code, name in session.execute(select(Supplier.code, Supplier.name))}
     by_supplier: dict[str, Counter[str]] = {}
     for (payload,) in session.execute(
         select(OutboxEvent.payload).where(
@@ -129,7 +122,8 @@ def _discrepancies(session: Session, since: datetime, until: datetime) -> dict[s
         )
     ):
         data = payload if isinstance(payload, dict) else json.loads(payload)
-        counted = by_supplier.setdefault(data.get("supplier") or "", Counter())
+        code = data.get("supplier") or ""
+        counted = by_supplier.setdefault(names.get(code, code), Counter())  # named as items are
         for found in data.get("discrepancies", []):
             counted[found["kind"]] += int(found.get("quantity", 1))
     return {supplier: dict(sorted(c.items())) for supplier, c in sorted(by_supplier.items())}

@@ -67,7 +67,7 @@ def build_report(
         filters,
         returns_kpis(facts, filters, recovery),
         receiving,
-        find_spikes(facts, filters.end, rule),
+        find_spikes(facts, filters.end, rule, filters.chosen()),
         rule,
         scorecard(facts, filters, receiving.units_by_supplier),
     )
@@ -79,6 +79,8 @@ def scorecard(facts: Facts, filters: Filters, received: dict[str, int]) -> list[
     columns = facts.columns
     day = columns["day"]
     chosen = (day >= filters.start.toordinal()) & (day <= filters.end.toordinal())
+    for dimension, value in filters.chosen().items():
+        chosen &= columns[dimension] == facts.codes.by_value.get(dimension, {}).get(value, -1)
     found_codes = facts.codes.by_value.get("found", {})
     defective = np.isin(columns["found"], [found_codes[r] for r in DEFECTS if r in found_codes])
     names = facts.codes.names("supplier")

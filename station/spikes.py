@@ -8,6 +8,7 @@ much, nor less than 1). Today's count is a spike when it is at least ``min_count
 least ``z`` spreads above the mean.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -50,12 +51,17 @@ class Spike:
         )
 
 
-def find_spikes(facts: Facts, day: date, rule: Rule = USUAL_RULE) -> list[Spike]:
-    """Today's (``day``'s) spikes, the strongest first."""
+def find_spikes(
+    facts: Facts, day: date, rule: Rule = USUAL_RULE, narrow: Mapping[str, str] | None = None
+) -> list[Spike]:
+    """Today's (``day``'s) spikes, the strongest first; ``narrow`` keeps the units of one
+    bench, operator, category or supplier, as the view's filters do."""
     columns = facts.columns
     first = day.toordinal() - rule.window
     when = columns["day"]
     chosen = (when >= first) & (when <= day.toordinal())
+    for dimension, value in (narrow or {}).items():
+        chosen &= columns[dimension] == facts.codes.by_value.get(dimension, {}).get(value, -1)
     found: list[Spike] = []
     for kind, dimension in KINDS:
         names = facts.codes.names(dimension)

@@ -304,7 +304,11 @@ class MainWindow(QMainWindow):
             self.show_feedback(Feedback.bad(str(refused)))
             return
         self.supervisor = SupervisorWindow(
-            bench.store, self.bench.inspection, bench.operator, bench=bench.bench, parent=self
+            bench.store,
+            self.bench.inspection,
+            lambda: self.active().operator,
+            bench=bench.bench,
+            parent=self,
         )
         self.supervisor.show()
 

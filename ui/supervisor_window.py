@@ -117,7 +117,9 @@ class BarChart(QChartView):
         chart.addAxis(values, counted)
         series.attachAxis(categories)
         series.attachAxis(values)
+        before = self.chart()
         self.setChart(chart)
+        before.deleteLater()  # the view does not own the chart it shows
 
 
 class SupervisorWindow(QDialog):
@@ -125,7 +127,7 @@ class SupervisorWindow(QDialog):
         self,
         store: Store,
         inspection: Inspection,
-        supervisor: SignedIn | None = None,
+        signed_in: Callable[[], SignedIn | None] = lambda: None,
         *,
         bench: str = "",
         today: date | None = None,
@@ -135,7 +137,10 @@ class SupervisorWindow(QDialog):
         self.setWindowTitle("Supervisor view")
         self.resize(1300, 850)
         self.store, self.inspection, self.pack = store, inspection, inspection.pack
-        self.supervisor, self.bench = supervisor, bench
+        self._live = today is None  # a window on the real clock follows it past midnight
+        # Who is signed in at the bench now, asked at each answer: a supervisor who signed
+        # out leaves no approvals behind in a window still open.
+        self.signed_in, self.bench = signed_in, bench
         self.waiting: list[Waiting] = []
         self.approvals = ApprovalModel(self)
         self.answered = QLabel("What waits for a supervisor at the benches of this station.")
@@ -246,7 +251,7 @@ class SupervisorWindow(QDialog):
         item = self.waiting[picked.row()]
         try:
             said = answer(
-                self.store, self.inspection, item, self.supervisor,
+                self.store, self.inspection, item, self.signed_in(),
                 approve=approve, at_bench=self.bench,
             )  # fmt: skip
         except KnownError as refused:
@@ -263,7 +268,8 @@ class SupervisorWindow(QDialog):
         """The facts for ``filters``' range, loaded again only when the range changes: a
         filter on a bench or an item is counted over those in hand."""
         span = (filters.start, filters.end)
-        if self._loaded is None or self._loaded[0] != span:
+        live = filters.start <= self.today <= filters.end  # today's units keep coming
+        if self._loaded is None or self._loaded[0] != span or live:
             self._loaded = (span, facts_for(self.store, filters, self.today))
         return self._loaded[1]
 
@@ -272,6 +278,7 @@ class SupervisorWindow(QDialog):
         return Filters(_day(self.start), _day(self.end), **chosen)
 
     def refresh(self) -> None:
+        self.today = datetime.now().astimezone().date() if self._live else self.today
         filters = self.filters()
         report = build_report(
             self.store, self.pack, filters, today=self.today, facts=self._facts(filters)
@@ -309,8 +316,11 @@ class SupervisorWindow(QDialog):
         self.show_waiting()
 
     def drill(self, dimension: str, value: str) -> None:
+        """The units behind a bar, under the filters the chart was drawn with."""
+        if self.report is None:
+            return
         with self.store.read() as session:
-            found = units_behind(session, self.filters(), dimension, value)
+            found = units_behind(session, self.report.filters, dimension, value)
         self.drilled.setText(
             f"Units with {dimension} {value or '(none)'}: the newest {len(found)}."
         )

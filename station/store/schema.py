@@ -464,6 +464,7 @@ class FactCode(Base):
     """The number standing for a bench, operator, item, reason... in the supervisor's facts."""
 
     __tablename__ = "fact_code"
+    __table_args__ = (UniqueConstraint("dimension", "code", name="uq_fact_code_dimension_code"),)
 
     dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[str] = mapped_column(primary_key=True)

@@ -98,7 +98,7 @@ def test_an_approval_is_answered_with_a_click(
                  "@GRADE-A", "@CONFIRM", "@DISP-DONATE"):  # fmt: skip
         bench.handle(Scan(code, at=float(next(_clock))))
     sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
-    view = SupervisorWindow(store, bench.inspection, sam, bench="BENCH-09", today=TODAY)
+    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-09", today=TODAY)
     qtbot.addWidget(view)
     assert view.approvals.rowCount() == 1
     assert "override of the rules (RESTOCK → DONATE)" in view.approvals.index(0, 4).data()

@@ -75,6 +75,9 @@ def test_demo_data_history_adds_past_returns(
     written = re.search(r"History written into .*: (\d+) returned units", said)
     assert written is not None and sum(day.rows for day in kept) == int(written.group(1))
     assert main(["demo-data", "history", "--days", "0"]) == 2
+    again = ["demo-data", "history", "--days", "20", "--units", "400"]
+    assert main(again) == 2  # the same past twice: refused, nothing written
+    assert main([*again, "--seed", "7"]) == 0  # another past is welcome
 
 
 def test_the_command_sheet_scans_back(tmp_path: Path, pack: RulePack) -> None:

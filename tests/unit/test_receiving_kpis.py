@@ -86,7 +86,7 @@ def test_receiving_and_exceptions_as_worked_out_by_hand(receiving_day: Store) ->
     # putaways 2 in the 9 o'clock hour and 1 in the 10: 1.5 an hour
     assert kpis.per_hour == {"receipts": 1.0, "lines": 1.5, "putaways": 1.5}
     assert kpis.units_by_supplier == {"Alpenkraut": 130, "Lusitania Textiles": 5}
-    assert kpis.discrepancies == {"SUP-ALPENKRAUT": {"damaged": 1, "over": 2, "short": 4}}
+    assert kpis.discrepancies == {"Alpenkraut": {"damaged": 1, "over": 2, "short": 4}}
     assert kpis.overrides_by_zone == {"APP": (1, 1), "HB": (0, 2)}
     assert kpis.exceptions == {
         "conflicts": 1,

@@ -17,7 +17,7 @@ ITEMS = [f"SKU-{n:02d}" for n in range(30)]
 
 def facts_of(units: list[tuple[date, str]]) -> Facts:
     """Returns of the given items on the given days, nothing else known about them."""
-    codes = Codes({}, [])
+    codes = Codes({})
     columns = {name: np.zeros(len(units), dtype=np.int32) for name in COLUMNS}
     columns["day"] = np.array([day.toordinal() for day, _ in units], dtype=np.int32)
     columns["sku"] = np.array([codes.code("sku", sku) for _, sku in units], dtype=np.int32)

@@ -21,6 +21,11 @@ def upgrade() -> None:
     with op.batch_alter_table("return_unit", schema=None) as batch_op:
         batch_op.add_column(sa.Column("refund_eligible", sa.Boolean(), nullable=True))
         batch_op.create_index("ix_return_unit_finished_at", ["finished_at"], unique=False)
+    # Units decided before: eligible when their refund event was written.
+    op.execute(
+        "UPDATE return_unit SET refund_eligible = (id IN (SELECT json_extract(payload, '$.unit') "
+        "FROM outbox WHERE kind = 'refund_eligible')) WHERE status = 'decided'"
+    )
     op.create_table(
         "fact_code",
         sa.Column("dimension", sa.String(length=20), nullable=False),
