@@ -4,6 +4,7 @@ tables, the alerts, and the units behind any bar of a chart (click it).
 Everything is read from the local store: it works with the network down.
 """
 
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -49,6 +50,7 @@ from ui.tables import read_only_table
 ALL = "All"
 DAYS = 30  # the range the view opens on
 NARROWINGS = ("bench", "operator", "category", "supplier")
+LIVE_AFTER_S = 5.0  # how fresh today's figures are when Show is pressed again
 TOP_ITEMS = 8  # the chart's items: every name readable
 
 
@@ -147,6 +149,7 @@ class SupervisorWindow(QDialog):
         self.today = today or datetime.now().astimezone().date()
         self.report: Report | None = None
         self._loaded: tuple[tuple[date, date], Facts] | None = None
+        self._loaded_at = 0.0
         self.start = _date_edit(self.today - timedelta(days=DAYS - 1))
         self.end = _date_edit(self.today)
         self.narrowing = {name: QComboBox() for name in NARROWINGS}
@@ -268,9 +271,12 @@ class SupervisorWindow(QDialog):
         """The facts for ``filters``' range, loaded again only when the range changes: a
         filter on a bench or an item is counted over those in hand."""
         span = (filters.start, filters.end)
-        live = filters.start <= self.today <= filters.end  # today's units keep coming
-        if self._loaded is None or self._loaded[0] != span or live:
+        # Today's units keep coming: a range with today is read again, at most so often.
+        live = filters.start <= self.today <= filters.end
+        stale = live and time.monotonic() - self._loaded_at > LIVE_AFTER_S
+        if self._loaded is None or self._loaded[0] != span or stale:
             self._loaded = (span, facts_for(self.store, filters, self.today))
+            self._loaded_at = time.monotonic()
         return self._loaded[1]
 
     def filters(self) -> Filters:

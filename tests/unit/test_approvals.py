@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from station.approvals import RETURN, SHELF_LIFE, TOLERANCE, answer, waiting
-from station.errors import NotAllowed
+from station.errors import NotAllowed, Refusal
 from station.feedback import Feedback, Tone
 from station.gtin import to_gtin14
 from station.operators import Role, SignedIn
@@ -160,3 +160,21 @@ def test_a_close_refused_from_the_view_keeps_the_receipt_open(
     with store.read() as session:
         receipt = session.get(Receipt, item.key)
         assert receipt is not None and receipt.status == "open"
+
+
+def test_an_answer_holds_only_for_what_was_shown(
+    bench: ReturnsBench, receiving: ReceivingBench, store: Store
+) -> None:
+    overridden(bench)
+    short_closed(receiving)
+    with store.read() as session:
+        shown = waiting(session, bench.inspection)
+    scan(bench, "@DISP-DISPOSE")  # the inspector changes the override meanwhile
+    scan(receiving, "@CANCEL", "@CLOSE")  # and the clerk asks again: the same counts
+    by_kind = {item.kind: item for item in shown}
+    with pytest.raises(Refusal, match="changed since it was shown"):
+        answer(store, bench.inspection, by_kind[RETURN], SAM, approve=True, at_bench="B9")
+    answer(store, bench.inspection, by_kind[TOLERANCE], SAM, approve=True, at_bench="B9")
+    with store.read() as session:
+        unit = session.get(ReturnUnit, by_kind[RETURN].key)
+        assert unit is not None and unit.approved_by is None  # DISPOSE was never approved
