@@ -105,6 +105,16 @@ class Erp:
         )
         return found[0] if found else None
 
+    def moves_of(
+        self, model: str, shipment: int, where: list[Any], fields: list[str]
+    ) -> list[dict[str, Any]]:
+        """The stock moves of a shipment that also meet ``where``, oldest first."""
+        found: list[dict[str, Any]] = self.call(
+            "stock.move", "search_read", [["shipment", "=", f"{model},{shipment}"], *where],
+            0, None, [["id", "ASC"]], fields,
+        )  # fmt: skip
+        return found
+
     def button(self, model: str, record: int, name: str) -> None:
         """A workflow button. A warning it raises is acknowledged once (only a warning:
         "moves have no origin" on documents entered by hand); a quality gate, which Tryton

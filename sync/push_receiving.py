@@ -129,16 +129,10 @@ def _count_in(
     """The incoming moves set to what was counted, in one write: an announced move keeps
     its line (and origin) with the quantity and lot found, an item or lot nobody announced
     gets a move of its own, and an announced move nothing came for goes."""
-    moves: list[dict[str, Any]] = erp.call(
-        "stock.move",
-        "search_read",
-        [
-            ["shipment", "=", f"{RECEIPTS},{shipment['id']}"],
-            ["to_location", "=", shipment["warehouse_input"]],
-        ],
-        0,
-        None,
-        [["id", "ASC"]],
+    moves = erp.moves_of(
+        RECEIPTS,
+        shipment["id"],
+        [["to_location", "=", shipment["warehouse_input"]]],
         ["product.code", "quantity", "lot", "unit", "unit_price", "currency"],
     )
     by_item: dict[str, list[dict[str, Any]]] = {}
@@ -185,16 +179,10 @@ def _put_away(
 ) -> None:
     """The inventory moves replaced, in one write, by one per item, lot and place, unless
     they are so already (an earlier try got through)."""
-    moves: list[dict[str, Any]] = erp.call(
-        "stock.move",
-        "search_read",
-        [
-            ["shipment", "=", f"{RECEIPTS},{shipment['id']}"],
-            ["from_location", "=", shipment["warehouse_input"]],
-        ],
-        0,
-        None,
-        None,
+    moves = erp.moves_of(
+        RECEIPTS,
+        shipment["id"],
+        [["from_location", "=", shipment["warehouse_input"]]],
         ["product.code", "lot.number", "to_location.code", "quantity", "unit"],
     )
     now: Counter[Placed] = Counter()
@@ -240,17 +228,10 @@ def putaway_done(erp: Erp, sending: Sending) -> None:
     if found["state"] == "cancelled":
         raise Rejected("Cancelled", f"{reference} is cancelled in the ERP")
     there: Counter[Key] = Counter()
-    for move in erp.call(
-        "stock.move",
-        "search_read",
-        [
-            ["shipment", "=", f"{RECEIPTS},{found['id']}"],
-            ["to_location.code", "=", sending.payload["bin"]],
-            ["state", "=", "done"],
-        ],
-        0,
-        None,
-        None,
+    for move in erp.moves_of(
+        RECEIPTS,
+        found["id"],
+        [["to_location.code", "=", sending.payload["bin"]], ["state", "=", "done"]],
         ["product.code", "lot.number", "quantity"],
     ):
         there[(move["product."]["code"], (move.get("lot.") or {}).get("number"))] += int(

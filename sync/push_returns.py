@@ -204,16 +204,10 @@ def disposition_decided(erp: Erp, sending: Sending) -> None:
     if shipment["state"] == "draft":
         raise Rejected("NotReceived", f"{rma} is draft in the ERP, not received")
     storage, target = shipment["warehouse_storage"], erp.location(destination)
-    moves: list[dict[str, Any]] = erp.call(
-        "stock.move",
-        "search_read",
-        [
-            ["shipment", "=", f"{RETURNS},{shipment['id']}"],
-            ["from_location", "=", shipment["warehouse_input"]],
-        ],
-        0,
-        None,
-        [["id", "ASC"]],
+    moves = erp.moves_of(
+        RETURNS,
+        shipment["id"],
+        [["from_location", "=", shipment["warehouse_input"]]],
         ["product.code", "to_location", "quantity", "lot", "unit"],
     )
     mine = [m for m in moves if m["product."]["code"] == sku]
