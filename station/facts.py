@@ -10,7 +10,7 @@ units) then load in well under a second, and every count is a ``numpy.bincount``
 Days are the bench's local days, as a supervisor reads them.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -93,6 +93,21 @@ class Facts:
     @property
     def rows(self) -> int:
         return len(self.columns["day"])
+
+    def code(self, dimension: str, value: str) -> int:
+        """The code of ``value``, or -1 (which no row holds) for a value never seen."""
+        return self.codes.by_value.get(dimension, {}).get(value, -1)
+
+    def within(
+        self, first: date, last: date, narrow: Mapping[str, str] | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """The rows from day ``first`` to ``last`` whose dimensions have the values in
+        ``narrow`` (the view's bench, operator, category or supplier)."""
+        day = self.columns["day"]
+        chosen = (day >= first.toordinal()) & (day <= last.toordinal())
+        for dimension, value in (narrow or {}).items():
+            chosen &= self.columns[dimension] == self.code(dimension, value)
+        return chosen
 
 
 def load_codes(session: Session, store: Store) -> Codes:

@@ -71,7 +71,7 @@ def returns_kpis(facts: Facts, filters: Filters, recovery: dict[str, float]) -> 
         return found
     names = {d: facts.codes.names(d) for d in facts.codes.by_value}
     disposition = columns["disposition"]
-    triage = _code(facts, "disposition", TRIAGE)
+    triage = facts.code("disposition", TRIAGE)
     decided = disposition != triage
     found.triaged = int(units - decided.sum())
     found.by_hour_of_day = np.bincount(columns["hour"], minlength=24).tolist()
@@ -95,19 +95,11 @@ def returns_kpis(facts: Facts, filters: Filters, recovery: dict[str, float]) -> 
     return found
 
 
-def _code(facts: Facts, dimension: str, value: str) -> int:
-    return facts.codes.by_value.get(dimension, {}).get(value, -1)
-
-
 def _chosen(facts: Facts, filters: Filters) -> dict[str, Column]:
-    columns = facts.columns
-    day = columns["day"]
-    mask = (day >= filters.start.toordinal()) & (day <= filters.end.toordinal())
-    for dimension, value in filters.chosen().items():
-        mask &= columns[dimension] == _code(facts, dimension, value)
+    mask = facts.within(filters.start, filters.end, filters.chosen())
     if mask.all():
-        return columns
-    return {name: column[mask] for name, column in columns.items()}
+        return facts.columns
+    return {name: column[mask] for name, column in facts.columns.items()}
 
 
 def _per_hour(columns: dict[str, Column], who: str, names: list[str]) -> dict[str, float]:
@@ -154,7 +146,7 @@ def _mismatch(facts: Facts, columns: dict[str, Column]) -> float | None:
     found_codes = facts.codes.by_value.get("found", {})
     as_found = np.array([found_codes.get(name, -1) for name in stated_names] or [-1])
     stated, found = columns["stated"], columns["found"]
-    told = (stated != _code(facts, "stated", NONE)) & (found != _code(facts, "found", NONE))
+    told = (stated != facts.code("stated", NONE)) & (found != facts.code("found", NONE))
     if not told.any():
         return None
     return float((found[told] != as_found[stated[told]]).mean())

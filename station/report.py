@@ -77,10 +77,7 @@ def scorecard(facts: Facts, filters: Filters, received: dict[str, int]) -> list[
     """Suppliers ranked by defect-driven returns per unit received from them; those with
     returns but nothing received in the range come last, by count."""
     columns = facts.columns
-    day = columns["day"]
-    chosen = (day >= filters.start.toordinal()) & (day <= filters.end.toordinal())
-    for dimension, value in filters.chosen().items():
-        chosen &= columns[dimension] == facts.codes.by_value.get(dimension, {}).get(value, -1)
+    chosen = facts.within(filters.start, filters.end, filters.chosen())
     found_codes = facts.codes.by_value.get("found", {})
     defective = np.isin(columns["found"], [found_codes[r] for r in DEFECTS if r in found_codes])
     names = facts.codes.names("supplier")
@@ -143,6 +140,12 @@ def figures(report: Report) -> list[tuple[str, str, float | int | str]]:
         *(("supplier scorecard", s.supplier, _maybe(s.rate)) for s in report.scorecard),
     ]
     return rows
+
+
+def receiving_figures(report: Report) -> list[tuple[str, ...]]:
+    """The receiving and exception figures, as (label, value) for a table."""
+    sections = ("receiving", "exceptions", "discrepancies", "putaway", "units received")
+    return [(f"{s}: {k}", str(v)) for s, k, v in figures(report) if s.startswith(sections)]
 
 
 def _maybe(value: float | None) -> float | str:

@@ -14,7 +14,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from station.report import Report, figures
+from station.report import Report, figures, receiving_figures
 
 WIDTH = A4[0] - 30 * mm
 BAR = colors.HexColor("#1f5fa8")
@@ -64,13 +64,7 @@ def write_pdf(report: Report, out: Path) -> None:
             ],
         ),
         Paragraph("Receiving", styles["Heading2"]),
-        _table(
-            [
-                (f"{s}: {k}", str(v))
-                for s, k, v in figures(report)
-                if s.startswith(("receiving", "exceptions", "discrepancies", "putaway"))
-            ],
-        ),
+        _table(receiving_figures(report)),
     ]
     SimpleDocTemplate(str(out), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
                       title="Supervisor report").build(story)  # fmt: skip

@@ -59,9 +59,7 @@ def find_spikes(
     columns = facts.columns
     first = day.toordinal() - rule.window
     when = columns["day"]
-    chosen = (when >= first) & (when <= day.toordinal())
-    for dimension, value in (narrow or {}).items():
-        chosen &= columns[dimension] == facts.codes.by_value.get(dimension, {}).get(value, -1)
+    chosen = facts.within(days_before(day, rule), day, narrow)
     found: list[Spike] = []
     for kind, dimension in KINDS:
         names = facts.codes.names(dimension)

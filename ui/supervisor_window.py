@@ -41,7 +41,14 @@ from station.facts import Facts
 from station.inspection import Inspection
 from station.kpis import Filters
 from station.operators import SignedIn
-from station.report import Report, build_report, facts_for, figures, write_csv
+from station.report import (
+    Report,
+    build_report,
+    facts_for,
+    figures,
+    receiving_figures,
+    write_csv,
+)
 from station.report_pdf import write_pdf
 from station.store.engine import Store
 from ui.models import TextTableModel, local_time
@@ -291,14 +298,15 @@ class SupervisorWindow(QDialog):
         )
         self.report = report
         r = report.returns
-        self.figures.show([(k, str(v)) for s, k, v in figures(report) if s == "returns"])
+        every = figures(report)
+        self.figures.show([(k, str(v)) for s, k, v in every if s == "returns"])
         self.dispositions.show_counts(r.by.get("disposition", {}))
         self.reasons.show_counts(r.by.get("found", {}))
         top = [(k, v) for k, v in r.by.get("sku", {}).items() if k != "others"][:TOP_ITEMS]
         self.skus.show_counts(dict(top))
         self.hours.show_counts({f"{h:02d}": n for h, n in enumerate(r.by_hour_of_day)})
         self.benches.show_counts(r.per_hour.get("bench", {}))
-        self.rates.show([(f"{s}: {k}", str(v)) for s, k, v in figures(report) if "per hour" in s])
+        self.rates.show([(f"{s}: {k}", str(v)) for s, k, v in every if "per hour" in s])
         self.alerts.setText(
             "\n".join(s.why(report.rule) for s in report.spikes)
             or f"No return spike on {report.filters.end:%d %b}."
@@ -309,15 +317,7 @@ class SupervisorWindow(QDialog):
                 for s in report.scorecard
             ]
         )
-        self.receiving.show(
-            [
-                (f"{s}: {k}", str(v))
-                for s, k, v in figures(report)
-                if s.startswith(
-                    ("receiving", "exceptions", "discrepancies", "putaway", "units received")
-                )
-            ]
-        )
+        self.receiving.show(receiving_figures(report))
         self.units.show([])
         self.show_waiting()
 
