@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP) desktop-libs
-	$(PY) -m station demo-data load
-	$(PY) -m station erp-demo up
-	$(PY) -m station sync --once
-	$(PY) -m station
+	$(PY) -m app demo-data load
+	$(PY) -m app erp-demo up
+	$(PY) -m app sync --once
+	$(PY) -m app
 
 desktop-libs:
 	@if command -v dpkg >/dev/null 2>&1; then \
@@ -34,7 +34,7 @@ desktop-libs:
 	fi
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check station ui devices sync tests tools
+	$(VENV)/bin/ruff check app station ui devices sync demo tests tools
 	$(VENV)/bin/mypy
 
 # The labels' tests render ZPL with a real ZPL renderer from npm (pinned in its lock file).

@@ -1,33 +1,55 @@
-"""The ERP password: from the environment, else the OS keyring, else (for the demo ERP
-only) the demo server's own folder. Never from, nor into, a file the station writes."""
+"""The ERP password, from a chain of sources the composition root hands in: the
+environment, then the OS keyring, then whatever the running site adds (the demo adds its
+own server's folder). Never from, nor into, a file the station writes."""
 
 import os
+from collections.abc import Callable, Sequence
 
 import keyring
 from keyring.errors import KeyringError
 
-from station import paths
+from station import settings as S
 from station.errors import ConfigError
-from sync import erp_demo
+from sync.rpc import Client, Login
 
 KEYRING_SERVICE = "station-erp"
 PASSWORD_VARIABLE = "STATION_ERP_PASSWORD"
 
+# A source answers for a user at an ERP's URL, or has nothing to say (None).
+PasswordSource = Callable[[str, str], str | None]
 
-def erp_password(user: str, url: str) -> str:
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if password:
-        return password
+
+def from_environment(_user: str, _url: str) -> str | None:
+    return os.environ.get(PASSWORD_VARIABLE) or None
+
+
+def from_keyring(user: str, _url: str) -> str | None:
     try:
-        stored = keyring.get_password(KEYRING_SERVICE, user)
+        return keyring.get_password(KEYRING_SERVICE, user) or None
     except KeyringError:
-        stored = None
-    demo = erp_demo.status(paths.data_dir() / "erp-demo")
-    if not stored and demo is not None and demo.url == url and demo.station.user == user:
-        stored = demo.station.password
-    if not stored:
-        raise ConfigError(
-            f"No ERP password for {user}: set {PASSWORD_VARIABLE}, or store it with "
-            f"`keyring set {KEYRING_SERVICE} {user}`."
-        )
-    return stored
+        return None
+
+
+OS_SOURCES: tuple[PasswordSource, ...] = (from_environment, from_keyring)
+
+
+def erp_password(user: str, url: str, sources: Sequence[PasswordSource]) -> str:
+    for source in sources:
+        found = source(user, url)
+        if found:
+            return found
+    raise ConfigError(
+        f"No ERP password for {user}: set {PASSWORD_VARIABLE}, or store it with "
+        f"`keyring set {KEYRING_SERVICE} {user}`."
+    )
+
+
+def erp_connect(settings: S.Settings, sources: Sequence[PasswordSource]) -> Callable[[], Client]:
+    """How to log in to the configured ERP; called on the worker's thread, where a keyring
+    that blocks cannot stall the window."""
+    user, url, database = settings[S.ERP_USER], settings[S.ERP_URL], settings[S.ERP_DATABASE]
+
+    def connect() -> Client:
+        return Client(Login(url, database, user, erp_password(user, url, sources)))
+
+    return connect

@@ -23,12 +23,12 @@ import pytest
 from fake_scanner import FakeScannerPort
 
 import resources
-from station.demo_data import load_demo_data
-from station.returns import ReturnsBench
+from demo import erp_server
+from demo.master_data import load_demo_data
+from station.returns.bench import ReturnsBench
 from station.rulepack import RulePack, load_rulepack
 from station.settings import Settings
 from station.store.engine import Store, open_store
-from sync import erp_demo
 from sync.rpc import Client
 
 
@@ -90,27 +90,29 @@ def erp_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return Path(seeded)
     folder = tmp_path_factory.mktemp("erp-template")
     try:
-        erp_demo.start(folder)
+        erp_server.start(folder)
     finally:
-        erp_demo.stop(folder)
+        erp_server.stop(folder)
     return folder
 
 
 @pytest.fixture(scope="module")
-def erp(erp_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[erp_demo.Running]:
+def erp(
+    erp_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[erp_server.Running]:
     folder = tmp_path_factory.mktemp("erp") / "erp-demo"
-    erp_demo.clone(erp_template, folder)
+    erp_server.clone(erp_template, folder)
     try:
-        yield erp_demo.start(folder)
+        yield erp_server.start(folder)
     finally:
-        erp_demo.stop(folder)
+        erp_server.stop(folder)
 
 
 @pytest.fixture
-def station_client(erp: erp_demo.Running) -> Client:
+def station_client(erp: erp_server.Running) -> Client:
     return Client(erp.station)
 
 
 @pytest.fixture
-def admin_client(erp: erp_demo.Running) -> Client:
+def admin_client(erp: erp_server.Running) -> Client:
     return Client(erp.admin)

@@ -22,12 +22,12 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+from demo.history import write_history
+from demo.master_data import load_demo_data
 from station import settings as S
-from station.demo_data import load_demo_data
-from station.history import write_history
-from station.inspection import Inspection
-from station.receiving import ReceivingBench
-from station.returns import ReturnsBench
+from station.receiving.bench import ReceivingBench
+from station.returns.bench import ReturnsBench
+from station.returns.inspection import Inspection
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.settings import Settings

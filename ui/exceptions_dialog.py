@@ -19,14 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from station.errors import NotAllowed, Refusal
-from station.exceptions import (
+from station.operators import SignedIn
+from station.rejected_events import (
     RejectedEvent,
     conflicts,
     mark_handled,
     rejected_events,
     send_again,
 )
-from station.operators import SignedIn
 from station.store.engine import Store
 from ui.models import TextTableModel, local_time
 from ui.tables import read_only_table

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from station.commands import BASIC, GRADES, RECEIVING
-from station.receiving_view import RStep
-from station.returns_view import Step
+from station.receiving.view import RStep
+from station.returns.view import Step
 
 # Command -> the steps where its single-letter key means it; elsewhere the letter is ignored
 # so that a stray key press cannot answer a question that is not being asked.

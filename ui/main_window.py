@@ -30,11 +30,11 @@ from station.command_sheet import write_command_sheet
 from station.errors import NotAllowed
 from station.feedback import Feedback, Tone
 from station.operators import Role, require
-from station.receiving import ReceivingBench
-from station.receiving_view import ReceivingView, RStep
+from station.receiving.bench import ReceivingBench
+from station.receiving.view import ReceivingView, RStep
 from station.recording import last_mode
-from station.returns import ReturnsBench
-from station.returns_view import BenchView, Step
+from station.returns.bench import ReturnsBench
+from station.returns.view import BenchView, Step
 from station.scans import Scan
 from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer

@@ -3,7 +3,7 @@
 from PySide6.QtGui import QBrush, QColor
 
 from station.feedback import Tone
-from station.receiving_view import LineRow, PlateRow
+from station.receiving.view import LineRow, PlateRow
 from ui.models import Row, TextTableModel
 from ui.style import TONE_COLOURS
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.receiving_view import ReceivingView, RStep
+from station.receiving.view import ReceivingView, RStep
 from ui.bench_screen import BenchScreen
 from ui.pin import PinEntry
 from ui.receiving_models import PlatesModel, ReceiptLinesModel

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.returns_view import BenchView, Step
+from station.returns.view import BenchView, Step
 from ui.bench_screen import BenchScreen
 from ui.unit_cards import DispositionCard, InspectionCard, ReturnCard
 

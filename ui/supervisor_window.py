@@ -34,14 +34,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.approvals import Waiting, answer, waiting
-from station.drill import UnitRecord, units_behind
 from station.errors import KnownError
-from station.facts import Facts
-from station.inspection import Inspection
-from station.kpis import Filters
 from station.operators import SignedIn
-from station.report import (
+from station.returns.inspection import Inspection
+from station.store.engine import Store
+from station.supervisor.approvals import Waiting, answer, waiting
+from station.supervisor.drill import UnitRecord, units_behind
+from station.supervisor.facts import Facts
+from station.supervisor.kpis import Filters
+from station.supervisor.report import (
     Report,
     build_report,
     facts_for,
@@ -49,8 +50,7 @@ from station.report import (
     receiving_figures,
     write_csv,
 )
-from station.report_pdf import write_pdf
-from station.store.engine import Store
+from station.supervisor.report_pdf import write_pdf
 from ui.models import TextTableModel, local_time
 from ui.tables import read_only_table
 

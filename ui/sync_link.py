@@ -5,26 +5,28 @@ Signals:
     pull_progress(str, int, int): a long pull's entity, rows pulled, rows in all.
 """
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from station import settings as S
 from station.store.engine import Store
-from sync.credentials import erp_password
 from sync.cycle import SyncWorker
-from sync.rpc import Client, Login
+from sync.rpc import Client
 
 
 class SyncLink(QObject):
     state_changed = Signal(object)
     pull_progress = Signal(str, int, int)
 
-    def __init__(self, store: Store, settings: S.Settings, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: S.Settings,
+        connect: Callable[[], Client],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        user, url, database = settings[S.ERP_USER], settings[S.ERP_URL], settings[S.ERP_DATABASE]
-
-        def connect() -> Client:  # on the worker's thread
-            return Client(Login(url, database, user, erp_password(user, url)))
-
         # Emitted from the worker thread; Qt queues them to this object's (GUI) thread.
         self.worker = SyncWorker(
             connect,

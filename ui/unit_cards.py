@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from station.commands import GRADE_MEANINGS
-from station.returns_view import ChecklistLine, UnitView
+from station.returns.view import ChecklistLine, UnitView
 from ui.style import NEUTRAL
 
 PASS_COLOUR, FAIL_COLOUR, WARN_COLOUR = "#1b7f3b", "#c62828", "#b35c00"

@@ -32,12 +32,12 @@ from typing import Any
 from live_erp import running
 from sqlalchemy import func, select
 
+from demo.erp_seed import BATCH
 from station.gtin import with_check_digit
 from station.store.engine import Store, open_store
 from station.store.schema import Gtin, Item
 from sync.pull import pull_all
 from sync.rpc import Client
-from sync.seed import BATCH
 
 ITEMS = 10_000
 CHANGED = 100
@@ -46,7 +46,7 @@ NEW_PRICE = Decimal("123.45")
 
 
 def bench_item(number: int, category: int) -> dict[str, Any]:
-    """A template with one variant and its EAN, as ``sync.seed`` makes the demo's."""
+    """A template with one variant and its EAN, as ``demo.erp_seed`` makes the demo's."""
     unit = 1  # "Unit", made by the product module
     # "20" starts an in-store (restricted circulation) GTIN: none of the demo's is one.
     ean = with_check_digit(f"20{number:010d}")

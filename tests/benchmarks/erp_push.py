@@ -36,16 +36,16 @@ from typing import Any
 from live_erp import running
 from sqlalchemy import select
 
-from station.demo_data import load_demo_data
-from station.returns import ReturnsBench
+from demo.master_data import load_demo_data
+from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store, open_store
 from station.store.schema import Gtin, OutboxEvent, RmaLine
+from sync.erp_names import UNIDENTIFIED
 from sync.push import Pusher
 from sync.rpc import Client
-from sync.seed import UNIDENTIFIED
 
 EVENTS = 1_000
 ROUNDS = 10

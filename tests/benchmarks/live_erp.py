@@ -1,6 +1,6 @@
 """A live Tryton for the ERP benches: started on 127.0.0.1 from a folder, always stopped.
 
-The server runs in a session of its own (``sync.erp_demo``), so neither Ctrl-C nor the end
+The server runs in a session of its own (``demo.erp_server``), so neither Ctrl-C nor the end
 of this process takes it down: it is stopped here by its pid whatever happens, SIGTERM
 included, and a folder under a temporary directory leaves nothing behind.
 """
@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from sync import erp_demo
+from demo import erp_server
 
 
 def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
@@ -20,10 +20,10 @@ def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
 
 
 @contextmanager
-def running(folder: Path) -> Iterator[erp_demo.Running]:
+def running(folder: Path) -> Iterator[erp_server.Running]:
     """The server of ``folder``, initialised and seeded first if the folder is new."""
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        yield erp_demo.start(folder)
+        yield erp_server.start(folder)
     finally:
-        erp_demo.stop(folder)
+        erp_server.stop(folder)

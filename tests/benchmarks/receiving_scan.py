@@ -16,9 +16,9 @@ from pathlib import Path
 
 from scan_to_commit import figures, scan_to_commit
 
-from station.demo_data import load_demo_data
+from demo.master_data import load_demo_data
 from station.gtin import to_gtin14, with_check_digit
-from station.receiving import ReceivingBench
+from station.receiving.bench import ReceivingBench
 from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store, open_store

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from station.demo_data import load_demo_data
-from station.returns import ReturnsBench
+from demo.master_data import load_demo_data
+from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.settings import Settings

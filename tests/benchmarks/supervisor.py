@@ -24,14 +24,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from station.demo_data import load_demo_data
-from station.history import write_history
-from station.inspection import Inspection
-from station.kpis import Filters
-from station.report import build_report, facts_for
+from demo.history import write_history
+from demo.master_data import load_demo_data
+from station.returns.inspection import Inspection
 from station.rulepack import load_rulepack
 from station.settings import Settings
 from station.store.engine import open_store
+from station.supervisor.kpis import Filters
+from station.supervisor.report import build_report, facts_for
 from ui.supervisor_window import SupervisorWindow
 
 UNITS, DAYS, RUNS = 1_000_000, 90, 5

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from devices.label_jobs import zpl_renderer
 from devices.print_queue import PrintQueue
 from devices.printers import RawTcpPrinter
-from station.receiving import ReceivingBench
-from station.returns import ReturnsBench
+from station.receiving.bench import ReceivingBench
+from station.returns.bench import ReturnsBench
 from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store

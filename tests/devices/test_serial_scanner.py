@@ -103,7 +103,7 @@ def test_every_byte_survives_into_the_scan_text() -> None:
 def test_station_devices_scan_test_prints_what_the_bench_reads(
     port: FakeScannerPort, tmp_path: Path
 ) -> None:
-    command = [sys.executable, "-m", "station", "devices", "scan-test"]
+    command = [sys.executable, "-m", "app", "devices", "scan-test"]
     command += ["--port", str(port.link), "--count", "2"]
     env = {**os.environ, "STATION_CONFIG": str(tmp_path / "station.toml")}
     (tmp_path / "station.toml").write_text("")
@@ -120,7 +120,7 @@ def test_station_devices_scan_test_prints_what_the_bench_reads(
 
 def test_station_devices_list_runs() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "station", "devices", "list"],
+        [sys.executable, "-m", "app", "devices", "list"],
         capture_output=True,
         text=True,
         check=False,

@@ -6,8 +6,8 @@ from demo_lines import DemoLine
 from sqlalchemy import select
 
 from station.feedback import Feedback, Tone
-from station.returns import ReturnsBench
-from station.returns_view import Step
+from station.returns.bench import ReturnsBench
+from station.returns.view import Step
 from station.scans import Scan
 from station.store.schema import OutboxEvent
 

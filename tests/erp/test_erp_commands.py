@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from demo import erp_server
 from station import settings as S
-from sync import erp_demo
 
 pytestmark = pytest.mark.erp
 
 
 def station(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "station", *args],
+        [sys.executable, "-m", "app", *args],
         capture_output=True,
         text=True,
         check=False,
@@ -28,7 +28,7 @@ def station(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 def bench_env(erp_template: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
     """A bench whose data folder holds a copy of the seeded demo ERP, not yet started."""
     data = tmp_path / "data"
-    erp_demo.clone(erp_template, data / "erp-demo")
+    erp_server.clone(erp_template, data / "erp-demo")
     config = tmp_path / "station.toml"
     config.write_text("", encoding="utf-8")
     env = {
@@ -40,7 +40,7 @@ def bench_env(erp_template: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
     }
     env.pop("STATION_ERP_PASSWORD", None)
     yield env
-    erp_demo.stop(data / "erp-demo")
+    erp_server.stop(data / "erp-demo")
 
 
 def test_the_demo_erp_comes_up_the_station_syncs_and_it_goes_down(

@@ -14,11 +14,11 @@ from demo_lines import DemoLine, demo_lines
 from fault_proxy import Fault, FaultProxy
 from sqlalchemy import func, select
 
+from demo import erp_server
 from station.recording import utcnow
-from station.returns import ReturnsBench
+from station.returns.bench import ReturnsBench
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync import erp_demo
 from sync.push import HANDLERS, Pushed, Pusher
 from sync.push_returns import RETURNS
 from sync.rpc import Client
@@ -33,14 +33,14 @@ FAULTY_ROUNDS, HEALED_ROUNDS = 40, 5
 
 
 @pytest.fixture
-def proxy(erp: erp_demo.Running) -> Iterator[FaultProxy]:
+def proxy(erp: erp_server.Running) -> Iterator[FaultProxy]:
     with FaultProxy(erp.station.url, random.Random(SEED), stall=READ_TIMEOUT + 0.5) as running:
         yield running
 
 
 @pytest.fixture
 def flaky_client(
-    proxy: FaultProxy, erp: erp_demo.Running, monkeypatch: pytest.MonkeyPatch
+    proxy: FaultProxy, erp: erp_server.Running, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Client]:
     """The station's client, through the proxy, with a read timeout a stall outlasts."""
     monkeypatch.setattr("sync.rpc.TIMEOUT", (1.0, READ_TIMEOUT))
@@ -188,7 +188,7 @@ def assert_returned_once(admin: Client, line: DemoLine, events: dict[str, Outbox
 
 
 def test_a_login_whose_preferences_were_lost_is_done_again_whole(
-    bench: ReturnsBench, store: Store, demo: dict[str, Any], erp: erp_demo.Running,
+    bench: ReturnsBench, store: Store, demo: dict[str, Any], erp: erp_server.Running,
     admin_client: Client,
 ) -> None:  # fmt: skip
     """Tryton granted the session, but the answer carrying the user's context (the company)

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 import sync.pull
-from station.receiving import ReceivingBench
-from station.returns import ReturnsBench
+from station.receiving.bench import ReceivingBench
+from station.returns.bench import ReturnsBench
 from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store, open_store

@@ -8,11 +8,11 @@ import pytest
 from bench_events import triage
 from sqlalchemy import select
 
+from demo import erp_server
 from station.recording import emit, utcnow
-from station.returns import ReturnsBench
+from station.returns.bench import ReturnsBench
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync import erp_demo
 from sync.push import Pusher, backoff, pending
 from sync.push_returns import RETURNS
 from sync.rpc import Client, Login
@@ -127,7 +127,7 @@ class CrashAfterCreate(Client):
 
 
 def test_an_event_cut_off_by_a_crash_is_looked_up_before_it_is_made_again(
-    bench: ReturnsBench, store: Store, erp: erp_demo.Running, admin_client: Client
+    bench: ReturnsBench, store: Store, erp: erp_server.Running, admin_client: Client
 ) -> None:
     event_id = triage(bench, "5902529527776")  # AP-1003
     with pytest.raises(KeyboardInterrupt):

@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 
 from station.feedback import Feedback, Tone
 from station.gtin import to_gtin14
-from station.receiving import ReceivingBench
-from station.receiving_view import RStep
+from station.receiving.bench import ReceivingBench
+from station.receiving.view import RStep
 from station.recording import emit, utcnow
 from station.scans import Scan
 from station.settings import Settings

@@ -11,12 +11,12 @@ from bench_events import INSPECTOR, SUPERVISOR, scan
 from sqlalchemy import select, update
 
 from resources import path
-from station.exceptions import rejected_events, send_again
 from station.feedback import Tone
 from station.operators import Role, SignedIn
 from station.recording import emit
-from station.returns import ReturnsBench
-from station.returns_view import Step
+from station.rejected_events import rejected_events, send_again
+from station.returns.bench import ReturnsBench
+from station.returns.view import Step
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, ReturnUnit
 from sync.push import Pusher, pending

@@ -8,12 +8,13 @@ import sys
 import pytest
 from pytestqt.qtbot import QtBot
 
+from demo import erp_server
 from station import settings as S
 from station.errors import ConfigError
-from station.returns import ReturnsBench
+from station.returns.bench import ReturnsBench
 from station.scans import Scan
 from station.store.engine import Store
-from sync import erp_demo
+from sync.credentials import OS_SOURCES, erp_connect
 from sync.cycle import SyncState, SyncWorker
 from sync.rpc import Client, Login
 from ui.header import Header
@@ -90,13 +91,13 @@ def test_an_erp_away_is_offline_and_the_events_wait(bench: ReturnsBench, store: 
 
 
 def test_the_header_shows_the_sync_from_its_own_thread(
-    qtbot: QtBot, store: Store, erp: erp_demo.Running, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, store: Store, erp: erp_server.Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STATION_ERP_PASSWORD", erp.station.password)
     settings = S.Settings().with_values(erp__url=erp.url)
     header = Header("BENCH-01", "wedge")
     qtbot.addWidget(header)
-    link = SyncLink(store, settings)
+    link = SyncLink(store, settings, erp_connect(settings, OS_SOURCES))
     link.state_changed.connect(header.show_erp)
     with qtbot.waitSignal(link.state_changed, timeout=20_000) as heard:
         link.start()

@@ -13,8 +13,8 @@ from bench_driver import Scanner
 from pytestqt.qtbot import QtBot
 
 import ui.feedback
-from station.receiving import ReceivingBench
-from station.returns import ReturnsBench
+from station.receiving.bench import ReceivingBench
+from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.settings import Settings
 from station.store.engine import Store

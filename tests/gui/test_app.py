@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-import ui.app
+import app.gui
 from station.settings import Settings
-from ui.app import crash_handler, route_qt_message, run
+from ui.crash import crash_handler, route_qt_message
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -28,7 +28,7 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("STATION_DATA_DIR", str(tmp_path))
     # The log file is station.logs' business; here it must not add handlers to the tests.
-    monkeypatch.setattr(ui.app, "setup_logging", lambda folder: folder / "station.log")
+    monkeypatch.setattr(app.gui, "setup_logging", lambda folder: folder / "station.log")
     return tmp_path
 
 
@@ -61,14 +61,14 @@ def test_an_unreadable_database_stops_the_start(
     data_dir: Path, dialogs: list[tuple[Any, ...]]
 ) -> None:
     (data_dir / "station.db").write_bytes(b"not a database at all " * 200)
-    assert run(Settings()) == 2
+    assert app.gui.run(Settings(), ()) == 2
     assert str(data_dir / "station.db") in dialogs[0][2]
 
 
 def test_a_broken_rule_pack_stops_the_start(data_dir: Path, dialogs: list[tuple[Any, ...]]) -> None:
     pack = data_dir / "returns.toml"
     pack.write_text("version = ", encoding="utf-8")
-    assert run(Settings().with_values(returns__rulepack=str(pack))) == 2
+    assert app.gui.run(Settings().with_values(returns__rulepack=str(pack)), ()) == 2
     assert str(pack) in dialogs[0][2]
 
 
@@ -77,7 +77,7 @@ def test_the_window_opens_on_an_empty_store_and_closes(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handlers: list[object] = []
-    monkeypatch.setattr(ui.app, "qInstallMessageHandler", handlers.append)
+    monkeypatch.setattr(app.gui, "qInstallMessageHandler", handlers.append)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     opened: list[str] = []
 
@@ -93,7 +93,7 @@ def test_the_window_opens_on_an_empty_store_and_closes(
     watchdog.setSingleShot(True)
     watchdog.timeout.connect(lambda: QApplication.exit(1))
     watchdog.start(5000)
-    status = run(Settings())
+    status = app.gui.run(Settings(), ())
     watchdog.stop()
     assert status == 0
     assert opened == ["Scan your badge or enter your PIN"]
@@ -107,5 +107,5 @@ def test_no_display_is_said_in_words(
 ) -> None:
     for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
-    assert run(Settings()) == 2
+    assert app.gui.run(Settings(), ()) == 2
     assert "no display" in capsys.readouterr().err

@@ -14,18 +14,19 @@ from bench_driver import Scanner
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.gui import start_sync
+from demo import erp_server
 from station.feedback import Tone
 from station.gtin import to_gtin14
-from station.receiving_view import RStep
-from station.returns_view import Step
+from station.receiving.view import RStep
+from station.returns.view import Step
 from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, ReturnUnit
-from sync import erp_demo
+from sync.credentials import OS_SOURCES
 from sync.cycle import SyncState
 from sync.push import pending
 from sync.rpc import Client
-from ui.app import start_sync
 from ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.erp]
@@ -105,7 +106,7 @@ def synced_window(
     make_window: Callable[[Settings], MainWindow],
     qtbot: QtBot,
     store: Store,
-    erp: erp_demo.Running,
+    erp: erp_server.Running,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[MainWindow, Scanner, list[SyncState]]]:
     """The window with its sync worker started as the app starts it, once a second."""
@@ -113,7 +114,7 @@ def synced_window(
     settings = Settings().with_values(erp__url=erp.url, erp__interval_s=1)
     window = make_window(settings)
     heard: list[SyncState] = []
-    link = start_sync(store, settings, window)
+    link = start_sync(store, settings, window, OS_SOURCES)
     assert link is not None
     link.state_changed.connect(heard.append)
     qtbot.waitUntil(lambda: bool(heard) and heard[-1].state == "online", timeout=30_000)

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtCore import QKeyCombination, Qt
 
-from station.returns_view import Step
+from station.returns.view import Step
 from ui.keys import key_intent
 
 pytestmark = pytest.mark.gui

@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from station.feedback import Tone
-from station.returns import ReturnsBench
+from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.settings import Settings

@@ -6,7 +6,7 @@ import pytest
 from fake_scanner import FakeScannerPort
 from pytestqt.qtbot import QtBot
 
-from station.returns_view import Step
+from station.returns.view import Step
 from station.settings import Settings
 from ui.main_window import MainWindow
 from ui.serial_link import SerialScannerLink

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.settings_dialog
 from station import settings as S
-from station.returns import ReturnsBench
+from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.store.engine import Store

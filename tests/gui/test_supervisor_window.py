@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
+from demo.history import write_history
 from station.feedback import Tone
-from station.history import write_history
-from station.inspection import Inspection
 from station.operators import Role, SignedIn
-from station.returns import ReturnsBench
+from station.returns.bench import ReturnsBench
+from station.returns.inspection import Inspection
 from station.rulepack import RulePack
 from station.scans import Scan
 from station.settings import Settings

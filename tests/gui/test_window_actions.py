@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 
 from station.feedback import Tone
 from station.recording import queue_label
-from station.returns_view import Step
+from station.returns.view import Step
 from station.store.engine import Store
 from station.store.schema import LabelJob, Photo, ReturnUnit
 from ui.main_window import MainWindow

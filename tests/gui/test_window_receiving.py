@@ -22,7 +22,7 @@ from receiving_data import ASN, SSCC, ReceiptUnderTest, add_test_receipt
 from sqlalchemy import select
 
 from station.feedback import Tone
-from station.receiving_view import ReceivingView, RStep
+from station.receiving.view import ReceivingView, RStep
 from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import AuditEntry, Lpn, OutboxEvent, Putaway, Receipt, Received

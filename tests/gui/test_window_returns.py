@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from station.feedback import Tone
 from station.gtin import with_check_digit
-from station.returns_view import Step
+from station.returns.view import Step
 from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import Gtin, LabelJob, OutboxEvent, ReturnUnit, ScanRecord

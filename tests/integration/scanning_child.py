@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from station.feedback import Tone
-from station.returns import ReturnsBench
-from station.returns_view import Step
+from station.returns.bench import ReturnsBench
+from station.returns.view import Step
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.settings import Settings

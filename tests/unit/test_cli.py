@@ -11,7 +11,7 @@ import pytest
 import zxingcpp
 from sqlalchemy import select
 
-from station.cli import main
+from app.cli import main
 from station.command_sheet import sheet_entries
 from station.rulepack import RulePack
 from station.store.engine import open_store
@@ -20,7 +20,7 @@ from station.store.schema import FactDay
 
 def station(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "station", *args],
+        [sys.executable, "-m", "app", *args],
         capture_output=True,
         text=True,
         check=False,

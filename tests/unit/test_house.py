@@ -1,12 +1,19 @@
-"""The arrows of the house: the core runs without Qt, a network library or a serial port.
+"""The arrows of the house (DESIGN.md, "The house"): ``app`` on top, then ``ui``, then
+``sync``, ``devices`` and ``hub`` side by side, the core ``station`` below them all; the
+core runs without Qt, a network library or a serial port, and no product package imports
+the demo.
 
-Each check runs in a fresh interpreter with the forbidden packages made unimportable, then
-imports every module of the package under test.
+Each import check runs in a fresh interpreter with the forbidden packages made
+unimportable, then imports every module of the package under test. Reaching a layer above
+by name (``importlib.import_module``, ``__import__``) would slip past that, so the source
+of every product package is read for it too.
 """
 
+import ast
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -31,12 +38,20 @@ BLOCKER = textwrap.dedent(
 )
 
 
+ROOT = Path(__file__).resolve().parents[2]
+QT = "PySide6,shiboken6"
+ABOVE_THE_CORE = "app,ui,sync,devices,hub,demo"
+PRODUCT = ("app", "ui", "sync", "devices", "hub", "station")
+
+
 @pytest.mark.parametrize(
     ("package", "blocked"),
     [
-        ("station", "PySide6,shiboken6,requests,serial,ui,sync,devices"),
-        ("devices", "PySide6,shiboken6,ui,sync"),
-        ("sync", "PySide6,shiboken6,ui,devices"),
+        ("station", f"{QT},requests,serial,keyring,{ABOVE_THE_CORE}"),
+        ("devices", f"{QT},app,ui,sync,hub,demo"),
+        ("sync", f"{QT},app,ui,devices,hub,demo"),
+        ("ui", "app,demo"),
+        ("demo", f"{QT},app,ui,devices,hub"),
     ],
 )
 def test_a_package_imports_with_what_it_must_not_use_blocked(package: str, blocked: str) -> None:
@@ -64,7 +79,7 @@ def test_the_blocker_does_block() -> None:
 def test_station_help_runs_without_qt() -> None:
     script = BLOCKER.replace(
         "package = importlib",
-        "from station.cli import main\nmain(['settings'])\npackage = importlib",
+        "from app.cli import main\nmain(['settings'])\npackage = importlib",
     )
     done = subprocess.run(
         [sys.executable, "-c", script, "station", "PySide6,shiboken6"],
@@ -74,3 +89,44 @@ def test_station_help_runs_without_qt() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "scanner.duplicate_window_ms" in done.stdout
+
+
+def _by_name_imports(folder: Path) -> list[str]:
+    """Places in a package's source that import a module by a name given at run time."""
+    found = []
+    for source in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                called = node.func
+                name = (
+                    called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+                )
+                if name in ("import_module", "__import__"):
+                    found.append(f"{source.name}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("package", [p for p in PRODUCT if (ROOT / p).is_dir()])
+def test_no_product_package_imports_by_name(package: str) -> None:
+    assert _by_name_imports(ROOT / package) == []
+
+
+def test_the_by_name_check_finds_both_ways(tmp_path: Path) -> None:
+    (tmp_path / "wiring.py").write_text(
+        "import importlib\n\ngui = importlib.import_module('ui.app')\nsync = __import__('sync')\n"
+    )
+    assert _by_name_imports(tmp_path) == ["wiring.py:3", "wiring.py:4"]
+
+
+def test_only_the_composition_root_imports_every_layer() -> None:
+    script = BLOCKER.replace(
+        "package = importlib",
+        "from app.cli import main\nfrom app import gui\npackage = importlib",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "app", "nothing"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from station import settings as S
 from station.feedback import Tone
-from station.returns import ReturnsBench
-from station.returns_view import Step
+from station.returns.bench import ReturnsBench
+from station.returns.view import Step
 from station.scans import Scan
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,168 @@
+"""The ``station`` command: the GUI by default, and subcommands for the rest.
+
+This is the composition root: it may import every package, plainly. Qt comes in only when
+the operator asks for the window (``app.gui``, imported inside that branch), so that
+``station --help`` and every other subcommand run on a machine without a screen or Qt.
+Here too the demo's parts are handed in: its password source, its data and its server.
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from demo import erp_command, erp_server
+from demo.history import write_history
+from demo.master_data import load_demo_data
+from devices import cli as devices_cli
+from station import __version__, paths
+from station import settings as S
+from station.command_sheet import write_command_sheet
+from station.errors import ConfigError, KnownError
+from station.rulepack import load_rulepack
+from station.store.engine import Store, open_store
+from station.supervisor.kpis import Filters
+from station.supervisor.report import build_report, write_csv
+from station.supervisor.report_pdf import write_pdf
+from sync import cli as sync_cli
+from sync.credentials import OS_SOURCES, PasswordSource
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="station",
+        description="Bench software for warehouse returns and receiving. "
+        "With no subcommand, opens the bench window.",
+    )
+    parser.add_argument("--version", action="version", version=f"station {__version__}")
+    parser.add_argument("--config", help="TOML settings file (else STATION_CONFIG, else per user)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help="open the bench window (the default)")
+    demo = sub.add_parser("demo-data", help="the demo data set")
+    demo.add_argument(
+        "action",
+        choices=["load", "history"],
+        help="load: replace master data with the demo set; history: add past returns",
+    )
+    demo.add_argument("--days", type=int, default=90, help="history: days before today")
+    demo.add_argument("--units", type=int, default=100_000, help="history: returned units")
+    demo.add_argument(
+        "--seed", type=int, default=2026, help="history: the same seed, the same past"
+    )
+    sheet = sub.add_parser("command-sheet", help="write the bench command sheet as a PDF")
+    sheet.add_argument("--out", type=Path, default=Path("command-sheet.pdf"))
+    sub.add_parser("settings", help="print the configuration reference")
+    devices = sub.add_parser("devices", help="see the bench's scanners")
+    devices.add_argument(
+        "action", choices=["list", "scan-test"], help="list: serial ports; scan-test: print scans"
+    )
+    devices.add_argument("--port", help="scanner port or URL (else scanner.serial_port)")
+    devices.add_argument("--count", type=int, default=0, help="stop after this many scans")
+    report = sub.add_parser("report", help="the supervisor's report over a date range")
+    report.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    report.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    report.add_argument("--format", choices=["csv", "pdf"], required=True)
+    report.add_argument("--out", type=Path, required=True)
+    for narrowing in ("bench", "operator", "category", "supplier"):
+        report.add_argument(f"--{narrowing}", help=f"only this {narrowing}")
+    sync = sub.add_parser("sync", help="exchange data with the ERP")
+    sync.add_argument("--once", action="store_true", required=True, help="one full cycle")
+    erp = sub.add_parser("erp-demo", help="the local demo Tryton server")
+    erp.add_argument("action", choices=["up", "down", "status"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        # A file named on purpose (flag or environment) must exist: a typo must not put a
+        # bench to work as BENCH-01 with another bench's LPNs.
+        named = bool(args.config or os.environ.get("STATION_CONFIG"))
+        settings = S.Settings.load(paths.config_file(args.config), required=named)
+        return _run(args, settings)
+    except KnownError as exc:
+        print(f"station: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: S.Settings) -> int:
+    if args.command == "settings":
+        print(S.reference())
+        return 0
+    if args.command == "command-sheet":
+        write_command_sheet(args.out, load_rulepack(_rulepack_file(settings)))
+        print(f"Command sheet written to {args.out}")
+        return 0
+    if args.command == "demo-data":
+        store = open_store(paths.database_file(paths.data_dir()))
+        try:
+            if args.action == "history":
+                return _history(store, args, settings)
+            counts = load_demo_data(store, date.today())
+        finally:
+            store.close()
+        print(f"Demo data loaded into {store.file}: {counts}")
+        return 0
+    if args.command == "report":
+        return _report(args, settings)
+    if args.command == "sync":
+        return sync_cli.sync_once(settings, passwords())
+    if args.command == "erp-demo":
+        return erp_command.erp_demo_command(args.action, settings)
+    if args.command == "devices":
+        return devices_cli.run(args.action, args.port, args.count, settings)
+    from app import gui  # noqa: PLC0415 - Qt only for the window, not for the other commands
+
+    return gui.run(settings, passwords())
+
+
+def passwords() -> tuple[PasswordSource, ...]:
+    """The ERP password: the environment, the OS keyring, then the demo server's folder
+    (which answers only for the demo's own user at its own URL)."""
+    return (*OS_SOURCES, erp_server.password_source(erp_command.server_folder()))
+
+
+def _report(args: argparse.Namespace, settings: S.Settings) -> int:
+    if args.end < args.start:
+        raise ConfigError(f"the report ends ({args.end}) before it starts ({args.start})")
+    filters = Filters(args.start, args.end, args.bench, args.operator, args.category, args.supplier)
+    store = open_store(paths.database_file(paths.data_dir()))
+    try:
+        report = build_report(store, load_rulepack(_rulepack_file(settings)), filters)
+    finally:
+        store.close()
+    if args.format == "csv":
+        write_csv(report, args.out)
+    else:
+        write_pdf(report, args.out)
+    print(f"Report of {report.returns.units} returns written to {args.out}")
+    return 0
+
+
+def _history(store: Store, args: argparse.Namespace, settings: S.Settings) -> int:
+    if args.days < 1 or args.units < 0:
+        raise ConfigError("history needs --days of at least 1 and --units of at least 0")
+    started = time.monotonic()
+    written = write_history(
+        store,
+        load_rulepack(_rulepack_file(settings)),
+        days=args.days,
+        units=args.units,
+        today=date.today(),
+        seed=args.seed,
+    )
+    print(
+        f"History written into {store.file}: {written.units} returned units and "
+        f"{written.receipts} receipts over {written.days} days, "
+        f"in {time.monotonic() - started:.0f} s."
+    )
+    for spike in written.spikes:
+        print(f"  planted: {spike.extra} extra returns of {spike.kind} {spike.key} on {spike.day}")
+    return 0
+
+
+def _rulepack_file(settings: S.Settings) -> Path | None:
+    chosen = settings[S.RULEPACK]
+    return Path(chosen) if chosen else None

@@ -1,0 +1,107 @@
+"""The bench window wired up: logging, the store, the rule pack, both benches, the devices'
+and the sync's workers, the crash handling, and Qt's loop.
+
+Only this module (and the ``station`` command, lazily, for the GUI subcommand) brings Qt
+into the composition root, so every other subcommand runs on a machine without a screen.
+"""
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from station import paths
+from station import settings as S
+from station.errors import KnownError
+from station.logs import setup_logging
+from station.receiving.bench import ReceivingBench
+from station.returns.bench import ReturnsBench
+from station.rulepack import load_rulepack
+from station.store.engine import Store, open_store
+from sync.credentials import PasswordSource, erp_connect
+from ui.crash import crash_handler, refuse_start, route_qt_message
+from ui.main_window import MainWindow
+from ui.print_link import PrintLink
+from ui.serial_link import SerialScannerLink
+from ui.sync_link import SyncLink
+
+log = logging.getLogger("station")
+
+
+def run(settings: S.Settings, passwords: Sequence[PasswordSource]) -> int:
+    missing = _missing_display()
+    if missing:
+        print(f"station: {missing}", file=sys.stderr)
+        return 2
+    folder = paths.data_dir()
+    log_file = setup_logging(folder)
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    rulepack = settings[S.RULEPACK]
+    try:
+        store = open_store(paths.database_file(folder))
+    except KnownError as exc:
+        return refuse_start(exc)
+    try:
+        pack = load_rulepack(Path(rulepack) if rulepack else None)
+        bench = ReturnsBench(store, settings, pack, paths.photo_dir(folder))
+        receiving = ReceivingBench(store, settings, paths.photo_dir(folder))
+    except KnownError as exc:
+        store.close()
+        return refuse_start(exc)
+    qInstallMessageHandler(route_qt_message)
+    sys.excepthook = crash_handler(log_file)
+    log.info("bench %s starting with data in %s", settings[S.BENCH_ID], folder)
+    window = MainWindow(bench, receiving, settings)
+    link = SerialScannerLink(settings, window) if settings[S.SERIAL_PORT] else None
+    if link is not None:
+        window.attach_serial_scanner(link)
+        link.start()
+    printing = (
+        PrintLink(store, settings, window)
+        if settings[S.PRINTER_URL] or settings[S.PRINTER2_URL]
+        else None
+    )
+    if printing is not None:
+        printing.jobs_settled.connect(lambda _count: window.redraw())
+        printing.start()
+    syncing = start_sync(store, settings, window, passwords)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        for device in (link, printing, syncing):
+            if device is not None:
+                device.stop()
+        store.close()
+
+
+def start_sync(
+    store: Store, settings: S.Settings, window: MainWindow, passwords: Sequence[PasswordSource]
+) -> SyncLink | None:
+    """The ERP sync on its own thread, when an ERP is set; a missing password is shown in
+    the header, and the bench works on without the ERP."""
+    if not settings[S.ERP_URL]:
+        return None
+    syncing = SyncLink(store, settings, erp_connect(settings, passwords), window)
+    syncing.state_changed.connect(window.header.show_erp)
+    syncing.pull_progress.connect(window.header.show_pull)
+    window.header.erp.set("busy", "connecting", "The first sync with the ERP is under way")
+    syncing.start()
+    return syncing
+
+
+def _missing_display() -> str | None:
+    """Qt aborts the process without a display; say so in words instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the bench window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+        "Run it from the desktop session, or under xvfb-run for a headless try."
+    )

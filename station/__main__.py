@@ -1,5 +1,0 @@
-import sys
-
-from station.cli import main
-
-sys.exit(main())

@@ -1,0 +1,1 @@
+"""What supervisors see and decide: facts per day, figures, alerts, reports, approvals."""

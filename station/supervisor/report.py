@@ -1,0 +1,159 @@
+"""The supervisor's report over a date range: every figure of the supervisor view, as CSV
+(one figure a row) or as a PDF with its charts. ``station report --from --to --format``.
+"""
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+
+from station.rulepack import RulePack
+from station.store.engine import Store
+from station.supervisor.facts import Facts, load_facts
+from station.supervisor.kpis import Filters, ReturnsKpis, returns_kpis
+from station.supervisor.receiving_kpis import ReceivingKpis, receiving_kpis
+from station.supervisor.spikes import USUAL_RULE, Rule, Spike, days_before, find_spikes
+
+DEFECTS = ("DEFECTIVE", "DAMAGED")  # found reasons that count against the supplier
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A supplier's defect-driven returns against the units received from it."""
+
+    supplier: str
+    defects: int
+    received: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.defects / self.received if self.received else None
+
+
+@dataclass(frozen=True)
+class Report:
+    filters: Filters
+    returns: ReturnsKpis
+    receiving: ReceivingKpis
+    spikes: list[Spike]
+    rule: Rule
+    scorecard: list[Scored]
+
+
+def facts_for(store: Store, filters: Filters, today: date, rule: Rule = USUAL_RULE) -> Facts:
+    """The facts a report over ``filters`` reads: its range, and the alerts' window before
+    its last day."""
+    return load_facts(store, min(filters.start, days_before(filters.end, rule)), filters.end, today)
+
+
+def build_report(
+    store: Store,
+    pack: RulePack,
+    filters: Filters,
+    *,
+    today: date | None = None,
+    rule: Rule = USUAL_RULE,
+    facts: Facts | None = None,
+) -> Report:
+    """``facts`` when the caller holds them already (they must cover ``facts_for``)."""
+    today = today or datetime.now().astimezone().date()
+    facts = facts or facts_for(store, filters, today, rule)
+    recovery = {code: d.recovery for code, d in pack.dispositions.items()}
+    with store.read() as session:
+        receiving = receiving_kpis(session, filters.start, filters.end)
+    return Report(
+        filters,
+        returns_kpis(facts, filters, recovery),
+        receiving,
+        find_spikes(facts, filters.end, rule, filters.chosen()),
+        rule,
+        scorecard(facts, filters, receiving.units_by_supplier),
+    )
+
+
+def scorecard(facts: Facts, filters: Filters, received: dict[str, int]) -> list[Scored]:
+    """Suppliers ranked by defect-driven returns per unit received from them; those with
+    returns but nothing received in the range come last, by count."""
+    columns = facts.columns
+    chosen = facts.within(filters.start, filters.end, filters.chosen())
+    found_codes = facts.codes.by_value.get("found", {})
+    defective = np.isin(columns["found"], [found_codes[r] for r in DEFECTS if r in found_codes])
+    names = facts.codes.names("supplier")
+    counts = np.bincount(columns["supplier"][chosen & defective], minlength=len(names))
+    scored = [
+        Scored(names[code], int(counts[code]), received.get(names[code], 0))
+        for code in range(len(names))
+        if names[code] and (counts[code] or received.get(names[code]))
+    ]
+    return sorted(scored, key=lambda s: (s.rate is None, -(s.rate or 0), -s.defects))
+
+
+def figures(report: Report) -> list[tuple[str, str, float | int | str]]:
+    """Every figure as (section, key, value): the CSV's rows, and what the PDF prints."""
+    r, g = report.returns, report.receiving
+    rows: list[tuple[str, str, float | int | str]] = [
+        ("range", "from", report.filters.start.isoformat()),
+        ("range", "to", report.filters.end.isoformat()),
+        *(("filter", k, v) for k, v in report.filters.chosen().items()),
+        ("returns", "units", r.units),
+        ("returns", "triaged", r.triaged),
+        ("returns", "value", r.value_cents / 100),
+        ("returns", "recovered", r.recovered_cents / 100),
+        ("returns", "recovery rate", _maybe(r.recovery_rate)),
+        ("returns", "reason mismatch rate", _maybe(r.mismatch_rate)),
+        ("returns", "seconds to decision, median", _maybe(r.to_decision.median)),
+        ("returns", "seconds to decision, p90", _maybe(r.to_decision.p90)),
+        ("returns", "refunds", r.refunds),
+        ("returns", "seconds to refund, median", _maybe(r.refund_latency.median)),
+        ("returns", "seconds to refund, p90", _maybe(r.refund_latency.p90)),
+        ("returns", "overrides", r.overrides),
+        ("returns", "approvals", r.approvals),
+    ]
+    for who, rates in r.per_hour.items():
+        rows += [(f"units per hour by {who}", k, v) for k, v in rates.items()]
+    rows += [("units by hour of day", f"{h:02d}", n) for h, n in enumerate(r.by_hour_of_day)]
+    for dimension, counts in r.by.items():
+        rows += [(f"units by {dimension}", k or "(none)", v) for k, v in counts.items()]
+    rows += [
+        ("receiving", "receipts closed", g.receipts_closed),
+        ("receiving", "lines received", g.lines_received),
+        ("receiving", "putaways", g.putaways),
+        *(("receiving per hour", k, v) for k, v in g.per_hour.items()),
+        *(("units received by supplier", k, v) for k, v in g.units_by_supplier.items()),
+        *(
+            (f"discrepancies of {supplier}", kind, n)
+            for supplier, kinds in g.discrepancies.items()
+            for kind, n in kinds.items()
+        ),
+        *(
+            (f"putaway overrides in zone {z}", "overrides", n[0])
+            for z, n in g.overrides_by_zone.items()
+        ),
+        *(
+            (f"putaway overrides in zone {z}", "putaways", n[1])
+            for z, n in g.overrides_by_zone.items()
+        ),
+        *(("exceptions", k, v) for k, v in g.exceptions.items()),
+        *(("spikes", f"{s.kind} {s.key}", s.why(report.rule)) for s in report.spikes),
+        *(("supplier scorecard", s.supplier, _maybe(s.rate)) for s in report.scorecard),
+    ]
+    return rows
+
+
+def receiving_figures(report: Report) -> list[tuple[str, ...]]:
+    """The receiving and exception figures, as (label, value) for a table."""
+    sections = ("receiving", "exceptions", "discrepancies", "putaway", "units received")
+    return [(f"{s}: {k}", str(v)) for s, k, v in figures(report) if s.startswith(sections)]
+
+
+def _maybe(value: float | None) -> float | str:
+    return "" if value is None else round(value, 4)
+
+
+def write_csv(report: Report, out: Path) -> None:
+    with out.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(("section", "key", "value"))
+        writer.writerows(figures(report))

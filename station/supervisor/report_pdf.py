@@ -1,0 +1,135 @@
+"""The supervisor's report as a PDF: the headline figures, the charts a supervisor reads
+first (disposition mix, returns by hour, throughput by bench, reasons stated and found,
+the items returned most), the alerts with their numbers, the supplier scorecard and the
+receiving figures, drawn with reportlab."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from station.supervisor.report import Report, figures, receiving_figures
+
+WIDTH = A4[0] - 30 * mm
+BAR = colors.HexColor("#1f5fa8")
+SECOND = colors.HexColor("#e39b2d")
+
+
+def write_pdf(report: Report, out: Path) -> None:
+    styles = getSampleStyleSheet()
+    r = report.returns
+    f = report.filters
+    chosen = ", ".join(f"{k} {v}" for k, v in f.chosen().items()) or "all benches and people"
+    story = [
+        Paragraph(
+            f"Returns and receiving, {f.start:%d %b %Y} to {f.end:%d %b %Y}", styles["Title"]
+        ),
+        Paragraph(f"Filters: {chosen}.", styles["Normal"]),
+        Spacer(1, 4 * mm),
+        _table([(k, str(v)) for s, k, v in figures(report) if s == "returns"]),
+        Spacer(1, 4 * mm),
+        _bars("Units by disposition", r.by.get("disposition", {})),
+        _bars("Units by hour of day", {f"{h:02d}": n for h, n in enumerate(r.by_hour_of_day)}),
+        _bars("Units per hour worked, by bench", r.per_hour.get("bench", {})),
+        _pairs(
+            "Reasons: stated by the customer and found at the bench",
+            r.by.get("stated", {}),
+            r.by.get("found", {}),
+        ),
+        _across("Items returned most", r.by.get("sku", {})),
+        Paragraph("Alerts", styles["Heading2"]),
+        *(
+            [Paragraph(s.why(report.rule), styles["Normal"]) for s in report.spikes]
+            or [Paragraph("No return spike on the last day of the range.", styles["Normal"])]
+        ),
+        Paragraph(
+            "Supplier scorecard: defect-driven returns per unit received", styles["Heading2"]
+        ),
+        _table(
+            [("supplier", "defective or damaged", "units received", "rate")]
+            + [
+                (
+                    s.supplier,
+                    str(s.defects),
+                    str(s.received),
+                    "" if s.rate is None else f"{s.rate:.2%}",
+                )
+                for s in report.scorecard
+            ],
+        ),
+        Paragraph("Receiving", styles["Heading2"]),
+        _table(receiving_figures(report)),
+    ]
+    SimpleDocTemplate(str(out), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+                      title="Supervisor report").build(story)  # fmt: skip
+
+
+def _table(rows: Sequence[tuple[str, ...]]) -> Table:
+    table = Table(rows or [("(nothing)",)], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _chart_frame(title: str, height: float) -> Drawing:
+    drawing = Drawing(WIDTH, height)
+    drawing.add(String(0, height - 12, title, fontName="Helvetica-Bold", fontSize=10))
+    return drawing
+
+
+def _bars(title: str, counts: dict[str, int] | dict[str, float]) -> Drawing:
+    drawing = _chart_frame(title, 55 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 25, WIDTH - 40, 55 * mm - 50
+    chart.data = [list(counts.values()) or [0]]
+    chart.categoryAxis.categoryNames = [k or "(none)" for k in counts] or [""]
+    chart.categoryAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.angle = 30 if len(counts) > 8 else 0
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = BAR
+    drawing.add(chart)
+    return drawing
+
+
+def _pairs(title: str, first: dict[str, int], second: dict[str, int]) -> Drawing:
+    drawing = _chart_frame(title, 60 * mm)
+    keys = sorted((set(first) | set(second)) - {""})
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 30, WIDTH - 40, 60 * mm - 55
+    chart.data = [[first.get(k, 0) for k in keys] or [0], [second.get(k, 0) for k in keys] or [0]]
+    chart.categoryAxis.categoryNames = keys or [""]
+    chart.categoryAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.angle = 20
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor, chart.bars[1].fillColor = BAR, SECOND
+    drawing.add(chart)
+    return drawing
+
+
+def _across(title: str, counts: dict[str, int]) -> Drawing:
+    shown = {k: v for k, v in counts.items() if k != "others"}
+    height = max(30 * mm, 6 * len(shown) + 40)
+    drawing = _chart_frame(title, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 70, 10, WIDTH - 90, height - 35
+    chart.data = [list(reversed(list(shown.values()))) or [0]]
+    chart.categoryAxis.categoryNames = list(reversed(list(shown))) or [""]
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = BAR
+    drawing.add(chart)
+    return drawing
