@@ -6,6 +6,7 @@ import pytest
 
 from station import settings as S
 from station.errors import ConfigError
+from station.setting_keys import BENCH_ID
 
 
 def write(tmp_path: Path, body: str) -> Path:
@@ -95,3 +96,33 @@ def test_a_bad_value_from_the_screen_is_refused_and_nothing_written(tmp_path: Pa
     with pytest.raises(ConfigError, match=r"printer2\.labels"):
         S.Settings.load(file).changed({"printer2.labels": "bin,labels-of-doom"})
     assert not file.exists()
+
+
+def test_a_saved_file_with_every_kind_of_value_loads_back_equal(tmp_path: Path) -> None:
+    file = tmp_path / "station.toml"
+    changed = S.Settings.load(file).changed(
+        {
+            "bench.id": 'Bänk "7" \\ west\tend',  # quotes, backslash, tab, beyond ASCII
+            "patterns.rma": r"RMA-\d{4,10}|R\.\d+",  # a pattern keeps its backslashes
+            "scanner.duplicate_window_ms": 0,
+            "erp.interval_s": 3600,
+            "ui.sounds": False,
+            "receiving.blind_counts": True,
+        }
+    )
+    changed.save()
+    again = S.Settings.load(file, required=True)
+    assert {key: again[s] for key, s in S.REGISTRY.items()} == {
+        key: changed[s] for key, s in S.REGISTRY.items()
+    }
+    assert again[S.BENCH_ID] == 'Bänk "7" \\ west\tend'
+
+
+def test_settings_that_are_all_defaults_save_an_empty_file(tmp_path: Path) -> None:
+    file = tmp_path / "station.toml"
+    S.Settings.load(file).save()
+    assert file.read_text(encoding="utf-8") == ""
+
+
+def test_a_key_is_imported_by_name_from_its_declarations() -> None:
+    assert BENCH_ID is S.BENCH_ID and S.REGISTRY["bench.id"] is BENCH_ID
