@@ -59,8 +59,9 @@ class Header(QFrame):
             layout.addWidget(light)
         layout.addWidget(self.pulling)
 
-    def show_mode(self, mode: str) -> None:
-        self.mode.setText(f"Mode: {mode.capitalize()} (F6 returns, F7 receiving)")
+    def show_mode(self, title: str, switches: str) -> None:
+        """The mode shown, and the keys that switch, e.g. ``F6 returns, F7 receiving``."""
+        self.mode.setText(f"Mode: {title} ({switches})")
 
     def show_operator(self, operator: SignedIn | None) -> None:
         if operator is None:

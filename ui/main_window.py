@@ -9,7 +9,8 @@ drawn again from a fresh view and the table models.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from station import settings as S
 from station.command_sheet import write_command_sheet
+from station.commands import MODES, Command
 from station.errors import NotAllowed
 from station.feedback import Feedback, Tone
 from station.operators import Role, require
@@ -53,6 +55,37 @@ log = logging.getLogger("station.ui")
 PHOTO_FILES = "Images (*.jpg *.jpeg *.png *.webp *.heic);;All files (*)"
 
 
+@dataclass(frozen=True)
+class Mode:
+    """One way the station works: a bench, its screen and tables, the command that reaches it.
+
+    The window keeps one per mode in a table and looks the current one up; a third mode is
+    one more entry.
+    """
+
+    bench: ReturnsBench | ReceivingBench
+    screen: ReturnsScreen | ReceivingScreen
+    draw: Callable[[], None]  # a fresh view of the bench, shown on its screen
+    on_key: Callable[[str, int], None]  # a key pressed (its text, its code) in this mode
+    tables: tuple[StoreTableModel, ...]  # read again on every redraw
+    labels: LabelJobModel  # the queue the header's printer light counts
+
+    @property
+    def name(self) -> str:
+        """What ``MODE-<name>`` switches to and the audit remembers: returns, receiving."""
+        return self.bench.mode
+
+    @property
+    def title(self) -> str:
+        return self.name.capitalize()
+
+    @property
+    def command(self) -> Command:
+        """The command barcode that switches to this mode, and its key."""
+        code = f"MODE-{self.name.upper()}"
+        return next(command for command in MODES if command.code == code)
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -66,7 +99,6 @@ class MainWindow(QMainWindow):
         self.supervisor: SupervisorWindow | None = None  # kept open beside the bench
         self.bench = bench
         self.receiving_bench = receiving
-        self.mode = _starting_mode(bench, receiving)
         self.feedback: Feedback | None = None
         self.setStyleSheet(SHEET)
         self.resize(1366, 768)
@@ -86,9 +118,30 @@ class MainWindow(QMainWindow):
         self.receiving_scans = ScanLogModel(bench.store, bench.bench, self)
         self.receiving.add_table("Recent scans", self.receiving_scans)
         self.receiving.add_table("Label jobs", self.receiving_labels)
+        modes = (
+            Mode(
+                bench,
+                self.returns,
+                self._draw_returns,
+                self._on_returns_key,
+                (self.triage, self.labels, self.scans),
+                self.labels,
+            ),
+            Mode(
+                receiving,
+                self.receiving,
+                self._draw_receiving,
+                self._on_receiving_key,
+                (self.receiving_labels, self.receiving_scans),
+                self.receiving_labels,
+            ),
+        )
+        self.modes = {mode.name: mode for mode in modes}
+        self._switches = ", ".join(f"{m.command.key} {m.name}" for m in modes)
+        self.mode = _starting_mode(self.modes)
         self.screens = QStackedWidget()
-        self.screens.addWidget(self.returns)
-        self.screens.addWidget(self.receiving)
+        for mode in modes:
+            self.screens.addWidget(mode.screen)
         self.screens.setCurrentWidget(self._screen())
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -111,43 +164,32 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         """Each screen's intents, to the bench of its mode."""
-        returns, receiving = self.bench, self.receiving_bench
-        for screen in (self.returns, self.receiving):
-            screen.code_entered.connect(lambda code: self.take(Scan(code, source="keyboard")))
-        self.returns.sign_in_requested.connect(
-            lambda pin: self.act(lambda: returns.sign_in_pin(pin))
-        )
-        self.returns.approval_requested.connect(
-            lambda pin: self.act(lambda: returns.approve_with_pin(pin))
-        )
-        self.receiving.sign_in_requested.connect(
-            lambda pin: self.act(lambda: receiving.sign_in_pin(pin))
-        )
-        self.receiving.approval_requested.connect(
-            lambda pin: self.act(lambda: receiving.approve_with_pin(pin))
-        )
+        for mode in self.modes.values():
+            self._connect_screen(mode)
+        receiving = self.receiving_bench
         self.receiving.quantity_entered.connect(
             lambda count: self.act(lambda: receiving.press(f"QTY-{count}"))
         )
-        self.returns.photo_requested.connect(self.add_photo)
-        self.receiving.photo_requested.connect(self.add_photo)
         self.returns.resend_requested.connect(self.resend_labels)
         self.returns.notes_save_requested.connect(self.save_notes)
 
+    def _connect_screen(self, mode: Mode) -> None:
+        """What every bench screen asks: a typed code, a PIN, an approval, a photo."""
+        bench, screen = mode.bench, mode.screen
+        screen.code_entered.connect(lambda code: self.take(Scan(code, source="keyboard")))
+        screen.sign_in_requested.connect(lambda pin: self.act(lambda: bench.sign_in_pin(pin)))
+        screen.approval_requested.connect(lambda pin: self.act(lambda: bench.approve_with_pin(pin)))
+        screen.photo_requested.connect(self.add_photo)
+
     def _menus(self) -> None:
         menu = self.menuBar().addMenu("&Bench")
+        switches = tuple(
+            (f"{mode.title} mode", self._switcher(mode.command), QKeySequence(mode.command.key))
+            for mode in self.modes.values()
+        )
         actions: tuple[tuple[str, Callable[[], object], QKeySequence | None], ...] = (
             ("Type a code", self.focus_code, QKeySequence(Qt.Key.Key_F2)),
-            (
-                "Returns mode",
-                lambda: self.switch_by_key("MODE-RETURNS"),
-                QKeySequence(Qt.Key.Key_F6),
-            ),
-            (
-                "Receiving mode",
-                lambda: self.switch_by_key("MODE-RECEIVING"),
-                QKeySequence(Qt.Key.Key_F7),
-            ),
+            *switches,
             ("Print command sheet…", self.print_command_sheet, None),
             ("Settings: scanners and printers…", self.open_settings, None),
             ("ERP exception queue…", self.open_exceptions, None),
@@ -161,6 +203,9 @@ class MainWindow(QMainWindow):
                 action.setShortcut(shortcut)
             action.triggered.connect(slot)
             menu.addAction(action)
+
+    def _switcher(self, command: Command) -> Callable[[], None]:
+        return lambda: self.switch_by_key(command.code)
 
     # --- intents ------------------------------------------------------------------------
 
@@ -176,7 +221,7 @@ class MainWindow(QMainWindow):
         self.player.play(self.feedback)
 
     def active(self) -> ReturnsBench | ReceivingBench:
-        return self.bench if self.mode == self.bench.mode else self.receiving_bench
+        return self.modes[self.mode].bench
 
     def on_scan(self, raw: str) -> None:
         self.take(Scan(raw, source="wedge"))
@@ -194,18 +239,15 @@ class MainWindow(QMainWindow):
 
     def _switch(self, mode: str) -> None:
         """Show the other mode's screen; its bench takes the operator if their role may."""
-        left, joined = (
-            self.active(),
-            (self.receiving_bench if mode == self.receiving_bench.mode else self.bench),
-        )
-        self.mode = joined.mode
-        refused = joined.adopt(left.hand_over())
+        left, joined = self.active(), self.modes[mode]
+        self.mode = joined.name
+        refused = joined.bench.adopt(left.hand_over())
         if refused is not None:
             self.feedback = refused
         self.screens.setCurrentWidget(self._screen())
 
     def _screen(self) -> ReturnsScreen | ReceivingScreen:
-        return self.receiving if self.mode == self.receiving_bench.mode else self.returns
+        return self.modes[self.mode].screen
 
     def focus_code(self) -> None:
         self._screen().code.setFocus()
@@ -218,9 +260,9 @@ class MainWindow(QMainWindow):
         self.header.show_serial_scanner(link.scanner.state, self._wedge)
 
     def on_key(self, text: str, key: int) -> None:
-        if self.mode == self.receiving_bench.mode:
-            self._on_receiving_key(text, key)
-            return
+        self.modes[self.mode].on_key(text, key)
+
+    def _on_returns_key(self, text: str, key: int) -> None:
         step = self.view.step
         if step in (Step.SIGN_IN, Step.APPROVAL) and text.isdigit():
             panel = self.returns.sign_in if step is Step.SIGN_IN else self.returns.banner
@@ -337,26 +379,15 @@ class MainWindow(QMainWindow):
 
     def redraw(self) -> None:
         """Draw the current mode's screen from a fresh view and its tables."""
-        receiving = self.mode == self.receiving_bench.mode
-        self.setWindowTitle(
-            f"Station · {self.bench.bench} · {'Receiving' if receiving else 'Returns'}"
-        )
-        self.header.show_operator(self.active().operator)
-        self.header.show_mode(self.mode)
-        if receiving:
-            self.receiving_view = self.receiving_bench.view()
-            self.receiving.show_feedback(self.feedback)
-            self.receiving.show_view(self.receiving_view)
-            labels = self.receiving_labels
-            models: tuple[StoreTableModel, ...] = (labels, self.receiving_scans)
-        else:
-            self.view = self.bench.view()
-            self.returns.show_feedback(self.feedback)
-            self.returns.show_view(self.view)
-            labels, models = self.labels, (self.triage, self.labels, self.scans)
+        mode = self.modes[self.mode]
+        self.setWindowTitle(f"Station · {self.bench.bench} · {mode.title}")
+        self.header.show_operator(mode.bench.operator)
+        self.header.show_mode(mode.title, self._switches)
+        mode.screen.show_feedback(self.feedback)
+        mode.draw()
         healthy = self.feedback is None or self.feedback.stored
         problem = "" if healthy or self.feedback is None else self.feedback.message
-        for model in models:
+        for model in mode.tables:
             try:
                 model.refresh()
             except SQLAlchemyError as exc:
@@ -364,10 +395,18 @@ class MainWindow(QMainWindow):
                 log.exception("%s not refreshed", type(model).__name__)
                 healthy, problem = False, f"The local database cannot be read: {exc}"
         self.header.show_store(healthy, problem)
-        self.header.show_printer(labels.queued)
+        self.header.show_printer(mode.labels.queued)
         self.returns.show_unsure_labels(self.labels.unsure)
         self.returns.retitle(self.triage_table, f"Triage queue ({self.triage.rowCount()})")
         self.returns.retitle(self.labels_table, f"Label jobs ({self.labels.queued} queued)")
+
+    def _draw_returns(self) -> None:
+        self.view = self.bench.view()
+        self.returns.show_view(self.view)
+
+    def _draw_receiving(self) -> None:
+        self.receiving_view = self.receiving_bench.view()
+        self.receiving.show_view(self.receiving_view)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         saved = self._save_notes_quietly()
@@ -377,15 +416,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _starting_mode(returns: ReturnsBench, receiving: ReceivingBench) -> str:
-    """Where the bench left off: the mode with work open, else the mode last switched to."""
-    if receiving.busy():
-        return receiving.mode
-    if returns.busy():
-        return returns.mode
-    with returns.store.read() as session:
-        last = last_mode(session, returns.bench)
-    return receiving.mode if last == receiving.mode else returns.mode
+def _starting_mode(modes: Mapping[str, Mode]) -> str:
+    """Where the bench left off: the mode with work open, else the mode last switched to,
+    else the first. Work is open in one mode at most: a busy bench refuses to switch."""
+    busy = next((name for name, mode in modes.items() if mode.bench.busy()), None)
+    if busy is not None:
+        return busy
+    first = next(iter(modes.values()))
+    with first.bench.store.read() as session:
+        last = last_mode(session, first.bench.bench)
+    return last if last is not None and last in modes else first.name
 
 
 def _application() -> QApplication:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from bench_driver import Scanner
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -215,6 +215,23 @@ def test_mode_switches_by_key_and_the_supervisor_carries_over(
     assert window.header.operator.text() == "Sam Supervisor (supervisor)"
     scanner.press(Qt.Key.Key_F6)
     assert window.mode == "returns" and window.bench.operator is not None
+
+
+def test_each_mode_is_one_entry_its_menu_action_switches_to(window: MainWindow) -> None:
+    modes = list(window.modes.values())
+    assert [(m.name, m.title, m.command.code, m.command.key) for m in modes] == [
+        ("returns", "Returns", "MODE-RETURNS", "F6"),
+        ("receiving", "Receiving", "MODE-RECEIVING", "F7"),
+    ]
+    menu = window.menuBar().actions()[0].menu()
+    for mode in reversed(modes):  # the window opens in returns
+        action = next(a for a in menu.actions() if a.text() == f"{mode.title} mode")
+        assert action.shortcut() == QKeySequence(mode.command.key)
+        action.trigger()
+        assert window.mode == mode.name and window.active() is mode.bench
+        assert window.screens.currentWidget() is mode.screen
+        assert window.windowTitle().endswith(f" · {mode.title}")
+        assert window.header.mode.text() == f"Mode: {mode.title} (F6 returns, F7 receiving)"
 
 
 def test_a_receipt_in_progress_keeps_the_bench_in_receiving(
