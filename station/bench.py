@@ -42,7 +42,7 @@ class Bench(Generic[Memory]):
 
     def __init__(self, store: Store, settings: S.Settings, memory: Memory) -> None:
         self.store = store
-        self.bench = settings[S.BENCH_ID]
+        self.bench_id = settings[S.BENCH_ID]
         self.classifier = Classifier(settings)
         self.duplicate_window = settings[S.DUPLICATE_WINDOW_MS] / 1000
         self.operator: SignedIn | None = None
@@ -116,7 +116,7 @@ class Bench(Generic[Memory]):
         failed = self._record(
             "sign-out",
             lambda session: audit(
-                session, bench=self.bench, operator=badge, action="sign_out", subject=badge
+                session, bench=self.bench_id, operator=badge, action="sign_out", subject=badge
             ),
         )
         if failed:
@@ -134,7 +134,7 @@ class Bench(Generic[Memory]):
             unsure = list(
                 session.scalars(
                     select(LabelJob.id).where(
-                        LabelJob.bench == self.bench, LabelJob.status == "unsure"
+                        LabelJob.bench == self.bench_id, LabelJob.status == "unsure"
                     )
                 )
             )
@@ -149,7 +149,7 @@ class Bench(Generic[Memory]):
             )
             audit(
                 session,
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=operator.badge,
                 action="labels_resent",
                 subject=",".join(map(str, unsure)),
@@ -202,7 +202,7 @@ class Bench(Generic[Memory]):
             raise Refusal(f"{self.finish} Then switch to {mode}.")
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=self._badge() or "nobody signed in",
             action="mode_switched",
             subject=mode,
@@ -220,12 +220,12 @@ class Bench(Generic[Memory]):
         if handing_over and not self.handover:
             raise Refusal(f"{self.finish} Then the next operator signs in.")
         require(who, *self.roles, action=self.work)
-        audit(session, bench=self.bench, operator=who.badge, action="sign_in", subject=who.badge)
+        audit(session, bench=self.bench_id, operator=who.badge, action="sign_in", subject=who.badge)
         if handing_over:
             assert self.operator is not None
             audit(
                 session,
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=who.badge,
                 action="took_over",
                 subject=self.operator.badge,
@@ -244,7 +244,7 @@ class Bench(Generic[Memory]):
                 record_scan(
                     session,
                     classified,
-                    bench=self.bench,
+                    bench=self.bench_id,
                     operator=self._badge(),
                     outcome="accepted",
                     message=feedback.message,
@@ -269,7 +269,7 @@ class Bench(Generic[Memory]):
                 record_scan(
                     session,
                     classified,
-                    bench=self.bench,
+                    bench=self.bench_id,
                     operator=self._badge(),
                     outcome=outcome,
                     message=feedback.message,
@@ -278,7 +278,7 @@ class Bench(Generic[Memory]):
                 if refused is not None:
                     audit(
                         session,
-                        bench=self.bench,
+                        bench=self.bench_id,
                         operator=refused,
                         action="refused",
                         subject=classified.value,

@@ -72,18 +72,18 @@ class MainWindow(QMainWindow):
         self.resize(1366, 768)
         prefix = settings[S.WEDGE_PREFIX]
         self._wedge = f"wedge, prefix {prefix}" if prefix else "wedge"
-        self.header = Header(bench.bench, self._wedge)
+        self.header = Header(bench.bench_id, self._wedge)
         self.returns = ReturnsScreen()
         self.receiving = ReceivingScreen()
-        self.triage = TriageQueueModel(bench.store, bench.bench, self)
-        self.labels = LabelJobModel(bench.store, bench.bench, self)
-        self.scans = ScanLogModel(bench.store, bench.bench, self)
+        self.triage = TriageQueueModel(bench.store, bench.bench_id, self)
+        self.labels = LabelJobModel(bench.store, bench.bench_id, self)
+        self.scans = ScanLogModel(bench.store, bench.bench_id, self)
         self.triage_table = self.returns.add_table("Triage queue", self.triage)
         self.labels_table = self.returns.add_table("Label jobs", self.labels)
         self.returns.add_table("Recent scans", self.scans)
         # One model per table: a view shown in two places would be drawn twice per scan.
-        self.receiving_labels = LabelJobModel(bench.store, bench.bench, self)
-        self.receiving_scans = ScanLogModel(bench.store, bench.bench, self)
+        self.receiving_labels = LabelJobModel(bench.store, bench.bench_id, self)
+        self.receiving_scans = ScanLogModel(bench.store, bench.bench_id, self)
         self.receiving.add_table("Recent scans", self.receiving_scans)
         self.receiving.add_table("Label jobs", self.receiving_labels)
         self.screens = QStackedWidget()
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
 
     def open_exceptions(self) -> None:
         bench = self.active()
-        dialog = ExceptionsDialog(bench.store, bench.operator, bench.bench, self)
+        dialog = ExceptionsDialog(bench.store, bench.operator, bench.bench_id, self)
         dialog.settled.connect(lambda said: self.show_feedback(Feedback.good(said)))
         dialog.exec()
 
@@ -307,13 +307,13 @@ class MainWindow(QMainWindow):
             bench.store,
             self.bench.inspection,
             lambda: self.active().operator,
-            bench=bench.bench,
+            bench=bench.bench_id,
             parent=self,
         )
         self.supervisor.show()
 
     def open_settings(self) -> None:
-        scans = ScanLogModel(self.bench.store, self.bench.bench, self)
+        scans = ScanLogModel(self.bench.store, self.bench.bench_id, self)
         dialog = SettingsDialog(self.settings, scans, self)
         dialog.saved.connect(
             lambda file: self.show_feedback(Feedback.good(f"Settings saved to {file}."))
@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         """Draw the current mode's screen from a fresh view and its tables."""
         receiving = self.mode == self.receiving_bench.mode
         self.setWindowTitle(
-            f"Station · {self.bench.bench} · {'Receiving' if receiving else 'Returns'}"
+            f"Station · {self.bench.bench_id} · {'Receiving' if receiving else 'Returns'}"
         )
         self.header.show_operator(self.active().operator)
         self.header.show_mode(self.mode)
@@ -384,7 +384,7 @@ def _starting_mode(returns: ReturnsBench, receiving: ReceivingBench) -> str:
     if returns.busy():
         return returns.mode
     with returns.store.read() as session:
-        last = last_mode(session, returns.bench)
+        last = last_mode(session, returns.bench_id)
     return receiving.mode if last == receiving.mode else returns.mode
 
 

@@ -73,7 +73,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         self.default_tolerance = settings[S.DEFAULT_TOLERANCE_PCT]
         with store.read() as session:
             open_receipt = session.scalar(
-                select(Receipt.id).where(Receipt.bench == self.bench, Receipt.status == "open")
+                select(Receipt.id).where(Receipt.bench == self.bench_id, Receipt.status == "open")
             )
             # After a restart, goods go on where the last ones went, unless that plate left.
             plate = session.scalar(
@@ -113,7 +113,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             )
             audit(
                 session,
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=operator.badge,
                 action="photo_added",
                 subject=str(damaged.id),
@@ -139,7 +139,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             )
             offered = self.mem.offered
             return ReceivingView(
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=self.operator,
                 step=step,
                 prompt=self._prompt(step),
@@ -308,7 +308,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             number=expected.number if expected else None,
             supplier_code=supplier.code,
             status="open",
-            bench=self.bench,
+            bench=self.bench_id,
             operator=self.operator.badge,
             started_at=utcnow(),
             identified_by=scan.scan.raw,
@@ -317,7 +317,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         self.mem = Counting(receipt_id=receipt.id, last_receipt_id=self.mem.last_receipt_id)
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=self.operator.badge,
             action="receipt_started",
             subject=receipt.id,
@@ -382,7 +382,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         session.execute(delete(Lpn).where(Lpn.receipt_id == receipt.id))
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=self.operator.badge,
             action="receipt_cancelled",
             subject=receipt.id,
@@ -443,7 +443,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
                 row.accepted_by = who.badge
                 audit(
                     session,
-                    bench=self.bench,
+                    bench=self.bench_id,
                     operator=who.badge,
                     action="shelf_life_accepted",
                     subject=str(row.id),

@@ -78,7 +78,7 @@ NEEDS_EVIDENCE = Received.damaged.is_(True) & (
 class GoodsSteps:
     """The counting of ``ReceivingBench``; a mixin so both share one memory."""
 
-    bench: str
+    bench_id: str
     operator: SignedIn | None
     mem: Counting
     blind: bool
@@ -254,7 +254,7 @@ class GoodsSteps:
             last.damaged, last.damage_reason, last.lpn = False, None, self.mem.plate
             audit(
                 session,
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=self.operator.badge,
                 action="damage_undone",
                 subject=str(last.id),
@@ -264,7 +264,7 @@ class GoodsSteps:
         session.delete(last)
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=self.operator.badge,
             action="received_undone",
             subject=str(last.id),

@@ -26,17 +26,17 @@ from station.store.schema import Lpn, Putaway, Receipt, Received
 class PlateSteps:
     """The plate handling of ``ReceivingBench``; a mixin so both share one memory."""
 
-    bench: str
+    bench_id: str
     operator: SignedIn | None
     mem: Counting
 
     def _new_plate(self, session: Session, receipt: Receipt) -> Feedback:
-        code = next_lpn(session, self.bench)
-        session.add(Lpn(code=code, receipt_id=receipt.id, bench=self.bench, created_at=utcnow()))
+        code = next_lpn(session, self.bench_id)
+        session.add(Lpn(code=code, receipt_id=receipt.id, bench=self.bench_id, created_at=utcnow()))
         session.flush()
         queue_label(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             template="receiving-plate",
             data={
                 "lpn": code,
@@ -54,7 +54,7 @@ class PlateSteps:
         plate = session.get(Lpn, code)
         if plate is None:  # a pre-printed plate, first seen here
             session.add(
-                Lpn(code=code, receipt_id=receipt.id, bench=self.bench, created_at=utcnow())
+                Lpn(code=code, receipt_id=receipt.id, bench=self.bench_id, created_at=utcnow())
             )
             session.flush()
         elif plate.bin is not None:
@@ -136,14 +136,14 @@ class PlateSteps:
                 "suggested": suggested,
                 "override": override,
                 "contents": contents,
-                "bench": self.bench,
+                "bench": self.bench_id,
                 "operator": operator.badge,
                 "at": now.isoformat(),
             },
         )
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=operator.badge,
             action="putaway_override" if override else "putaway",
             subject=top,

@@ -78,7 +78,7 @@ class ReturnsBench(Bench[Remembered]):
         with store.read() as session:
             open_unit = session.scalar(
                 select(ReturnUnit.id).where(
-                    ReturnUnit.bench == self.bench, ReturnUnit.status == "open"
+                    ReturnUnit.bench == self.bench_id, ReturnUnit.status == "open"
                 )
             )
         self.mem = Remembered(unit_id=open_unit)
@@ -117,7 +117,7 @@ class ReturnsBench(Bench[Remembered]):
             self._unit(session).notes = text
             audit(
                 session,
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=operator.badge,
                 action="notes_saved",
                 subject=unit_id,
@@ -140,7 +140,7 @@ class ReturnsBench(Bench[Remembered]):
             )
             audit(
                 session,
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=operator.badge,
                 action="photo_added",
                 subject=unit_id,
@@ -164,7 +164,7 @@ class ReturnsBench(Bench[Remembered]):
             last = session.get(ReturnUnit, self.mem.last_unit_id) if self.mem.last_unit_id else None
             questions = self.inspection.questions
             return BenchView(
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=self.operator,
                 step=step,
                 prompt=self._prompt(step, unit),
@@ -253,7 +253,7 @@ class ReturnsBench(Bench[Remembered]):
         # A bench that restarted, or a shift that changed, mid-return: say who carries on.
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=who.badge,
             action="took_over",
             subject=unit.id,
@@ -309,7 +309,7 @@ class ReturnsBench(Bench[Remembered]):
         where = f"{chosen.rma_number} line {chosen.line_no}"
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=unit.operator,
             action="return_started",
             subject=unit.id,
@@ -327,7 +327,7 @@ class ReturnsBench(Bench[Remembered]):
         session.add(unit)
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=unit.operator,
             action="triage_started",
             subject=unit.id,
@@ -348,7 +348,7 @@ class ReturnsBench(Bench[Remembered]):
         unit = ReturnUnit(
             id=str(uuid.uuid4()),
             status="open",
-            bench=self.bench,
+            bench=self.bench_id,
             operator=self.operator.badge,
             started_at=utcnow(),
             line=line,
@@ -426,7 +426,7 @@ class ReturnsBench(Bench[Remembered]):
             unit.status, unit.finished_at, undone = "cancelled", utcnow(), "return cancelled"
             audit(
                 session,
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=operator.badge,
                 action="return_cancelled",
                 subject=unit.id,
@@ -436,15 +436,15 @@ class ReturnsBench(Bench[Remembered]):
         return Feedback.good(f"Undone: {undone}." if word == "UNDO" else "Return cancelled.")
 
     def _reprint(self, session: Session, operator: SignedIn) -> Feedback:
-        job = last_label(session, self.bench)
+        job = last_label(session, self.bench_id)
         if job is None:
             raise Refusal("No label printed at this bench yet.")
         queue_label(
-            session, bench=self.bench, template=job.template, data={**job.data, "reprint": True}
+            session, bench=self.bench_id, template=job.template, data={**job.data, "reprint": True}
         )
         audit(
             session,
-            bench=self.bench,
+            bench=self.bench_id,
             operator=operator.badge,
             action="label_reprinted",
             subject=str(job.data.get("lpn")),
