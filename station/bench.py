@@ -187,8 +187,8 @@ class Bench(Generic[Memory]):
         return None
 
     def _route(self, session: Session, scan: Classified) -> Feedback:
-        if scan.kind is ScanKind.COMMAND and scan.value.startswith("MODE-"):
-            return self._switch(session, scan.value.removeprefix("MODE-").lower())
+        if scan.command is not None and scan.command.word == "MODE":
+            return self._switch(session, scan.command.argument.lower())
         if self.operator is None:
             if scan.kind is not ScanKind.BADGE:
                 raise Refusal("Sign in first: scan your badge or enter your PIN.")

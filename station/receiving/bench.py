@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from station import settings as S
 from station.bench import Bench
-from station.commands import DAMAGE_REASONS
+from station.commands import DAMAGE_REASONS, CommandCode
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.operators import Role, SignedIn, by_badge, require
@@ -232,8 +232,8 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             if step in (RStep.SHELF_LIFE, RStep.APPROVAL):
                 return self._supervise(session, who)
             return self._sign_in(session, who)
-        if scan.kind is ScanKind.COMMAND:
-            return self._command(session, scan.value, step, receipt)
+        if scan.command is not None:
+            return self._command(session, scan.command, step, receipt)
         if receipt is None:
             return self._start(session, scan)
         if scan.kind is ScanKind.LPN and step in (RStep.RECEIVE, RStep.NEST):
@@ -336,11 +336,11 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
     # --- command barcodes ---------------------------------------------------------------
 
     def _command(
-        self, session: Session, code: str, step: RStep, receipt: Receipt | None
+        self, session: Session, command: CommandCode, step: RStep, receipt: Receipt | None
     ) -> Feedback:
-        word, _, argument = code.partition("-")
+        word, argument = command.word, command.argument
         if receipt is None:
-            raise Refusal(f"{code} needs a receipt in progress: {self._prompt(step)}.")
+            raise Refusal(f"{command.code} needs a receipt in progress: {self._prompt(step)}.")
         if word == "CANCEL":
             return self._cancel(session, receipt)
         if word == "UNDO" and step in (RStep.RECEIVE, RStep.SHELF_LIFE, RStep.DAMAGE):
@@ -358,7 +358,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         }
         handler = handlers.get((word, step))
         if handler is None:
-            raise Refusal(f"{code} does not fit this step. {self._prompt(step)}.")
+            raise Refusal(f"{command.code} does not fit this step. {self._prompt(step)}.")
         return handler()
 
     def _cancel(self, session: Session, receipt: Receipt) -> Feedback:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from station import settings as S
 from station.bench import Bench
+from station.commands import CommandCode
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.items import item_for
@@ -230,8 +231,8 @@ class ReturnsBench(Bench[Remembered]):
             if step is Step.APPROVAL and unit is not None:
                 return self.inspection.approve(session, unit, who, self.operator)
             return self._sign_in(session, who)
-        if scan.kind is ScanKind.COMMAND:
-            return self._command(session, scan.value, step, unit)
+        if scan.command is not None:
+            return self._command(session, scan.command, step, unit)
         if step in FINDING and scan.kind in IDENTIFYING:
             return self._identify(session, scan, step)
         if (
@@ -364,9 +365,9 @@ class ReturnsBench(Bench[Remembered]):
     # --- command barcodes ---------------------------------------------------------------
 
     def _command(
-        self, session: Session, code: str, step: Step, unit: ReturnUnit | None
+        self, session: Session, command: CommandCode, step: Step, unit: ReturnUnit | None
     ) -> Feedback:
-        word, _, argument = code.partition("-")
+        word, argument = command.word, command.argument
         operator = self.operator
         assert operator is not None
         if word in ("CANCEL", "UNDO", "PRINT", "NEXT"):
@@ -374,7 +375,7 @@ class ReturnsBench(Bench[Remembered]):
         if word == "TRIAGE" and step in FINDING:
             return self._start_triage(session)
         if unit is None:
-            raise Refusal(f"{code} needs a return in progress: {self._prompt(step, unit)}.")
+            raise Refusal(f"{command.code} needs a return in progress: {self._prompt(step, unit)}.")
         inspection = self.inspection
         if word in ("YES", "NO", "SKIP") and step is Step.CHECKLIST:
             return inspection.answer(unit, word.lower())
@@ -399,7 +400,7 @@ class ReturnsBench(Bench[Remembered]):
         if word == "CONFIRM" and step is Step.APPROVAL:
             reason = inspection.approval_needed(unit, operator)
             raise Refusal(f"A supervisor must approve the {reason} first.")
-        raise Refusal(f"{code} does not fit this step. {self._prompt(step, unit)}.")
+        raise Refusal(f"{command.code} does not fit this step. {self._prompt(step, unit)}.")
 
     def _finished(self, unit: ReturnUnit, feedback: Feedback) -> Feedback:
         self.mem = Remembered(last_unit_id=unit.id)
