@@ -10,7 +10,8 @@ immutable memory value, so a failed commit puts the old one back untouched.
 import logging
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,10 +21,11 @@ from station import settings as S
 from station.errors import NotAllowed, Refusal
 from station.feedback import Feedback, Tone
 from station.operators import Role, SignedIn, by_badge, by_pin, require
-from station.recording import audit, record_scan
+from station.photos import keep_photo
+from station.recording import audit, record_scan, utcnow
 from station.scans import Classified, Classifier, Scan, ScanKind
 from station.store.engine import Store
-from station.store.schema import LabelJob
+from station.store.schema import LabelJob, Photo
 
 log = logging.getLogger("station.bench")
 PIN_TRIES = 5
@@ -42,7 +44,7 @@ class Bench(Generic[Memory]):
 
     def __init__(self, store: Store, settings: S.Settings, memory: Memory) -> None:
         self.store = store
-        self.bench = settings[S.BENCH_ID]
+        self.bench_id = settings[S.BENCH_ID]
         self.classifier = Classifier(settings)
         self.duplicate_window = settings[S.DUPLICATE_WINDOW_MS] / 1000
         self.operator: SignedIn | None = None
@@ -113,12 +115,7 @@ class Bench(Generic[Memory]):
         if self.busy():
             return Feedback.bad(self.finish)
         badge = self.operator.badge
-        failed = self._record(
-            "sign-out",
-            lambda session: audit(
-                session, bench=self.bench, operator=badge, action="sign_out", subject=badge
-            ),
-        )
+        failed = self._record("sign-out", lambda session: self.audit(session, "sign_out", badge))
         if failed:
             return failed
         self.operator, self.mem = None, self._idle
@@ -134,7 +131,7 @@ class Bench(Generic[Memory]):
             unsure = list(
                 session.scalars(
                     select(LabelJob.id).where(
-                        LabelJob.bench == self.bench, LabelJob.status == "unsure"
+                        LabelJob.bench == self.bench_id, LabelJob.status == "unsure"
                     )
                 )
             )
@@ -149,7 +146,7 @@ class Bench(Generic[Memory]):
             )
             audit(
                 session,
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=operator.badge,
                 action="labels_resent",
                 subject=",".join(map(str, unsure)),
@@ -174,6 +171,42 @@ class Bench(Generic[Memory]):
         self.operator = operator
         return None
 
+    # --- what the bench writes --------------------------------------------------------------
+
+    def audit(
+        self, session: Session, action: str, subject: str, *, by: str | None = None, **detail: Any
+    ) -> None:
+        """An entry in the audit trail at this bench, signed by its operator unless ``by``
+        names another badge (a newcomer, a supervisor, someone a role kept out)."""
+        operator = by if by is not None else self._badge()
+        assert operator is not None, "what is audited is done by someone"
+        audit(
+            session,
+            bench=self.bench_id,
+            operator=operator,
+            action=action,
+            subject=subject,
+            **detail,
+        )
+
+    def _keep_photo(
+        self, source: Path, folder: Path, subject: str, shows: dict[str, str | int]
+    ) -> Feedback:
+        """A photo copied to ``folder`` for good, then its row and audit entry; ``shows``
+        names what it is a photo of, e.g. ``{"unit_id": ...}``."""
+        try:
+            kept = keep_photo(folder, source)
+        except OSError as exc:
+            return Feedback.bad(f"The photo was not kept: {exc}")
+
+        def write(session: Session) -> None:
+            session.add(Photo(**shows, path=str(kept.path), sha256=kept.sha256, taken_at=utcnow()))
+            self.audit(session, "photo_added", subject, file=kept.path.name)
+
+        return self._record(f"the photo {source.name}", write) or Feedback.good(
+            f"Photo added ({source.name})."
+        )
+
     # --- the machinery ----------------------------------------------------------------------
 
     def _record(self, what: str, change: Callable[[Session], object]) -> Feedback | None:
@@ -187,8 +220,8 @@ class Bench(Generic[Memory]):
         return None
 
     def _route(self, session: Session, scan: Classified) -> Feedback:
-        if scan.kind is ScanKind.COMMAND and scan.value.startswith("MODE-"):
-            return self._switch(session, scan.value.removeprefix("MODE-").lower())
+        if scan.command is not None and scan.command.word == "MODE":
+            return self._switch(session, scan.command.argument.lower())
         if self.operator is None:
             if scan.kind is not ScanKind.BADGE:
                 raise Refusal("Sign in first: scan your badge or enter your PIN.")
@@ -200,13 +233,7 @@ class Bench(Generic[Memory]):
             raise Refusal(f"The bench is at {mode} already.")
         if self.busy():
             raise Refusal(f"{self.finish} Then switch to {mode}.")
-        audit(
-            session,
-            bench=self.bench,
-            operator=self._badge() or "nobody signed in",
-            action="mode_switched",
-            subject=mode,
-        )
+        self.audit(session, "mode_switched", mode, by=self._badge() or "nobody signed in")
         return Feedback(Tone.GOOD, f"Switched to {mode}.", switch_to=mode)
 
     def _badge_holder(self, session: Session, scan: Classified) -> SignedIn:
@@ -220,16 +247,10 @@ class Bench(Generic[Memory]):
         if handing_over and not self.handover:
             raise Refusal(f"{self.finish} Then the next operator signs in.")
         require(who, *self.roles, action=self.work)
-        audit(session, bench=self.bench, operator=who.badge, action="sign_in", subject=who.badge)
+        self.audit(session, "sign_in", who.badge, by=who.badge)
         if handing_over:
             assert self.operator is not None
-            audit(
-                session,
-                bench=self.bench,
-                operator=who.badge,
-                action="took_over",
-                subject=self.operator.badge,
-            )
+            self.audit(session, "took_over", self.operator.badge, by=who.badge)
         if not self.busy() and self.operator != who:
             self.mem = self._idle  # the last operator's candidates are not the next one's
         self.operator = who
@@ -244,7 +265,7 @@ class Bench(Generic[Memory]):
                 record_scan(
                     session,
                     classified,
-                    bench=self.bench,
+                    bench=self.bench_id,
                     operator=self._badge(),
                     outcome="accepted",
                     message=feedback.message,
@@ -269,20 +290,15 @@ class Bench(Generic[Memory]):
                 record_scan(
                     session,
                     classified,
-                    bench=self.bench,
+                    bench=self.bench_id,
                     operator=self._badge(),
                     outcome=outcome,
                     message=feedback.message,
                     **self._subject(),
                 )
                 if refused is not None:
-                    audit(
-                        session,
-                        bench=self.bench,
-                        operator=refused,
-                        action="refused",
-                        subject=classified.value,
-                        reason=feedback.message,
+                    self.audit(
+                        session, "refused", classified.value, by=refused, reason=feedback.message
                     )
         except (SQLAlchemyError, OSError) as exc:
             log.exception("scan %r not logged", classified.scan.raw)

@@ -58,19 +58,32 @@ FAMILIES = ("GRADE", "REASON", "DISP", "QTY")
 _SHAPE = re.compile(r"@([A-Z]+)(?:-([A-Z0-9_-]+))?")
 
 
-def parse_command(text: str) -> tuple[str, str | None]:
-    """Normalise ``@grade-b`` to ``GRADE-B``; the second value is the problem, if any."""
+@dataclass(frozen=True)
+class CommandCode:
+    """A command barcode as read: its word (``GRADE``) and what follows the dash (``B``),
+    so a bench picks both without splitting the code again."""
+
+    word: str
+    argument: str = ""
+
+    @property
+    def code(self) -> str:
+        return f"{self.word}-{self.argument}" if self.argument else self.word
+
+
+def parse_command(text: str) -> CommandCode | str:
+    """Normalise ``@grade-b`` to ``GRADE-B``, or say what is wrong with ``text``."""
     match = _SHAPE.fullmatch(text.upper())
     if not match:
-        return "", f"'{text}' is not a command barcode."
+        return f"'{text}' is not a command barcode."
     word, argument = match.groups()
-    code = word if argument is None else f"{word}-{argument}"
-    if code in FIXED:
-        return code, None
+    scanned = CommandCode(word, argument or "")
+    if scanned.code in FIXED:
+        return scanned
     if argument is not None and word in FAMILIES:
         if word == "GRADE" and argument not in GRADES:
-            return "", f"Grade {argument} does not exist: grades are A to E."
+            return f"Grade {argument} does not exist: grades are A to E."
         if word == "QTY" and not (argument.isdigit() and 1 <= int(argument) <= MAX_QUANTITY):
-            return "", f"Quantity {argument} is not a count from 1 to {MAX_QUANTITY}."
-        return code, None
-    return "", f"Unknown command {text.upper()}: see the bench command sheet."
+            return f"Quantity {argument} is not a count from 1 to {MAX_QUANTITY}."
+        return scanned
+    return f"Unknown command {text.upper()}: see the bench command sheet."

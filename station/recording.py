@@ -10,7 +10,7 @@ a recorded return).
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -71,6 +71,21 @@ def audit(
             "detail": detail,
         },
     )
+
+
+class Worked(Protocol):
+    """A return unit or a receipt: worked at one bench, named in the audit trail by its id."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def bench(self) -> str: ...
+
+
+def audit_work(session: Session, work: Worked, operator: str, action: str, **detail: Any) -> None:
+    """An audit entry about ``work``, at the bench where it is worked."""
+    audit(session, bench=work.bench, operator=operator, action=action, subject=work.id, **detail)
 
 
 def emit(session: Session, kind: str, payload: dict[str, Any]) -> None:

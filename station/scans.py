@@ -16,7 +16,7 @@ from biip.gs1_element_strings import GS1ElementString
 from biip.gs1_messages import GS1Message
 
 from station import settings as S
-from station.commands import parse_command
+from station.commands import CommandCode, parse_command
 from station.gtin import check_digit_problem, to_gtin14
 
 GS = "\x1d"
@@ -67,6 +67,7 @@ class Classified:
     expiry: date | None = None
     quantity: int | None = None  # GS1 AI 30 (count of items) or 37 (of trade items)
     sscc: str | None = None  # GS1 AI 00: a pallet or case, not an item
+    command: CommandCode | None = None  # a command barcode's word and argument
     problem: str | None = None
 
     @property
@@ -117,10 +118,10 @@ class Classifier:
                 return self._gs1(scan, text)
             text = text[3:]  # the symbology says nothing more that a bench needs
         if text.startswith("@"):
-            command, problem = parse_command(text)
-            if problem:
-                return Classified(scan, ScanKind.REJECTED, text, problem=problem)
-            return Classified(scan, ScanKind.COMMAND, command)
+            command = parse_command(text)
+            if isinstance(command, str):
+                return Classified(scan, ScanKind.REJECTED, text, problem=command)
+            return Classified(scan, ScanKind.COMMAND, command.code, command=command)
         if self._looks_gs1(text):
             return self._gs1(scan, text)
         if text.isdigit() and len(text) in (8, 12, 13, 14):

@@ -104,18 +104,18 @@ class MainWindow(QMainWindow):
         self.resize(1366, 768)
         prefix = settings[S.WEDGE_PREFIX]
         self._wedge = f"wedge, prefix {prefix}" if prefix else "wedge"
-        self.header = Header(bench.bench, self._wedge)
+        self.header = Header(bench.bench_id, self._wedge)
         self.returns = ReturnsScreen()
         self.receiving = ReceivingScreen()
-        self.triage = TriageQueueModel(bench.store, bench.bench, self)
-        self.labels = LabelJobModel(bench.store, bench.bench, self)
-        self.scans = ScanLogModel(bench.store, bench.bench, self)
+        self.triage = TriageQueueModel(bench.store, bench.bench_id, self)
+        self.labels = LabelJobModel(bench.store, bench.bench_id, self)
+        self.scans = ScanLogModel(bench.store, bench.bench_id, self)
         self.triage_table = self.returns.add_table("Triage queue", self.triage)
         self.labels_table = self.returns.add_table("Label jobs", self.labels)
         self.returns.add_table("Recent scans", self.scans)
         # One model per table: a view shown in two places would be drawn twice per scan.
-        self.receiving_labels = LabelJobModel(bench.store, bench.bench, self)
-        self.receiving_scans = ScanLogModel(bench.store, bench.bench, self)
+        self.receiving_labels = LabelJobModel(bench.store, bench.bench_id, self)
+        self.receiving_scans = ScanLogModel(bench.store, bench.bench_id, self)
         self.receiving.add_table("Recent scans", self.receiving_scans)
         self.receiving.add_table("Label jobs", self.receiving_labels)
         modes = (
@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
 
     def open_exceptions(self) -> None:
         bench = self.active()
-        dialog = ExceptionsDialog(bench.store, bench.operator, bench.bench, self)
+        dialog = ExceptionsDialog(bench.store, bench.operator, bench.bench_id, self)
         dialog.settled.connect(lambda said: self.show_feedback(Feedback.good(said)))
         dialog.exec()
 
@@ -349,13 +349,13 @@ class MainWindow(QMainWindow):
             bench.store,
             self.bench.inspection,
             lambda: self.active().operator,
-            bench=bench.bench,
+            bench=bench.bench_id,
             parent=self,
         )
         self.supervisor.show()
 
     def open_settings(self) -> None:
-        scans = ScanLogModel(self.bench.store, self.bench.bench, self)
+        scans = ScanLogModel(self.bench.store, self.bench.bench_id, self)
         dialog = SettingsDialog(self.settings, scans, self)
         dialog.saved.connect(
             lambda file: self.show_feedback(Feedback.good(f"Settings saved to {file}."))
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
     def redraw(self) -> None:
         """Draw the current mode's screen from a fresh view and its tables."""
         mode = self.modes[self.mode]
-        self.setWindowTitle(f"Station · {self.bench.bench} · {mode.title}")
+        self.setWindowTitle(f"Station · {self.bench.bench_id} · {mode.title}")
         self.header.show_operator(mode.bench.operator)
         self.header.show_mode(mode.title, self._switches)
         mode.screen.show_feedback(self.feedback)
@@ -424,7 +424,7 @@ def _starting_mode(modes: Mapping[str, Mode]) -> str:
         return busy
     first = next(iter(modes.values()))
     with first.bench.store.read() as session:
-        last = last_mode(session, first.bench.bench)
+        last = last_mode(session, first.bench.bench_id)
     return last if last is not None and last in modes else first.name
 
 

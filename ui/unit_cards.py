@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from station.commands import GRADE_MEANINGS
+from station.returns.policy import RuleVerdict
 from station.returns.view import ChecklistLine, UnitView
 from ui.style import NEUTRAL
 
@@ -111,9 +112,9 @@ class ReturnCard(Card):
         return f"<b style='color:{FAIL_COLOUR}'>{escape(serial)}</b> ≠ expected {escape(expected)}"
 
 
-def _policy_line(line: str) -> str:
-    outcome = line.split(":", 1)[0].lower()
-    return f"<span style='color:{VERDICT_COLOURS.get(outcome, NEUTRAL)}'>{escape(line)}</span>"
+def _policy_line(verdict: RuleVerdict) -> str:
+    colour = VERDICT_COLOURS.get(verdict.outcome, NEUTRAL)
+    return f"<span style='color:{colour}'>{escape(verdict.line)}</span>"
 
 
 class InspectionCard(Card):

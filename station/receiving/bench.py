@@ -24,25 +24,23 @@ from sqlalchemy.orm import Session
 
 from station import settings as S
 from station.bench import Bench
-from station.commands import DAMAGE_REASONS
+from station.commands import DAMAGE_REASONS, CommandCode
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.operators import Role, SignedIn, by_badge, require
-from station.photos import keep_photo
 from station.receiving.checks import LineCount
 from station.receiving.counting import Counting
 from station.receiving.events import close_receipt, counts, needing_approval
-from station.receiving.goods import NEEDS_EVIDENCE, NEEDS_SUPERVISOR, GoodsSteps
-from station.receiving.plates import PlateSteps
+from station.receiving.goods import NEEDS_EVIDENCE, NEEDS_SUPERVISOR, Goods
+from station.receiving.plates import Plates
 from station.receiving.view import PROMPTS, ReceivingView, RStep, receipt_view
-from station.recording import audit, utcnow
+from station.recording import utcnow
 from station.scans import Classified, ScanKind
 from station.store.engine import Store
 from station.store.schema import (
     ExpectedPallet,
     ExpectedReceipt,
     Lpn,
-    Photo,
     Receipt,
     Received,
     Supplier,
@@ -51,7 +49,7 @@ from station.store.schema import (
 GOODS = (ScanKind.GTIN, ScanKind.GS1)
 
 
-class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
+class ReceivingBench(Bench[Counting]):
     roles = (Role.CLERK, Role.SUPERVISOR)
     work = "work the receiving bench"
     mode = "receiving"
@@ -68,12 +66,13 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
     ) -> None:
         super().__init__(store, settings, Counting())
         self.photos = photos
-        self.today = today
         self.blind = settings[S.BLIND_COUNTS]
+        self.goods = Goods(self, blind=self.blind, today=today)
+        self.plates = Plates(self)
         self.default_tolerance = settings[S.DEFAULT_TOLERANCE_PCT]
         with store.read() as session:
             open_receipt = session.scalar(
-                select(Receipt.id).where(Receipt.bench == self.bench, Receipt.status == "open")
+                select(Receipt.id).where(Receipt.bench == self.bench_id, Receipt.status == "open")
             )
             # After a restart, goods go on where the last ones went, unless that plate left.
             plate = session.scalar(
@@ -92,37 +91,12 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
 
     def add_photo(self, source: Path) -> Feedback:
         """A photo of the damaged unit the bench is waiting on."""
-        operator = self.operator
         with self.store.read() as session:
-            damaged = self._pending_damage(session)
-        if damaged is None or operator is None:
+            damaged = self.goods.pending_damage(session)
+        if damaged is None or self.operator is None:
             return Feedback.bad("Photos at receiving are of damaged goods: scan DAMAGED first.")
-        try:
-            kept = keep_photo(self.photos / f"received-{damaged.id}", source)
-        except OSError as exc:
-            return Feedback.bad(f"The photo was not kept: {exc}")
-
-        def write(session: Session) -> None:
-            session.add(
-                Photo(
-                    received_id=damaged.id,
-                    path=str(kept.path),
-                    sha256=kept.sha256,
-                    taken_at=utcnow(),
-                )
-            )
-            audit(
-                session,
-                bench=self.bench,
-                operator=operator.badge,
-                action="photo_added",
-                subject=str(damaged.id),
-                file=kept.path.name,
-            )
-
-        return self._record(f"the photo {source.name}", write) or Feedback.good(
-            f"Photo added ({source.name})."
-        )
+        folder = self.photos / f"received-{damaged.id}"
+        return self._keep_photo(source, folder, str(damaged.id), {"received_id": damaged.id})
 
     # --- what the screen shows ----------------------------------------------------------
 
@@ -139,14 +113,14 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             )
             offered = self.mem.offered
             return ReceivingView(
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=self.operator,
                 step=step,
                 prompt=self._prompt(step),
                 receipt=receipt_view(session, receipt, self.blind) if receipt else None,
                 last=receipt_view(session, last, blind=False) if last else None,
                 plate=self.mem.plate,
-                plate_contents=self._summary(session, self.mem.putaway or self.mem.plate),
+                plate_contents=self.plates.summary(session, self.mem.putaway or self.mem.plate),
                 putaway_plate=self.mem.putaway,
                 suggested_bin=self.mem.suggested,
                 offered=offered.value if offered else None,
@@ -232,22 +206,22 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             if step in (RStep.SHELF_LIFE, RStep.APPROVAL):
                 return self._supervise(session, who)
             return self._sign_in(session, who)
-        if scan.kind is ScanKind.COMMAND:
-            return self._command(session, scan.value, step, receipt)
+        if scan.command is not None:
+            return self._command(session, scan.command, step, receipt)
         if receipt is None:
             return self._start(session, scan)
         if scan.kind is ScanKind.LPN and step in (RStep.RECEIVE, RStep.NEST):
-            return self._plate_scanned(session, receipt, scan.value)
+            return self.plates.plate_scanned(session, receipt, scan.value)
         if scan.kind is ScanKind.BIN and step is RStep.PUTAWAY:
-            return self._put_away(session, receipt, scan.value)
+            return self.plates.put_away(session, receipt, scan.value)
         if step is RStep.SERIAL and scan.serial is not None and self.mem.awaiting_serial:
             first = self.mem.awaiting_serial
             if scan.gtin is not None and scan.gtin != first.gtin:
                 raise Refusal("That code is another item's: scan the serial of the unit in hand.")
             serialised = dataclasses.replace(first, serial=scan.serial)
-            return self._count(session, receipt, serialised, offer=False)
+            return self.goods.count(session, receipt, serialised, offer=False)
         if step is RStep.RECEIVE and scan.kind in GOODS:
-            return self._count(session, receipt, scan)
+            return self.goods.count(session, receipt, scan)
         raise Refusal(f"A {scan.kind.value} is not expected now. {self._prompt(step)}.")
 
     # --- starting a receipt -------------------------------------------------------------
@@ -308,21 +282,15 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
             number=expected.number if expected else None,
             supplier_code=supplier.code,
             status="open",
-            bench=self.bench,
+            bench=self.bench_id,
             operator=self.operator.badge,
             started_at=utcnow(),
             identified_by=scan.scan.raw,
         )
         session.add(receipt)
         self.mem = Counting(receipt_id=receipt.id, last_receipt_id=self.mem.last_receipt_id)
-        audit(
-            session,
-            bench=self.bench,
-            operator=self.operator.badge,
-            action="receipt_started",
-            subject=receipt.id,
-            asn=receipt.number,
-            supplier=supplier.code,
+        self.audit(
+            session, "receipt_started", receipt.id, asn=receipt.number, supplier=supplier.code
         )
         if expected is None:
             return Feedback.good(
@@ -336,29 +304,29 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
     # --- command barcodes ---------------------------------------------------------------
 
     def _command(
-        self, session: Session, code: str, step: RStep, receipt: Receipt | None
+        self, session: Session, command: CommandCode, step: RStep, receipt: Receipt | None
     ) -> Feedback:
-        word, _, argument = code.partition("-")
+        word, argument = command.word, command.argument
         if receipt is None:
-            raise Refusal(f"{code} needs a receipt in progress: {self._prompt(step)}.")
+            raise Refusal(f"{command.code} needs a receipt in progress: {self._prompt(step)}.")
         if word == "CANCEL":
             return self._cancel(session, receipt)
         if word == "UNDO" and step in (RStep.RECEIVE, RStep.SHELF_LIFE, RStep.DAMAGE):
-            return self._undo(session)
+            return self.goods.undo(session)
         handlers: dict[tuple[str, RStep], Callable[[], Feedback]] = {
-            ("QTY", RStep.RECEIVE): lambda: self._quantity(session, int(argument)),
-            ("DAMAGED", RStep.RECEIVE): lambda: self._damaged(session),
-            ("REASON", RStep.DAMAGE): lambda: self._damage_reason(session, argument),
-            ("ADD", RStep.UNEXPECTED): lambda: self._add_offered(session, receipt),
-            ("NEW", RStep.RECEIVE): lambda: self._new_plate(session, receipt),
-            ("NEW", RStep.NEST): lambda: self._new_plate(session, receipt),
-            ("NEST", RStep.RECEIVE): lambda: self._start_nesting(session),
-            ("PUTAWAY", RStep.RECEIVE): lambda: self._suggest(session),
+            ("QTY", RStep.RECEIVE): lambda: self.goods.set_quantity(session, int(argument)),
+            ("DAMAGED", RStep.RECEIVE): lambda: self.goods.mark_damaged(session),
+            ("REASON", RStep.DAMAGE): lambda: self.goods.set_damage_reason(session, argument),
+            ("ADD", RStep.UNEXPECTED): lambda: self.goods.add_offered(session, receipt),
+            ("NEW", RStep.RECEIVE): lambda: self.plates.new_plate(session, receipt),
+            ("NEW", RStep.NEST): lambda: self.plates.new_plate(session, receipt),
+            ("NEST", RStep.RECEIVE): lambda: self.plates.start_nesting(session),
+            ("PUTAWAY", RStep.RECEIVE): lambda: self.plates.suggest(session),
             ("CLOSE", RStep.RECEIVE): lambda: self._close(session, receipt),
         }
         handler = handlers.get((word, step))
         if handler is None:
-            raise Refusal(f"{code} does not fit this step. {self._prompt(step)}.")
+            raise Refusal(f"{command.code} does not fit this step. {self._prompt(step)}.")
         return handler()
 
     def _cancel(self, session: Session, receipt: Receipt) -> Feedback:
@@ -380,13 +348,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         # Its plates carry nothing: let go of them, so a pre-printed one serves again.
         session.execute(update(Lpn).where(Lpn.receipt_id == receipt.id).values(parent=None))
         session.execute(delete(Lpn).where(Lpn.receipt_id == receipt.id))
-        audit(
-            session,
-            bench=self.bench,
-            operator=self.operator.badge,
-            action="receipt_cancelled",
-            subject=receipt.id,
-        )
+        self.audit(session, "receipt_cancelled", receipt.id)
         self.mem = Counting(last_receipt_id=self.mem.last_receipt_id)
         return Feedback.good("Receipt cancelled.")
 
@@ -395,7 +357,7 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
     def _close(self, session: Session, receipt: Receipt) -> Feedback:
         operator = self.operator
         assert operator is not None
-        waiting = self._not_put_away(session, receipt)
+        waiting = self.plates.not_put_away(session, receipt)
         if waiting:
             raise Refusal(f"Put away {', '.join(waiting)} first (PUTAWAY).")
         if receipt.number is None and not receipt.received:
@@ -439,14 +401,13 @@ class ReceivingBench(GoodsSteps, PlateSteps, Bench[Counting]):
         step = self._step(session, receipt)
         if step is RStep.SHELF_LIFE:
             require(who, Role.SUPERVISOR, action="accept a short shelf life")
-            for row in self._pending_shelf_life(session):
+            for row in self.goods.pending_shelf_life(session):
                 row.accepted_by = who.badge
-                audit(
+                self.audit(
                     session,
-                    bench=self.bench,
-                    operator=who.badge,
-                    action="shelf_life_accepted",
-                    subject=str(row.id),
+                    "shelf_life_accepted",
+                    str(row.id),
+                    by=who.badge,
                     sku=row.sku,
                     lot=row.lot,
                     expiry=row.expiry.isoformat() if row.expiry else None,

@@ -1,7 +1,12 @@
-"""What the receiving bench holds between scans that is not a row (yet)."""
+"""What the receiving bench holds between scans that is not a row (yet), and what its
+parts (goods, plates) are given of it."""
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
+from sqlalchemy.orm import Session
+
+from station.operators import SignedIn
 from station.scans import Classified
 
 
@@ -16,3 +21,17 @@ class Counting:
     putaway: str | None = None  # the plate waiting for its bin scan
     suggested: str | None = None  # the bin the rules picked for it
     closing: bool = False  # CLOSE waits for a supervisor
+
+
+class Desk(Protocol):
+    """The receiving bench as its parts see it: its id, who works it, what it holds between
+    scans (a part replaces it, and the bench puts the old one back if the scan fails) and
+    its audit trail. The bench hands itself to each part."""
+
+    bench_id: str
+    operator: SignedIn | None
+    mem: Counting
+
+    def audit(
+        self, session: Session, action: str, subject: str, *, by: str | None = None, **detail: Any
+    ) -> None: ...

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from station.feedback import Feedback
 from station.operators import SignedIn
 from station.receiving.checks import LineCount, by_line_id, tolerance
-from station.recording import audit, emit, utcnow
+from station.recording import audit_work, emit, utcnow
 from station.store.schema import ExpectedLine, Item, Location, Lpn, Receipt, Received
 
 
@@ -129,12 +129,11 @@ def close_receipt(
             "putaways": _putaways(session, receipt),
         },
     )
-    audit(
+    audit_work(
         session,
-        bench=receipt.bench,
-        operator=operator.badge,
-        action="receipt_closed",
-        subject=receipt.id,
+        receipt,
+        operator.badge,
+        "receipt_closed",
         asn=receipt.number,
         approved_by=receipt.approved_by,
         discrepancies=len(discrepancies),

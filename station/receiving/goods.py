@@ -18,10 +18,9 @@ from station.commands import DAMAGE_REASONS
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.items import item_for
-from station.operators import SignedIn
 from station.receiving.checks import shelf_life_problem
-from station.receiving.counting import Counting
-from station.recording import audit, utcnow
+from station.receiving.counting import Desk
+from station.recording import utcnow
 from station.scans import Classified
 from station.store.schema import (
     ExpectedLine,
@@ -75,31 +74,32 @@ NEEDS_EVIDENCE = Received.damaged.is_(True) & (
 )
 
 
-class GoodsSteps:
-    """The counting of ``ReceivingBench``; a mixin so both share one memory."""
+class Goods:
+    """The counting of the receiving bench ``desk``: scans onto its plate, in its memory."""
 
-    bench: str
-    operator: SignedIn | None
-    mem: Counting
-    blind: bool
-    today: Callable[[], date]
+    def __init__(self, desk: Desk, *, blind: bool, today: Callable[[], date]) -> None:
+        self.desk = desk
+        self.blind = blind  # the clerk counts without seeing what the supplier announced
+        self.today = today
 
-    def _pending_shelf_life(self, session: Session) -> list[Received]:
+    def pending_shelf_life(self, session: Session) -> list[Received]:
         return list(
             session.scalars(
-                select(Received).where(Received.receipt_id == self.mem.receipt_id, NEEDS_SUPERVISOR)
+                select(Received).where(
+                    Received.receipt_id == self.desk.mem.receipt_id, NEEDS_SUPERVISOR
+                )
             )
         )
 
-    def _pending_damage(self, session: Session) -> Received | None:
+    def pending_damage(self, session: Session) -> Received | None:
         """The damaged unit still missing its reason or its photo."""
         return session.scalar(
             select(Received)
-            .where(Received.receipt_id == self.mem.receipt_id, NEEDS_EVIDENCE)
+            .where(Received.receipt_id == self.desk.mem.receipt_id, NEEDS_EVIDENCE)
             .limit(1)
         )
 
-    def _count(
+    def count(
         self, session: Session, receipt: Receipt, scan: Classified, *, offer: bool = True
     ) -> Feedback:
         """Goods scanned: onto their expected line, or offered as unexpected the first time
@@ -112,7 +112,7 @@ class GoodsSteps:
         line = self._line_for(session, receipt, item, scan.lot)
         unexpected = receipt.number is not None and line is None
         if unexpected and offer and not self._taken_before(session, receipt, item):
-            self.mem = dataclasses.replace(self.mem, offered=scan, awaiting_serial=None)
+            self.desk.mem = dataclasses.replace(self.desk.mem, offered=scan, awaiting_serial=None)
             return Feedback.warn(
                 f"{item.sku} {item.name} is not on {receipt.number}: scan ADD to receive it "
                 "as an unexpected line, or set it aside and CANCEL."
@@ -170,8 +170,8 @@ class GoodsSteps:
         *,
         unexpected: bool = False,
     ) -> Feedback:
-        assert self.operator is not None
-        plate = self.mem.plate
+        assert self.desk.operator is not None
+        plate = self.desk.mem.plate
         if plate is None:
             raise Refusal("Scan a license plate (or NEW-LPN) first: counted goods go onto a plate.")
         if item.lot_tracked and not scan.lot:
@@ -183,7 +183,9 @@ class GoodsSteps:
             if quantity != 1:
                 raise Refusal(f"{item.sku} is serial-tracked: one serial per unit, count 1.")
             if scan.serial is None:
-                self.mem = dataclasses.replace(self.mem, awaiting_serial=scan, offered=None)
+                self.desk.mem = dataclasses.replace(
+                    self.desk.mem, awaiting_serial=scan, offered=None
+                )
                 return Feedback.good(f"{item.sku}: scan the serial number.")
             self._refuse_known_serial(session, item, scan.serial)
         short = shelf_life_problem(item, scan.expiry, self.today())
@@ -198,10 +200,10 @@ class GoodsSteps:
             lpn=plate,
             short_life=short is not None,
             received_at=utcnow(),
-            operator=self.operator.badge,
+            operator=self.desk.operator.badge,
         )
         session.add(row)
-        self.mem = dataclasses.replace(self.mem, offered=None, awaiting_serial=None)
+        self.desk.mem = dataclasses.replace(self.desk.mem, offered=None, awaiting_serial=None)
         said = f"{item.sku} ×{quantity} → {plate}"
         if line is not None:
             said += self._progress(line, line.counted + quantity)
@@ -231,7 +233,7 @@ class GoodsSteps:
 
     def _last_received(self, session: Session, *, good: bool = False) -> Received | None:
         """The goods of the latest scan (``good``: the latest not marked damaged)."""
-        query = select(Received).where(Received.receipt_id == self.mem.receipt_id)
+        query = select(Received).where(Received.receipt_id == self.desk.mem.receipt_id)
         if good:
             query = query.where(Received.damaged.is_(False))
         return session.scalar(query.order_by(Received.id.desc()).limit(1))
@@ -242,32 +244,23 @@ class GoodsSteps:
         if plate is not None and plate.bin is not None:
             raise Refusal(f"{row.sku} on {plate.code} is put away in {plate.bin} already.")
 
-    def _undo(self, session: Session) -> Feedback:
+    def undo(self, session: Session) -> Feedback:
         """Take back the last scan's goods; a damaged unit goes back on the plate as good."""
-        assert self.operator is not None
+        assert self.desk.operator is not None
         last = self._last_received(session)
         if last is None:
             raise Refusal("Nothing counted on this receipt to undo.")
         self._refuse_put_away(session, last)
         session.execute(delete(Photo).where(Photo.received_id == last.id))
-        if last.damaged and self.mem.plate is not None:
-            last.damaged, last.damage_reason, last.lpn = False, None, self.mem.plate
-            audit(
-                session,
-                bench=self.bench,
-                operator=self.operator.badge,
-                action="damage_undone",
-                subject=str(last.id),
-                sku=last.sku,
-            )
+        if last.damaged and self.desk.mem.plate is not None:
+            last.damaged, last.damage_reason, last.lpn = False, None, self.desk.mem.plate
+            self.desk.audit(session, "damage_undone", str(last.id), sku=last.sku)
             return Feedback.good(f"Undone: {last.sku} is counted good again, on {last.lpn}.")
         session.delete(last)
-        audit(
+        self.desk.audit(
             session,
-            bench=self.bench,
-            operator=self.operator.badge,
-            action="received_undone",
-            subject=str(last.id),
+            "received_undone",
+            str(last.id),
             sku=last.sku,
             quantity=last.quantity,
             lot=last.lot,
@@ -276,7 +269,7 @@ class GoodsSteps:
         )
         return Feedback.good(f"Undone: {last.sku} ×{last.quantity}.")
 
-    def _quantity(self, session: Session, quantity: int) -> Feedback:
+    def set_quantity(self, session: Session, quantity: int) -> Feedback:
         last = self._last_received(session)
         if last is None or last.damaged:
             raise Refusal("QTY sets the count of the goods just scanned: scan them first.")
@@ -294,7 +287,7 @@ class GoodsSteps:
             return Feedback.warn(f"{said}. The short shelf life must be accepted again.")
         return Feedback.good(said + ".")
 
-    def _damaged(self, session: Session) -> Feedback:
+    def mark_damaged(self, session: Session) -> Feedback:
         """One unit of the goods just counted is damaged: off the plate, never into stock."""
         last = self._last_received(session, good=True)
         if last is None:
@@ -317,18 +310,18 @@ class GoodsSteps:
         last.damaged, last.lpn, last.short_life = True, None, False
         return Feedback.warn(f"{last.sku}: one unit damaged. Scan the reason and add a photo.")
 
-    def _damage_reason(self, session: Session, reason: str) -> Feedback:
+    def set_damage_reason(self, session: Session, reason: str) -> Feedback:
         if reason not in DAMAGE_REASONS:
             raise Refusal(f"{reason} is not a damage reason: {', '.join(DAMAGE_REASONS)}.")
-        damaged = self._pending_damage(session)
+        damaged = self.pending_damage(session)
         assert damaged is not None, "the DAMAGE step has a damaged unit waiting"
         damaged.damage_reason = reason
         if not damaged.photos:
             return Feedback.good(f"Damage: {reason.lower()}. Now add a photo of it.")
         return Feedback.good(f"Damage: {reason.lower()}.")
 
-    def _add_offered(self, session: Session, receipt: Receipt) -> Feedback:
-        offered = self.mem.offered
+    def add_offered(self, session: Session, receipt: Receipt) -> Feedback:
+        offered = self.desk.mem.offered
         assert offered is not None
         item = item_for(session, offered)
         assert item is not None, "only a known item is offered"

@@ -16,27 +16,27 @@ from sqlalchemy.orm import Session
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.lpns import next_lpn
-from station.operators import SignedIn
 from station.receiving import putaway as rules
-from station.receiving.counting import Counting
-from station.recording import audit, emit, queue_label, utcnow
+from station.receiving.counting import Desk
+from station.recording import emit, queue_label, utcnow
 from station.store.schema import Lpn, Putaway, Receipt, Received
 
 
-class PlateSteps:
-    """The plate handling of ``ReceivingBench``; a mixin so both share one memory."""
+class Plates:
+    """The plates of the receiving bench ``desk``: which one goods go onto, nesting, putaway."""
 
-    bench: str
-    operator: SignedIn | None
-    mem: Counting
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
 
-    def _new_plate(self, session: Session, receipt: Receipt) -> Feedback:
-        code = next_lpn(session, self.bench)
-        session.add(Lpn(code=code, receipt_id=receipt.id, bench=self.bench, created_at=utcnow()))
+    def new_plate(self, session: Session, receipt: Receipt) -> Feedback:
+        code = next_lpn(session, self.desk.bench_id)
+        session.add(
+            Lpn(code=code, receipt_id=receipt.id, bench=self.desk.bench_id, created_at=utcnow())
+        )
         session.flush()
         queue_label(
             session,
-            bench=self.bench,
+            bench=self.desk.bench_id,
             template="receiving-plate",
             data={
                 "lpn": code,
@@ -45,53 +45,53 @@ class PlateSteps:
                 "date": utcnow().date().isoformat(),
             },
         )
-        if self.mem.nesting:
+        if self.desk.mem.nesting:
             return self._nest_onto(session, code)
-        self.mem = dataclasses.replace(self.mem, plate=code)
+        self.desk.mem = dataclasses.replace(self.desk.mem, plate=code)
         return Feedback.good(f"{code} started, its label queued: scan the goods.")
 
-    def _plate_scanned(self, session: Session, receipt: Receipt, code: str) -> Feedback:
+    def plate_scanned(self, session: Session, receipt: Receipt, code: str) -> Feedback:
         plate = session.get(Lpn, code)
         if plate is None:  # a pre-printed plate, first seen here
             session.add(
-                Lpn(code=code, receipt_id=receipt.id, bench=self.bench, created_at=utcnow())
+                Lpn(code=code, receipt_id=receipt.id, bench=self.desk.bench_id, created_at=utcnow())
             )
             session.flush()
         elif plate.bin is not None:
             raise Refusal(f"{code} is already put away in {plate.bin}.")
         elif plate.receipt_id != receipt.id:
             raise Refusal(f"{code} belongs to another receipt.")
-        if self.mem.nesting:
+        if self.desk.mem.nesting:
             return self._nest_onto(session, code)
-        self.mem = dataclasses.replace(self.mem, plate=code)
+        self.desk.mem = dataclasses.replace(self.desk.mem, plate=code)
         return Feedback.good(f"{code}: counted goods go onto this plate.")
 
-    def _start_nesting(self, session: Session) -> Feedback:
-        inner = self.mem.plate
+    def start_nesting(self, session: Session) -> Feedback:
+        inner = self.desk.mem.plate
         if inner is None or not self._units(session, rules.plate_tree(session, inner)):
             raise Refusal("NEST puts a plate with goods onto another: count onto a plate first.")
-        self.mem = dataclasses.replace(self.mem, nesting=True)
+        self.desk.mem = dataclasses.replace(self.desk.mem, nesting=True)
         return Feedback.good(f"Scan the plate {inner} goes onto, or NEW-LPN.")
 
     def _nest_onto(self, session: Session, outer: str) -> Feedback:
-        inner = self.mem.plate
+        inner = self.desk.mem.plate
         assert inner is not None
         if outer in rules.plate_tree(session, inner):
             raise Refusal(f"{outer} is {inner} or on it: scan the outer plate.")
         session.execute(update(Lpn).where(Lpn.code == inner).values(parent=outer))
-        self.mem = dataclasses.replace(self.mem, plate=outer, nesting=False)
+        self.desk.mem = dataclasses.replace(self.desk.mem, plate=outer, nesting=False)
         return Feedback.good(f"{inner} is on {outer}. Scan the next plate, or PUTAWAY.")
 
-    def _suggest(self, session: Session) -> Feedback:
-        if self.mem.plate is None:
+    def suggest(self, session: Session) -> Feedback:
+        if self.desk.mem.plate is None:
             raise Refusal("Scan the plate to put away first.")
-        top = self._outermost(session, self.mem.plate)
+        top = self._outermost(session, self.desk.mem.plate)
         load = rules.load_of(session, rules.plate_tree(session, top))
         if load is None:
             raise Refusal(f"{top} carries nothing to put away.")
         suggested = rules.suggest(session, load)
-        self.mem = dataclasses.replace(
-            self.mem, putaway=top, suggested=suggested.code if suggested else None
+        self.desk.mem = dataclasses.replace(
+            self.desk.mem, putaway=top, suggested=suggested.code if suggested else None
         )
         if suggested is None:
             return Feedback.warn(
@@ -100,8 +100,12 @@ class PlateSteps:
             )
         return Feedback.good(f"Put {top} ({load.units} units) away to {suggested.code}: scan it.")
 
-    def _put_away(self, session: Session, receipt: Receipt, code: str) -> Feedback:
-        operator, top, suggested = self.operator, self.mem.putaway, self.mem.suggested
+    def put_away(self, session: Session, receipt: Receipt, code: str) -> Feedback:
+        operator, top, suggested = (
+            self.desk.operator,
+            self.desk.mem.putaway,
+            self.desk.mem.suggested,
+        )
         assert operator is not None and top is not None
         tree = rules.plate_tree(session, top)
         contents = self._contents(session, tree)
@@ -136,26 +140,24 @@ class PlateSteps:
                 "suggested": suggested,
                 "override": override,
                 "contents": contents,
-                "bench": self.bench,
+                "bench": self.desk.bench_id,
                 "operator": operator.badge,
                 "at": now.isoformat(),
             },
         )
-        audit(
+        self.desk.audit(
             session,
-            bench=self.bench,
-            operator=operator.badge,
-            action="putaway_override" if override else "putaway",
-            subject=top,
+            "putaway_override" if override else "putaway",
+            top,
             bin=code,
             suggested=suggested,
         )
-        self.mem = dataclasses.replace(self.mem, plate=None, putaway=None, suggested=None)
+        self.desk.mem = dataclasses.replace(self.desk.mem, plate=None, putaway=None, suggested=None)
         if override:
             return Feedback.warn(f"{top} put away to {code} instead of {suggested}: recorded.")
         return Feedback.good(f"{top} put away to {code}.")
 
-    def _not_put_away(self, session: Session, receipt: Receipt) -> list[str]:
+    def not_put_away(self, session: Session, receipt: Receipt) -> list[str]:
         """Outermost plates of this receipt that carry goods and have no bin yet."""
         loaded = select(Received.lpn).where(
             Received.receipt_id == receipt.id, Received.lpn.is_not(None)
@@ -179,7 +181,7 @@ class PlateSteps:
             or 0
         )
 
-    def _summary(self, session: Session, plate: str | None) -> tuple[str, ...]:
+    def summary(self, session: Session, plate: str | None) -> tuple[str, ...]:
         """What a plate carries, nested plates included, one line per item and lot."""
         if plate is None:
             return ()

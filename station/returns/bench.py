@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from station import settings as S
 from station.bench import Bench
+from station.commands import CommandCode
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.items import item_for
 from station.operators import Role, SignedIn
-from station.photos import keep_photo
-from station.recording import audit, last_label, queue_label, utcnow
+from station.recording import last_label, queue_label, utcnow
 from station.returns.events import finish_return, finish_triage
 from station.returns.inspection import Inspection
 from station.returns.lookup import IDENTIFYING, ITEM_KINDS, Candidate, find_lines, fitting
@@ -31,7 +31,7 @@ from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
 from station.scans import Classified, Scan, ScanKind
 from station.store.engine import Store
-from station.store.schema import Item, Photo, ReturnUnit, RmaLine
+from station.store.schema import Item, ReturnUnit, RmaLine
 
 LINE_GRAPH = (joinedload(RmaLine.rma), joinedload(RmaLine.item))
 # The unit as every step reads it, in one query: its line, RMA, item and answers. (One
@@ -78,7 +78,7 @@ class ReturnsBench(Bench[Remembered]):
         with store.read() as session:
             open_unit = session.scalar(
                 select(ReturnUnit.id).where(
-                    ReturnUnit.bench == self.bench, ReturnUnit.status == "open"
+                    ReturnUnit.bench == self.bench_id, ReturnUnit.status == "open"
                 )
             )
         self.mem = Remembered(unit_id=open_unit)
@@ -109,47 +109,21 @@ class ReturnsBench(Bench[Remembered]):
         )
 
     def save_notes(self, text: str) -> Feedback:
-        unit_id, operator = self.mem.unit_id, self.operator
-        if unit_id is None or operator is None:
+        unit_id = self.mem.unit_id
+        if unit_id is None or self.operator is None:
             return Feedback.bad("Notes belong to a return: sign in and scan one first.")
 
         def write(session: Session) -> None:
             self._unit(session).notes = text
-            audit(
-                session,
-                bench=self.bench,
-                operator=operator.badge,
-                action="notes_saved",
-                subject=unit_id,
-            )
+            self.audit(session, "notes_saved", unit_id)
 
         return self._record("the notes", write) or Feedback.good("Notes saved.")
 
     def add_photo(self, source: Path) -> Feedback:
-        unit_id, operator = self.mem.unit_id, self.operator
-        if unit_id is None or operator is None:
+        unit_id = self.mem.unit_id
+        if unit_id is None or self.operator is None:
             return Feedback.bad("Photos belong to a return: scan one first.")
-        try:
-            kept = keep_photo(self.photos / unit_id, source)
-        except OSError as exc:
-            return Feedback.bad(f"The photo was not kept: {exc}")
-
-        def write(session: Session) -> None:
-            session.add(
-                Photo(unit_id=unit_id, path=str(kept.path), sha256=kept.sha256, taken_at=utcnow())
-            )
-            audit(
-                session,
-                bench=self.bench,
-                operator=operator.badge,
-                action="photo_added",
-                subject=unit_id,
-                file=kept.path.name,
-            )
-
-        return self._record(f"the photo {source.name}", write) or Feedback.good(
-            f"Photo added ({source.name})."
-        )
+        return self._keep_photo(source, self.photos / unit_id, unit_id, {"unit_id": unit_id})
 
     # --- what the screen shows ----------------------------------------------------------
 
@@ -164,7 +138,7 @@ class ReturnsBench(Bench[Remembered]):
             last = session.get(ReturnUnit, self.mem.last_unit_id) if self.mem.last_unit_id else None
             questions = self.inspection.questions
             return BenchView(
-                bench=self.bench,
+                bench=self.bench_id,
                 operator=self.operator,
                 step=step,
                 prompt=self._prompt(step, unit),
@@ -230,8 +204,8 @@ class ReturnsBench(Bench[Remembered]):
             if step is Step.APPROVAL and unit is not None:
                 return self.inspection.approve(session, unit, who, self.operator)
             return self._sign_in(session, who)
-        if scan.kind is ScanKind.COMMAND:
-            return self._command(session, scan.value, step, unit)
+        if scan.command is not None:
+            return self._command(session, scan.command, step, unit)
         if step in FINDING and scan.kind in IDENTIFYING:
             return self._identify(session, scan, step)
         if (
@@ -251,14 +225,7 @@ class ReturnsBench(Bench[Remembered]):
         if unit is None or unit.operator == who.badge:
             return welcome
         # A bench that restarted, or a shift that changed, mid-return: say who carries on.
-        audit(
-            session,
-            bench=self.bench,
-            operator=who.badge,
-            action="took_over",
-            subject=unit.id,
-            started_by=unit.operator,
-        )
+        self.audit(session, "took_over", unit.id, by=who.badge, started_by=unit.operator)
         return Feedback.warn(f"{welcome.message} You carry on the return {unit.operator} started.")
 
     # --- finding the return -------------------------------------------------------------
@@ -307,15 +274,7 @@ class ReturnsBench(Bench[Remembered]):
         unit = self._open_unit(scan, line=line, item=line.item, serial=self.mem.serial)
         session.add(unit)
         where = f"{chosen.rma_number} line {chosen.line_no}"
-        audit(
-            session,
-            bench=self.bench,
-            operator=unit.operator,
-            action="return_started",
-            subject=unit.id,
-            rma=chosen.rma_number,
-            line=chosen.line_no,
-        )
+        self.audit(session, "return_started", unit.id, rma=chosen.rma_number, line=chosen.line_no)
         if unit.serial is None and line.item.serial_tracked:
             return Feedback.good(f"{where}: scan the serial.")
         return self.inspection.check_policy(session, unit, self.today(), where)
@@ -325,14 +284,7 @@ class ReturnsBench(Bench[Remembered]):
         item = item_for(session, known) if known else None
         unit = self._open_unit(known, line=None, item=item, serial=known.serial if known else None)
         session.add(unit)
-        audit(
-            session,
-            bench=self.bench,
-            operator=unit.operator,
-            action="triage_started",
-            subject=unit.id,
-            scanned=unit.identified_by,
-        )
+        self.audit(session, "triage_started", unit.id, scanned=unit.identified_by)
         return Feedback.warn("Unexpected return: add notes and photos, then CONFIRM.")
 
     def _open_unit(
@@ -348,7 +300,7 @@ class ReturnsBench(Bench[Remembered]):
         unit = ReturnUnit(
             id=str(uuid.uuid4()),
             status="open",
-            bench=self.bench,
+            bench=self.bench_id,
             operator=self.operator.badge,
             started_at=utcnow(),
             line=line,
@@ -364,9 +316,9 @@ class ReturnsBench(Bench[Remembered]):
     # --- command barcodes ---------------------------------------------------------------
 
     def _command(
-        self, session: Session, code: str, step: Step, unit: ReturnUnit | None
+        self, session: Session, command: CommandCode, step: Step, unit: ReturnUnit | None
     ) -> Feedback:
-        word, _, argument = code.partition("-")
+        word, argument = command.word, command.argument
         operator = self.operator
         assert operator is not None
         if word in ("CANCEL", "UNDO", "PRINT", "NEXT"):
@@ -374,7 +326,7 @@ class ReturnsBench(Bench[Remembered]):
         if word == "TRIAGE" and step in FINDING:
             return self._start_triage(session)
         if unit is None:
-            raise Refusal(f"{code} needs a return in progress: {self._prompt(step, unit)}.")
+            raise Refusal(f"{command.code} needs a return in progress: {self._prompt(step, unit)}.")
         inspection = self.inspection
         if word in ("YES", "NO", "SKIP") and step is Step.CHECKLIST:
             return inspection.answer(unit, word.lower())
@@ -399,7 +351,7 @@ class ReturnsBench(Bench[Remembered]):
         if word == "CONFIRM" and step is Step.APPROVAL:
             reason = inspection.approval_needed(unit, operator)
             raise Refusal(f"A supervisor must approve the {reason} first.")
-        raise Refusal(f"{code} does not fit this step. {self._prompt(step, unit)}.")
+        raise Refusal(f"{command.code} does not fit this step. {self._prompt(step, unit)}.")
 
     def _finished(self, unit: ReturnUnit, feedback: Feedback) -> Feedback:
         self.mem = Remembered(last_unit_id=unit.id)
@@ -409,7 +361,7 @@ class ReturnsBench(Bench[Remembered]):
         self, session: Session, word: str, unit: ReturnUnit | None, operator: SignedIn
     ) -> Feedback:
         if word == "PRINT":
-            return self._reprint(session, operator)
+            return self._reprint(session)
         if word == "NEXT":
             if unit is not None:
                 raise Refusal("Finish (CONFIRM) or cancel (CANCEL) the return first.")
@@ -424,29 +376,17 @@ class ReturnsBench(Bench[Remembered]):
             undone = undo_step(session, unit, operator, self.pack)
         else:
             unit.status, unit.finished_at, undone = "cancelled", utcnow(), "return cancelled"
-            audit(
-                session,
-                bench=self.bench,
-                operator=operator.badge,
-                action="return_cancelled",
-                subject=unit.id,
-            )
+            self.audit(session, "return_cancelled", unit.id)
         if unit.status == "cancelled":
             self.mem = Remembered(last_unit_id=self.mem.last_unit_id)
         return Feedback.good(f"Undone: {undone}." if word == "UNDO" else "Return cancelled.")
 
-    def _reprint(self, session: Session, operator: SignedIn) -> Feedback:
-        job = last_label(session, self.bench)
+    def _reprint(self, session: Session) -> Feedback:
+        job = last_label(session, self.bench_id)
         if job is None:
             raise Refusal("No label printed at this bench yet.")
         queue_label(
-            session, bench=self.bench, template=job.template, data={**job.data, "reprint": True}
+            session, bench=self.bench_id, template=job.template, data={**job.data, "reprint": True}
         )
-        audit(
-            session,
-            bench=self.bench,
-            operator=operator.badge,
-            action="label_reprinted",
-            subject=str(job.data.get("lpn")),
-        )
+        self.audit(session, "label_reprinted", str(job.data.get("lpn")))
         return Feedback.good(f"Label {job.data.get('lpn')} queued again.")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from station.feedback import Feedback
 from station.lpns import next_lpn
 from station.operators import SignedIn
-from station.recording import audit, emit, queue_label, utcnow
+from station.recording import audit_work, emit, queue_label, utcnow
 from station.rulepack import Question, RulePack
 from station.store.schema import Gtin, Photo, ReturnUnit
 
@@ -91,12 +91,11 @@ def finish_return(
         )
     label = pack.dispositions[unit.disposition].label
     _label(session, unit, "return-unit", label, pack.reasons.get(unit.found_reason or ""))
-    audit(
+    audit_work(
         session,
-        bench=unit.bench,
-        operator=operator.badge,
-        action="return_decided",
-        subject=unit.id,
+        unit,
+        operator.badge,
+        "return_decided",
         disposition=unit.disposition,
         lpn=unit.lpn,
         approved_by=unit.approved_by,
@@ -121,14 +120,7 @@ def finish_triage(
         },
     )
     _label(session, unit, "triage", "Triage", None)
-    audit(
-        session,
-        bench=unit.bench,
-        operator=operator.badge,
-        action="triage_recorded",
-        subject=unit.id,
-        lpn=unit.lpn,
-    )
+    audit_work(session, unit, operator.badge, "triage_recorded", lpn=unit.lpn)
     return Feedback.good(f"Sent to triage → {unit.destination}. Label {unit.lpn} queued.")
 
 

@@ -13,7 +13,7 @@ from station import settings as S
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.operators import Role, SignedIn, require
-from station.recording import audit, utcnow
+from station.recording import audit_work, utcnow
 from station.returns.disposition import Facts, decide
 from station.returns.policy import RepeatLimit, check_policy
 from station.rulepack import Question, RulePack
@@ -135,15 +135,7 @@ class Inspection:
             *unit.disposition_trace,
             {"rule": "override", "matched": True, "note": note},
         ]
-        audit(
-            session,
-            bench=unit.bench,
-            operator=operator.badge,
-            action="override_requested",
-            subject=unit.id,
-            to=code,
-            rules_said=said,
-        )
+        audit_work(session, unit, operator.badge, "override_requested", to=code, rules_said=said)
         if self.approval_needed(unit, operator):
             return Feedback.warn(f"Override to {target.label}: a supervisor must approve.")
         return Feedback.good(f"Override to {target.label}.")
@@ -177,13 +169,5 @@ class Inspection:
             raise Refusal("Nothing waits for approval.")
         require(who, Role.SUPERVISOR, action=f"approve the {reason}")
         unit.approved_by = who.badge
-        audit(
-            session,
-            bench=unit.bench,
-            operator=who.badge,
-            action="approved",
-            subject=unit.id,
-            what=reason,
-            disposition=unit.disposition,
-        )
+        audit_work(session, unit, who.badge, "approved", what=reason, disposition=unit.disposition)
         return Feedback.good(f"Approved by {who.name}. CONFIRM to record.")

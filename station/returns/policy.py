@@ -26,6 +26,16 @@ class RuleVerdict:
     def as_dict(self) -> dict[str, str]:
         return {"rule": self.rule, "outcome": self.outcome, "detail": self.detail}
 
+    @classmethod
+    def from_dict(cls, stored: dict[str, str]) -> "RuleVerdict":
+        """A line of a unit's stored policy trace."""
+        return cls(stored["rule"], stored["outcome"], stored["detail"])
+
+    @property
+    def line(self) -> str:
+        """The line the screen shows; its colour comes from ``outcome``, not from this text."""
+        return f"{self.outcome.upper()}: {self.detail}"
+
 
 @dataclass(frozen=True)
 class PolicyResult:

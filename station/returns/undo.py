@@ -6,7 +6,7 @@ A recorded return is a fact sent to the ERP; it is not undone at the bench.
 from sqlalchemy.orm import Session
 
 from station.operators import SignedIn
-from station.recording import audit, utcnow
+from station.recording import audit_work, utcnow
 from station.rulepack import RulePack
 from station.store.schema import ReturnUnit
 
@@ -46,14 +46,7 @@ def undo_step(session: Session, unit: ReturnUnit, operator: SignedIn, pack: Rule
         unit.status = "cancelled"
         unit.finished_at = utcnow()
         undone = "identification (return cancelled)"
-    audit(
-        session,
-        bench=unit.bench,
-        operator=operator.badge,
-        action="undo",
-        subject=unit.id,
-        undone=undone,
-    )
+    audit_work(session, unit, operator.badge, "undo", undone=undone)
     return undone
 
 

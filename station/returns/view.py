@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from station.operators import SignedIn
+from station.returns.policy import RuleVerdict
 from station.rulepack import Question, RulePack
 from station.store.schema import ReturnUnit
 
@@ -51,7 +52,7 @@ class UnitView:
     expected_serial: str | None
     stated_reason: str | None
     policy_verdict: str | None
-    policy_lines: tuple[str, ...]
+    policy_lines: tuple[RuleVerdict, ...]
     checklist: tuple[ChecklistLine, ...]
     grade: str | None
     found_reason: str | None
@@ -130,7 +131,7 @@ def unit_view(unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...])
         expected_serial=line.serial if line else None,
         stated_reason=line.stated_reason if line else None,
         policy_verdict=unit.policy_verdict,
-        policy_lines=tuple(f"{v['outcome'].upper()}: {v['detail']}" for v in unit.policy_trace),
+        policy_lines=tuple(RuleVerdict.from_dict(v) for v in unit.policy_trace),
         checklist=checklist,
         grade=unit.grade,
         found_reason=unit.found_reason,

@@ -50,7 +50,7 @@ def test_a_restock_and_a_triage_print_labels_that_scan_back(
     record(bench, "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM")
     record(bench, "4009999999995", "@TRIAGE", "@CONFIRM")
     queue = PrintQueue(
-        store, bench.bench, RawTcpPrinter("127.0.0.1", printer.port), zpl_renderer(203)
+        store, bench.bench_id, RawTcpPrinter("127.0.0.1", printer.port), zpl_renderer(203)
     )
     assert queue.run_once() == 2
     unit_zpl, triage_zpl = (job.decode() for job in printer.wait_jobs(2))
@@ -76,7 +76,7 @@ def test_a_receiving_plate_prints_a_label_that_scans_back(
     receiving = ReceivingBench(store, Settings(), tmp_path / "photos")
     record(receiving, "BADGE-2001", "ASN-200001", "@NEW-LPN")
     queue = PrintQueue(
-        store, receiving.bench, RawTcpPrinter("127.0.0.1", printer.port), zpl_renderer(203)
+        store, receiving.bench_id, RawTcpPrinter("127.0.0.1", printer.port), zpl_renderer(203)
     )
     assert queue.run_once() == 1
     (zpl,) = (job.decode() for job in printer.wait_jobs(1))

@@ -4,6 +4,7 @@ Each test checks what the operator saw and what the store holds afterwards.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,11 +15,13 @@ from sqlalchemy import select
 
 from station.feedback import Tone
 from station.gtin import with_check_digit
+from station.returns.policy import RuleVerdict
 from station.returns.view import Step
 from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import Gtin, LabelJob, OutboxEvent, ReturnUnit, ScanRecord
 from ui.main_window import MainWindow
+from ui.unit_cards import FAIL_COLOUR, PASS_COLOUR, WARN_COLOUR
 
 pytestmark = pytest.mark.gui
 
@@ -226,3 +229,20 @@ def test_a_whole_return_by_keyboard_alone(
     scans = scans_of(store)
     assert [raw for _source, raw, _outcome in scans[:3]] == ["PIN", "RMA-10004", "5907725452020"]
     assert {source for source, _raw, _outcome in scans} == {"keyboard"}
+
+
+def test_a_policy_line_is_coloured_by_its_verdict(window: MainWindow, scanner: Scanner) -> None:
+    """The card colours each line of the policy trace by the verdict the line carries."""
+    for code in ("BADGE-1001", "RMA-10004", "5907725452020"):
+        scanner.scan(code)
+    unit = window.view.unit
+    assert unit is not None and unit.policy_lines
+    assert all(line.outcome == "pass" for line in unit.policy_lines)
+    card = window.returns.return_card
+    assert card.policy_lines.text().count(PASS_COLOUR) == len(unit.policy_lines)
+
+    warned = RuleVerdict("serial", "warn", "Fail to compare: no shipped serial on record.")
+    card.show_unit(replace(unit, policy_lines=(warned,)), {})
+    shown = card.policy_lines.text()
+    assert WARN_COLOUR in shown and FAIL_COLOUR not in shown
+    assert "WARN: Fail to compare" in shown

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from station.commands import CommandCode
 from station.gtin import check_digit, to_gtin14, with_check_digit
 from station.scans import Classifier, Scan, ScanKind, printable
 from station.settings import Settings
@@ -93,6 +94,29 @@ def test_random_bytes_from_a_serial_line_are_classified_or_rejected(data: bytes)
 def test_codes_of_every_kind(raw: str, kind: ScanKind, value: str) -> None:
     result = classifier.classify(Scan(raw))
     assert (result.kind, result.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "word", "argument"),
+    [
+        ("@confirm", "CONFIRM", ""),
+        ("@grade-b", "GRADE", "B"),
+        ("@NEW-LPN", "NEW", "LPN"),
+        ("@MODE-RECEIVING", "MODE", "RECEIVING"),
+        ("@QTY-12", "QTY", "12"),
+        ("@DISP-RTV_2", "DISP", "RTV_2"),
+    ],
+)
+def test_a_command_comes_with_its_word_and_argument(raw: str, word: str, argument: str) -> None:
+    """The benches act on the parts the classifier found, and never split the code again."""
+    result = classifier.classify(Scan(raw))
+    assert result.command == CommandCode(word, argument)
+    assert result.command.code == result.value
+
+
+def test_only_a_command_carries_command_parts() -> None:
+    assert classifier.classify(Scan("RMA-10001")).command is None
+    assert classifier.classify(Scan("@GRADE-Z")).command is None
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def test_an_override_approved_from_the_view_lets_the_bench_record_it(
     overridden(bench)
     with store.read() as session:
         (item,) = waiting(session, bench.inspection)
-    assert (item.kind, item.bench, item.operator) == (RETURN, bench.bench, "BADGE-1001")
+    assert (item.kind, item.bench, item.operator) == (RETURN, bench.bench_id, "BADGE-1001")
     assert "override of the rules (RESTOCK → DONATE)" in item.what
     with pytest.raises(NotAllowed):
         answer(store, bench.inspection, item, INES, approve=True, at_bench="B9")
