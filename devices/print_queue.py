@@ -10,7 +10,6 @@ sending broke off part way, or that was ``sending`` when the station stopped, is
 """
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -20,6 +19,7 @@ from devices.printers import NotSent, Printer, Unsure
 from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import LabelJob
+from station.worker import Worker
 
 log = logging.getLogger("station.devices.printing")
 Renderer = Callable[[LabelJob], bytes]
@@ -118,24 +118,22 @@ class PrintWorker:
         interval: float = 1.0,
         on_printed: Callable[[int], None] = lambda _count: None,
     ) -> None:
-        self.queue, self.interval, self.on_printed = queue, interval, on_printed
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="print queue", daemon=True)
+        self.queue, self.on_printed = queue, on_printed
+        self._worker = Worker(
+            "print queue",
+            self._round,
+            interval=interval,
+            log=log,
+            failed="print queue round failed",
+        )
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
+        self._worker.stop(timeout)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                printed = self.queue.run_once()
-            except Exception:  # a bug must not silently end printing for the day
-                log.exception("print queue round failed")
-                printed = 0
-            if printed:
-                self.on_printed(printed)
-            self._stop.wait(self.interval)
+    def _round(self) -> None:
+        printed = self.queue.run_once()
+        if printed:
+            self.on_printed(printed)
