@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from station import label_jobs
 from station import settings as S
 from station.errors import NotAllowed, Refusal
 from station.feedback import Feedback, Tone
@@ -23,7 +23,6 @@ from station.operators import Role, SignedIn, by_badge, by_pin, require
 from station.recording import audit, record_scan
 from station.scans import Classified, Classifier, Scan, ScanKind
 from station.store.engine import Store
-from station.store.schema import LabelJob
 
 log = logging.getLogger("station.bench")
 PIN_TRIES = 5
@@ -131,22 +130,12 @@ class Bench(Generic[Memory]):
         if operator is None:
             return Feedback.bad("Sign in first: scan your badge or enter your PIN.")
         with self.store.read() as session:
-            unsure = list(
-                session.scalars(
-                    select(LabelJob.id).where(
-                        LabelJob.bench == self.bench, LabelJob.status == "unsure"
-                    )
-                )
-            )
+            unsure = label_jobs.unsure_jobs(session, self.bench)
         if not unsure:
             return Feedback.bad("No label is waiting for a decision.")
 
         def requeue(session: Session) -> None:
-            session.execute(
-                update(LabelJob)
-                .where(LabelJob.id.in_(unsure), LabelJob.status == "unsure")
-                .values(status="queued", next_attempt_at=None)
-            )
+            label_jobs.requeue(session, unsure)
             audit(
                 session,
                 bench=self.bench,
