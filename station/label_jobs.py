@@ -1,18 +1,18 @@
 """The life of a label job, written in one place.
 
-A workflow queues a job by purpose in the same unit of work as the fact it labels. The
-worker of the printer that takes the job's purpose claims the next one due, marking it
-``sending`` on disk before its bytes go out, then settles it::
+A workflow queues a job by purpose, in the same unit of work as the fact it labels; the
+worker of the printer that takes that purpose moves it on, one step per unit of work::
 
-    queued ──claimed──▶ sending ──printer done──▶ printed
-      │  ▲                 │ │
-      │  └─ printer away ──┘ └─ broke off part way, or the station stopped ─▶ unsure
-      │     (next try later: 2, 4, 8 s… up to five minutes)                      │
-      │  ▲                                                                       │
-      │  └──────── a person checked the printer and asks again (audited) ────────┘
-      └─ no label can carry its data ─▶ failed
+    queued  → sending   claimed, just before its bytes go out: one more attempt
+    queued  → failed    no label can carry its data (a wrong check digit): no retry helps
+    sending → printed   the printer took it whole
+    sending → queued    the printer could not be reached: next try later (2, 4, 8 s…,
+                        at most five minutes)
+    sending → unsure    the sending broke off part way, or the station stopped during it
+    unsure  → queued    a person checked the printer and asks for it again (audited)
 
-Only a person sends an ``unsure`` job again: it may be on paper already.
+Only a person sends an ``unsure`` job again: it may be on paper already. A move from any
+other state is refused (ValueError): it would be a bug.
 """
 
 from dataclasses import dataclass
