@@ -1,33 +1,29 @@
-"""The print queue: label jobs in the store, sent to the bench's printer one at a time.
+"""The print queue: the bench's label jobs sent to its printer one at a time.
 
-A job whose data no label can carry (a wrong check digit, say) is ``failed`` with the
-reason, and the queue goes on. A job stays ``queued`` while its printer cannot be
-reached, with the reason and the time of the next try (doubling, up to five minutes), so
-it survives restarts and the bench shows why it waits. A job is marked ``sending`` on
-disk before its bytes go out, and the store is not locked while they do. A job whose
-sending broke off part way, or that was ``sending`` when the station stopped, is
-``unsure``: it may have printed, so only a person can send it again (an audited reprint).
+A job's life (queued, sending, printed, unsure, failed, queued again) is
+``station.label_jobs``; this module renders a job and moves its bytes. A job whose data no
+label can carry is failed with the reason, and the queue goes on. A printer that cannot
+be reached keeps the job queued until its next try, and the jobs behind it wait their
+turn. The store is not locked while bytes go out.
 """
 
 import logging
-import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Concatenate, ParamSpec
 
-from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
 from devices.printers import NotSent, Printer, Unsure
+from station import label_jobs
 from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import LabelJob
+from station.worker import Worker
 
 log = logging.getLogger("station.devices.printing")
 Renderer = Callable[[LabelJob], bytes]
-LONGEST_WAIT = timedelta(minutes=5)
-
-
-def next_try(attempts: int, now: datetime) -> datetime:
-    return now + min(LONGEST_WAIT, timedelta(seconds=2**attempts))
+Args = ParamSpec("Args")
 
 
 class PrintQueue:
@@ -44,66 +40,51 @@ class PrintQueue:
         purposes: frozenset[str] | None = None,
         leaving: frozenset[str] = frozenset(),
     ) -> None:
-        self.store, self.bench, self.printer, self.render = store, bench, printer, render
-        self.mine = (
-            LabelJob.template.in_(purposes)
-            if purposes is not None
-            else LabelJob.template.not_in(leaving)
-        )
+        self.store, self.printer, self.render = store, printer, render
+        self.share = label_jobs.PrinterShare(bench, purposes, leaving)
 
     def run_once(self, now: datetime | None = None) -> int:
         """Send every job that is due; returns how many were settled (printed or failed)."""
         moment = now or utcnow()
-        with self.store.unit() as session:
-            # A job left "sending" by a station that stopped may be on paper already.
-            for stranded in session.scalars(
-                select(LabelJob).where(
-                    LabelJob.bench == self.bench, self.mine, LabelJob.status == "sending"
-                )
-            ):
-                stranded.status = "unsure"
-                stranded.last_error = "the station stopped while sending this label"
-            due = list(
-                session.scalars(
-                    select(LabelJob)
-                    .where(
-                        LabelJob.bench == self.bench,
-                        self.mine,
-                        LabelJob.status == "queued",
-                        or_(LabelJob.next_attempt_at.is_(None), LabelJob.next_attempt_at <= moment),
-                    )
-                    .order_by(LabelJob.id)
-                )
-            )
-        printed = 0
-        for job in due:
+        self._write(label_jobs.strand, self.share)
+        settled = 0
+        while (job := self._next_due(moment)) is not None:
             if not self._send(job, moment):
                 break  # the printer is away: the jobs behind keep their turn
-            printed += 1
-        return printed
+            settled += 1
+        return settled
+
+    def _next_due(self, now: datetime) -> LabelJob | None:
+        with self.store.read() as session:
+            return label_jobs.next_due(session, self.share, now)
 
     def _send(self, job: LabelJob, now: datetime) -> bool:
         try:
             data = self.render(job)
         except ValueError as exc:  # data no label can carry: no retry will help
-            self._update(job.id, status="failed", last_error=f"label not made: {exc}")
+            self._write(label_jobs.failed, job.id, f"label not made: {exc}")
             return True
-        self._update(job.id, status="sending", attempts=job.attempts + 1)
+        self._write(label_jobs.claim, job.id)
         try:
             self.printer.send(data)
         except NotSent as exc:
-            next_at = next_try(job.attempts + 1, now)
-            self._update(job.id, status="queued", last_error=str(exc), next_attempt_at=next_at)
+            self._write(label_jobs.not_sent, job.id, str(exc), now)
             return False
         except Unsure as exc:
-            self._update(job.id, status="unsure", last_error=str(exc))
+            self._write(label_jobs.unsure, job.id, str(exc))
             return False
-        self._update(job.id, status="printed", printed_at=now, last_error=None)
+        self._write(label_jobs.printed, job.id, now)
         return True
 
-    def _update(self, job_id: int, **values: object) -> None:
+    def _write(
+        self,
+        step: Callable[Concatenate[Session, Args], None],
+        *args: Args.args,
+        **kwargs: Args.kwargs,
+    ) -> None:
+        """Each step of a job on disk in a unit of its own, before the next one starts."""
         with self.store.unit() as session:
-            session.execute(update(LabelJob).where(LabelJob.id == job_id).values(**values))
+            step(session, *args, **kwargs)
 
 
 class PrintWorker:
@@ -118,24 +99,22 @@ class PrintWorker:
         interval: float = 1.0,
         on_printed: Callable[[int], None] = lambda _count: None,
     ) -> None:
-        self.queue, self.interval, self.on_printed = queue, interval, on_printed
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="print queue", daemon=True)
+        self.queue, self.on_printed = queue, on_printed
+        self._worker = Worker(
+            "print queue",
+            self._round,
+            interval=interval,
+            log=log,
+            failed="print queue round failed",
+        )
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
+        self._worker.stop(timeout)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                printed = self.queue.run_once()
-            except Exception:  # a bug must not silently end printing for the day
-                log.exception("print queue round failed")
-                printed = 0
-            if printed:
-                self.on_printed(printed)
-            self._stop.wait(self.interval)
+    def _round(self) -> None:
+        printed = self.queue.run_once()
+        if printed:
+            self.on_printed(printed)

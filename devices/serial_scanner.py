@@ -14,7 +14,6 @@ over exactly once: the bytes of one already framed are gone from the buffer.
 
 import logging
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Protocol
 import serial
 
 from station.scans import Scan
+from station.worker import Worker
 
 log = logging.getLogger("station.devices.scanner")
 TERMINATORS = b"\r\n"
@@ -128,37 +128,37 @@ class SerialScanner:
         self.baudrate = baudrate
         self.max_length = max_length
         self.frame_gap = frame_gap
-        self.retry = retry
         self.state = "disconnected"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"scanner {url}", daemon=True)
+        self._worker = Worker(
+            f"scanner {url}", self._session, interval=retry, log=log, failed=f"scanner {url} failed"
+        )
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
+        self._worker.stop(timeout)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                port = open_port(self.url, self.baudrate)
-            except (serial.SerialException, OSError) as exc:
-                log.debug("scanner %s not there: %s", self.url, exc)
-                self._stop.wait(self.retry)
-                continue
-            self._set_state("connected")
-            try:
-                self._read(port)
-            finally:
-                port.close()
-                self._set_state("disconnected")
+    def _session(self) -> float | None:
+        """Open the port and read it until it goes away; then open it again at once, or
+        after ``retry`` seconds if it could not be opened."""
+        try:
+            port = open_port(self.url, self.baudrate)
+        except (serial.SerialException, OSError) as exc:
+            log.debug("scanner %s not there: %s", self.url, exc)
+            return None
+        self._set_state("connected")
+        try:
+            self._read(port)
+        finally:
+            port.close()
+            self._set_state("disconnected")
+        return 0.0
 
     def _read(self, port: Port) -> None:
         framer = Framer(self.max_length, self.frame_gap)
         try:
-            while not self._stop.is_set():
+            while not self._worker.stopping():
                 data = port.read(max(1, port.in_waiting))
                 now = time.monotonic()
                 for frame in framer.feed(data, now) + framer.tick(now):

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from station import label_jobs
 from station import settings as S
 from station.errors import NotAllowed, Refusal
 from station.feedback import Feedback, Tone
@@ -25,7 +25,7 @@ from station.photos import keep_photo
 from station.recording import audit, record_scan, utcnow
 from station.scans import Classified, Classifier, Scan, ScanKind
 from station.store.engine import Store
-from station.store.schema import LabelJob, Photo
+from station.store.schema import Photo
 
 log = logging.getLogger("station.bench")
 PIN_TRIES = 5
@@ -128,29 +128,13 @@ class Bench(Generic[Memory]):
         if operator is None:
             return Feedback.bad("Sign in first: scan your badge or enter your PIN.")
         with self.store.read() as session:
-            unsure = list(
-                session.scalars(
-                    select(LabelJob.id).where(
-                        LabelJob.bench == self.bench_id, LabelJob.status == "unsure"
-                    )
-                )
-            )
+            unsure = label_jobs.unsure_jobs(session, self.bench_id)
         if not unsure:
             return Feedback.bad("No label is waiting for a decision.")
 
         def requeue(session: Session) -> None:
-            session.execute(
-                update(LabelJob)
-                .where(LabelJob.id.in_(unsure), LabelJob.status == "unsure")
-                .values(status="queued", next_attempt_at=None)
-            )
-            audit(
-                session,
-                bench=self.bench_id,
-                operator=operator.badge,
-                action="labels_resent",
-                subject=",".join(map(str, unsure)),
-            )
+            label_jobs.requeue(session, unsure)
+            self.audit(session, "labels_resent", ",".join(map(str, unsure)))
 
         return self._record("the reprint", requeue) or Feedback.good(
             f"{len(unsure)} label(s) queued again."

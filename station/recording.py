@@ -1,4 +1,5 @@
-"""Writing bench facts: the scan log, the audit trail, outbox events and label jobs.
+"""Writing bench facts: the scan log, the audit trail and outbox events (label jobs are
+queued the same way, by ``station.label_jobs``).
 
 Each function writes rows in the caller's unit of work, so a fact and its event are on
 disk together or not at all. These rows are append-only and nothing reads them back in
@@ -16,13 +17,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from station.scans import Classified, printable
-from station.store.schema import AuditEntry, Base, LabelJob, OutboxEvent, ScanRecord
+from station.store.schema import AuditEntry, Base, OutboxEvent, ScanRecord
 
 _TABLES = Base.metadata.tables
 _SCAN = insert(_TABLES[ScanRecord.__tablename__])
 _AUDIT = insert(_TABLES[AuditEntry.__tablename__])
 _EVENT = insert(_TABLES[OutboxEvent.__tablename__])
-_LABEL = insert(_TABLES[LabelJob.__tablename__])
 
 
 def utcnow() -> datetime:
@@ -103,26 +103,6 @@ def emit(session: Session, kind: str, payload: dict[str, Any]) -> None:
     )
 
 
-def queue_label(session: Session, *, bench: str, template: str, data: dict[str, Any]) -> None:
-    session.connection().execute(
-        _LABEL,
-        {
-            "created_at": utcnow(),
-            "bench": bench,
-            "template": template,
-            "data": data,
-            "status": "queued",
-            "attempts": 0,
-        },
-    )
-
-
-def last_label(session: Session, bench: str) -> LabelJob | None:
-    return session.scalar(
-        select(LabelJob).where(LabelJob.bench == bench).order_by(LabelJob.id.desc()).limit(1)
-    )
-
-
 def last_mode(session: Session, bench: str) -> str | None:
     """The mode (returns, receiving) this bench was last switched to, if ever."""
     mode: str | None = session.scalar(
@@ -132,3 +112,15 @@ def last_mode(session: Session, bench: str) -> str | None:
         .limit(1)
     )
     return mode
+
+
+def recent_scans(session: Session, bench: str, limit: int) -> list[ScanRecord]:
+    """What the bench read lately, the latest first."""
+    return list(
+        session.scalars(
+            select(ScanRecord)
+            .where(ScanRecord.bench == bench)
+            .order_by(ScanRecord.id.desc())
+            .limit(limit)
+        )
+    )

@@ -8,7 +8,6 @@ bench, across processes (``sync.lock``).
 """
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +15,7 @@ from datetime import datetime
 from station.errors import KnownError
 from station.recording import utcnow
 from station.store.engine import Store
+from station.worker import Worker
 from sync.lock import Busy, sync_lock
 from sync.pull import Progress, Pulled, pull_all
 from sync.push import Pushed, Pusher, pending
@@ -74,28 +74,24 @@ class SyncWorker:
         on_progress: Progress | None = None,
     ) -> None:
         self.connect, self.store, self.on_state = connect, store, on_state
-        self.interval, self.on_progress = interval, on_progress
+        self.on_progress = on_progress
         self.pusher: Pusher | None = None
         self.last_sync: datetime | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="erp sync", daemon=True)
+        # Even the report may fail (the store unreadable): the worker logs it and goes on.
+        self._worker = Worker(
+            "erp sync", self._report, interval=interval, log=log, failed="sync state not reported"
+        )
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the worker to end; a cycle waiting on the ERP is not waited for long (the
         thread is a daemon, and a page cut off rolls back whole)."""
-        self._stop.set()
-        self._thread.join(timeout)
+        self._worker.stop(timeout)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.on_state(self.once())
-            except Exception:  # even the report failed (the store unreadable): go on
-                log.exception("sync state not reported")
-            self._stop.wait(self.interval)
+    def _report(self) -> None:
+        self.on_state(self.once())
 
     def once(self) -> SyncState:
         try:

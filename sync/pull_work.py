@@ -14,9 +14,10 @@ inspector then gives.
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from station import open_work
 from station.recording import utcnow
 from station.store.schema import (
     ExpectedLine,
@@ -24,7 +25,6 @@ from station.store.schema import (
     Item,
     OutboxEvent,
     Receipt,
-    ReturnUnit,
     Rma,
     RmaLine,
     Supplier,
@@ -36,20 +36,6 @@ ERP_CHANNEL = "erp"
 MOVE_FIELDS = ("product.code", "quantity", "lot.number")
 # A receipt the ERP has received (elsewhere) is not received again at the bench.
 RECEIPT_STATUS = {"draft": "open", "received": "done", "done": "done", "cancelled": "cancelled"}
-
-
-def _unsent(session: Session, key: str, value: str) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(OutboxEvent)
-            .where(
-                OutboxEvent.status == "pending",
-                func.json_extract(OutboxEvent.payload, f"$.{key}") == value,
-            )
-        )
-        or 0
-    )
 
 
 def _conflict(session: Session, entity: str, key: str, state: str, work: str) -> None:
@@ -100,19 +86,8 @@ def _apply_return(session: Session, row: dict[str, Any]) -> None:
     if rma.erp_state == state:
         return
     rma.erp_state = state  # no new unit of it now; the units at the bench keep their facts
-    open_units = (
-        session.scalar(
-            select(func.count())
-            .select_from(ReturnUnit)
-            .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
-            .where(RmaLine.rma_number == number, ReturnUnit.status == "open")
-        )
-        or 0
-    )
-    unsent = _unsent(session, "rma", number)
-    if state in ("cancelled", "done") and open_units + unsent:
-        work = f"{open_units} unit(s) open, {unsent} event(s) not yet sent"
-        _conflict(session, "rma", number, state, work)
+    if state in ("cancelled", "done") and (work := open_work.on_rma(session, number)):
+        _conflict(session, "rma", number, state, str(work))
 
 
 def _new_rma(session: Session, number: str, row: dict[str, Any]) -> None:
@@ -181,14 +156,10 @@ def _apply_receipt(session: Session, row: dict[str, Any]) -> None:
         _supplier(session, supplier)
         expected = ExpectedReceipt(number=number, supplier_code=supplier["code"])
         session.add(expected)
-    elif status not in (expected.status, "open"):
-        at_bench = session.scalar(
-            select(func.count()).where(Receipt.number == number, Receipt.status == "open")
-        )
-        unsent = _unsent(session, "asn", number)
-        if at_bench or unsent:
-            work = f"{at_bench or 0} receipt(s) open, {unsent} event(s) not yet sent"
-            _conflict(session, "receipt", number, row["state"], work)
+    elif status not in (expected.status, "open") and (
+        work := open_work.on_receipt(session, number)
+    ):
+        _conflict(session, "receipt", number, row["state"], str(work))
     expected.status = status
     if row.get("origins") or not expected.po_number:
         expected.po_number = row.get("origins") or ""  # the ERP's purchase, when it has one

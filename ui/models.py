@@ -1,4 +1,4 @@
-"""Thin table models over store queries: the triage queue, label jobs and recent scans.
+"""Thin table models over the core's queries: the triage queue, label jobs and recent scans.
 
 Each model copies the rows it shows into plain text when ``refresh`` is called (after every
 action at the bench), so painting never touches the database.
@@ -9,12 +9,14 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from station import label_jobs
 from station.feedback import Tone
+from station.recording import recent_scans
+from station.returns.view import triage_queue
+from station.states import LabelJobState
 from station.store.engine import Store
-from station.store.schema import LabelJob, ReturnUnit, ScanRecord
 from ui.style import TONE_COLOURS
 
 Row = tuple[str, ...]
@@ -81,7 +83,8 @@ class TextTableModel(QAbstractTableModel):
 
 
 class StoreTableModel(TextTableModel):
-    """Rows of text from one store query; subclasses name the columns and write the query."""
+    """Rows of text from one of the core's queries; subclasses name the columns and turn
+    what it found into text."""
 
     def __init__(self, store: Store, bench: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -102,12 +105,6 @@ class TriageQueueModel(StoreTableModel):
     headers = ("Sent", "LPN", "Scanned", "SKU", "Operator", "Notes")
 
     def query(self, session: Session) -> list[Row]:
-        units = session.scalars(
-            select(ReturnUnit)
-            .where(ReturnUnit.status == "triage")
-            .order_by(ReturnUnit.finished_at.desc())
-            .limit(RECENT)
-        )
         return [
             (
                 local_time(u.finished_at),
@@ -117,7 +114,7 @@ class TriageQueueModel(StoreTableModel):
                 u.operator,
                 u.notes.replace("\n", " "),
             )
-            for u in units
+            for u in triage_queue(session, RECENT)
         ]
 
 
@@ -133,32 +130,24 @@ class LabelJobModel(StoreTableModel):
         self.unsure = 0  # sent part way: a person checks the printer before they go again
 
     def query(self, session: Session) -> list[Row]:
-        mine = LabelJob.bench == self.bench
-        self.queued, self.unsure = (
-            session.scalar(
-                select(func.count()).select_from(LabelJob).where(mine, LabelJob.status == status)
-            )
-            or 0
-            for status in ("queued", "unsure")
-        )
-        jobs = session.scalars(
-            select(LabelJob).where(mine).order_by(LabelJob.id.desc()).limit(RECENT)
-        )
+        self.queued = label_jobs.count(session, self.bench, LabelJobState.QUEUED)
+        self.unsure = label_jobs.count(session, self.bench, LabelJobState.UNSURE)
         return [
             (
                 local_time(job.created_at),
                 str(job.data.get("lpn") or ""),
                 job.template + (" (reprint)" if job.data.get("reprint") else ""),
                 str(job.data.get("destination") or ""),
-                job.status,
+                job.status.value,
                 str(job.attempts),
                 job.last_error or "",
             )
-            for job in jobs
+            for job in label_jobs.recent(session, self.bench, RECENT)
         ]
 
     def foreground(self, row: Row) -> QBrush | None:
-        return QBrush(QColor(TONE_COLOURS[Tone.BAD])) if row[4] == "failed" else None
+        failed = row[4] == LabelJobState.FAILED
+        return QBrush(QColor(TONE_COLOURS[Tone.BAD])) if failed else None
 
 
 class ScanLogModel(StoreTableModel):
@@ -172,14 +161,9 @@ class ScanLogModel(StoreTableModel):
     }
 
     def query(self, session: Session) -> list[Row]:
-        scans = session.scalars(
-            select(ScanRecord)
-            .where(ScanRecord.bench == self.bench)
-            .order_by(ScanRecord.id.desc())
-            .limit(RECENT)
-        )
         return [
-            (local_time(s.at), s.raw, s.kind, s.outcome, s.operator or "", s.message) for s in scans
+            (local_time(s.at), s.raw, s.kind, s.outcome, s.operator or "", s.message)
+            for s in recent_scans(session, self.bench, RECENT)
         ]
 
     def foreground(self, row: Row) -> QBrush | None:

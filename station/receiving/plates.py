@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from station.errors import Refusal
 from station.feedback import Feedback
+from station.label_jobs import queue_label
 from station.lpns import next_lpn
 from station.receiving import putaway as rules
 from station.receiving.counting import Desk
-from station.recording import emit, queue_label, utcnow
+from station.recording import emit, utcnow
 from station.store.schema import Lpn, Putaway, Receipt, Received
 
 

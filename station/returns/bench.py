@@ -21,8 +21,9 @@ from station.commands import CommandCode
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.items import item_for
+from station.label_jobs import last_label, queue_label
 from station.operators import Role, SignedIn
-from station.recording import last_label, queue_label, utcnow
+from station.recording import utcnow
 from station.returns.events import finish_return, finish_triage
 from station.returns.inspection import Inspection
 from station.returns.lookup import IDENTIFYING, ITEM_KINDS, Candidate, find_lines, fitting

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.feedback import Feedback
+from station.label_jobs import queue_label
 from station.lpns import next_lpn
 from station.operators import SignedIn
-from station.recording import audit_work, emit, queue_label, utcnow
+from station.recording import audit_work, emit, utcnow
 from station.rulepack import Question, RulePack
 from station.store.schema import Gtin, Photo, ReturnUnit
 

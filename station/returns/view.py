@@ -7,6 +7,9 @@ and draws it. Nothing in here writes.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from station.operators import SignedIn
 from station.returns.policy import RuleVerdict
 from station.rulepack import Question, RulePack
@@ -144,4 +147,16 @@ def unit_view(unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...])
         notes=unit.notes,
         photos=len(unit.photos),
         rulepack_version=unit.rulepack_version,
+    )
+
+
+def triage_queue(session: Session, limit: int) -> list[ReturnUnit]:
+    """Units sent to triage (no RMA found), the latest first, for whoever works the shelf."""
+    return list(
+        session.scalars(
+            select(ReturnUnit)
+            .where(ReturnUnit.status == "triage")
+            .order_by(ReturnUnit.finished_at.desc())
+            .limit(limit)
+        )
     )

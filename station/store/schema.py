@@ -10,8 +10,10 @@ Money is stored in cents, times in UTC ISO text via SQLAlchemy's DateTime.
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, UniqueConstraint, text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, MetaData, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from station.states import LabelJobState
 
 # Named constraints: Alembic's batch mode on SQLite can only recreate what has a name.
 NAMING = {
@@ -391,9 +393,16 @@ class LabelJob(Base):
     bench: Mapped[str] = mapped_column(String(40))
     template: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]]
-    # queued; printed; unsure (sent, but the printer never said it was done: a person
-    # decides whether to print again, so no retry prints a label twice)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[LabelJobState] = mapped_column(
+        Enum(
+            LabelJobState,
+            native_enum=False,
+            values_callable=lambda states: [s.value for s in states],
+            length=20,
+            create_constraint=False,  # the CHECK comes with the migration that types them all
+        ),
+        index=True,
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None]
     next_attempt_at: Mapped[datetime | None]

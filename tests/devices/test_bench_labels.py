@@ -18,6 +18,7 @@ from station.receiving.bench import ReceivingBench
 from station.returns.bench import ReturnsBench
 from station.scans import Scan
 from station.settings import Settings
+from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import LabelJob
 
@@ -56,7 +57,10 @@ def test_a_restock_and_a_triage_print_labels_that_scan_back(
     unit_zpl, triage_zpl = (job.decode() for job in printer.wait_jobs(2))
     with store.read() as session:
         lpns = [job.data["lpn"] for job in session.scalars(select(LabelJob).order_by(LabelJob.id))]
-        assert [job.status for job in session.scalars(select(LabelJob))] == ["printed", "printed"]
+        assert [job.status for job in session.scalars(select(LabelJob))] == [
+            LabelJobState.PRINTED,
+            LabelJobState.PRINTED,
+        ]
     unit_image, triage_image = zpl_to_png(
         [(unit_zpl, *FOUR_BY_SIX, 203), (triage_zpl, *FOUR_BY_SIX, 203)]
     )

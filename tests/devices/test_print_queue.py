@@ -18,7 +18,9 @@ from devices.printers import (
     host_status,
     printer_for,
 )
-from station.recording import queue_label, utcnow
+from station.label_jobs import queue_label
+from station.recording import utcnow
+from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import LabelJob
 
@@ -53,7 +55,7 @@ def test_queued_jobs_print_once_each_in_order(store: Store, printer: LoopbackPri
     sent = PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", printer.port), render)
     assert sent.run_once() == 2
     assert printer.wait_jobs(2) == [b"^XA^FDLPN-A^FS^XZ", b"^XA^FDLPN-B^FS^XZ"]
-    assert statuses(store) == [("printed", 1), ("printed", 1)]
+    assert statuses(store) == [(LabelJobState.PRINTED, 1), (LabelJobState.PRINTED, 1)]
     assert sent.run_once() == 0
     assert len(printer.jobs) == 2
 
@@ -69,7 +71,7 @@ def test_a_printer_that_is_down_keeps_the_job_queued_then_prints_it_once(
     assert down.run_once(now) == 0
     with store.read() as session:
         job = session.scalars(select(LabelJob)).one()
-        assert (job.status, job.attempts) == ("queued", 1)
+        assert (job.status, job.attempts) == (LabelJobState.QUEUED, 1)
         assert job.last_error is not None and "cannot be reached" in job.last_error
         assert job.next_attempt_at is not None and job.next_attempt_at > now
     assert down.run_once(now) == 0, "not before its next try"
@@ -78,7 +80,7 @@ def test_a_printer_that_is_down_keeps_the_job_queued_then_prints_it_once(
         up = PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", again.port), render)
         assert up.run_once(now + timedelta(minutes=6)) == 1
         assert again.wait_jobs(1) == [b"^XA^FDLPN-C^FS^XZ"]
-        assert statuses(store) == [("printed", 2)]
+        assert statuses(store) == [(LabelJobState.PRINTED, 2)]
     finally:
         again.close()
 
@@ -88,9 +90,9 @@ def test_a_job_left_sending_by_a_crash_is_never_sent_again_on_its_own(
 ) -> None:
     queue(store, "LPN-D")
     with store.unit() as session:
-        session.scalars(select(LabelJob)).one().status = "sending"
+        session.scalars(select(LabelJob)).one().status = LabelJobState.SENDING
     PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", printer.port), render).run_once()
-    assert statuses(store) == [("unsure", 0)]
+    assert statuses(store) == [(LabelJobState.UNSURE, 0)]
     assert printer.jobs == []
 
 
@@ -130,7 +132,7 @@ def test_the_worker_prints_what_is_queued_while_the_bench_goes_on(
         assert printer.wait_jobs(1) == [b"^XA^FDLPN-F^FS^XZ"]
     finally:
         worker.stop()
-    assert statuses(store) == [("printed", 1)]
+    assert statuses(store) == [(LabelJobState.PRINTED, 1)]
 
 
 def test_the_printer_says_how_it_is(printer: LoopbackPrinter) -> None:
@@ -190,6 +192,10 @@ def test_two_printers_share_the_bench_by_label_and_wait_apart(store: Store) -> N
         assert second.run_once() == 0
         assert first.run_once() == 2
         assert main.wait_jobs(2) == [b"^XA^FDLPN-U^FS^XZ", b"^XA^FDLPN-T^FS^XZ"]
-        assert [s for s, _ in statuses(store)] == ["printed", "queued", "printed"]
+        assert [s for s, _ in statuses(store)] == [
+            LabelJobState.PRINTED,
+            LabelJobState.QUEUED,
+            LabelJobState.PRINTED,
+        ]
     finally:
         main.close()

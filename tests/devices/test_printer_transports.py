@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from devices.print_queue import PrintQueue
 from devices.printers import CupsPrinter, NotSent, SerialPrinter
-from station.recording import queue_label
+from station.label_jobs import queue_label
+from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import LabelJob
 
@@ -109,7 +110,7 @@ def test_a_cups_queue_gets_the_zpl_raw(lp: Path, store: Store) -> None:
         "label",
     ]
     with store.read() as session:
-        assert session.scalars(select(LabelJob.status)).one() == "printed"
+        assert session.scalars(select(LabelJob.status)).one() == LabelJobState.PRINTED
 
 
 @pytest.mark.usefixtures("lp")
@@ -119,7 +120,7 @@ def test_a_cups_queue_that_refuses_leaves_the_job_queued_with_why(store: Store) 
     assert PrintQueue(store, "BENCH-01", CupsPrinter("Offline"), lambda _job: JOB).run_once() == 0
     with store.read() as session:
         job = session.scalars(select(LabelJob)).one()
-    assert job.status == "queued"
+    assert job.status == LabelJobState.QUEUED
     assert job.last_error is not None and "does not exist" in job.last_error
 
 

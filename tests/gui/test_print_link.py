@@ -6,8 +6,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from station.recording import queue_label
+from station.label_jobs import queue_label
 from station.settings import Settings
+from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import LabelJob
 from ui.print_link import PrintLink
@@ -38,4 +39,4 @@ def test_queued_labels_are_printed_and_the_window_is_told(
     (written,) = (tmp_path / "labels").iterdir()
     assert "LPN-BENCH-01-000009" in written.read_text()
     with store.read() as session:
-        assert session.scalars(select(LabelJob.status)).one() == "printed"
+        assert session.scalars(select(LabelJob.status)).one() == LabelJobState.PRINTED

@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text
 
 from station.feedback import Tone
-from station.recording import queue_label
+from station.label_jobs import queue_label
 from station.returns.view import Step
+from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import LabelJob, Photo, ReturnUnit
 from ui.main_window import MainWindow
@@ -158,7 +159,7 @@ def test_labels_that_may_not_have_printed_go_again_when_a_person_says_so(
     with store.unit() as session:
         queue_label(session, bench="BENCH-01", template="triage", data={"lpn": "LPN-X"})
         session.flush()
-        session.scalars(select(LabelJob)).one().status = "unsure"
+        session.scalars(select(LabelJob)).one().status = LabelJobState.UNSURE
     window.redraw()
     assert window.returns.resend.isVisible()
     monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
@@ -166,4 +167,4 @@ def test_labels_that_may_not_have_printed_go_again_when_a_person_says_so(
     assert window.feedback is not None and window.feedback.message == "1 label(s) queued again."
     assert not window.returns.resend.isVisible()
     with store.read() as session:
-        assert session.scalars(select(LabelJob.status)).one() == "queued"
+        assert session.scalars(select(LabelJob.status)).one() == LabelJobState.QUEUED

@@ -18,6 +18,7 @@ from station.gtin import with_check_digit
 from station.returns.policy import RuleVerdict
 from station.returns.view import Step
 from station.settings import Settings
+from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import Gtin, LabelJob, OutboxEvent, ReturnUnit, ScanRecord
 from ui.main_window import MainWindow
@@ -83,7 +84,7 @@ def test_a_restock_scanned_from_badge_to_label(
     assert set(events_of(store, unit.id)) == REFUND_FLOW
     with store.read() as session:
         jobs = list(session.scalars(select(LabelJob)))
-    assert [(j.status, j.data["lpn"]) for j in jobs] == [("queued", unit.lpn)]
+    assert [(j.status, j.data["lpn"]) for j in jobs] == [(LabelJobState.QUEUED, unit.lpn)]
     assert scans_of(store) == [("wedge", code, "accepted") for code in codes]
     # The screen shows the unit just recorded, and the bench waits for the next one.
     assert window.view.step is Step.IDENTIFY

@@ -14,6 +14,7 @@ from station.returns.bench import ReturnsBench
 from station.returns.view import Step
 from station.scans import Scan
 from station.settings import Settings
+from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import (
     AuditEntry,
@@ -106,7 +107,7 @@ def test_a_restock_from_rma_scan_to_label(
     with store.read() as session:
         job = session.scalars(select(LabelJob)).one()
         assert (job.status, job.data["lpn"], job.data["destination"]) == (
-            "queued",
+            LabelJobState.QUEUED,
             recorded.lpn,
             "LOC-RESTOCK",
         )
@@ -538,9 +539,9 @@ def test_unsure_labels_go_again_only_when_a_person_says_so(
     scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM")
     assert bench.resend_unsure_labels().tone is Tone.BAD  # nothing is unsure
     with store.unit() as session:
-        session.scalars(select(LabelJob)).one().status = "unsure"
+        session.scalars(select(LabelJob)).one().status = LabelJobState.UNSURE
     assert bench.resend_unsure_labels().message == "1 label(s) queued again."
     with store.read() as session:
-        assert session.scalars(select(LabelJob.status)).one() == "queued"
+        assert session.scalars(select(LabelJob.status)).one() == LabelJobState.QUEUED
         resent = session.scalars(select(AuditEntry).where(AuditEntry.action == "labels_resent"))
         assert resent.one().operator == "BADGE-1001"
