@@ -22,7 +22,7 @@ from typing import Any
 
 from demo.erp_seed import seed
 from sync.credentials import PasswordSource
-from sync.rpc import Client, Login, RetryLater
+from sync.tryton.rpc import Client, Login, RetryLater
 
 DATABASE = "station"
 MODULES = ("product", "stock", "stock_lot", "sale", "purchase", "quality", "sale_complaint")

@@ -14,7 +14,7 @@ from sync.credentials import PasswordSource, erp_connect
 from sync.cycle import run_cycle
 from sync.lock import Busy
 from sync.push import Pusher
-from sync.rpc import LogInAgain, Rejected, RetryLater
+from sync.tryton.rpc import LogInAgain, Rejected, RetryLater
 
 LOCK_WAIT_S = 60.0
 

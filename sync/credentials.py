@@ -10,7 +10,7 @@ from keyring.errors import KeyringError
 
 from station import settings as S
 from station.errors import ConfigError
-from sync.rpc import Client, Login
+from sync.tryton.rpc import Client, Login
 
 KEYRING_SERVICE = "station-erp"
 PASSWORD_VARIABLE = "STATION_ERP_PASSWORD"

@@ -17,9 +17,9 @@ from station.errors import KnownError
 from station.recording import utcnow
 from station.store.engine import Store
 from sync.lock import Busy, sync_lock
-from sync.pull import Progress, Pulled, pull_all
 from sync.push import Pushed, Pusher, pending
-from sync.rpc import Client, LogInAgain, Rejected, RetryLater
+from sync.tryton.pull import Progress, Pulled, pull_all
+from sync.tryton.rpc import Client, LogInAgain, Rejected, RetryLater
 
 log = logging.getLogger("station.sync")
 

@@ -24,9 +24,9 @@ from sqlalchemy import func, select, update
 from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync import push_receiving, push_returns
-from sync.erp_calls import ALIKE, Erp, Later, Sending
-from sync.rpc import Client, LogInAgain, Rejected, RetryLater
+from sync.tryton import push_receiving, push_returns
+from sync.tryton.erp_calls import ALIKE, Erp, Later, Sending
+from sync.tryton.rpc import Client, LogInAgain, Rejected, RetryLater
 
 SETTLE_BATCH = 50
 LONGEST_LATER = timedelta(days=1)

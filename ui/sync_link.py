@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from station import settings as S
 from station.store.engine import Store
 from sync.cycle import SyncWorker
-from sync.rpc import Client
+from sync.tryton.rpc import Client
 
 
 class SyncLink(QObject):

@@ -2,7 +2,7 @@
 the delta after 100 items changed there.
 
 Prints one JSON object per line:
-- ``erp_pull_full``: ``sync.pull.pull_all`` into an empty store, from a Tryton holding the
+- ``erp_pull_full``: ``sync.tryton.pull.pull_all`` into an empty store, from a Tryton holding the
   demo catalogue topped up to 10,000 items, each with an EAN (locations and RMAs ride
   along, as they do at a station);
 - ``erp_pull_delta``: the next ``pull_all``, after the list price of 100 items spread over
@@ -36,8 +36,8 @@ from demo.erp_seed import BATCH
 from station.gtin import with_check_digit
 from station.store.engine import Store, open_store
 from station.store.schema import Gtin, Item
-from sync.pull import pull_all
-from sync.rpc import Client
+from sync.tryton.pull import pull_all
+from sync.tryton.rpc import Client
 
 ITEMS = 10_000
 CHANGED = 100

@@ -10,7 +10,7 @@ Prints ``{"bench": "erp_push", "events", "events_per_s", "direct_events_per_s", 
   settled. One pusher throughout, as the sync worker keeps one;
 - ``direct_events_per_s``: the cheapest script making the same records: the ids it needs
   looked up once, then one ``stock.shipment.out.return`` create per event with the same
-  fields, over a plain ``sync.rpc.Client``. One create per event, not one for all, as
+  fields, over a plain ``sync.tryton.rpc.Client``. One create per event, not one for all, as
   each event is its own business action and its own commit at a station too. Its
   references are fresh UUIDs, the shape of an event's, so the pusher finds none of them.
 Target: the pusher at 0.8 of the direct rate or better.
@@ -43,9 +43,9 @@ from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store, open_store
 from station.store.schema import Gtin, OutboxEvent, RmaLine
-from sync.erp_names import UNIDENTIFIED
 from sync.push import Pusher
-from sync.rpc import Client
+from sync.tryton.erp_names import UNIDENTIFIED
+from sync.tryton.rpc import Client
 
 EVENTS = 1_000
 ROUNDS = 10

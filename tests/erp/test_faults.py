@@ -20,8 +20,8 @@ from station.returns.bench import ReturnsBench
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from sync.push import HANDLERS, Pushed, Pusher
-from sync.push_returns import RETURNS
-from sync.rpc import Client
+from sync.tryton.push_returns import RETURNS
+from sync.tryton.rpc import Client
 
 pytestmark = pytest.mark.erp
 SEED = 8202  # the proxy's faults and the pusher's jitter: a failing run can be replayed
@@ -43,7 +43,7 @@ def flaky_client(
     proxy: FaultProxy, erp: erp_server.Running, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Client]:
     """The station's client, through the proxy, with a read timeout a stall outlasts."""
-    monkeypatch.setattr("sync.rpc.TIMEOUT", (1.0, READ_TIMEOUT))
+    monkeypatch.setattr("sync.tryton.rpc.TIMEOUT", (1.0, READ_TIMEOUT))
     client = Client(dataclasses.replace(erp.station, url=proxy.url))
     yield client
     client.http.close()  # its kept-alive links: no socket left for the collector to warn of

@@ -14,8 +14,8 @@ from station.returns.bench import ReturnsBench
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from sync.push import Pusher, backoff, pending
-from sync.push_returns import RETURNS
-from sync.rpc import Client, Login
+from sync.tryton.push_returns import RETURNS
+from sync.tryton.rpc import Client, Login
 
 pytestmark = pytest.mark.erp
 

@@ -20,8 +20,8 @@ from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from sync.push import Pusher, pending
-from sync.push_receiving import RECEIPTS
-from sync.rpc import Client
+from sync.tryton.push_receiving import RECEIPTS
+from sync.tryton.rpc import Client
 
 pytestmark = pytest.mark.erp
 GS = "\x1d"

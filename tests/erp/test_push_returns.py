@@ -20,8 +20,8 @@ from station.returns.view import Step
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, ReturnUnit
 from sync.push import Pusher, pending
-from sync.push_returns import RETURNS
-from sync.rpc import Client
+from sync.tryton.push_returns import RETURNS
+from sync.tryton.rpc import Client
 
 pytestmark = pytest.mark.erp
 

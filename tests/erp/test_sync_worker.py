@@ -16,7 +16,7 @@ from station.scans import Scan
 from station.store.engine import Store
 from sync.credentials import OS_SOURCES, erp_connect
 from sync.cycle import SyncState, SyncWorker
-from sync.rpc import Client, Login
+from sync.tryton.rpc import Client, Login
 from ui.header import Header
 from ui.sync_link import SyncLink
 

@@ -26,7 +26,7 @@ from station.store.schema import OutboxEvent, ReturnUnit
 from sync.credentials import OS_SOURCES
 from sync.cycle import SyncState
 from sync.push import pending
-from sync.rpc import Client
+from sync.tryton.rpc import Client
 from ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.erp]

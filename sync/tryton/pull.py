@@ -17,10 +17,10 @@ from typing import Any
 from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import SyncCursor
-from sync.entity import Entity
-from sync.pull_catalogue import ITEMS, LOCATIONS
-from sync.pull_work import RECEIPTS, RETURNS
-from sync.rpc import Client
+from sync.tryton.entity import Entity
+from sync.tryton.pull_catalogue import ITEMS, LOCATIONS
+from sync.tryton.pull_work import RECEIPTS, RETURNS
+from sync.tryton.rpc import Client
 
 PAGE = 500
 OVERLAP = timedelta(minutes=2)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sync.rpc import Client, Rejected
+from sync.tryton.rpc import Client, Rejected
 
 
 class Later(Exception):
