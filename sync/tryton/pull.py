@@ -1,4 +1,5 @@
-"""Pulling from Tryton: the catalogue (``pull_catalogue``), then the work (``pull_work``).
+"""Pulling from Tryton: the catalogue (``pull_catalogue``), then the work (``pull_work``);
+``sync.pull`` applies the pages and stores the cursors.
 
 Per entity a cursor: the newest ``last_modified_at`` seen, read back with an overlap
 window (Tryton stamps a row with its transaction's start, so a long transaction can
@@ -9,14 +10,12 @@ the transaction that applies the page, so a pull cut off resumes where it stoppe
 pull reads only what changed.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 from station.recording import utcnow
-from station.store.engine import Store
-from station.store.schema import SyncCursor
+from sync.connector import Cursor, Page
 from sync.tryton.entity import Entity
 from sync.tryton.pull_catalogue import ITEMS, LOCATIONS
 from sync.tryton.pull_work import RECEIPTS, RETURNS
@@ -24,37 +23,14 @@ from sync.tryton.rpc import Client
 
 PAGE = 500
 OVERLAP = timedelta(minutes=2)
-Progress = Callable[[str, int, int], None]  # entity, rows applied so far, rows in all
 ENTITIES = (LOCATIONS, ITEMS, RETURNS, RECEIPTS)  # in the order their references need
 
 
-@dataclass(frozen=True)
-class Pulled:
-    entity: str
-    rows: int
-
-
-def pull_all(
-    client: Client,
-    store: Store,
-    progress: Progress | None = None,
-    overlap: timedelta = OVERLAP,
-) -> list[Pulled]:
-    return [_pull(client, store, entity, progress, overlap) for entity in ENTITIES]
-
-
-def _pull(
-    client: Client,
-    store: Store,
-    entity: Entity,
-    progress: Progress | None,
-    overlap: timedelta,
-) -> Pulled:
-    with store.read() as session:
-        cursor = session.get(SyncCursor, entity.name)
-        since, last_id, seen_at = (
-            (cursor.since, cursor.last_id, cursor.pulled_at) if cursor else (None, 0, None)
-        )
+def pull_pages(
+    client: Client, entity: Entity, after: Cursor, overlap: timedelta, counting: bool
+) -> Iterator[Page]:
+    """The pages of one pull of ``entity``, then the cursor the next pull starts from."""
+    since, last_id, seen_at = after.since, after.last_id, after.pulled_at
     resuming = last_id > 0
     started = utcnow()  # the server runs on UTC: the overlap window absorbs clock skew
     newest = since
@@ -76,18 +52,13 @@ def _pull(
         for row in rows:
             newest = max([stamp for stamp in [newest, *entity.stamps(row)] if stamp is not None])
         last_id = rows[-1]["id"]
-        with store.unit() as session:
-            entity.apply(session, rows)
-            session.merge(SyncCursor(entity=entity.name, since=since, last_id=last_id))
         applied += len(rows)
-        if len(rows) < PAGE:
+        whole = len(rows) < PAGE
+        if counting and not whole and total is None:
+            total = applied + client.model(entity.model, "search_count", domain())
+        yield Page(rows, entity.apply, Cursor(since, last_id, seen_at), None if whole else total)
+        if whole:
             break
-        if progress is not None:
-            if total is None:
-                total = applied + client.model(entity.model, "search_count", domain())
-            progress(entity.name, applied, max(total, applied))
-    if progress is not None and total is not None:
-        progress(entity.name, applied, applied)  # done: the bar goes
     # The pull is whole. The next starts from what it saw, but never from later than this
     # one started: a row of a lower id that changed meanwhile was behind the pages already
     # read. A pull that resumed one cut off keeps the old start, for the same reason.
@@ -95,9 +66,7 @@ def _pull(
         newest, started = since, seen_at or started
     elif newest is not None:
         newest = min(newest, started)
-    with store.unit() as session:
-        session.merge(SyncCursor(entity=entity.name, since=newest, last_id=0, pulled_at=started))
-    return Pulled(entity.name, applied)
+    yield Page([], entity.apply, Cursor(newest, 0, started))
 
 
 def _read_back_to(since: datetime, seen_at: datetime | None, overlap: timedelta) -> datetime:

@@ -2,7 +2,7 @@
 the delta after 100 items changed there.
 
 Prints one JSON object per line:
-- ``erp_pull_full``: ``sync.tryton.pull.pull_all`` into an empty store, from a Tryton holding the
+- ``erp_pull_full``: ``sync.pull.pull_all`` into an empty store, from a Tryton holding the
   demo catalogue topped up to 10,000 items, each with an EAN (locations and RMAs ride
   along, as they do at a station);
 - ``erp_pull_delta``: the next ``pull_all``, after the list price of 100 items spread over
@@ -36,7 +36,8 @@ from demo.erp_seed import BATCH
 from station.gtin import with_check_digit
 from station.store.engine import Store, open_store
 from station.store.schema import Gtin, Item
-from sync.tryton.pull import pull_all
+from sync.pull import pull_all
+from sync.tryton.connector import Tryton
 from sync.tryton.rpc import Client
 
 ITEMS = 10_000
@@ -95,7 +96,7 @@ def main() -> int:
         station.login()  # once, before the clock: argon2 costs about 0.1 s
 
         started = time.perf_counter()
-        full = {p.entity: p.rows for p in pull_all(station, store)}
+        full = {p.entity: p.rows for p in pull_all(Tryton(station), store)}
         full_s = time.perf_counter() - started
         assert full["item"] == count(store, Item) == ITEMS, full
         assert count(store, Gtin) >= ITEMS
@@ -105,7 +106,7 @@ def main() -> int:
         codes = {r["code"] for r in admin.model("product.template", "read", changed, ["code"])}
 
         started = time.perf_counter()
-        delta = {p.entity: p.rows for p in pull_all(station, store, overlap=timedelta(0))}
+        delta = {p.entity: p.rows for p in pull_all(Tryton(station, timedelta(0)), store)}
         delta_s = time.perf_counter() - started
         with store.read() as session:
             repriced = set(

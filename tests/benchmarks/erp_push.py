@@ -5,7 +5,7 @@ Prints ``{"bench": "erp_push", "events", "events_per_s", "direct_events_per_s", 
 - the events are 1,000 unexpected returns made by the real returns bench (an item's GTIN
   on no RMA, TRIAGE, CONFIRM; ``produce_s`` is how long the bench took), so their
   payloads are the bench's own;
-- ``events_per_s``: ``sync.push.Pusher(client).push_due(store)`` sending them from the
+- ``events_per_s``: ``sync.push.Pusher(Tryton(client)).push_due(store)`` sending them from the
   station's outbox: per event, a look-up of its reference, the create, the outbox row
   settled. One pusher throughout, as the sync worker keeps one;
 - ``direct_events_per_s``: the cheapest script making the same records: the ids it needs
@@ -44,6 +44,7 @@ from station.settings import Settings
 from station.store.engine import Store, open_store
 from station.store.schema import Gtin, OutboxEvent, RmaLine
 from sync.push import Pusher
+from sync.tryton.connector import Tryton
 from sync.tryton.erp_names import UNIDENTIFIED
 from sync.tryton.rpc import Client
 
@@ -179,7 +180,7 @@ def main() -> int:
         pusher_client, direct_client = Client(erp.station), Client(erp.station)
         pusher_client.login()
         direct_client.login()
-        pusher, script = Pusher(pusher_client), Direct(direct_client)
+        pusher, script = Pusher(Tryton(pusher_client)), Direct(direct_client)
         sent: list[str] = []
         took = {"produce": 0.0, "pusher": 0.0, "direct": 0.0}
         for number in range(ROUNDS):

@@ -19,7 +19,8 @@ from station.recording import utcnow
 from station.returns.bench import ReturnsBench
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync.push import HANDLERS, Pushed, Pusher
+from sync.push import Pushed, Pusher
+from sync.tryton.connector import HANDLERS, Tryton
 from sync.tryton.push_returns import RETURNS
 from sync.tryton.rpc import Client
 
@@ -109,7 +110,7 @@ def test_every_event_reaches_the_erp_exactly_once_over_a_link_that_fails(
     flaky_client: Client,
     admin_client: Client,
 ) -> None:
-    pusher = Pusher(flaky_client, random.Random(SEED))
+    pusher = Pusher(Tryton(flaky_client), random.Random(SEED))
     # Each round an hour after the last: past any backoff (10 minutes at most) and any
     # Retry-After, so every waiting event is due again and the test never waits on a clock.
     start = utcnow()
@@ -200,7 +201,7 @@ def test_a_login_whose_preferences_were_lost_is_done_again_whole(
         try:
             sku, gtin = loose_items(demo)[-1]
             event_id = triage(bench, gtin)
-            pusher = Pusher(client, random.Random(SEED))
+            pusher = Pusher(Tryton(client), random.Random(SEED))
             lost = pusher.push_due(store)
             assert (lost.sent, lost.waiting) == (0, True)
             again = pusher.push_due(store, utcnow() + timedelta(hours=1))

@@ -27,8 +27,11 @@ from station.store.schema import (
     SyncConflict,
     SyncCursor,
 )
-from sync.tryton.pull import pull_all
-from sync.tryton.rpc import Client, Rejected
+from sync import pull
+from sync.connector import Rejected
+from sync.tryton.connector import Tryton
+from sync.tryton.pull import OVERLAP
+from sync.tryton.rpc import Client
 
 pytestmark = pytest.mark.erp
 _clock = itertools.count(1000, 2)
@@ -39,6 +42,16 @@ def empty_store(tmp_path: Path) -> Iterator[Store]:
     store = open_store(tmp_path / "station.db")
     yield store
     store.close()
+
+
+def pull_all(
+    client: Client,
+    store: Store,
+    progress: pull.Progress | None = None,
+    overlap: timedelta = OVERLAP,
+) -> list[pull.Pulled]:
+    """The cycle's pull of every entity, from Tryton over ``client``."""
+    return pull.pull_all(Tryton(client, overlap), store, progress)
 
 
 def count(store: Store, model: type) -> int:
