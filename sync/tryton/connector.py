@@ -20,6 +20,9 @@ HANDLERS = {**push_returns.HANDLERS, **push_receiving.HANDLERS}
 
 
 class Tryton:
+    """A ``Connector`` over one Tryton session; ``overlap`` is how far back a pull reads
+    before its cursor (``sync.tryton.pull``)."""
+
     entities = tuple(entity.name for entity in ENTITIES)
     kinds = frozenset(HANDLERS)
     alike = ALIKE
