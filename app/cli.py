@@ -28,6 +28,7 @@ from station.supervisor.report import build_report, write_csv
 from station.supervisor.report_pdf import write_pdf
 from sync import cli as sync_cli
 from sync.credentials import OS_SOURCES, PasswordSource
+from sync.tryton.connector import tryton_connector
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,7 +109,7 @@ def _run(args: argparse.Namespace, settings: S.Settings) -> int:
     if args.command == "report":
         return _report(args, settings)
     if args.command == "sync":
-        return sync_cli.sync_once(settings, passwords())
+        return sync_cli.sync_once(settings, tryton_connector(settings, passwords()))
     if args.command == "erp-demo":
         return erp_command.erp_demo_command(args.action, settings)
     if args.command == "devices":

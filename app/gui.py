@@ -22,7 +22,8 @@ from station.receiving.bench import ReceivingBench
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.store.engine import Store, open_store
-from sync.credentials import PasswordSource, erp_connect
+from sync.credentials import PasswordSource
+from sync.tryton.connector import tryton_connector
 from ui.crash import crash_handler, refuse_start, route_qt_message
 from ui.main_window import MainWindow
 from ui.print_link import PrintLink
@@ -87,7 +88,7 @@ def start_sync(
     the header, and the bench works on without the ERP."""
     if not settings[S.ERP_URL]:
         return None
-    syncing = SyncLink(store, settings, erp_connect(settings, passwords), window)
+    syncing = SyncLink(store, settings, tryton_connector(settings, passwords), window)
     syncing.state_changed.connect(window.header.show_erp)
     syncing.pull_progress.connect(window.header.show_pull)
     window.header.erp.set("busy", "connecting", "The first sync with the ERP is under way")

@@ -17,8 +17,8 @@ from typing import Any
 import resources
 from station.commands import GRADES
 from station.rulepack import load_rulepack
-from sync.erp_names import GRADE_POINT, RETURN_GATE, UNIDENTIFIED
-from sync.rpc import Client, Login
+from sync.tryton.erp_names import GRADE_POINT, RETURN_GATE, UNIDENTIFIED
+from sync.tryton.rpc import Client, Login
 
 BATCH = 50
 STATION_GROUPS = ("Stock", "Quality", "Sales")

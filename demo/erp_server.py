@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from demo.erp_seed import seed
+from sync.connector import RetryLater
 from sync.credentials import PasswordSource
-from sync.rpc import Client, Login, RetryLater
+from sync.tryton.rpc import Client, Login
 
 DATABASE = "station"
 MODULES = ("product", "stock", "stock_lot", "sale", "purchase", "quality", "sale_complaint")

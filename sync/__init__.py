@@ -1,1 +1,2 @@
-"""The exchange with the central ERP: outbox push and master-data pull."""
+"""The exchange with the station's upstream: master data and work pulled, the outbox
+pushed, through one ``Connector`` (``sync.connector``); Tryton's is in ``sync.tryton``."""

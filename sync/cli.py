@@ -4,31 +4,30 @@
 nothing was rejected.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable
 
 from station import paths
 from station import settings as S
 from station.errors import ConfigError
 from station.store.engine import open_store
-from sync.credentials import PasswordSource, erp_connect
+from sync.connector import Connector, LogInAgain, Rejected, RetryLater
 from sync.cycle import run_cycle
 from sync.lock import Busy
 from sync.push import Pusher
-from sync.rpc import LogInAgain, Rejected, RetryLater
 
 LOCK_WAIT_S = 60.0
 
 
-def sync_once(settings: S.Settings, passwords: Sequence[PasswordSource]) -> int:
+def sync_once(settings: S.Settings, connect: Callable[[], Connector]) -> int:
     url = settings[S.ERP_URL]
     if not url:
         raise ConfigError("No ERP is configured: set erp.url (and erp.database, erp.user).")
     user = settings[S.ERP_USER]
-    client = erp_connect(settings, passwords)()
+    connector = connect()
     store = open_store(paths.database_file(paths.data_dir()))
     try:
         # A window syncing the same bench finishes its cycle in seconds: wait for it.
-        cycle = run_cycle(Pusher(client), store, wait_s=LOCK_WAIT_S)
+        cycle = run_cycle(Pusher(connector), store, wait_s=LOCK_WAIT_S)
     except Busy as exc:
         print(f"station: {exc}; try again once it is done")
         return 1

@@ -8,9 +8,7 @@ from collections.abc import Callable, Sequence
 import keyring
 from keyring.errors import KeyringError
 
-from station import settings as S
 from station.errors import ConfigError
-from sync.rpc import Client, Login
 
 KEYRING_SERVICE = "station-erp"
 PASSWORD_VARIABLE = "STATION_ERP_PASSWORD"
@@ -42,14 +40,3 @@ def erp_password(user: str, url: str, sources: Sequence[PasswordSource]) -> str:
         f"No ERP password for {user}: set {PASSWORD_VARIABLE}, or store it with "
         f"`keyring set {KEYRING_SERVICE} {user}`."
     )
-
-
-def erp_connect(settings: S.Settings, sources: Sequence[PasswordSource]) -> Callable[[], Client]:
-    """How to log in to the configured ERP; called on the worker's thread, where a keyring
-    that blocks cannot stall the window."""
-    user, url, database = settings[S.ERP_USER], settings[S.ERP_URL], settings[S.ERP_DATABASE]
-
-    def connect() -> Client:
-        return Client(Login(url, database, user, erp_password(user, url, sources)))
-
-    return connect

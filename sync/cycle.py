@@ -1,25 +1,25 @@
-"""One sync cycle: pull what changed in the ERP, then push what is due from the outbox.
+"""One sync cycle: pull what changed upstream, then push what is due from the outbox.
 
 Shared by ``station sync --once`` and the background worker, which runs it over and over
-on a thread of its own and reports the state: online, offline (the ERP cannot be
-reached; the station works on), waiting (another process is syncing this bench), or
-error (no password, a login refused, events rejected). One cycle runs at a time per
-bench, across processes (``sync.lock``).
+on a thread of its own and reports the state (``SyncStatus``). One cycle runs at a time
+per bench, across processes (``sync.lock``). The cycle speaks to the upstream only
+through its ``Connector``.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from station.errors import KnownError
 from station.recording import utcnow
 from station.store.engine import Store
 from station.worker import Worker
+from sync.connector import Connector, LogInAgain, Rejected, RetryLater
 from sync.lock import Busy, sync_lock
 from sync.pull import Progress, Pulled, pull_all
 from sync.push import Pushed, Pusher, pending
-from sync.rpc import Client, LogInAgain, Rejected, RetryLater
 
 log = logging.getLogger("station.sync")
 
@@ -31,9 +31,18 @@ class Cycle:
     pending: int
 
 
+class SyncStatus(Enum):
+    """How the last cycle went, as the header's light shows it."""
+
+    ONLINE = "online"
+    OFFLINE = "offline"  # the upstream cannot be reached; the station works on
+    WAITING = "waiting"  # another process is syncing this bench
+    ERROR = "error"  # no password, a login refused, events rejected, a bug
+
+
 @dataclass(frozen=True)
 class SyncState:
-    state: str  # online, offline, error
+    state: SyncStatus
     pending: int
     last_sync: datetime | None  # the end of the last cycle that reached the ERP
     detail: str
@@ -42,14 +51,16 @@ class SyncState:
 def run_cycle(
     pusher: Pusher, store: Store, progress: Progress | None = None, wait_s: float = 0.0
 ) -> Cycle:
-    """Pull, then push. A pull the ERP refuses does not hold back the bench's events; it
-    is raised once they are pushed. An ERP that cannot be reached ends the cycle. Raises
-    ``Busy`` when another process holds the bench's sync for longer than ``wait_s``."""
+    """Log in, pull, then push. A pull (or login) the upstream refuses does not hold back
+    the bench's events; it is raised once they are pushed. An upstream that cannot be
+    reached ends the cycle. Raises ``Busy`` when another process holds the bench's sync
+    for longer than ``wait_s``."""
     with sync_lock(store.file.parent, wait_s):
         refused: Rejected | None = None
         pulled: list[Pulled] = []
         try:
-            pulled = pull_all(pusher.erp.client, store, progress)
+            pusher.connector.log_in()
+            pulled = pull_all(pusher.connector, store, progress)
         except Rejected as exc:
             refused = exc
         pushed = pusher.push_due(store)
@@ -61,13 +72,13 @@ def run_cycle(
 class SyncWorker:
     """Runs a cycle every ``interval`` seconds; ``on_state`` hears how it went and
     ``on_progress`` how far a long pull got (both on the worker's thread). One request is
-    in flight at a time: cycles never overlap. ``connect`` makes the ERP client on the
+    in flight at a time: cycles never overlap. ``connect`` makes the connector on the
     worker's thread, so that looking the password up (a keyring may wait on an unlock
     prompt) never holds up the window; it is tried again each cycle until it succeeds."""
 
     def __init__(
         self,
-        connect: Callable[[], Client],
+        connect: Callable[[], Connector],
         store: Store,
         on_state: Callable[[SyncState], None],
         interval: float = 30.0,
@@ -99,20 +110,20 @@ class SyncWorker:
                 self.pusher = Pusher(self.connect())
             cycle = run_cycle(self.pusher, self.store, self.on_progress)
         except Busy as exc:
-            return SyncState("waiting", pending(self.store), self.last_sync, str(exc))
+            return SyncState(SyncStatus.WAITING, pending(self.store), self.last_sync, str(exc))
         except KnownError as exc:  # no password yet: said, and asked again next cycle
-            return SyncState("error", pending(self.store), self.last_sync, str(exc))
+            return SyncState(SyncStatus.ERROR, pending(self.store), self.last_sync, str(exc))
         except RetryLater as exc:
-            return SyncState("offline", pending(self.store), self.last_sync, str(exc))
+            return SyncState(SyncStatus.OFFLINE, pending(self.store), self.last_sync, str(exc))
         except (LogInAgain, Rejected) as exc:
-            return SyncState("error", pending(self.store), self.last_sync, str(exc))
+            return SyncState(SyncStatus.ERROR, pending(self.store), self.last_sync, str(exc))
         except Exception as exc:  # a bug must not end syncing for the day
             log.exception("sync cycle failed")
-            return SyncState("error", pending(self.store), self.last_sync, repr(exc))
+            return SyncState(SyncStatus.ERROR, pending(self.store), self.last_sync, repr(exc))
         self.last_sync = utcnow()
         if cycle.pushed.waiting:
-            return SyncState("offline", cycle.pending, self.last_sync, "the ERP went away")
+            return SyncState(SyncStatus.OFFLINE, cycle.pending, self.last_sync, "the ERP went away")
         if cycle.pushed.rejected:
             detail = f"{cycle.pushed.rejected} event(s) rejected: see the exception queue"
-            return SyncState("error", cycle.pending, self.last_sync, detail)
-        return SyncState("online", cycle.pending, self.last_sync, "")
+            return SyncState(SyncStatus.ERROR, cycle.pending, self.last_sync, detail)
+        return SyncState(SyncStatus.ONLINE, cycle.pending, self.last_sync, "")

@@ -1,20 +1,19 @@
-"""Pushing the bench's events from the outbox to Tryton, oldest first, one at a time.
+"""Pushing the bench's events from the outbox to the upstream, oldest first, one at a time.
 
-Each event is sent with its UUID in the ``reference`` of what it creates. Events are
-marked tried, all at once, before the first is sent; a create of an event tried before is
-looked up by its reference first, so a retry after a lost answer (or a crash) never makes
-a second record (notes/tryton.md 7g), and a first try costs no lookup. How each event went
+Events are marked tried, all at once, before the first is sent; the connector looks an
+event tried before up before it creates anything of it (Tryton by the event's UUID in
+the ``reference`` of what it creates), so a retry after a lost answer (or a crash) never
+makes a second record (notes/tryton.md 7g), and a first try costs no lookup. How each event went
 is written in batches. An answer is one of: done (the event is ``sent``); retry
-later (the ERP is away: the event waits with full-jitter backoff and the round stops, as
-the events behind it would meet the same); rejected (the ERP refused this one: it goes
-to the exception queue with the ERP's message, and the round goes on with the next); or
+later (the upstream is away: the event waits with full-jitter backoff and the round stops, as
+the events behind it would meet the same); rejected (the upstream refused this one: it goes
+to the exception queue with its message, and the round goes on with the next); or
 later (it waits on an event behind it, as a putaway on its receipt's close: it stays
 pending, and gets another pass once the events behind it went).
-
-The handlers are in ``push_returns`` and ``push_receiving``.
 """
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,15 +23,12 @@ from sqlalchemy import func, select, update
 from station.recording import utcnow
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync import push_receiving, push_returns
-from sync.erp_calls import ALIKE, Erp, Later, Sending
-from sync.rpc import Client, LogInAgain, Rejected, RetryLater
+from sync.connector import Connector, Later, LogInAgain, Rejected, RetryLater
 
 SETTLE_BATCH = 50
 LONGEST_LATER = timedelta(days=1)
 BASE_WAIT = timedelta(seconds=2)
 LONGEST_WAIT = timedelta(minutes=10)
-HANDLERS = {**push_returns.HANDLERS, **push_receiving.HANDLERS}
 
 
 @dataclass
@@ -50,10 +46,10 @@ def backoff(attempts: int, rng: random.Random) -> timedelta:
 
 
 class Pusher:
-    """The handlers, with the ERP's lookups kept for as long as the pusher lives."""
+    """Pushes the due events to one upstream; ``rng`` spreads the backoff."""
 
-    def __init__(self, client: Client, rng: random.Random | None = None) -> None:
-        self.erp = Erp(client)
+    def __init__(self, connector: Connector, rng: random.Random | None = None) -> None:
+        self.connector = connector
         self.rng = rng or random.Random()
 
     def push_due(self, store: Store, now: datetime | None = None) -> Pushed:
@@ -62,14 +58,16 @@ class Pusher:
             due = list(
                 session.scalars(
                     select(OutboxEvent)
-                    .where(OutboxEvent.status == "pending", OutboxEvent.kind.in_(HANDLERS))
+                    .where(
+                        OutboxEvent.status == "pending", OutboxEvent.kind.in_(self.connector.kinds)
+                    )
                     .order_by(OutboxEvent.seq)
                 )
             )
         fresh = _mark_tried(store, due, moment)
-        self.erp.expect_products(e.payload["sku"] for e in due if e.payload.get("sku"))
+        self.connector.expect(due)
         result = Pushed()
-        settled = _Settlements(store)
+        settled = _Settlements(store, self.connector.alike)
         try:
             while due:
                 sent = result.sent + result.rejected
@@ -96,11 +94,8 @@ class Pusher:
                 # a unit received before it is disposed of.
                 result.waiting = True
                 break
-            sending = Sending(
-                event.event_id, event.payload, event.seq in fresh, settled.alike(event)
-            )
             try:
-                HANDLERS[event.kind](self.erp, sending)
+                self.connector.push(event, event.seq in fresh, settled.alike(event))
             except Later as waits:
                 if moment - event.created_at > LONGEST_LATER:
                     # what it waits on was rejected, or handled another way: say so
@@ -148,14 +143,15 @@ class _Settlements:
     """How each event went, written in batches: a crash before a batch is written leaves
     those events pending, and as they were marked tried, they look up before they create."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, alike: Mapping[str, tuple[str, ...]]) -> None:
         self.store = store
+        self.alike_keys = alike
         self.rows: list[dict[str, Any]] = []
         self.sent: list[OutboxEvent] = []  # sent in this round, perhaps not yet written
 
     def alike(self, event: OutboxEvent) -> int:
-        """How many events like ``event`` (``ALIKE``) were sent before it."""
-        keys = ALIKE.get(event.kind)
+        """How many events alike to ``event`` (``Connector.alike``) were sent before it."""
+        keys = self.alike_keys.get(event.kind)
         if keys is None:
             return 0
         values = [event.payload.get(key) for key in keys]

@@ -29,7 +29,7 @@ from station.returns.bench import ReturnsBench
 from station.rulepack import RulePack, load_rulepack
 from station.settings import Settings
 from station.store.engine import Store, open_store
-from sync.rpc import Client
+from sync.tryton.rpc import Client
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,12 @@
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from station.operators import SignedIn
-from sync.cycle import SyncState
+from sync.cycle import SyncState, SyncStatus
 from ui.models import local_time
 from ui.style import LIGHT_COLOURS
+
+# Offline and waiting are the ERP light's amber: the bench works on, and the events wait.
+LIGHTS = {SyncStatus.ONLINE: "ok", SyncStatus.OFFLINE: "busy", SyncStatus.WAITING: "busy"}
 
 
 class StatusLight(QWidget):
@@ -94,8 +97,8 @@ class Header(QFrame):
 
     def show_erp(self, state: SyncState) -> None:
         when = local_time(state.last_sync) if state.last_sync else "never"
-        text = f"{state.state}, {state.pending} pending, last sync {when}"
-        light = {"online": "ok", "offline": "busy", "waiting": "busy"}.get(state.state, "bad")
+        text = f"{state.state.value}, {state.pending} pending, last sync {when}"
+        light = LIGHTS.get(state.state, "bad")
         self.erp.set(light, text, state.detail or "Sync with the ERP")
         self.pulling.hide()  # the cycle is over
 

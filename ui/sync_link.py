@@ -11,8 +11,8 @@ from PySide6.QtCore import QObject, Signal
 
 from station import settings as S
 from station.store.engine import Store
+from sync.connector import Connector
 from sync.cycle import SyncWorker
-from sync.rpc import Client
 
 
 class SyncLink(QObject):
@@ -23,7 +23,7 @@ class SyncLink(QObject):
         self,
         store: Store,
         settings: S.Settings,
-        connect: Callable[[], Client],
+        connect: Callable[[], Connector],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)

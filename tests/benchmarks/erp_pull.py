@@ -37,7 +37,8 @@ from station.gtin import with_check_digit
 from station.store.engine import Store, open_store
 from station.store.schema import Gtin, Item
 from sync.pull import pull_all
-from sync.rpc import Client
+from sync.tryton.connector import Tryton
+from sync.tryton.rpc import Client
 
 ITEMS = 10_000
 CHANGED = 100
@@ -95,7 +96,7 @@ def main() -> int:
         station.login()  # once, before the clock: argon2 costs about 0.1 s
 
         started = time.perf_counter()
-        full = {p.entity: p.rows for p in pull_all(station, store)}
+        full = {p.entity: p.rows for p in pull_all(Tryton(station), store)}
         full_s = time.perf_counter() - started
         assert full["item"] == count(store, Item) == ITEMS, full
         assert count(store, Gtin) >= ITEMS
@@ -105,7 +106,7 @@ def main() -> int:
         codes = {r["code"] for r in admin.model("product.template", "read", changed, ["code"])}
 
         started = time.perf_counter()
-        delta = {p.entity: p.rows for p in pull_all(station, store, overlap=timedelta(0))}
+        delta = {p.entity: p.rows for p in pull_all(Tryton(station, timedelta(0)), store)}
         delta_s = time.perf_counter() - started
         with store.read() as session:
             repriced = set(

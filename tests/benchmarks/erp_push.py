@@ -5,12 +5,12 @@ Prints ``{"bench": "erp_push", "events", "events_per_s", "direct_events_per_s", 
 - the events are 1,000 unexpected returns made by the real returns bench (an item's GTIN
   on no RMA, TRIAGE, CONFIRM; ``produce_s`` is how long the bench took), so their
   payloads are the bench's own;
-- ``events_per_s``: ``sync.push.Pusher(client).push_due(store)`` sending them from the
+- ``events_per_s``: ``sync.push.Pusher(Tryton(client)).push_due(store)`` sending them from the
   station's outbox: per event, a look-up of its reference, the create, the outbox row
   settled. One pusher throughout, as the sync worker keeps one;
 - ``direct_events_per_s``: the cheapest script making the same records: the ids it needs
   looked up once, then one ``stock.shipment.out.return`` create per event with the same
-  fields, over a plain ``sync.rpc.Client``. One create per event, not one for all, as
+  fields, over a plain ``sync.tryton.rpc.Client``. One create per event, not one for all, as
   each event is its own business action and its own commit at a station too. Its
   references are fresh UUIDs, the shape of an event's, so the pusher finds none of them.
 Target: the pusher at 0.8 of the direct rate or better.
@@ -43,9 +43,10 @@ from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store, open_store
 from station.store.schema import Gtin, OutboxEvent, RmaLine
-from sync.erp_names import UNIDENTIFIED
 from sync.push import Pusher
-from sync.rpc import Client
+from sync.tryton.connector import Tryton
+from sync.tryton.erp_names import UNIDENTIFIED
+from sync.tryton.rpc import Client
 
 EVENTS = 1_000
 ROUNDS = 10
@@ -179,7 +180,7 @@ def main() -> int:
         pusher_client, direct_client = Client(erp.station), Client(erp.station)
         pusher_client.login()
         direct_client.login()
-        pusher, script = Pusher(pusher_client), Direct(direct_client)
+        pusher, script = Pusher(Tryton(pusher_client)), Direct(direct_client)
         sent: list[str] = []
         took = {"produce": 0.0, "pusher": 0.0, "direct": 0.0}
         for number in range(ROUNDS):

@@ -19,9 +19,10 @@ from station.recording import utcnow
 from station.returns.bench import ReturnsBench
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync.push import HANDLERS, Pushed, Pusher
-from sync.push_returns import RETURNS
-from sync.rpc import Client
+from sync.push import Pushed, Pusher
+from sync.tryton.connector import HANDLERS, Tryton
+from sync.tryton.push_returns import RETURNS
+from sync.tryton.rpc import Client
 
 pytestmark = pytest.mark.erp
 SEED = 8202  # the proxy's faults and the pusher's jitter: a failing run can be replayed
@@ -43,7 +44,7 @@ def flaky_client(
     proxy: FaultProxy, erp: erp_server.Running, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Client]:
     """The station's client, through the proxy, with a read timeout a stall outlasts."""
-    monkeypatch.setattr("sync.rpc.TIMEOUT", (1.0, READ_TIMEOUT))
+    monkeypatch.setattr("sync.tryton.rpc.TIMEOUT", (1.0, READ_TIMEOUT))
     client = Client(dataclasses.replace(erp.station, url=proxy.url))
     yield client
     client.http.close()  # its kept-alive links: no socket left for the collector to warn of
@@ -109,7 +110,7 @@ def test_every_event_reaches_the_erp_exactly_once_over_a_link_that_fails(
     flaky_client: Client,
     admin_client: Client,
 ) -> None:
-    pusher = Pusher(flaky_client, random.Random(SEED))
+    pusher = Pusher(Tryton(flaky_client), random.Random(SEED))
     # Each round an hour after the last: past any backoff (10 minutes at most) and any
     # Retry-After, so every waiting event is due again and the test never waits on a clock.
     start = utcnow()
@@ -200,7 +201,7 @@ def test_a_login_whose_preferences_were_lost_is_done_again_whole(
         try:
             sku, gtin = loose_items(demo)[-1]
             event_id = triage(bench, gtin)
-            pusher = Pusher(client, random.Random(SEED))
+            pusher = Pusher(Tryton(client), random.Random(SEED))
             lost = pusher.push_due(store)
             assert (lost.sent, lost.waiting) == (0, True)
             again = pusher.push_due(store, utcnow() + timedelta(hours=1))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import sync.pull
+import sync.tryton.pull
 from station.receiving.bench import ReceivingBench
 from station.returns.bench import ReturnsBench
 from station.scans import Scan
@@ -27,8 +27,11 @@ from station.store.schema import (
     SyncConflict,
     SyncCursor,
 )
-from sync.pull import pull_all
-from sync.rpc import Client, Rejected
+from sync import pull
+from sync.connector import Rejected
+from sync.tryton.connector import Tryton
+from sync.tryton.pull import OVERLAP
+from sync.tryton.rpc import Client
 
 pytestmark = pytest.mark.erp
 _clock = itertools.count(1000, 2)
@@ -39,6 +42,16 @@ def empty_store(tmp_path: Path) -> Iterator[Store]:
     store = open_store(tmp_path / "station.db")
     yield store
     store.close()
+
+
+def pull_all(
+    client: Client,
+    store: Store,
+    progress: pull.Progress | None = None,
+    overlap: timedelta = OVERLAP,
+) -> list[pull.Pulled]:
+    """The cycle's pull of every entity, from Tryton over ``client``."""
+    return pull.pull_all(Tryton(client, overlap), store, progress)
 
 
 def count(store: Store, model: type) -> int:
@@ -261,7 +274,7 @@ def test_a_receipt_cancelled_in_the_erp_while_open_at_the_bench_is_a_conflict(
 def test_a_pull_longer_than_a_page_reports_how_far_it_got(
     station_client: Client, empty_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sync.pull, "PAGE", 100)
+    monkeypatch.setattr(sync.tryton.pull, "PAGE", 100)
     heard: list[tuple[str, int, int]] = []
     pull_all(station_client, empty_store, lambda *news: heard.append(news))
     assert heard == [("item", 100, 220), ("item", 200, 220), ("item", 220, 220)]

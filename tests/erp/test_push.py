@@ -14,8 +14,9 @@ from station.returns.bench import ReturnsBench
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from sync.push import Pusher, backoff, pending
-from sync.push_returns import RETURNS
-from sync.rpc import Client, Login
+from sync.tryton.connector import Tryton
+from sync.tryton.push_returns import RETURNS
+from sync.tryton.rpc import Client, Login
 
 pytestmark = pytest.mark.erp
 
@@ -37,7 +38,7 @@ def test_an_unexpected_return_reaches_the_erp_once_even_when_sent_again(
     bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
 ) -> None:
     event_id = triage(bench, "5907284338711")  # AP-1004's GTIN: on no RMA
-    assert Pusher(station_client).push_due(store).sent == 1
+    assert Pusher(Tryton(station_client)).push_due(store).sent == 1
     (shipment,) = shipments(admin_client, event_id)
     assert shipment["state"] == "draft"
     assert [m["product."]["code"] for m in shipment["moves."]] == ["AP-1004"]  # type: ignore[index, union-attr]
@@ -47,7 +48,7 @@ def test_an_unexpected_return_reaches_the_erp_once_even_when_sent_again(
     with store.unit() as session:  # the answer was lost: the station sends it again
         event = session.scalars(select(OutboxEvent).where(OutboxEvent.event_id == event_id)).one()
         event.status = "pending"
-    assert Pusher(station_client).push_due(store).sent == 1
+    assert Pusher(Tryton(station_client)).push_due(store).sent == 1
     assert len(shipments(admin_client, event_id)) == 1
 
 
@@ -57,7 +58,7 @@ def test_a_rejected_event_is_set_aside_and_the_next_still_goes(
     with store.unit() as session:
         emit(session, "unexpected_return", {"sku": "NOT-IN-THE-ERP", "unit": "u-1"})
     good = triage(bench, "8710449266418")  # AP-1002
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert (pushed.sent, pushed.rejected) == (1, 1)
     assert "product NOT-IN-THE-ERP" in pushed.problems[0]
     with store.read() as session:
@@ -75,13 +76,15 @@ def test_an_erp_away_leaves_events_waiting_with_backoff_then_they_go(
     event_id = triage(bench, "5902529527776")  # AP-1003
     away = Client(Login("http://127.0.0.1:9", "station", "station", "x"))
     now = utcnow()
-    pushed = Pusher(away).push_due(store, now)
+    pushed = Pusher(Tryton(away)).push_due(store, now)
     assert pushed.waiting and pushed.sent == 0
     waiting = status_of(store, event_id)
     assert waiting.status == "pending" and waiting.attempts == 1
     assert waiting.next_attempt_at is not None and waiting.next_attempt_at >= now
-    assert Pusher(station_client).push_due(store, now - timedelta(seconds=1)).sent == 0  # not due
-    assert Pusher(station_client).push_due(store, now + timedelta(minutes=11)).sent == 1
+    assert (
+        Pusher(Tryton(station_client)).push_due(store, now - timedelta(seconds=1)).sent == 0
+    )  # not due
+    assert Pusher(Tryton(station_client)).push_due(store, now + timedelta(minutes=11)).sent == 1
     assert len(shipments(admin_client, event_id)) == 1
 
 
@@ -101,7 +104,7 @@ def test_a_return_whose_rma_the_erp_cancelled_is_rejected_with_why(
     admin_client.model(RETURNS, "cancel", [cancelled])
     with store.unit() as session:
         emit(session, "return_received", {"rma": "RMA-10005", "unit": "u-2"})
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1 and "RMA-10005 is cancelled in the ERP" in pushed.problems[0]
 
 
@@ -111,7 +114,7 @@ def test_events_behind_one_in_backoff_wait_their_turn(store: Store, station_clie
         emit(session, "unexpected_return", {"sku": "AP-1006", "unit": "u-4"})
         first = session.scalars(select(OutboxEvent).order_by(OutboxEvent.seq).limit(1)).one()
         first.next_attempt_at = utcnow() + timedelta(minutes=5)  # it met a 429 a moment ago
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert (pushed.sent, pushed.waiting) == (0, True)
     assert pending(store) == 2
 
@@ -131,8 +134,8 @@ def test_an_event_cut_off_by_a_crash_is_looked_up_before_it_is_made_again(
 ) -> None:
     event_id = triage(bench, "5902529527776")  # AP-1003
     with pytest.raises(KeyboardInterrupt):
-        Pusher(CrashAfterCreate(erp.station)).push_due(store)
+        Pusher(Tryton(CrashAfterCreate(erp.station))).push_due(store)
     cut_off = status_of(store, event_id)
     assert (cut_off.status, cut_off.attempts, cut_off.tried_at is not None) == ("pending", 0, True)
-    assert Pusher(Client(erp.station)).push_due(store).sent == 1
+    assert Pusher(Tryton(Client(erp.station))).push_due(store).sent == 1
     assert len(shipments(admin_client, event_id)) == 1

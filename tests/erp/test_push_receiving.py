@@ -20,8 +20,9 @@ from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from sync.push import Pusher, pending
-from sync.push_receiving import RECEIPTS
-from sync.rpc import Client
+from sync.tryton.connector import Tryton
+from sync.tryton.push_receiving import RECEIPTS
+from sync.tryton.rpc import Client
 
 pytestmark = pytest.mark.erp
 GS = "\x1d"
@@ -102,7 +103,7 @@ def test_a_closed_receipt_is_received_put_away_and_done_in_the_erp_once(
 ) -> None:
     bench = ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
     first, second = receive(bench, tmp_path / "crushed.jpg")
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert (pushed.sent, pushed.rejected) == (3, 0), pushed.problems  # 2 putaways + the close
     assert pending(store) == 0
     assert state_of(admin_client) == "done"
@@ -121,7 +122,7 @@ def test_a_closed_receipt_is_received_put_away_and_done_in_the_erp_once(
 
     with store.unit() as session:  # every answer lost: all of it sent again
         session.execute(update(OutboxEvent).values(status="pending"))
-    again = Pusher(station_client).push_due(store)
+    again = Pusher(Tryton(station_client)).push_due(store)
     assert (again.sent, again.rejected) == (3, 0), again.problems
     assert moves(admin_client, incoming=False) == sorted(placed)
 
@@ -139,7 +140,7 @@ def test_a_putaway_the_erp_does_not_show_is_rejected_with_what_is_missing(
             **putaway.payload,
             "contents": [{"sku": "HB-3010", "lot": "LHAZASZ", "quantity": 500}],
         }
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1 and pushed.sent == 2
     assert f"does not have HB-3010 lot LHAZASZ in {first}" in pushed.problems[0]
 
@@ -153,9 +154,9 @@ def test_a_putaway_whose_close_never_comes_is_rejected_after_a_day(
             "putaway_done",
             {"asn": "ASN-200005", "receipt": "r-1", "bin": "BIN-A01-01", "contents": []},
         )
-    assert Pusher(station_client).push_due(store).rejected == 0  # it waits for the close
+    assert Pusher(Tryton(station_client)).push_due(store).rejected == 0  # it waits for the close
     with store.unit() as session:  # a day and more later, the close was never sent
         session.execute(update(OutboxEvent).values(created_at=utcnow() - timedelta(days=2)))
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1
     assert "waited a day: ASN-200005 is not closed in the ERP yet" in pushed.problems[0]

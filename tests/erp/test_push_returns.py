@@ -20,8 +20,9 @@ from station.returns.view import Step
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, ReturnUnit
 from sync.push import Pusher, pending
-from sync.push_returns import RETURNS
-from sync.rpc import Client
+from sync.tryton.connector import Tryton
+from sync.tryton.push_returns import RETURNS
+from sync.tryton.rpc import Client
 
 pytestmark = pytest.mark.erp
 
@@ -131,7 +132,7 @@ def send_all_again(store: Store, station_client: Client) -> None:
     """Every event sent once more, as after answers lost on the way back."""
     with store.unit() as session:
         session.execute(update(OutboxEvent).values(status="pending", next_attempt_at=None))
-    again = Pusher(station_client).push_due(store)
+    again = Pusher(Tryton(station_client)).push_due(store)
     assert again.rejected == 0, again.problems
     assert pending(store) == 0
 
@@ -141,7 +142,7 @@ def test_a_restocked_return_passes_its_inspection_and_its_complaint_is_approved(
 ) -> None:
     unit = record(bench, "RMA-10004", gtin_of("AP-1007"))
     assert unit.disposition == "RESTOCK"
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert (pushed.sent, pushed.rejected) == (4, 0), pushed.problems
     assert shipment(admin_client, "RMA-10004")["state"] == "done"
     assert placed(admin_client, "RMA-10004") == [("AP-1007", "LOC-RESTOCK", 1.0, "done")]
@@ -164,7 +165,7 @@ def test_a_unit_that_fails_its_inspection_passes_the_gate_once_its_alert_is_reso
     bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
 ) -> None:
     unit = record(bench, "RMA-10003", gtin_of("BK-4001"), failing={"visible_damage"}, grade="D")
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 0, pushed.problems
     (inspection,) = inspections(admin_client, "RMA-10003")
     assert inspection["state"] == "failed"
@@ -188,7 +189,7 @@ def test_two_units_of_one_line_going_two_ways_split_its_move(
     kept = record(bench, "RMA-10009", gtin)
     binned = record(bench, "RMA-10009", gtin, failing={"seal_intact"})
     assert binned.disposition == "DISPOSE" and kept.destination != binned.destination
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 0, pushed.problems
     assert shipment(admin_client, "RMA-10009")["state"] == "done"
     assert placed(admin_client, "RMA-10009") == sorted(
@@ -215,7 +216,7 @@ def test_two_units_going_the_same_way_both_arrive(
     first = record(bench, "RMA-10016", gtin)
     second = record(bench, "RMA-10016", gtin)
     assert first.destination == second.destination
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 0, pushed.problems
     moves = placed(admin_client, "RMA-10016")
     assert sum(q for _, where, q, _ in moves if where == first.destination) == 2
@@ -231,7 +232,7 @@ def test_a_unit_whose_location_the_erp_lost_waits_for_a_supervisor_and_the_rest_
     claimed = record(bench, "RMA-10012", gtin_of("EL-2039"), serial="SNDL80MB9VSI")
     assert claimed.disposition == "RTV"
     restocked = record(bench, "RMA-10004", gtin_of("AP-1007"))
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1 and "the ERP has no location LOC-RTV" in pushed.problems[0]
     assert shipment(admin_client, "RMA-10004")["state"] == "done"  # the events behind went on
     assert restocked.destination == "LOC-RESTOCK"
@@ -239,7 +240,7 @@ def test_a_unit_whose_location_the_erp_lost_waits_for_a_supervisor_and_the_rest_
     admin_client.model("stock.location", "write", [rtv], {"active": True})  # fixed in the ERP
     (waiting,) = rejected_events(store)
     send_again(store, waiting.seq, SignedIn("Sam Supervisor", SUPERVISOR, Role.SUPERVISOR), "B1")
-    again = Pusher(station_client).push_due(store)
+    again = Pusher(Tryton(station_client)).push_due(store)
     assert (again.sent, again.rejected) == (1, 0)
     assert shipment(admin_client, "RMA-10012")["state"] == "done"
     assert placed(admin_client, "RMA-10012") == [("EL-2039", "LOC-RTV", 1.0, "done")]
@@ -257,12 +258,12 @@ def test_a_resent_unit_counts_the_units_sent_before_it_whatever_their_order(
             .where(OutboxEvent.kind == "disposition_decided")
             .values(status="rejected", attempts=1)
         )
-    Pusher(station_client).push_due(store)
+    Pusher(Tryton(station_client)).push_due(store)
     sam = SignedIn("Sam Supervisor", SUPERVISOR, Role.SUPERVISOR)
     first, second = rejected_events(store)
     for waiting in (second, first):  # the later unit sent again first
         send_again(store, waiting.seq, sam, "B1")
-        assert Pusher(station_client).push_due(store).sent == 1
+        assert Pusher(Tryton(station_client)).push_due(store).sent == 1
     assert placed(admin_client, "RMA-10016") == [
         ("BK-4008", "LOC-RESTOCK", 1.0, "done"),
         ("BK-4008", "LOC-RESTOCK", 1.0, "done"),
@@ -280,7 +281,7 @@ def test_a_gate_the_station_cannot_open_rejects_the_event_and_the_rest_go_on(
             .where(OutboxEvent.kind == "disposition_decided")
             .values(status="handled")
         )
-    Pusher(station_client).push_due(store)
+    Pusher(Tryton(station_client)).push_due(store)
     (control,) = admin_client.model(
         "quality.control", "search", [["name", "=", "Return inspection: health_beauty"]], 0, 1, None
     )
@@ -294,7 +295,7 @@ def test_a_gate_the_station_cannot_open_rejects_the_event_and_the_rest_go_on(
             update(OutboxEvent).where(OutboxEvent.status == "handled").values(status="pending")
         )
     record(bench, "RMA-10013", gtin_of("BK-4002"))
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1 and "waits for a quality inspection" in pushed.problems[0]
     assert shipment(admin_client, "RMA-10013")["state"] == "done"  # the rest went on
     assert shipment(admin_client, "RMA-10007")["state"] == "received"
@@ -305,6 +306,6 @@ def test_an_event_of_an_older_release_is_rejected_saying_what_it_lacks(
 ) -> None:
     with store.unit() as session:
         emit(session, "inspection_recorded", {"unit": "u-9", "grade": "A", "answers": {}})
-    pushed = Pusher(station_client).push_due(store)
+    pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1
     assert "lacks rma, category, checks: an older release" in pushed.problems[0]

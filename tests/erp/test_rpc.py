@@ -9,7 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from sync.rpc import Client, Login, LogInAgain, Rejected, RetryLater, decode, encode
+from sync.connector import LogInAgain, Rejected, RetryLater
+from sync.tryton.rpc import Client, Login, decode, encode
 
 Reply = tuple[int, dict[str, str], bytes]
 

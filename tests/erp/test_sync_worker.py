@@ -14,9 +14,10 @@ from station.errors import ConfigError
 from station.returns.bench import ReturnsBench
 from station.scans import Scan
 from station.store.engine import Store
-from sync.credentials import OS_SOURCES, erp_connect
-from sync.cycle import SyncState, SyncWorker
-from sync.rpc import Client, Login
+from sync.credentials import OS_SOURCES
+from sync.cycle import SyncState, SyncStatus, SyncWorker
+from sync.tryton.connector import Tryton, tryton_connector
+from sync.tryton.rpc import Client, Login
 from ui.header import Header
 from ui.sync_link import SyncLink
 
@@ -29,8 +30,8 @@ def test_a_cycle_pulls_pushes_and_says_online(
 ) -> None:
     for raw in ("BADGE-1001", "4009441399571", "@TRIAGE", "@CONFIRM"):  # AP-1005, no RMA
         bench.handle(Scan(raw, at=float(next(_clock))))
-    state = SyncWorker(lambda: station_client, store, lambda _s: None).once()
-    assert (state.state, state.pending) == ("online", 0)
+    state = SyncWorker(lambda: Tryton(station_client), store, lambda _s: None).once()
+    assert (state.state, state.pending) == (SyncStatus.ONLINE, 0)
     assert state.last_sync is not None
 
 
@@ -39,18 +40,18 @@ def test_no_password_is_an_error_said_and_tried_again_next_cycle(
 ) -> None:
     tries = iter([ConfigError("No ERP password for station: set STATION_ERP_PASSWORD")])
 
-    def connect() -> Client:
+    def connect() -> Tryton:
         for refused in tries:
             raise refused
-        return station_client
+        return Tryton(station_client)
 
     worker = SyncWorker(connect, store, lambda _s: None)
     state = worker.once()
     assert (state.state, state.detail) == (
-        "error",
+        SyncStatus.ERROR,
         "No ERP password for station: set STATION_ERP_PASSWORD",
     )
-    assert worker.once().state == "online"  # the password was set meanwhile
+    assert worker.once().state == SyncStatus.ONLINE  # the password was set meanwhile
 
 
 def test_a_bench_synced_by_another_process_waits_its_turn(
@@ -62,14 +63,17 @@ def test_a_bench_synced_by_another_process_waits_its_turn(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
-        state = SyncWorker(lambda: station_client, store, lambda _s: None).once()
-        assert state.state == "waiting" and "another process is syncing" in state.detail
+        state = SyncWorker(lambda: Tryton(station_client), store, lambda _s: None).once()
+        assert state.state == SyncStatus.WAITING and "another process is syncing" in state.detail
     finally:
         holder.kill()
         holder.wait()
         assert holder.stdout is not None
         holder.stdout.close()
-    assert SyncWorker(lambda: station_client, store, lambda _s: None).once().state == "online"
+    assert (
+        SyncWorker(lambda: Tryton(station_client), store, lambda _s: None).once().state
+        == SyncStatus.ONLINE
+    )
 
 
 HOLD_LOCK = """
@@ -85,8 +89,8 @@ def test_an_erp_away_is_offline_and_the_events_wait(bench: ReturnsBench, store: 
     for raw in ("BADGE-1001", "028813993203", "@TRIAGE", "@CONFIRM"):  # AP-1006, no RMA
         bench.handle(Scan(raw, at=float(next(_clock))))
     away = Client(Login("http://127.0.0.1:9", "station", "station", "x"))
-    state = SyncWorker(lambda: away, store, lambda _s: None).once()
-    assert (state.state, state.last_sync) == ("offline", None)
+    state = SyncWorker(lambda: Tryton(away), store, lambda _s: None).once()
+    assert (state.state, state.last_sync) == (SyncStatus.OFFLINE, None)
     assert state.pending >= 1 and "cannot be reached" in state.detail
 
 
@@ -97,12 +101,12 @@ def test_the_header_shows_the_sync_from_its_own_thread(
     settings = S.Settings().with_values(erp__url=erp.url)
     header = Header("BENCH-01", "wedge")
     qtbot.addWidget(header)
-    link = SyncLink(store, settings, erp_connect(settings, OS_SOURCES))
+    link = SyncLink(store, settings, tryton_connector(settings, OS_SOURCES))
     link.state_changed.connect(header.show_erp)
     with qtbot.waitSignal(link.state_changed, timeout=20_000) as heard:
         link.start()
     link.stop()
     state = heard.args[0]
-    assert isinstance(state, SyncState) and state.state == "online"
+    assert isinstance(state, SyncState) and state.state == SyncStatus.ONLINE
     assert header.erp.state == "ok"
     assert header.erp.text.text().startswith("ERP: online, 0 pending, last sync ")

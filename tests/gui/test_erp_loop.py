@@ -24,9 +24,9 @@ from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, ReturnUnit
 from sync.credentials import OS_SOURCES
-from sync.cycle import SyncState
+from sync.cycle import SyncState, SyncStatus
 from sync.push import pending
-from sync.rpc import Client
+from sync.tryton.rpc import Client
 from ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.erp]
@@ -117,7 +117,7 @@ def synced_window(
     link = start_sync(store, settings, window, OS_SOURCES)
     assert link is not None
     link.state_changed.connect(heard.append)
-    qtbot.waitUntil(lambda: bool(heard) and heard[-1].state == "online", timeout=30_000)
+    qtbot.waitUntil(lambda: bool(heard) and heard[-1].state == SyncStatus.ONLINE, timeout=30_000)
     yield window, Scanner(qtbot, window, settings), heard
     link.stop()
 
@@ -165,7 +165,7 @@ def test_returns_and_a_receipt_at_the_window_land_in_tryton(
     qtbot.waitUntil(
         lambda: (
             pending(store) == 0
-            and any(s.pending == 0 and s.state == "online" for s in heard[said_before:])
+            and any(s.pending == 0 and s.state == SyncStatus.ONLINE for s in heard[said_before:])
         ),
         timeout=60_000,
     )

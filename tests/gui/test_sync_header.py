@@ -3,7 +3,7 @@
 import pytest
 from pytestqt.qtbot import QtBot
 
-from sync.cycle import SyncState
+from sync.cycle import SyncState, SyncStatus
 from ui.header import Header
 
 pytestmark = pytest.mark.gui
@@ -19,7 +19,7 @@ def test_a_long_pull_shows_how_far_it_got_and_the_bar_goes_when_done(qtbot: QtBo
     header.show_pull("item", 10_000, 10_000)
     assert not header.pulling.isVisible()
     header.show_pull("item", 500, 10_000)
-    header.show_erp(SyncState("offline", 3, None, "the ERP cannot be reached"))
+    header.show_erp(SyncState(SyncStatus.OFFLINE, 3, None, "the ERP cannot be reached"))
     assert not header.pulling.isVisible()  # the cycle ended early: no bar stuck half-way
     assert header.erp.state == "busy" and header.erp.toolTip() == "the ERP cannot be reached"
 
@@ -27,6 +27,6 @@ def test_a_long_pull_shows_how_far_it_got_and_the_bar_goes_when_done(qtbot: QtBo
 def test_another_process_syncing_is_waiting_not_an_error(qtbot: QtBot) -> None:
     header = Header("BENCH-01", "wedge")
     qtbot.addWidget(header)
-    header.show_erp(SyncState("waiting", 0, None, "another process is syncing this bench"))
+    header.show_erp(SyncState(SyncStatus.WAITING, 0, None, "another process is syncing this bench"))
     assert header.erp.state == "busy"
     assert header.erp.text.text() == "ERP: waiting, 0 pending, last sync never"

@@ -30,7 +30,7 @@ from station.store.schema import (
     Supplier,
     SyncConflict,
 )
-from sync.entity import Entity, changed_with, each, stamped_with
+from sync.tryton.entity import Entity, changed_with, each, stamped_with
 
 ERP_CHANNEL = "erp"
 MOVE_FIELDS = ("product.code", "quantity", "lot.number")

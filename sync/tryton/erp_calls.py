@@ -6,12 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sync.rpc import Client, Rejected
-
-
-class Later(Exception):
-    """The event waits on one behind it in the outbox (a receipt's putaways on its close):
-    it stays pending, untried, for the next pass."""
+from sync.connector import Rejected
+from sync.tryton.rpc import Client
 
 
 class QualityGate(Rejected):

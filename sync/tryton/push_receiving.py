@@ -11,8 +11,8 @@ a step sent again after a lost answer finds its target state and leaves it.
 from collections import Counter
 from typing import Any
 
-from sync.erp_calls import Erp, Handler, Later, Sending
-from sync.rpc import Rejected
+from sync.connector import Later, Rejected
+from sync.tryton.erp_calls import Erp, Handler, Sending
 
 RECEIPTS = "stock.shipment.in"
 Key = tuple[str, str | None]  # item, lot

@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from station.commands import GRADES
-from sync.erp_calls import Erp, Handler, QualityGate, Sending
-from sync.erp_names import GRADE_POINT, RETURN_GATE, UNIDENTIFIED
-from sync.rpc import Rejected
+from sync.connector import Rejected
+from sync.tryton.erp_calls import Erp, Handler, QualityGate, Sending
+from sync.tryton.erp_names import GRADE_POINT, RETURN_GATE, UNIDENTIFIED
 
 RETURNS = "stock.shipment.out.return"
 # The operations whose controls inspect a customer return, the gate first.

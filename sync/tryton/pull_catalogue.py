@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from station.gtin import to_gtin14
 from station.store.schema import Gtin, Item, Location
-from sync.entity import Entity, changed_with, each, stamped_with
+from sync.tryton.entity import Entity, changed_with, each, stamped_with
 
 
 def _apply_items(session: Session, rows: list[dict[str, Any]]) -> None:

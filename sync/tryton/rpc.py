@@ -1,6 +1,6 @@
 """Talking to Tryton over JSON-RPC: one session, typed values, every answer classified.
 
-Each call ends in a result or in one of four exceptions the sync engine acts on:
+Each call ends in a result or in one of the connector's answers (``sync.connector``):
 ``RetryLater`` (network, timeout, 5xx, 429, a lock), ``LogInAgain`` (401, an expired
 session; the client logs in again once by itself), ``Rejected`` (the ERP said no: a user
 or validation error; retrying the same request cannot help). Tryton answers errors with
@@ -17,31 +17,12 @@ from typing import Any
 
 import requests
 
+from sync.connector import LogInAgain, Rejected, RetryLater
+
 log = logging.getLogger("station.sync.rpc")
 TIMEOUT = (3.05, 30.0)  # connect, read (seconds)
 # A validation error's description embeds whole field definitions (tens of kB).
 LONGEST_MESSAGE = 500
-
-
-class RetryLater(Exception):
-    """The ERP could not be reached or asked to be asked later; ``after`` in seconds."""
-
-    def __init__(self, message: str, after: float | None = None) -> None:
-        super().__init__(message)
-        self.after = after
-
-
-class LogInAgain(Exception):
-    """The session is gone (or the password is wrong, when logging in)."""
-
-
-class Rejected(Exception):
-    """The ERP refused the request itself; ``kind`` is Tryton's error class."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(f"{kind}: {message}")
-        self.kind = kind
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,60 @@
+"""Tryton behind the ``Connector`` interface, and how the composition root makes one.
+
+One JSON-RPC client and the ERP's lookups (locations, products, the currency), kept for as
+long as the connector lives: the worker keeps one for the day, so each is looked up once.
+"""
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import timedelta
+
+from station import settings as S
+from station.store.schema import OutboxEvent
+from sync.connector import Connector, Cursor, Page
+from sync.credentials import PasswordSource, erp_password
+from sync.tryton import push_receiving, push_returns
+from sync.tryton.erp_calls import ALIKE, Erp, Sending
+from sync.tryton.pull import ENTITIES, OVERLAP, pull_pages
+from sync.tryton.rpc import Client, Login
+
+HANDLERS = {**push_returns.HANDLERS, **push_receiving.HANDLERS}
+
+
+class Tryton:
+    """A ``Connector`` over one Tryton session; ``overlap`` is how far back a pull reads
+    before its cursor (``sync.tryton.pull``)."""
+
+    entities = tuple(entity.name for entity in ENTITIES)
+    kinds = frozenset(HANDLERS)
+    alike = ALIKE
+
+    def __init__(self, client: Client, overlap: timedelta = OVERLAP) -> None:
+        self.client = client
+        self.erp = Erp(client)
+        self.overlap = overlap
+        self._entities = {entity.name: entity for entity in ENTITIES}
+
+    def log_in(self) -> None:
+        if self.client.session is None:
+            self.client.login()
+
+    def pull(self, entity: str, after: Cursor, counting: bool) -> Iterator[Page]:
+        return pull_pages(self.client, self._entities[entity], after, self.overlap, counting)
+
+    def expect(self, events: Sequence[OutboxEvent]) -> None:
+        self.erp.expect_products(e.payload["sku"] for e in events if e.payload.get("sku"))
+
+    def push(self, event: OutboxEvent, fresh: bool, sent_alike: int) -> None:
+        HANDLERS[event.kind](self.erp, Sending(event.event_id, event.payload, fresh, sent_alike))
+
+
+def tryton_connector(
+    settings: S.Settings, sources: Sequence[PasswordSource]
+) -> Callable[[], Connector]:
+    """How to reach the configured ERP; called on the worker's thread, where a keyring
+    that blocks on looking the password up cannot stall the window."""
+    user, url, database = settings[S.ERP_USER], settings[S.ERP_URL], settings[S.ERP_DATABASE]
+
+    def connect() -> Connector:
+        return Tryton(Client(Login(url, database, user, erp_password(user, url, sources))))
+
+    return connect

@@ -1,0 +1,252 @@
+"""The sync cycle against a small upstream held in memory: no Tryton, no network. It pulls
+pages of an entity across cursors and resumes after a page cut off, and pushes the
+bench's events through every answer an upstream can give, showing that the cycle needs
+nothing of an upstream but the ``Connector`` interface."""
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from station.recording import emit
+from station.store.engine import Store, open_store
+from station.store.schema import Location, OutboxEvent, SyncCursor
+from sync.connector import Cursor, Later, LogInAgain, Page, Rejected, RetryLater
+from sync.cycle import SyncStatus, SyncWorker, run_cycle
+from sync.push import BASE_WAIT, Pusher
+
+PAGE = 2
+T0 = datetime(2026, 3, 2, 8, 0)
+REFUSED = "the shelf has no such bin"  # the exception queue has it without its kind
+
+
+@dataclass
+class Shelf:
+    """An upstream in memory: bins that change at given times, and a script of answers to
+    the events pushed to it (an answer per try; done once the script runs out)."""
+
+    bins: list[dict[str, Any]] = field(default_factory=list)
+    answers: dict[str, list[Exception]] = field(default_factory=dict)
+    cut_off_at_page: int | None = None  # the upstream goes away when asked for this page
+    logged_in: bool = False
+    refuse_login: bool = False
+    asked: list[Cursor] = field(default_factory=list)  # each page asked for, after what
+    pushed: list[tuple[str, bool, int]] = field(default_factory=list)  # event, fresh, alike
+    taken: list[str] = field(default_factory=list)  # what the upstream holds, in order
+
+    entities: ClassVar = ("location",)
+    kinds: ClassVar = frozenset({"bin_checked", "unit_moved", "receipt_closed", "putaway_done"})
+    alike: ClassVar = {"unit_moved": ("sku",)}
+
+    def change(self, code: str, name: str, at: datetime) -> None:
+        found = [row for row in self.bins if row["code"] == code]
+        if found:
+            found[0].update(name=name, changed_at=at)
+        else:
+            self.bins.append(
+                {"id": len(self.bins) + 1, "code": code, "name": name, "changed_at": at}
+            )
+
+    def log_in(self) -> None:
+        if self.refuse_login:
+            raise LogInAgain("the shelf refuses the station's password")
+        self.logged_in = True
+
+    def pull(self, entity: str, after: Cursor, counting: bool) -> Iterator[Page]:
+        assert entity == "location" and self.logged_in
+        last_id, newest, applied = after.last_id, after.since, 0
+        while True:
+            self.asked.append(Cursor(after.since, last_id, after.pulled_at))
+            if self.cut_off_at_page == len(self.asked):
+                raise RetryLater("the shelf went away mid-pull")
+            changed = [
+                row
+                for row in self.bins
+                if row["id"] > last_id and (after.since is None or row["changed_at"] > after.since)
+            ]
+            rows = changed[:PAGE]
+            if not rows:
+                break
+            last_id = rows[-1]["id"]
+            newest = max([newest or T0, *(row["changed_at"] for row in rows)])
+            total = applied + len(changed) if counting else None
+            applied += len(rows)
+            yield Page(rows, _apply_bins, Cursor(after.since, last_id, after.pulled_at), total)
+        yield Page([], _apply_bins, Cursor(newest, 0, T0))
+
+    def expect(self, events: Sequence[OutboxEvent]) -> None:
+        assert [e.seq for e in events] == sorted(e.seq for e in events)  # oldest first
+
+    def push(self, event: OutboxEvent, fresh: bool, sent_alike: int) -> None:
+        if not self.logged_in:
+            raise LogInAgain("the shelf's session is gone")
+        self.pushed.append((event.payload["name"], fresh, sent_alike))
+        script = self.answers.get(event.payload["name"], [])
+        if script:
+            answer = script.pop(0)
+            if isinstance(answer, LogInAgain):
+                self.logged_in = False
+            raise answer
+        if event.kind == "putaway_done" and "close" not in self.taken:
+            raise Later("its receipt is not closed upstream yet")
+        self.taken.append(event.payload["name"])
+
+
+def _apply_bins(session: Session, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        found = session.get(Location, row["code"])
+        if found is None:
+            session.add(Location(code=row["code"], name=row["name"], kind="bin"))
+        else:
+            found.name = row["name"]
+
+
+class HalfWait(random.Random):
+    """Backoff at half its ceiling, to see it applied."""
+
+    def random(self) -> float:
+        return 0.5
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(tmp_path / "station.db")
+    yield opened
+    opened.close()
+
+
+def bins(store: Store) -> dict[str, str]:
+    with store.read() as session:
+        return {b.code: b.name for b in session.scalars(select(Location))}
+
+
+def cursor(store: Store) -> tuple[datetime | None, int]:
+    with store.read() as session:
+        found = session.get(SyncCursor, "location")
+        assert found is not None
+        return found.since, found.last_id
+
+
+def emit_all(store: Store, *events: tuple[str, str]) -> None:
+    with store.unit() as session:
+        for kind, name in events:
+            emit(session, kind, {"name": name, "sku": "AP-1001"})
+
+
+def event_id(store: Store, name: str) -> str:
+    with store.read() as session:
+        events = session.scalars(select(OutboxEvent)).all()
+        return next(e.event_id for e in events if e.payload["name"] == name)
+
+
+def outbox(store: Store) -> dict[str, tuple[str, int, str | None]]:
+    with store.read() as session:
+        return {
+            e.payload["name"]: (e.status, e.attempts, e.last_error)
+            for e in session.scalars(select(OutboxEvent))
+        }
+
+
+def test_a_pull_goes_page_by_page_resumes_after_a_cut_and_then_reads_only_changes(
+    store: Store,
+) -> None:
+    shelf = Shelf(cut_off_at_page=3)
+    for n in range(1, 6):
+        shelf.change(f"A-{n}", f"bin {n}", T0 + timedelta(minutes=n))
+    pusher = Pusher(shelf)
+    with pytest.raises(RetryLater, match="mid-pull"):
+        run_cycle(pusher, store)
+    assert bins(store) == {f"A-{n}": f"bin {n}" for n in range(1, 5)}  # two pages in
+    assert cursor(store) == (None, 4)  # stored with the page it covers
+    shelf.cut_off_at_page = None
+    cycle = run_cycle(pusher, store)
+    assert shelf.asked[3].last_id == 4  # resumed after the last page applied, not from 0
+    assert [p.rows for p in cycle.pulled] == [1]
+    assert len(bins(store)) == 5
+    assert cursor(store) == (T0 + timedelta(minutes=5), 0)  # whole: the next reads changes
+    shelf.change("A-2", "bin 2, relabelled", T0 + timedelta(minutes=9))
+    shelf.change("B-1", "a new bin", T0 + timedelta(minutes=10))
+    heard: list[tuple[str, int, int]] = []
+    cycle = run_cycle(pusher, store, lambda *news: heard.append(news))
+    assert [p.rows for p in cycle.pulled] == [2]
+    assert bins(store)["A-2"] == "bin 2, relabelled" and bins(store)["B-1"] == "a new bin"
+    assert heard == [("location", 2, 2), ("location", 2, 2)]  # counted, then the bar goes
+
+
+def test_a_push_goes_oldest_first_through_every_answer(store: Store) -> None:
+    shelf = Shelf(
+        answers={
+            "refused": [Rejected("Missing", "the shelf has no such bin")],
+            "away": [RetryLater("the shelf is away"), LogInAgain("session expired")],
+        }
+    )
+    emit_all(
+        store,
+        ("unit_moved", "first"),
+        ("putaway_done", "putaway"),  # waits on the close behind it
+        ("bin_checked", "refused"),
+        ("receipt_closed", "close"),
+        ("unit_moved", "second"),
+    )
+    pusher = Pusher(shelf, HalfWait())
+    cycle = run_cycle(pusher, store)
+    # The refused one goes to the exception queue and the rest go on; the one put off
+    # goes in a second pass, once its close went.
+    assert shelf.taken == ["first", "close", "second", "putaway"]
+    assert (cycle.pushed.sent, cycle.pushed.rejected, cycle.pushed.waiting) == (4, 1, False)
+    assert cycle.pushed.problems == [f"bin_checked {event_id(store, 'refused')}: " + REFUSED]
+    assert ("first", True, 0) in shelf.pushed
+    assert ("second", True, 1) in shelf.pushed  # one alike to it sent before it
+    assert outbox(store)["refused"] == ("rejected", 1, REFUSED)
+    assert cycle.pending == 0
+
+    emit_all(store, ("bin_checked", "away"), ("bin_checked", "behind"))
+    cycle = run_cycle(pusher, store)
+    # The upstream away stops the round: the event backs off, the one behind waits untried.
+    assert (cycle.pushed.sent, cycle.pushed.waiting, cycle.pending) == (0, True, 2)
+    assert outbox(store)["away"] == ("pending", 1, "the shelf is away")
+    assert outbox(store)["behind"] == ("pending", 0, None)
+    with store.unit() as session:
+        away = session.scalars(select(OutboxEvent).where(OutboxEvent.attempts == 1)).all()[-1]
+        assert away.tried_at is not None and away.next_attempt_at is not None
+        assert away.next_attempt_at - away.tried_at == BASE_WAIT / 2  # full jitter, halfway
+        away.next_attempt_at = away.tried_at  # as if the wait were over
+
+    with pytest.raises(LogInAgain):  # the whole round waits for a login; no event blamed
+        run_cycle(pusher, store)
+    assert outbox(store)["away"] == ("pending", 1, "the shelf is away")
+
+    done = run_cycle(pusher, store)
+    assert (done.pushed.sent, done.pending) == (2, 0)
+    # Both were set out to be sent before: the upstream must look before it creates.
+    assert shelf.pushed[-2:] == [("away", False, 0), ("behind", False, 0)]
+    assert shelf.taken[-2:] == ["away", "behind"]
+
+
+def test_the_worker_says_how_each_answer_left_the_bench(store: Store) -> None:
+    shelf = Shelf(answers={"away": [RetryLater("the shelf is away")]}, refuse_login=True)
+    worker = SyncWorker(lambda: shelf, store, lambda _state: None)
+    refused = worker.once()
+    assert (refused.state, refused.detail) == (
+        SyncStatus.ERROR,
+        "the shelf refuses the station's password",
+    )
+    shelf.refuse_login = False
+    emit_all(store, ("bin_checked", "away"))
+    away = worker.once()
+    assert (away.state, away.pending, away.detail) == (SyncStatus.OFFLINE, 1, "the ERP went away")
+    assert away.last_sync is not None
+    shelf.answers["refused"] = [Rejected("Missing", "no such bin")]
+    emit_all(store, ("bin_checked", "refused"))
+    with store.unit() as session:  # the backoff over
+        for event in session.scalars(select(OutboxEvent)):
+            event.next_attempt_at = None
+    rejected = worker.once()
+    assert rejected.state == SyncStatus.ERROR and "1 event(s) rejected" in rejected.detail
+    assert worker.once().state == SyncStatus.ONLINE
