@@ -4,9 +4,12 @@ workflow buttons with Tryton's quirks handled (notes/tryton.md 7b, 7d, 10).
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from station.outbox import DispositionDecided, EventLacks, OutboxRecord
 from sync.rpc import Client, Rejected
+
+R = TypeVar("R", bound=OutboxRecord)
 
 
 class Later(Exception):
@@ -34,16 +37,22 @@ class Sending:
     fresh: bool
     sent_alike: int = 0
 
-    def needs(self, *fields: str) -> None:
-        """An event written by an older release may lack what its handler needs now."""
-        missing = [name for name in fields if name not in self.payload]
-        if missing:
-            raise Rejected("Payload", f"the event lacks {', '.join(missing)}: an older release")
+    def read(self, record: type[R]) -> R:
+        """The event as its handler's record; an event written by an older release may
+        lack what the handler needs now, and is rejected saying what."""
+        try:
+            return record.from_payload(self.payload)
+        except EventLacks as lacks:
+            raise Rejected("Payload", f"{lacks}: an older release") from lacks
 
 
-# Events whose effect in the ERP is counted, not created: a unit sent to its disposition
-# adds one to the units there. What makes two of them alike, to count those already sent.
-ALIKE = {"disposition_decided": ("rma", "sku", "destination")}
+def alike(event: OutboxRecord) -> tuple[str | None, ...] | None:
+    """What makes two events alike, for the events whose effect in the ERP is counted, not
+    created (a unit sent to its disposition adds one to the units there), to count those
+    already sent; None for the others. Alike events are about the same subject."""
+    if isinstance(event, DispositionDecided):
+        return (event.rma, event.sku, event.destination)
+    return None
 
 
 class Erp:

@@ -21,11 +21,13 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from station.outbox import EventLacks, OutboxRecord, UnitEvent, read_event
 from station.recording import utcnow
+from station.states import OutboxStatus
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from sync import push_receiving, push_returns
-from sync.erp_calls import ALIKE, Erp, Later, Sending
+from sync.erp_calls import Erp, Later, Sending, alike
 from sync.rpc import Client, LogInAgain, Rejected, RetryLater
 
 SETTLE_BATCH = 50
@@ -62,12 +64,15 @@ class Pusher:
             due = list(
                 session.scalars(
                     select(OutboxEvent)
-                    .where(OutboxEvent.status == "pending", OutboxEvent.kind.in_(HANDLERS))
+                    .where(
+                        OutboxEvent.status == OutboxStatus.PENDING, OutboxEvent.kind.in_(HANDLERS)
+                    )
                     .order_by(OutboxEvent.seq)
                 )
             )
         fresh = _mark_tried(store, due, moment)
-        self.erp.expect_products(e.payload["sku"] for e in due if e.payload.get("sku"))
+        records = (_readable(e.kind, e.payload) for e in due)
+        self.erp.expect_products(r.sku for r in records if isinstance(r, UnitEvent) and r.sku)
         result = Pushed()
         settled = _Settlements(store)
         try:
@@ -105,7 +110,7 @@ class Pusher:
                 if moment - event.created_at > LONGEST_LATER:
                     # what it waits on was rejected, or handled another way: say so
                     message = f"waited a day: {waits}"
-                    settled.add(event, "rejected", message)
+                    settled.add(event, OutboxStatus.REJECTED, message)
                     result.rejected += 1
                     result.problems.append(f"{event.kind} {event.event_id}: {message}")
                 else:
@@ -115,18 +120,18 @@ class Pusher:
                 wait = (
                     timedelta(seconds=exc.after) if exc.after else backoff(event.attempts, self.rng)
                 )
-                settled.add(event, "pending", str(exc), next_at=moment + wait)
+                settled.add(event, OutboxStatus.PENDING, str(exc), next_at=moment + wait)
                 result.waiting = True
                 break
             except LogInAgain:
                 raise  # the whole round waits for a login, not this event
             except Exception as exc:  # one event's fault (a bug, say) never stops the rest
                 message = exc.message if isinstance(exc, Rejected) else f"station error: {exc!r}"
-                settled.add(event, "rejected", message)
+                settled.add(event, OutboxStatus.REJECTED, message)
                 result.rejected += 1
                 result.problems.append(f"{event.kind} {event.event_id}: {message}")
                 continue
-            settled.add(event, "sent", None, sent_at=utcnow())
+            settled.add(event, OutboxStatus.SENT, None, sent_at=utcnow())
             result.sent += 1
         return deferred
 
@@ -154,38 +159,38 @@ class _Settlements:
         self.sent: list[OutboxEvent] = []  # sent in this round, perhaps not yet written
 
     def alike(self, event: OutboxEvent) -> int:
-        """How many events like ``event`` (``ALIKE``) were sent before it."""
-        keys = ALIKE.get(event.kind)
-        if keys is None:
+        """How many events like ``event`` (``erp_calls.alike``) were sent before it."""
+        record = _readable(event.kind, event.payload)
+        likeness = alike(record) if record is not None else None
+        if record is None or likeness is None:
             return 0
-        values = [event.payload.get(key) for key in keys]
-        query = select(func.count()).where(
-            OutboxEvent.kind == event.kind, OutboxEvent.status == "sent"
-        )
-        for key, value in zip(keys, values, strict=True):
-            query = query.where(func.json_extract(OutboxEvent.payload, f"$.{key}") == value)
         with self.store.read() as session:
-            written = session.scalar(query) or 0
+            about = session.execute(
+                select(OutboxEvent.kind, OutboxEvent.payload).where(
+                    OutboxEvent.kind == event.kind,
+                    OutboxEvent.status == OutboxStatus.SENT,
+                    OutboxEvent.subject == record.subject,
+                )
+            )
+            written = sum(1 for kind, payload in about if _alike(kind, payload) == likeness)
         unwritten = {row["seq"] for row in self.rows}
         waiting = sum(
             1
             for e in self.sent
-            if e.kind == event.kind
-            and e.seq in unwritten
-            and [e.payload.get(key) for key in keys] == values
+            if e.kind == event.kind and e.seq in unwritten and _alike(e.kind, e.payload) == likeness
         )
         return written + waiting
 
     def add(
         self,
         event: OutboxEvent,
-        status: str,
+        status: OutboxStatus,
         error: str | None,
         *,
         next_at: datetime | None = None,
         sent_at: datetime | None = None,
     ) -> None:
-        if status == "sent":
+        if status == OutboxStatus.SENT:
             self.sent.append(event)
         self.rows.append(
             {
@@ -208,7 +213,21 @@ class _Settlements:
         self.rows = []
 
 
+def _readable(kind: str, payload: dict[str, Any]) -> OutboxRecord | None:
+    """The event's record; None for one an older release wrote without what its record
+    needs (its handler rejects it, saying what it lacks)."""
+    try:
+        return read_event(kind, payload)
+    except EventLacks:
+        return None
+
+
+def _alike(kind: str, payload: dict[str, Any]) -> tuple[str | None, ...] | None:
+    record = _readable(kind, payload)
+    return alike(record) if record is not None else None
+
+
 def pending(store: Store) -> int:
     with store.read() as session:
-        waiting = select(func.count()).where(OutboxEvent.status == "pending")
+        waiting = select(func.count()).where(OutboxEvent.status == OutboxStatus.PENDING)
         return session.scalar(waiting.select_from(OutboxEvent)) or 0

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.feedback import Tone
+from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import LabelJob, ReturnUnit, ScanRecord
 from ui.style import TONE_COLOURS
@@ -104,7 +105,7 @@ class TriageQueueModel(StoreTableModel):
     def query(self, session: Session) -> list[Row]:
         units = session.scalars(
             select(ReturnUnit)
-            .where(ReturnUnit.status == "triage")
+            .where(ReturnUnit.status == UnitStatus.TRIAGE)
             .order_by(ReturnUnit.finished_at.desc())
             .limit(RECENT)
         )

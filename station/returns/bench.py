@@ -30,6 +30,7 @@ from station.returns.undo import undo_step
 from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
 from station.scans import Classified, Scan, ScanKind
+from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import Item, Photo, ReturnUnit, RmaLine
 
@@ -78,7 +79,7 @@ class ReturnsBench(Bench[Remembered]):
         with store.read() as session:
             open_unit = session.scalar(
                 select(ReturnUnit.id).where(
-                    ReturnUnit.bench == self.bench, ReturnUnit.status == "open"
+                    ReturnUnit.bench == self.bench, ReturnUnit.status == UnitStatus.OPEN
                 )
             )
         self.mem = Remembered(unit_id=open_unit)
@@ -347,7 +348,7 @@ class ReturnsBench(Bench[Remembered]):
         assert self.operator is not None
         unit = ReturnUnit(
             id=str(uuid.uuid4()),
-            status="open",
+            status=UnitStatus.OPEN,
             bench=self.bench,
             operator=self.operator.badge,
             started_at=utcnow(),
@@ -423,7 +424,11 @@ class ReturnsBench(Bench[Remembered]):
         if word == "UNDO":
             undone = undo_step(session, unit, operator, self.pack)
         else:
-            unit.status, unit.finished_at, undone = "cancelled", utcnow(), "return cancelled"
+            unit.status, unit.finished_at, undone = (
+                UnitStatus.CANCELLED,
+                utcnow(),
+                "return cancelled",
+            )
             audit(
                 session,
                 bench=self.bench,
@@ -431,7 +436,7 @@ class ReturnsBench(Bench[Remembered]):
                 action="return_cancelled",
                 subject=unit.id,
             )
-        if unit.status == "cancelled":
+        if unit.status == UnitStatus.CANCELLED:
             self.mem = Remembered(last_unit_id=self.mem.last_unit_id)
         return Feedback.good(f"Undone: {undone}." if word == "UNDO" else "Return cancelled.")
 

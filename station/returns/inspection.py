@@ -17,6 +17,7 @@ from station.recording import audit, utcnow
 from station.returns.disposition import Facts, decide
 from station.returns.policy import RepeatLimit, check_policy
 from station.rulepack import Question, RulePack
+from station.states import UnitStatus
 from station.store.schema import ChecklistAnswer, ReturnUnit
 
 
@@ -163,7 +164,7 @@ class Inspection:
 
     def approval_needed(self, unit: ReturnUnit, operator: SignedIn | None) -> str | None:
         """What a supervisor must approve before ``operator`` may record the unit, if anything."""
-        if unit.status != "open" or unit.approved_by:
+        if unit.status != UnitStatus.OPEN or unit.approved_by:
             return None
         if operator is not None and operator.role is Role.SUPERVISOR:
             return None

@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from station.states import ShipmentState, UnitStatus
 from station.store.schema import Item, ReturnPolicy, ReturnUnit, Rma, RmaLine
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 _SEVERITY = {PASS: 0, WARN: 1, FAIL: 2}
-LIVE_STATUSES = ("open", "decided")
+LIVE_STATUSES = (UnitStatus.OPEN, UnitStatus.DECIDED)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def check_policy(
 
 def _closed_in_the_erp(rma: Rma) -> tuple[RuleVerdict, ...]:
     """A return the ERP has cancelled or finished takes no more units; said only then."""
-    if rma.erp_state in ("cancelled", "done"):
+    if rma.erp_state in (ShipmentState.CANCELLED, ShipmentState.DONE):
         return (RuleVerdict("erp", FAIL, f"{rma.number} is {rma.erp_state} in the ERP."),)
     return ()
 

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from station.errors import StoreError
+from station.outbox import InspectionRecorded, ReturnReceived
 from station.recording import emit
 from station.store.engine import MIGRATIONS, Store, head_revision, make_engine, open_store
 from station.store.schema import Base, OutboxEvent
@@ -35,9 +36,11 @@ def test_a_unit_of_work_rolls_back_whole(store: Store) -> None:
         pass
 
     with pytest.raises(Boom), store.unit() as session:
-        emit(session, "return_received", {"unit": "u1"})
+        emit(session, ReturnReceived(unit="u1", rma="RMA-1"))
         session.flush()
-        emit(session, "inspection_recorded", {"unit": "u1"})
+        emit(
+            session, InspectionRecorded(unit="u1", rma="RMA-1", category="c", checks={}, grade="A")
+        )
         session.flush()
         raise Boom
     with store.read() as session:
@@ -113,7 +116,7 @@ def test_a_file_with_damaged_pages_is_refused(tmp_path: Path) -> None:
     store = open_store(file)
     with store.unit() as session:
         for number in range(300):
-            emit(session, "return_received", {"unit": f"u{number}", "padding": "x" * 200})
+            emit(session, ReturnReceived(unit=f"u{number}", rma="RMA-1", customer="x" * 200))
     with store.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
