@@ -120,7 +120,8 @@ class ReturnReceived(RmaEvent):
 class DispositionDecided(RmaEvent):
     kind: ClassVar[EventKind] = EventKind.DISPOSITION_DECIDED
 
-    sku: str | None  # required: the unit moved is of it
+    # Needed here: the unit moved is of it (field() drops the default UnitEvent gave it).
+    sku: str | None = field()
     line: int | None = None
     disposition: str | None = None
     rules_said: str | None = None
