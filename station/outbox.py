@@ -10,6 +10,7 @@ document are a column query.
 """
 
 import dataclasses
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, NotRequired, Self, TypedDict
@@ -40,12 +41,15 @@ class EventLacks(ValueError):
 
 
 @dataclass(frozen=True, kw_only=True)
-class OutboxRecord:
+class OutboxRecord(ABC):
+    """One kind of event: its fields are its payload's keys."""
+
     kind: ClassVar[EventKind]
 
     @property
+    @abstractmethod
     def subject(self) -> str | None:
-        raise NotImplementedError
+        """The document the event is about, stored beside it to be found by."""
 
     def to_payload(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
