@@ -28,6 +28,7 @@ from ui.crash import crash_handler, refuse_start, route_qt_message
 from ui.main_window import MainWindow
 from ui.print_link import PrintLink
 from ui.serial_link import SerialScannerLink
+from ui.style import Light
 from ui.sync_link import SyncLink
 
 log = logging.getLogger("station")
@@ -91,7 +92,7 @@ def start_sync(
     syncing = SyncLink(store, settings, tryton_connector(settings, passwords), window)
     syncing.state_changed.connect(window.header.show_erp)
     syncing.pull_progress.connect(window.header.show_pull)
-    window.header.erp.set("busy", "connecting", "The first sync with the ERP is under way")
+    window.header.erp.set(Light.BUSY, "connecting", "The first sync with the ERP is under way")
     syncing.start()
     return syncing
 

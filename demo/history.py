@@ -29,6 +29,7 @@ from station.errors import ConfigError
 from station.returns.disposition import Facts as Unit
 from station.returns.disposition import decide
 from station.rulepack import RulePack
+from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import Item, Operator, ReturnUnit, Rma, RmaLine
 from station.supervisor.facts import build_days, forget_days, load_codes
@@ -218,7 +219,7 @@ class _Writer:
                 "serial": None, "stated_reason": stated,
             },
             "unit": {
-                "id": f"hist-{number}", "status": "decided", "bench": bench,
+                "id": f"hist-{number}", "status": UnitStatus.DECIDED, "bench": bench,
                 # mostly the inspector who works that bench, at times another
                 "operator": self.inspectors[BENCHES.index(bench) % len(self.inspectors)]
                 if rng.random() < 0.7 else rng.choice(self.inspectors),

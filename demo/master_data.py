@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 import resources
 from station.gtin import to_gtin14
 from station.operators import hash_pin
+from station.states import ExpectedStatus
 from station.store.engine import Store
 from station.store.schema import (
     BinStock,
@@ -198,7 +199,7 @@ def _load_receipts(session: Session, receipts: list[dict[str, Any]], today: date
                 po_number=row["po_number"],
                 supplier_code=row["supplier_code"],
                 expected_on=today + timedelta(days=row["expected_days_ahead"]),
-                status="open",
+                status=ExpectedStatus.OPEN,
             )
         )
         session.flush()

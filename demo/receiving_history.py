@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from station.outbox import Discrepancy, ReceiptClosed
+from station.states import OutboxStatus, ReceiptStatus
 from station.store.engine import Store
 from station.store.schema import (
     Item,
@@ -91,7 +93,7 @@ def _receipt(
     clerk: str,
 ) -> None:
     at = opened
-    discrepancies: list[dict[str, Any]] = []
+    discrepancies: list[Discrepancy] = []
     for n, item in enumerate(goods):
         plate = f"LPN-{receipt}-{n}"
         quantity = rng.choice((12, 24, 48, 60, 120))
@@ -124,12 +126,16 @@ def _receipt(
         )  # fmt: skip
     closed = at + timedelta(minutes=5)
     rows["receipt"].append(
-        {"id": receipt, "number": None, "supplier_code": supplier, "status": "closed",
+        {"id": receipt, "number": None, "supplier_code": supplier, "status": ReceiptStatus.CLOSED,
          "bench": bench, "operator": clerk, "started_at": opened, "identified_by": supplier,
          "approved_by": None, "closed_at": closed}
     )  # fmt: skip
+    # Only what the supervisor reads of it: the lines and putaways are in their own rows.
+    told = ReceiptClosed(
+        receipt=receipt, supplier=supplier, lines=[], discrepancies=discrepancies, putaways=[]
+    )
     rows["event"].append(
-        {"event_id": f"{receipt}-closed", "kind": "receipt_closed", "created_at": closed,
-         "status": "sent", "attempts": 1, "sent_at": closed, "tried_at": closed,
-         "payload": {"receipt": receipt, "supplier": supplier, "discrepancies": discrepancies}}
+        {"event_id": f"{receipt}-closed", "kind": told.kind, "created_at": closed,
+         "status": OutboxStatus.SENT, "attempts": 1, "sent_at": closed, "tried_at": closed,
+         "payload": told.to_payload(), "subject": told.subject}
     )  # fmt: skip

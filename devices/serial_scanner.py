@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 import serial
@@ -27,6 +28,13 @@ from station.worker import Worker
 log = logging.getLogger("station.devices.scanner")
 TERMINATORS = b"\r\n"
 AIM = re.compile(rb"\][A-Za-z][0-9A-Za-z]")
+
+
+class ScannerState(StrEnum):
+    """Whether the scanner's port is open; said to ``on_state`` each time it changes."""
+
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
 
 
 class Port(Protocol):
@@ -115,7 +123,7 @@ class SerialScanner:
         self,
         url: str,
         on_scan: Callable[[Scan], None],
-        on_state: Callable[[str], None] = lambda _state: None,
+        on_state: Callable[[ScannerState], None] = lambda _state: None,
         *,
         baudrate: int = 9600,
         max_length: int = 512,
@@ -128,7 +136,7 @@ class SerialScanner:
         self.baudrate = baudrate
         self.max_length = max_length
         self.frame_gap = frame_gap
-        self.state = "disconnected"
+        self.state = ScannerState.DISCONNECTED
         self._worker = Worker(
             f"scanner {url}", self._session, interval=retry, log=log, failed=f"scanner {url} failed"
         )
@@ -147,12 +155,12 @@ class SerialScanner:
         except (serial.SerialException, OSError) as exc:
             log.debug("scanner %s not there: %s", self.url, exc)
             return None
-        self._set_state("connected")
+        self._set_state(ScannerState.CONNECTED)
         try:
             self._read(port)
         finally:
             port.close()
-            self._set_state("disconnected")
+            self._set_state(ScannerState.DISCONNECTED)
         return 0.0
 
     def _read(self, port: Port) -> None:
@@ -168,7 +176,7 @@ class SerialScanner:
             for frame in framer.flush():
                 self.on_scan(to_scan(frame))
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: ScannerState) -> None:
         if state != self.state:
             self.state = state
             self.on_state(state)

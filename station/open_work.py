@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from station.store.schema import OutboxEvent, Receipt, ReturnUnit, RmaLine
+from station.outbox import unsent_about
+from station.states import ReceiptStatus, UnitStatus
+from station.store.schema import Receipt, ReturnUnit, RmaLine
 
 
 @dataclass(frozen=True)
@@ -32,29 +34,15 @@ def on_rma(session: Session, number: str) -> OpenWork:
         select(func.count())
         .select_from(ReturnUnit)
         .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
-        .where(RmaLine.rma_number == number, ReturnUnit.status == "open")
+        .where(RmaLine.rma_number == number, ReturnUnit.status == UnitStatus.OPEN)
     )
-    return OpenWork(units or 0, _unsent(session, "rma", number), "unit")
+    return OpenWork(units or 0, unsent_about(session, number), "unit")
 
 
 def on_receipt(session: Session, number: str) -> OpenWork:
     """Receipts of the expected delivery still open at a bench, and events naming its ASN
     not yet sent."""
     receipts = session.scalar(
-        select(func.count()).where(Receipt.number == number, Receipt.status == "open")
+        select(func.count()).where(Receipt.number == number, Receipt.status == ReceiptStatus.OPEN)
     )
-    return OpenWork(receipts or 0, _unsent(session, "asn", number), "receipt")
-
-
-def _unsent(session: Session, key: str, value: str) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(OutboxEvent)
-            .where(
-                OutboxEvent.status == "pending",
-                func.json_extract(OutboxEvent.payload, f"$.{key}") == value,
-            )
-        )
-        or 0
-    )
+    return OpenWork(receipts or 0, unsent_about(session, number), "receipt")

@@ -16,7 +16,9 @@ from typing import Any, Protocol
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from station.outbox import OutboxRecord
 from station.scans import Classified, printable
+from station.states import OutboxStatus
 from station.store.schema import AuditEntry, Base, OutboxEvent, ScanRecord
 
 _TABLES = Base.metadata.tables
@@ -88,16 +90,17 @@ def audit_work(session: Session, work: Worked, operator: str, action: str, **det
     audit(session, bench=work.bench, operator=operator, action=action, subject=work.id, **detail)
 
 
-def emit(session: Session, kind: str, payload: dict[str, Any]) -> None:
+def emit(session: Session, event: OutboxRecord) -> None:
     """An outbox event; its UUID is made now and reused on every retry to the ERP."""
     session.connection().execute(
         _EVENT,
         {
             "event_id": str(uuid.uuid4()),
-            "kind": kind,
-            "payload": payload,
+            "kind": event.kind,
+            "payload": event.to_payload(),
+            "subject": event.subject,
             "created_at": utcnow(),
-            "status": "pending",
+            "status": OutboxStatus.PENDING,
             "attempts": 0,
         },
     )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from station.errors import Refusal
 from station.operators import Role, SignedIn, require
 from station.recording import audit
+from station.states import OutboxStatus
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, SyncConflict
 
@@ -33,7 +34,7 @@ def rejected_events(store: Store) -> list[RejectedEvent]:
             RejectedEvent(e.seq, e.kind, e.created_at, e.attempts, e.last_error or "")
             for e in session.scalars(
                 select(OutboxEvent)
-                .where(OutboxEvent.status == "rejected")
+                .where(OutboxEvent.status == OutboxStatus.REJECTED)
                 .order_by(OutboxEvent.seq)
             )
         ]
@@ -48,14 +49,16 @@ def conflicts(store: Store) -> list[tuple[datetime, str]]:
 
 def send_again(store: Store, seq: int, who: SignedIn | None, bench: str) -> None:
     """The cause is fixed in the ERP: the event goes out again at the next sync."""
-    _settle(store, seq, who, bench, status="pending", action="event_sent_again")
+    _settle(store, seq, who, bench, status=OutboxStatus.PENDING, action="event_sent_again")
 
 
 def mark_handled(store: Store, seq: int, who: SignedIn | None, bench: str, why: str) -> None:
     """Dealt with another way: kept on record, never sent."""
     if not why.strip():
         raise Refusal("Say how it was handled: the note stays with the event.")
-    _settle(store, seq, who, bench, status="handled", action="event_handled", why=why.strip())
+    _settle(
+        store, seq, who, bench, status=OutboxStatus.HANDLED, action="event_handled", why=why.strip()
+    )
 
 
 def _settle(
@@ -64,14 +67,14 @@ def _settle(
     who: SignedIn | None,
     bench: str,
     *,
-    status: str,
+    status: OutboxStatus,
     action: str,
     why: str | None = None,
 ) -> None:
     supervisor = require(who, Role.SUPERVISOR, action="settle an event the ERP rejected")
     with store.unit() as session:
         event = session.get(OutboxEvent, seq)
-        if event is None or event.status != "rejected":
+        if event is None or event.status != OutboxStatus.REJECTED:
             raise Refusal("That event is no longer in the exception queue.")
         audit(
             session,
@@ -84,5 +87,5 @@ def _settle(
             why=why,
         )
         event.status = status
-        if status == "pending":
+        if status == OutboxStatus.PENDING:
             event.attempts, event.next_attempt_at = 0, None

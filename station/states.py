@@ -1,10 +1,55 @@
 """The states the store's status columns hold, named as the warehouse says them.
 
-A leaf module, so that the schema can type its columns with them while the modules that
-move rows from state to state (``station.label_jobs``) import the schema.
+Each is stored as its value, with a CHECK constraint in the store, so a typo in code is
+caught by mypy and one in a row by the database. A leaf module, so that the schema can
+type its columns with them while the modules that move rows from state to state (such as
+``station.label_jobs``) import the schema.
 """
 
 from enum import StrEnum
+
+
+class UnitStatus(StrEnum):
+    """A return unit at the bench: being worked, or how its work ended."""
+
+    OPEN = "open"
+    DECIDED = "decided"  # a disposition recorded, its LPN and label made
+    TRIAGE = "triage"  # found no RMA: sent to triage
+    CANCELLED = "cancelled"
+
+
+class ReceiptStatus(StrEnum):
+    """A receipt worked at the bench."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class ExpectedStatus(StrEnum):
+    """An expected receipt's work as the ERP has it: open to receive, or not any more."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ShipmentState(StrEnum):
+    """A shipment's state in the ERP (Tryton's customer return and supplier shipments)."""
+
+    DRAFT = "draft"
+    RECEIVED = "received"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class OutboxStatus(StrEnum):
+    """An outbox event on its way to the ERP."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    REJECTED = "rejected"  # in the exception queue, for a supervisor
+    HANDLED = "handled"  # a supervisor dealt with it another way: never sent
 
 
 class LabelJobState(StrEnum):

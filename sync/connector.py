@@ -19,13 +19,14 @@ cycle acts on, so an upstream classifies its own failures into them:
   another pass once those went.
 """
 
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from station.outbox import OutboxRecord
 from station.store.schema import OutboxEvent
 
 
@@ -53,6 +54,10 @@ class Rejected(Exception):
 class Later(Exception):
     """The event waits on one behind it in the outbox (a receipt's putaways on its close):
     it stays pending, untried, for the next pass."""
+
+
+# What makes events alike to a connector (a disposition's RMA, item and destination).
+Likeness = tuple[object, ...]
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,11 @@ class Connector(Protocol):
     def kinds(self) -> Collection[str]:
         """The outbox event kinds it takes; others stay pending for another upstream."""
 
-    @property
-    def alike(self) -> Mapping[str, tuple[str, ...]]:
+    def likeness(self, event: OutboxRecord) -> Likeness | None:
         """For events whose effect upstream is counted, not created (a unit sent to its
-        disposition adds one there): the payload keys that make two of a kind alike, so
-        a retry can tell its own effect from the ones of the alike events sent before."""
+        disposition adds one there): what makes two of a kind about the same subject
+        alike, so a retry can tell its own effect from the ones of the alike events sent
+        before; None for the events whose effect is created (and looked up)."""
 
     def log_in(self) -> None:
         """Logs in unless a session is open."""
@@ -107,7 +112,7 @@ class Connector(Protocol):
         iterator and not one call a page. ``counting``: someone watches a long pull, so
         count its rows once it proves longer than a page."""
 
-    def expect(self, events: Sequence[OutboxEvent]) -> None:
+    def expect(self, events: Sequence[OutboxRecord]) -> None:
         """The events about to be pushed, oldest first, for lookups they share to be made
         at once; nothing is sent (a failure here would not be any one event's)."""
 
@@ -115,5 +120,5 @@ class Connector(Protocol):
         """Makes the event's effect upstream at most once, however often it is sent:
         ``fresh`` when it was never set out to be sent before, so nothing of it can be
         there yet and a create needs no lookup first; ``sent_alike`` counts the events
-        alike to it (``alike``) sent before it. Returns when done, else raises one of the
+        alike to it (``likeness``) sent before it. Returns when done, else raises one of the
         answers above."""

@@ -13,17 +13,19 @@ pending, and gets another pass once the events behind it went).
 """
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 
+from station.outbox import EventLacks, OutboxRecord, read_event
 from station.recording import utcnow
+from station.states import OutboxStatus
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync.connector import Connector, Later, LogInAgain, Rejected, RetryLater
+from sync.connector import Connector, Later, Likeness, LogInAgain, Rejected, RetryLater
 
 SETTLE_BATCH = 50
 LONGEST_LATER = timedelta(days=1)
@@ -59,15 +61,16 @@ class Pusher:
                 session.scalars(
                     select(OutboxEvent)
                     .where(
-                        OutboxEvent.status == "pending", OutboxEvent.kind.in_(self.connector.kinds)
+                        OutboxEvent.status == OutboxStatus.PENDING,
+                        OutboxEvent.kind.in_(self.connector.kinds),
                     )
                     .order_by(OutboxEvent.seq)
                 )
             )
         fresh = _mark_tried(store, due, moment)
-        self.connector.expect(due)
+        self.connector.expect([r for r in (_readable(e.kind, e.payload) for e in due) if r])
         result = Pushed()
-        settled = _Settlements(store, self.connector.alike)
+        settled = _Settlements(store, self.connector.likeness)
         try:
             while due:
                 sent = result.sent + result.rejected
@@ -100,7 +103,7 @@ class Pusher:
                 if moment - event.created_at > LONGEST_LATER:
                     # what it waits on was rejected, or handled another way: say so
                     message = f"waited a day: {waits}"
-                    settled.add(event, "rejected", message)
+                    settled.add(event, OutboxStatus.REJECTED, message)
                     result.rejected += 1
                     result.problems.append(f"{event.kind} {event.event_id}: {message}")
                 else:
@@ -110,18 +113,18 @@ class Pusher:
                 wait = (
                     timedelta(seconds=exc.after) if exc.after else backoff(event.attempts, self.rng)
                 )
-                settled.add(event, "pending", str(exc), next_at=moment + wait)
+                settled.add(event, OutboxStatus.PENDING, str(exc), next_at=moment + wait)
                 result.waiting = True
                 break
             except LogInAgain:
                 raise  # the whole round waits for a login, not this event
             except Exception as exc:  # one event's fault (a bug, say) never stops the rest
                 message = exc.message if isinstance(exc, Rejected) else f"station error: {exc!r}"
-                settled.add(event, "rejected", message)
+                settled.add(event, OutboxStatus.REJECTED, message)
                 result.rejected += 1
                 result.problems.append(f"{event.kind} {event.event_id}: {message}")
                 continue
-            settled.add(event, "sent", None, sent_at=utcnow())
+            settled.add(event, OutboxStatus.SENT, None, sent_at=utcnow())
             result.sent += 1
         return deferred
 
@@ -143,45 +146,51 @@ class _Settlements:
     """How each event went, written in batches: a crash before a batch is written leaves
     those events pending, and as they were marked tried, they look up before they create."""
 
-    def __init__(self, store: Store, alike: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, store: Store, likeness: Callable[[OutboxRecord], Likeness | None]) -> None:
         self.store = store
-        self.alike_keys = alike
+        self.likeness = likeness
         self.rows: list[dict[str, Any]] = []
         self.sent: list[OutboxEvent] = []  # sent in this round, perhaps not yet written
 
     def alike(self, event: OutboxEvent) -> int:
-        """How many events alike to ``event`` (``Connector.alike``) were sent before it."""
-        keys = self.alike_keys.get(event.kind)
-        if keys is None:
+        """How many events alike to ``event`` (``Connector.likeness``) were sent before it:
+        alike events are about the same subject, so only those are read."""
+        likeness = self._likeness(event.kind, event.payload)
+        if likeness is None:
             return 0
-        values = [event.payload.get(key) for key in keys]
-        query = select(func.count()).where(
-            OutboxEvent.kind == event.kind, OutboxEvent.status == "sent"
-        )
-        for key, value in zip(keys, values, strict=True):
-            query = query.where(func.json_extract(OutboxEvent.payload, f"$.{key}") == value)
         with self.store.read() as session:
-            written = session.scalar(query) or 0
+            about = session.execute(
+                select(OutboxEvent.kind, OutboxEvent.payload).where(
+                    OutboxEvent.kind == event.kind,
+                    OutboxEvent.status == OutboxStatus.SENT,
+                    OutboxEvent.subject == event.subject,
+                )
+            )
+            written = sum(1 for kind, payload in about if self._likeness(kind, payload) == likeness)
         unwritten = {row["seq"] for row in self.rows}
         waiting = sum(
             1
             for e in self.sent
             if e.kind == event.kind
             and e.seq in unwritten
-            and [e.payload.get(key) for key in keys] == values
+            and self._likeness(e.kind, e.payload) == likeness
         )
         return written + waiting
+
+    def _likeness(self, kind: str, payload: dict[str, Any]) -> Likeness | None:
+        record = _readable(kind, payload)
+        return self.likeness(record) if record is not None else None
 
     def add(
         self,
         event: OutboxEvent,
-        status: str,
+        status: OutboxStatus,
         error: str | None,
         *,
         next_at: datetime | None = None,
         sent_at: datetime | None = None,
     ) -> None:
-        if status == "sent":
+        if status == OutboxStatus.SENT:
             self.sent.append(event)
         self.rows.append(
             {
@@ -204,7 +213,16 @@ class _Settlements:
         self.rows = []
 
 
+def _readable(kind: str, payload: dict[str, Any]) -> OutboxRecord | None:
+    """The event's record; None for one an older release wrote without what its record
+    needs (its handler rejects it, saying what it lacks)."""
+    try:
+        return read_event(kind, payload)
+    except EventLacks:
+        return None
+
+
 def pending(store: Store) -> int:
     with store.read() as session:
-        waiting = select(func.count()).where(OutboxEvent.status == "pending")
+        waiting = select(func.count()).where(OutboxEvent.status == OutboxStatus.PENDING)
         return session.scalar(waiting.select_from(OutboxEvent)) or 0

@@ -2,13 +2,18 @@
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QWidget
 
+from devices.serial_scanner import ScannerState
 from station.operators import SignedIn
 from sync.cycle import SyncState, SyncStatus
 from ui.models import local_time
-from ui.style import LIGHT_COLOURS
+from ui.style import LIGHT_COLOURS, Light
 
 # Offline and waiting are the ERP light's amber: the bench works on, and the events wait.
-LIGHTS = {SyncStatus.ONLINE: "ok", SyncStatus.OFFLINE: "busy", SyncStatus.WAITING: "busy"}
+LIGHTS = {
+    SyncStatus.ONLINE: Light.OK,
+    SyncStatus.OFFLINE: Light.BUSY,
+    SyncStatus.WAITING: Light.BUSY,
+}
 
 
 class StatusLight(QWidget):
@@ -16,7 +21,7 @@ class StatusLight(QWidget):
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = "off"
+        self.state = Light.OFF
         self._name = name
         self._dot = QLabel("●")
         self.text = QLabel(name)
@@ -26,7 +31,7 @@ class StatusLight(QWidget):
         layout.addWidget(self._dot)
         layout.addWidget(self.text)
 
-    def set(self, state: str, detail: str, tooltip: str = "") -> None:
+    def set(self, state: Light, detail: str, tooltip: str = "") -> None:
         self.state = state
         self._dot.setStyleSheet(f"color: {LIGHT_COLOURS[state]}; font-size: 15pt;")
         self.text.setText(f"{self._name}: {detail}")
@@ -50,8 +55,10 @@ class Header(QFrame):
         self.pulling = QProgressBar()
         self.pulling.setMaximumWidth(220)
         self.pulling.hide()
-        self.scanner.set("ok", scanner, "Keyboard-wedge scanner: scans arrive as fast key bursts")
-        self.erp.set("off", "not configured", "ERP sync is not set up at this bench")
+        self.scanner.set(
+            Light.OK, scanner, "Keyboard-wedge scanner: scans arrive as fast key bursts"
+        )
+        self.erp.set(Light.OFF, "not configured", "ERP sync is not set up at this bench")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
         layout.setSpacing(18)
@@ -74,23 +81,23 @@ class Header(QFrame):
 
     def show_store(self, ok: bool, detail: str = "") -> None:
         if ok:
-            self.store.set("ok", "ok", "The last write to the local database succeeded")
+            self.store.set(Light.OK, "ok", "The last write to the local database succeeded")
         else:
-            self.store.set("bad", "NOT RECORDING", detail)
+            self.store.set(Light.BAD, "NOT RECORDING", detail)
 
     def show_serial_scanner(self, state: str, wedge: str) -> None:
-        if state == "connected":
-            self.scanner.set("ok", f"{wedge} + serial", "The serial scanner is connected")
+        if state == ScannerState.CONNECTED:
+            self.scanner.set(Light.OK, f"{wedge} + serial", "The serial scanner is connected")
         else:
             self.scanner.set(
-                "bad",
+                Light.BAD,
                 f"{wedge}; serial unplugged",
                 "The serial scanner is not answering; it is picked up again when it returns",
             )
 
     def show_printer(self, queued: int) -> None:
         self.printer.set(
-            "busy" if queued else "ok",
+            Light.BUSY if queued else Light.OK,
             f"{queued} queued",
             "Label jobs waiting for the printer",
         )
@@ -98,7 +105,7 @@ class Header(QFrame):
     def show_erp(self, state: SyncState) -> None:
         when = local_time(state.last_sync) if state.last_sync else "never"
         text = f"{state.state.value}, {state.pending} pending, last sync {when}"
-        light = LIGHTS.get(state.state, "bad")
+        light = LIGHTS.get(state.state, Light.BAD)
         self.erp.set(light, text, state.detail or "Sync with the ERP")
         self.pulling.hide()  # the cycle is over
 

@@ -4,6 +4,8 @@ Colours are chosen to be told apart at arm's length under warehouse lighting, wi
 on them at a contrast ratio of at least 4.5:1.
 """
 
+from enum import StrEnum
+
 from station.feedback import Tone
 
 TONE_COLOURS = {
@@ -19,7 +21,23 @@ FLASH_COLOURS = {
     Tone.WARN: "#ffb300",
     Tone.DUPLICATE: "#9e9e9e",
 }
-LIGHT_COLOURS = {"ok": "#2e9e4f", "bad": "#e53935", "busy": "#ffb300", "off": "#9e9e9e"}
+
+
+class Light(StrEnum):
+    """A header light: working, broken (the operator must act), on its way, or not set up."""
+
+    OK = "ok"
+    BAD = "bad"
+    BUSY = "busy"
+    OFF = "off"
+
+
+LIGHT_COLOURS = {
+    Light.OK: "#2e9e4f",
+    Light.BAD: "#e53935",
+    Light.BUSY: "#ffb300",
+    Light.OFF: "#9e9e9e",
+}
 NEUTRAL = "#37474f"
 
 SHEET = """

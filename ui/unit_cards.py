@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from station.commands import GRADE_MEANINGS
-from station.returns.policy import RuleVerdict
+from station.returns.policy import RuleVerdict, Verdict
 from station.returns.view import ChecklistLine, UnitView
 from ui.style import NEUTRAL
 
 PASS_COLOUR, FAIL_COLOUR, WARN_COLOUR = "#1b7f3b", "#c62828", "#b35c00"
-VERDICT_COLOURS = {"pass": PASS_COLOUR, "warn": WARN_COLOUR, "fail": FAIL_COLOUR}
+VERDICT_COLOURS = {Verdict.PASS: PASS_COLOUR, Verdict.WARN: WARN_COLOUR, Verdict.FAIL: FAIL_COLOUR}
 
 
 def _label(name: str = "value") -> QLabel:

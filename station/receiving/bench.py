@@ -36,6 +36,7 @@ from station.receiving.plates import Plates
 from station.receiving.view import PROMPTS, ReceivingView, RStep, receipt_view
 from station.recording import utcnow
 from station.scans import Classified, ScanKind
+from station.states import ExpectedStatus, ReceiptStatus
 from station.store.engine import Store
 from station.store.schema import (
     ExpectedPallet,
@@ -72,7 +73,9 @@ class ReceivingBench(Bench[Counting]):
         self.default_tolerance = settings[S.DEFAULT_TOLERANCE_PCT]
         with store.read() as session:
             open_receipt = session.scalar(
-                select(Receipt.id).where(Receipt.bench == self.bench_id, Receipt.status == "open")
+                select(Receipt.id).where(
+                    Receipt.bench == self.bench_id, Receipt.status == ReceiptStatus.OPEN
+                )
             )
             # After a restart, goods go on where the last ones went, unless that plate left.
             plate = session.scalar(
@@ -238,14 +241,15 @@ class ReceivingBench(Bench[Counting]):
                 f"No expected receipt for {scan.value}: scan the ASN, PO or pallet SSCC, "
                 "or a supplier code for a blind receipt."
             )
-        if expected.status != "open":
+        if expected.status != ExpectedStatus.OPEN:
             raise Refusal(f"{expected.number} is {expected.status} in the ERP: ask the office.")
         already = session.scalar(
             select(Receipt).where(
-                Receipt.number == expected.number, Receipt.status.in_(("open", "closed"))
+                Receipt.number == expected.number,
+                Receipt.status.in_((ReceiptStatus.OPEN, ReceiptStatus.CLOSED)),
             )
         )
-        if already is not None and already.status == "open":
+        if already is not None and already.status == ReceiptStatus.OPEN:
             raise Refusal(f"{expected.number} is being received at {already.bench}.")
         if already is not None:
             when = already.closed_at.strftime("%Y-%m-%d %H:%M") if already.closed_at else ""
@@ -261,7 +265,10 @@ class ReceivingBench(Bench[Counting]):
         if scan.kind is ScanKind.PO:
             return session.scalar(
                 select(ExpectedReceipt)
-                .where(ExpectedReceipt.po_number == scan.value, ExpectedReceipt.status == "open")
+                .where(
+                    ExpectedReceipt.po_number == scan.value,
+                    ExpectedReceipt.status == ExpectedStatus.OPEN,
+                )
                 .limit(1)
             )
         if scan.kind is ScanKind.GS1 and scan.sscc and not scan.gtin:
@@ -281,7 +288,7 @@ class ReceivingBench(Bench[Counting]):
             id=str(uuid.uuid4()),
             number=expected.number if expected else None,
             supplier_code=supplier.code,
-            status="open",
+            status=ReceiptStatus.OPEN,
             bench=self.bench_id,
             operator=self.operator.badge,
             started_at=utcnow(),
@@ -344,7 +351,7 @@ class ReceivingBench(Bench[Counting]):
         if receipt.received:
             raise Refusal("Goods are counted on this receipt: UNDO them first, or CLOSE it.")
         assert self.operator is not None
-        receipt.status, receipt.closed_at = "cancelled", utcnow()
+        receipt.status, receipt.closed_at = ReceiptStatus.CANCELLED, utcnow()
         # Its plates carry nothing: let go of them, so a pre-printed one serves again.
         session.execute(update(Lpn).where(Lpn.receipt_id == receipt.id).values(parent=None))
         session.execute(delete(Lpn).where(Lpn.receipt_id == receipt.id))

@@ -4,15 +4,15 @@ The receipt's lines (with their lots and serials) and its discrepancies (over, s
 unexpected, damaged, short shelf life) go to the outbox in the transaction that closes it.
 """
 
-from typing import Any
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.feedback import Feedback
 from station.operators import SignedIn
+from station.outbox import CountedLine, Discrepancy, PutAway, ReceiptClosed
 from station.receiving.checks import LineCount, by_line_id, tolerance
 from station.recording import audit_work, emit, utcnow
+from station.states import ReceiptStatus
 from station.store.schema import ExpectedLine, Item, Location, Lpn, Receipt, Received
 
 
@@ -103,7 +103,7 @@ def close_receipt(
     operator: SignedIn,
     approver: SignedIn | None,
 ) -> Feedback:
-    receipt.status, receipt.closed_at = "closed", utcnow()
+    receipt.status, receipt.closed_at = ReceiptStatus.CLOSED, utcnow()
     receipt.approved_by = approver.badge if approver else None
     rows = list(session.scalars(select(Received).where(Received.receipt_id == receipt.id)))
     damaged_at = session.scalar(
@@ -113,21 +113,20 @@ def close_receipt(
     by_line = by_line_id(rows)
     emit(
         session,
-        "receipt_closed",
-        {
-            "receipt": receipt.id,
-            "asn": receipt.number,
-            "po": receipt.expected.po_number if receipt.expected else None,
-            "supplier": receipt.supplier_code,
-            "bench": receipt.bench,
-            "operator": operator.badge,
-            "approved_by": receipt.approved_by,
-            "at": receipt.closed_at.isoformat(),
-            "lines": [_line(count, _rows_of(count, by_line)) for count in tally],
-            "discrepancies": discrepancies,
-            "damaged_location": damaged_at,
-            "putaways": _putaways(session, receipt),
-        },
+        ReceiptClosed(
+            receipt=receipt.id,
+            asn=receipt.number,
+            po=receipt.expected.po_number if receipt.expected else None,
+            supplier=receipt.supplier_code,
+            bench=receipt.bench,
+            operator=operator.badge,
+            approved_by=receipt.approved_by,
+            at=receipt.closed_at.isoformat(),
+            lines=[_line(count, _rows_of(count, by_line)) for count in tally],
+            discrepancies=discrepancies,
+            damaged_location=damaged_at,
+            putaways=_putaways(session, receipt),
+        ),
     )
     audit_work(
         session,
@@ -146,7 +145,7 @@ def close_receipt(
     return Feedback.good(f"{said}, no discrepancy.")
 
 
-def _putaways(session: Session, receipt: Receipt) -> list[dict[str, Any]]:
+def _putaways(session: Session, receipt: Receipt) -> list[PutAway]:
     """The good units by the bin their plate was put away to, item and lot: where the ERP's
     stock of this receipt is to end up."""
     rows = session.execute(
@@ -156,8 +155,11 @@ def _putaways(session: Session, receipt: Receipt) -> list[dict[str, Any]]:
         .group_by(Lpn.bin, Received.sku, Received.lot)
         .order_by(Lpn.bin, Received.sku, Received.lot)
     )
+    # Every plate has its bin by now: the bench closes no receipt with one not put away.
     return [
-        {"bin": where, "sku": sku, "lot": lot, "quantity": int(n)} for where, sku, lot, n in rows
+        {"bin": where, "sku": sku, "lot": lot, "quantity": int(n)}
+        for where, sku, lot, n in rows
+        if where is not None
     ]
 
 
@@ -167,7 +169,7 @@ def _rows_of(count: LineCount, by_line: dict[int | None, list[Received]]) -> lis
     return [r for r in by_line.get(None, []) if r.sku == count.sku]
 
 
-def _line(count: LineCount, mine: list[Received]) -> dict[str, Any]:
+def _line(count: LineCount, mine: list[Received]) -> CountedLine:
     lots: dict[tuple[str | None, str | None], int] = {}
     for r in mine:
         if not r.damaged:
@@ -189,8 +191,8 @@ def _line(count: LineCount, mine: list[Received]) -> dict[str, Any]:
 
 def _discrepancies(
     tally: list[LineCount], rows: list[Received], damaged_at: str | None
-) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = [
+) -> list[Discrepancy]:
+    found: list[Discrepancy] = [
         {
             "kind": count.kind,
             "line": count.line_no,

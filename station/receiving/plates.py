@@ -8,7 +8,6 @@ that bin, or another allowed one, which is recorded as an override.
 """
 
 import dataclasses
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from station.errors import Refusal
 from station.feedback import Feedback
 from station.label_jobs import queue_label
 from station.lpns import next_lpn
+from station.outbox import PlateContent, PutawayDone
 from station.receiving import putaway as rules
 from station.receiving.counting import Desk
 from station.recording import emit, utcnow
@@ -131,20 +131,19 @@ class Plates:
         session.execute(update(Lpn).where(Lpn.code.in_(tree)).values(bin=code))
         emit(
             session,
-            "putaway_done",
-            {
-                "receipt": receipt.id,
-                "asn": receipt.number,
-                "lpn": top,
-                "plates": tree,
-                "bin": code,
-                "suggested": suggested,
-                "override": override,
-                "contents": contents,
-                "bench": self.desk.bench_id,
-                "operator": operator.badge,
-                "at": now.isoformat(),
-            },
+            PutawayDone(
+                receipt=receipt.id,
+                asn=receipt.number,
+                lpn=top,
+                plates=tree,
+                bin=code,
+                suggested=suggested,
+                override=override,
+                contents=contents,
+                bench=self.desk.bench_id,
+                operator=operator.badge,
+                at=now.isoformat(),
+            ),
         )
         self.desk.audit(
             session,
@@ -191,7 +190,7 @@ class Plates:
             for row in self._contents(session, rules.plate_tree(session, plate))
         )
 
-    def _contents(self, session: Session, plates: list[str]) -> list[dict[str, Any]]:
+    def _contents(self, session: Session, plates: list[str]) -> list[PlateContent]:
         rows = session.execute(
             select(Received.sku, Received.lot, func.sum(Received.quantity))
             .where(Received.lpn.in_(plates), Received.damaged.is_(False))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from station.operators import SignedIn
 from station.receiving.checks import by_line_id
+from station.states import ReceiptStatus
 from station.store.schema import Item, Lpn, Receipt, Received
 
 
@@ -92,10 +93,10 @@ class ReceivingView:
 
 def receipt_view(session: Session, receipt: Receipt, blind: bool) -> ReceiptView:
     """The receipt as the screen shows it; blind counting hides what is expected while open."""
-    hide = blind and receipt.status == "open"
+    hide = blind and receipt.status == ReceiptStatus.OPEN
     rows = list(session.scalars(select(Received).where(Received.receipt_id == receipt.id)))
     expected = list(receipt.expected.lines) if receipt.expected else []
-    closed = receipt.status != "open"
+    closed = receipt.status != ReceiptStatus.OPEN
     by_line = by_line_id(rows)
     lines = [
         _line_row(

@@ -31,6 +31,7 @@ from station.returns.undo import undo_step
 from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
 from station.scans import Classified, Scan, ScanKind
+from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import Item, ReturnUnit, RmaLine
 
@@ -79,7 +80,7 @@ class ReturnsBench(Bench[Remembered]):
         with store.read() as session:
             open_unit = session.scalar(
                 select(ReturnUnit.id).where(
-                    ReturnUnit.bench == self.bench_id, ReturnUnit.status == "open"
+                    ReturnUnit.bench == self.bench_id, ReturnUnit.status == UnitStatus.OPEN
                 )
             )
         self.mem = Remembered(unit_id=open_unit)
@@ -300,7 +301,7 @@ class ReturnsBench(Bench[Remembered]):
         assert self.operator is not None
         unit = ReturnUnit(
             id=str(uuid.uuid4()),
-            status="open",
+            status=UnitStatus.OPEN,
             bench=self.bench_id,
             operator=self.operator.badge,
             started_at=utcnow(),
@@ -376,9 +377,13 @@ class ReturnsBench(Bench[Remembered]):
         if word == "UNDO":
             undone = undo_step(session, unit, operator, self.pack)
         else:
-            unit.status, unit.finished_at, undone = "cancelled", utcnow(), "return cancelled"
+            unit.status, unit.finished_at, undone = (
+                UnitStatus.CANCELLED,
+                utcnow(),
+                "return cancelled",
+            )
             self.audit(session, "return_cancelled", unit.id)
-        if unit.status == "cancelled":
+        if unit.status == UnitStatus.CANCELLED:
             self.mem = Remembered(last_unit_id=self.mem.last_unit_id)
         return Feedback.good(f"Undone: {undone}." if word == "UNDO" else "Return cancelled.")
 

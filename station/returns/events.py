@@ -5,7 +5,7 @@ bench verified the return: the right item, within policy, every check answered, 
 failed check that blocks a refund.
 """
 
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +14,17 @@ from station.feedback import Feedback
 from station.label_jobs import queue_label
 from station.lpns import next_lpn
 from station.operators import SignedIn
+from station.outbox import (
+    DispositionDecided,
+    InspectionRecorded,
+    RefundEligible,
+    ReturnReceived,
+    UnexpectedReturn,
+)
 from station.recording import audit_work, emit, utcnow
+from station.returns.policy import Verdict
 from station.rulepack import Question, RulePack
+from station.states import UnitStatus
 from station.store.schema import Gtin, Photo, ReturnUnit
 
 
@@ -27,68 +36,65 @@ def finish_return(
     questions: tuple[Question, ...],
 ) -> Feedback:
     assert unit.line is not None and unit.item is not None and unit.disposition is not None
-    _close(session, unit, "decided")
+    _close(session, unit, UnitStatus.DECIDED)
     line, item = unit.line, unit.item
     base = _base(unit, operator)
     # The inspection goes first: an ERP that holds returns at a quality gate receives the
     # return once it has the inspection.
     emit(
         session,
-        "inspection_recorded",
-        {
+        InspectionRecorded(
             **base,
-            "rma": line.rma_number,
-            "category": item.category,
-            "answers": {a.question: a.answer for a in unit.answers},
-            "checks": {a.question: a.passed for a in unit.answers},
-            "grade": unit.grade,
-            "found_reason": unit.found_reason,
-            "stated_reason": line.stated_reason,
-            "policy": unit.policy_verdict,
-            "policy_trace": unit.policy_trace,
-            "notes": unit.notes,
-            "photos": _photo_hashes(session, unit.id),
-        },
+            rma=line.rma_number,
+            category=item.category,
+            answers={a.question: a.answer for a in unit.answers},
+            checks={a.question: a.passed for a in unit.answers},
+            grade=unit.grade,
+            found_reason=unit.found_reason,
+            stated_reason=line.stated_reason,
+            policy=unit.policy_verdict,
+            policy_trace=unit.policy_trace,
+            notes=unit.notes,
+            photos=_photo_hashes(session, unit.id),
+        ),
     )
     emit(
         session,
-        "return_received",
-        {
+        ReturnReceived(
             **base,
-            "rma": line.rma_number,
-            "line": line.line_no,
-            "order": line.rma.order_number,
-            "customer": line.rma.customer,
-        },
+            rma=line.rma_number,
+            line=line.line_no,
+            order=line.rma.order_number,
+            customer=line.rma.customer,
+        ),
     )
+    assert unit.destination is not None
     emit(
         session,
-        "disposition_decided",
-        {
+        DispositionDecided(
             **base,
-            "rma": line.rma_number,
-            "line": line.line_no,
-            "disposition": unit.disposition,
-            "rules_said": unit.suggested_disposition,
-            "destination": unit.destination,
-            "lpn": unit.lpn,
-            "rulepack": unit.rulepack_version,
-            "trace": unit.disposition_trace,
-            "approved_by": unit.approved_by,
-        },
+            rma=line.rma_number,
+            line=line.line_no,
+            disposition=unit.disposition,
+            rules_said=unit.suggested_disposition,
+            destination=unit.destination,
+            lpn=unit.lpn,
+            rulepack=unit.rulepack_version,
+            trace=unit.disposition_trace,
+            approved_by=unit.approved_by,
+        ),
     )
     unit.refund_eligible = verified(unit, questions)
     if unit.refund_eligible:
         emit(
             session,
-            "refund_eligible",
-            {
+            RefundEligible(
                 **base,
-                "rma": line.rma_number,
-                "line": line.line_no,
-                "quantity": 1,
-                "value_cents": item.unit_value_cents,
-            },
+                rma=line.rma_number,
+                line=line.line_no,
+                quantity=1,
+                value_cents=item.unit_value_cents,
+            ),
         )
     label = pack.dispositions[unit.disposition].label
     _label(session, unit, "return-unit", label, pack.reasons.get(unit.found_reason or ""))
@@ -108,17 +114,16 @@ def finish_triage(
     session: Session, unit: ReturnUnit, operator: SignedIn, pack: RulePack
 ) -> Feedback:
     unit.destination = pack.triage_destination
-    _close(session, unit, "triage")
+    _close(session, unit, UnitStatus.TRIAGE)
     emit(
         session,
-        "unexpected_return",
-        {
+        UnexpectedReturn(
             **_base(unit, operator),
-            "scanned": unit.identified_by,
-            "notes": unit.notes,
-            "photos": _photo_hashes(session, unit.id),
-            "lpn": unit.lpn,
-        },
+            scanned=unit.identified_by,
+            notes=unit.notes,
+            photos=_photo_hashes(session, unit.id),
+            lpn=unit.lpn,
+        ),
     )
     _label(session, unit, "triage", "Triage", None)
     audit_work(session, unit, operator.badge, "triage_recorded", lpn=unit.lpn)
@@ -130,17 +135,26 @@ def verified(unit: ReturnUnit, questions: tuple[Question, ...]) -> bool:
     answers = {a.question: a for a in unit.answers}
     return (
         unit.line is not None
-        and unit.policy_verdict in ("pass", "warn")
+        and unit.policy_verdict in (Verdict.PASS, Verdict.WARN)
         and all(q.id in answers and answers[q.id].answer != "skip" for q in questions)
         and not any(answers[q].passed is False for q in blocking if q in answers)
     )
 
 
-def _close(session: Session, unit: ReturnUnit, status: str) -> None:
+def _close(session: Session, unit: ReturnUnit, status: UnitStatus) -> None:
     unit.status, unit.finished_at, unit.lpn = status, utcnow(), next_lpn(session, unit.bench)
 
 
-def _base(unit: ReturnUnit, operator: SignedIn) -> dict[str, Any]:
+class _Base(TypedDict):
+    unit: str
+    bench: str
+    operator: str
+    sku: str | None
+    serial: str | None
+    at: str | None
+
+
+def _base(unit: ReturnUnit, operator: SignedIn) -> _Base:
     return {
         "unit": unit.id,
         "bench": unit.bench,

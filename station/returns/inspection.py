@@ -15,8 +15,9 @@ from station.feedback import Feedback
 from station.operators import Role, SignedIn, require
 from station.recording import audit_work, utcnow
 from station.returns.disposition import Facts, decide
-from station.returns.policy import RepeatLimit, check_policy
+from station.returns.policy import RepeatLimit, Verdict, check_policy
 from station.rulepack import Question, RulePack
+from station.states import UnitStatus
 from station.store.schema import ChecklistAnswer, ReturnUnit
 
 
@@ -63,9 +64,9 @@ class Inspection:
         )
         unit.policy_verdict = result.verdict
         unit.policy_trace = [v.as_dict() for v in result.trace]
-        if result.verdict == "pass":
+        if result.verdict == Verdict.PASS:
             return Feedback.good(f"{what}: policy passed.")
-        problems = "; ".join(v.detail for v in result.trace if v.outcome != "pass")
+        problems = "; ".join(v.detail for v in result.trace if v.outcome != Verdict.PASS)
         return Feedback.warn(f"{what}: policy {result.verdict.upper()}: {problems}")
 
     def answer(self, unit: ReturnUnit, answer: str) -> Feedback:
@@ -155,7 +156,7 @@ class Inspection:
 
     def approval_needed(self, unit: ReturnUnit, operator: SignedIn | None) -> str | None:
         """What a supervisor must approve before ``operator`` may record the unit, if anything."""
-        if unit.status != "open" or unit.approved_by:
+        if unit.status != UnitStatus.OPEN or unit.approved_by:
             return None
         if operator is not None and operator.role is Role.SUPERVISOR:
             return None

@@ -6,21 +6,31 @@ Each rule gives pass, warn or fail with a sentence, and the whole trace is store
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from station.states import ShipmentState, UnitStatus
 from station.store.schema import Item, ReturnPolicy, ReturnUnit, Rma, RmaLine
 
-PASS, WARN, FAIL = "pass", "warn", "fail"
-_SEVERITY = {PASS: 0, WARN: 1, FAIL: 2}
-LIVE_STATUSES = ("open", "decided")
+
+class Verdict(StrEnum):
+    """A policy rule's verdict on a unit, and the unit's (its rules' worst)."""
+
+    PASS = "pass"
+    WARN = "warn"  # recorded, and the inspector looks twice
+    FAIL = "fail"
+
+
+_SEVERITY = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
+LIVE_STATUSES = (UnitStatus.OPEN, UnitStatus.DECIDED)
 
 
 @dataclass(frozen=True)
 class RuleVerdict:
     rule: str
-    outcome: str
+    outcome: Verdict
     detail: str
 
     def as_dict(self) -> dict[str, str]:
@@ -29,7 +39,7 @@ class RuleVerdict:
     @classmethod
     def from_dict(cls, stored: dict[str, str]) -> "RuleVerdict":
         """A line of a unit's stored policy trace."""
-        return cls(stored["rule"], stored["outcome"], stored["detail"])
+        return cls(stored["rule"], Verdict(stored["outcome"]), stored["detail"])
 
     @property
     def line(self) -> str:
@@ -39,7 +49,7 @@ class RuleVerdict:
 
 @dataclass(frozen=True)
 class PolicyResult:
-    verdict: str
+    verdict: Verdict
     trace: tuple[RuleVerdict, ...]
 
 
@@ -75,8 +85,8 @@ def check_policy(
 
 def _closed_in_the_erp(rma: Rma) -> tuple[RuleVerdict, ...]:
     """A return the ERP has cancelled or finished takes no more units; said only then."""
-    if rma.erp_state in ("cancelled", "done"):
-        return (RuleVerdict("erp", FAIL, f"{rma.number} is {rma.erp_state} in the ERP."),)
+    if rma.erp_state in (ShipmentState.CANCELLED, ShipmentState.DONE):
+        return (RuleVerdict("erp", Verdict.FAIL, f"{rma.number} is {rma.erp_state} in the ERP."),)
     return ()
 
 
@@ -90,21 +100,21 @@ def _window(session: Session, rma: Rma, item: Item, today: date) -> RuleVerdict:
     by_category: dict[str | None, int] = {category: days for category, days in rows}
     window = by_category.get(item.category, by_category.get(None))
     if window is None:
-        return RuleVerdict("window", FAIL, f"No return policy for channel {rma.channel}.")
+        return RuleVerdict("window", Verdict.FAIL, f"No return policy for channel {rma.channel}.")
     days = (today - rma.ship_date).days
     if days > window:
         return RuleVerdict(
             "window",
-            FAIL,
+            Verdict.FAIL,
             f"Shipped {days} days ago; {rma.channel} {item.category} allows {window}.",
         )
-    return RuleVerdict("window", PASS, f"Shipped {days} days ago, within {window}.")
+    return RuleVerdict("window", Verdict.PASS, f"Shipped {days} days ago, within {window}.")
 
 
 def _returnable(item: Item) -> RuleVerdict:
     if item.returnable:
-        return RuleVerdict("returnable", PASS, "The item is returnable.")
-    return RuleVerdict("returnable", FAIL, f"{item.sku} is marked not returnable.")
+        return RuleVerdict("returnable", Verdict.PASS, "The item is returnable.")
+    return RuleVerdict("returnable", Verdict.FAIL, f"{item.sku} is marked not returnable.")
 
 
 def _earlier_units(
@@ -136,31 +146,33 @@ def _earlier_units(
 def _quantity(line: RmaLine, earlier: int) -> RuleVerdict:
     if earlier + 1 > line.quantity:
         return RuleVerdict(
-            "quantity", FAIL, f"{earlier} of {line.quantity} already returned on this line."
+            "quantity", Verdict.FAIL, f"{earlier} of {line.quantity} already returned on this line."
         )
-    return RuleVerdict("quantity", PASS, f"Unit {earlier + 1} of {line.quantity}.")
+    return RuleVerdict("quantity", Verdict.PASS, f"Unit {earlier + 1} of {line.quantity}.")
 
 
 def _serial(item: Item, line: RmaLine, serial: str | None) -> RuleVerdict:
     if not item.serial_tracked:
-        return RuleVerdict("serial", PASS, "Not serial-tracked.")
+        return RuleVerdict("serial", Verdict.PASS, "Not serial-tracked.")
     if line.serial is None:
-        return RuleVerdict("serial", WARN, "No shipped serial on record to compare.")
+        return RuleVerdict("serial", Verdict.WARN, "No shipped serial on record to compare.")
     if serial is None:
-        return RuleVerdict("serial", FAIL, "The serial was not scanned.")
+        return RuleVerdict("serial", Verdict.FAIL, "The serial was not scanned.")
     if serial.upper() != line.serial.upper():
         return RuleVerdict(
-            "serial", FAIL, f"Serial {serial} is not the one shipped ({line.serial})."
+            "serial", Verdict.FAIL, f"Serial {serial} is not the one shipped ({line.serial})."
         )
-    return RuleVerdict("serial", PASS, f"Serial {serial} is the one shipped.")
+    return RuleVerdict("serial", Verdict.PASS, f"Serial {serial} is the one shipped.")
 
 
 def _repeat_returner(rma: Rma, count: int, repeat: RepeatLimit) -> RuleVerdict:
     if count >= repeat.limit:
         return RuleVerdict(
             "repeat_returner",
-            WARN,
+            Verdict.WARN,
             f"{rma.customer} made {count} other returns in {repeat.days} days "
             f"(limit {repeat.limit}).",
         )
-    return RuleVerdict("repeat_returner", PASS, f"{count} other returns in {repeat.days} days.")
+    return RuleVerdict(
+        "repeat_returner", Verdict.PASS, f"{count} other returns in {repeat.days} days."
+    )

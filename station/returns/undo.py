@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from station.operators import SignedIn
 from station.recording import audit_work, utcnow
 from station.rulepack import RulePack
+from station.states import UnitStatus
 from station.store.schema import ReturnUnit
 
 
@@ -43,7 +44,7 @@ def undo_step(session: Session, unit: ReturnUnit, operator: SignedIn, pack: Rule
         unit.policy_trace = []
         undone = "serial"
     else:
-        unit.status = "cancelled"
+        unit.status = UnitStatus.CANCELLED
         unit.finished_at = utcnow()
         undone = "identification (return cancelled)"
     audit_work(session, unit, operator.badge, "undo", undone=undone)

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.operators import SignedIn
-from station.returns.policy import RuleVerdict
+from station.returns.policy import RuleVerdict, Verdict
 from station.rulepack import Question, RulePack
+from station.states import UnitStatus
 from station.store.schema import ReturnUnit
 
 
@@ -54,7 +55,7 @@ class UnitView:
     serial: str | None
     expected_serial: str | None
     stated_reason: str | None
-    policy_verdict: str | None
+    policy_verdict: Verdict | None
     policy_lines: tuple[RuleVerdict, ...]
     checklist: tuple[ChecklistLine, ...]
     grade: str | None
@@ -133,7 +134,7 @@ def unit_view(unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...])
         serial=unit.serial,
         expected_serial=line.serial if line else None,
         stated_reason=line.stated_reason if line else None,
-        policy_verdict=unit.policy_verdict,
+        policy_verdict=Verdict(unit.policy_verdict) if unit.policy_verdict else None,
         policy_lines=tuple(RuleVerdict.from_dict(v) for v in unit.policy_trace),
         checklist=checklist,
         grade=unit.grade,
@@ -155,7 +156,7 @@ def triage_queue(session: Session, limit: int) -> list[ReturnUnit]:
     return list(
         session.scalars(
             select(ReturnUnit)
-            .where(ReturnUnit.status == "triage")
+            .where(ReturnUnit.status == UnitStatus.TRIAGE)
             .order_by(ReturnUnit.finished_at.desc())
             .limit(limit)
         )

@@ -8,12 +8,20 @@ Money is stored in cents, times in UTC ISO text via SQLAlchemy's DateTime.
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, MetaData, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from station.states import LabelJobState
+from station.states import (
+    ExpectedStatus,
+    LabelJobState,
+    OutboxStatus,
+    ReceiptStatus,
+    ShipmentState,
+    UnitStatus,
+)
 
 # Named constraints: Alembic's batch mode on SQLite can only recreate what has a name.
 NAMING = {
@@ -23,6 +31,20 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def state_of(enum: type[StrEnum], column: str) -> Enum:
+    """A status column holding ``enum``'s values as text, as before it was typed, checked
+    by a CHECK constraint named after the column (ck_<table>_<column>)."""
+    return Enum(
+        enum,
+        name=column,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Base(DeclarativeBase):
@@ -125,7 +147,7 @@ class ExpectedReceipt(Base):
     po_number: Mapped[str] = mapped_column(String(40), index=True)
     supplier_code: Mapped[str] = mapped_column(ForeignKey("supplier.code"))
     expected_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(20))  # open, done, cancelled (in the ERP)
+    status: Mapped[ExpectedStatus] = mapped_column(state_of(ExpectedStatus, "status"))
 
     supplier: Mapped[Supplier] = relationship()
     lines: Mapped[list["ExpectedLine"]] = relationship(order_by="ExpectedLine.line_no")
@@ -165,7 +187,7 @@ class Rma(Base):
     ship_date: Mapped[date]
     tracking_number: Mapped[str | None] = mapped_column(index=True)
     # The return shipment's state in the ERP (draft, received, done, cancelled), once pulled.
-    erp_state: Mapped[str | None] = mapped_column(String(20))
+    erp_state: Mapped[ShipmentState | None] = mapped_column(state_of(ShipmentState, "erp_state"))
 
     lines: Mapped[list["RmaLine"]] = relationship(back_populates="rma", order_by="RmaLine.line_no")
 
@@ -239,7 +261,7 @@ class ReturnUnit(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4
-    status: Mapped[str] = mapped_column(String(20))  # open, decided, triage, cancelled
+    status: Mapped[UnitStatus] = mapped_column(state_of(UnitStatus, "status"))
     bench: Mapped[str] = mapped_column(String(40))
     operator: Mapped[str]
     started_at: Mapped[datetime]
@@ -303,7 +325,7 @@ class Receipt(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4
     number: Mapped[str | None] = mapped_column(ForeignKey("expected_receipt.number"), index=True)
     supplier_code: Mapped[str] = mapped_column(ForeignKey("supplier.code"))
-    status: Mapped[str] = mapped_column(String(20))  # open, closed, cancelled
+    status: Mapped[ReceiptStatus] = mapped_column(state_of(ReceiptStatus, "status"))
     bench: Mapped[str] = mapped_column(String(40))
     operator: Mapped[str]
     started_at: Mapped[datetime]
@@ -393,16 +415,7 @@ class LabelJob(Base):
     bench: Mapped[str] = mapped_column(String(40))
     template: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]]
-    status: Mapped[LabelJobState] = mapped_column(
-        Enum(
-            LabelJobState,
-            native_enum=False,
-            values_callable=lambda states: [s.value for s in states],
-            length=20,
-            create_constraint=False,  # the CHECK comes with the migration that types them all
-        ),
-        index=True,
-    )
+    status: Mapped[LabelJobState] = mapped_column(state_of(LabelJobState, "status"), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None]
     next_attempt_at: Mapped[datetime | None]
@@ -418,8 +431,11 @@ class OutboxEvent(Base):
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]]
+    # What the event is about (an RMA, a receipt's ASN or id, a unit), as its record says,
+    # so "unsent events about RMA X" is a column query; NULL for an old payload lacking it.
+    subject: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20), index=True)  # pending, sent, rejected
+    status: Mapped[OutboxStatus] = mapped_column(state_of(OutboxStatus, "status"), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None]
@@ -464,7 +480,7 @@ class SyncConflict(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(40))
     key: Mapped[str]
-    erp_state: Mapped[str] = mapped_column(String(20))
+    erp_state: Mapped[ShipmentState] = mapped_column(state_of(ShipmentState, "erp_state"))
     detail: Mapped[str]
     found_at: Mapped[datetime]
 

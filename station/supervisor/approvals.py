@@ -22,6 +22,7 @@ from station.operators import Role, SignedIn, require
 from station.receiving.goods import NEEDS_SUPERVISOR
 from station.recording import audit
 from station.returns.inspection import Inspection
+from station.states import ReceiptStatus, UnitStatus
 from station.store.engine import Store
 from station.store.schema import Photo, Receipt, Received, ReturnUnit
 
@@ -49,7 +50,7 @@ def waiting(session: Session, inspection: Inspection) -> list[Waiting]:
         )
         for unit in session.scalars(
             select(ReturnUnit).where(
-                ReturnUnit.status == "open",
+                ReturnUnit.status == UnitStatus.OPEN,
                 ReturnUnit.disposition.is_not(None),
                 ReturnUnit.approved_by.is_(None),
             )
@@ -65,7 +66,7 @@ def waiting(session: Session, inspection: Inspection) -> list[Waiting]:
         )
         for receipt in session.scalars(
             select(Receipt).where(
-                Receipt.status == "open",
+                Receipt.status == ReceiptStatus.OPEN,
                 Receipt.close_waits_for.is_not(None),
                 Receipt.approved_by.is_(None),
             )
@@ -120,7 +121,7 @@ def _answer_return(
     session: Session, inspection: Inspection, item: Waiting, who: SignedIn, approve: bool
 ) -> str:
     unit = session.get(ReturnUnit, item.key)
-    if unit is None or unit.status != "open" or unit.approved_by is not None:
+    if unit is None or unit.status != UnitStatus.OPEN or unit.approved_by is not None:
         raise Refusal("That return no longer waits: the bench has moved on.")
     if inspection.exception(unit) != item.basis:
         raise Refusal("That return changed since it was shown: look at the queue again.")
@@ -141,7 +142,7 @@ def _answer_return(
 
 def _answer_close(session: Session, item: Waiting, who: SignedIn, approve: bool) -> str:
     receipt = session.get(Receipt, item.key)
-    if receipt is None or receipt.status != "open" or receipt.approved_by is not None:
+    if receipt is None or receipt.status != ReceiptStatus.OPEN or receipt.approved_by is not None:
         raise Refusal("That receipt no longer waits: the bench has moved on.")
     if receipt.close_waits_for != item.basis:
         raise Refusal("That receipt's counts changed since they were shown: look again.")

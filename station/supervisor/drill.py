@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from station.states import UnitStatus
 from station.store.schema import Item, ReturnUnit, Rma, RmaLine
 from station.supervisor.facts import TRIAGE, bounds
 from station.supervisor.kpis import Filters
@@ -65,7 +66,7 @@ def units_behind(
         .where(
             ReturnUnit.finished_at >= since,
             ReturnUnit.finished_at < until,
-            ReturnUnit.status.in_(["decided", "triage"]),
+            ReturnUnit.status.in_([UnitStatus.DECIDED, UnitStatus.TRIAGE]),
         )
         .order_by(ReturnUnit.finished_at.desc())
         .limit(limit)
@@ -73,7 +74,7 @@ def units_behind(
     for name, chosen in filters.chosen().items():
         query = query.where(columns[name] == chosen)
     if dimension == "disposition" and value == TRIAGE:
-        query = query.where(ReturnUnit.status == "triage")
+        query = query.where(ReturnUnit.status == UnitStatus.TRIAGE)
     elif value:
         query = query.where(columns[dimension] == value)
     else:

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from station.outbox import EventKind, discrepancies_told
+from station.states import OutboxStatus, ReceiptStatus
 from station.store.schema import (
     Item,
     Location,
@@ -43,7 +45,9 @@ def receiving_kpis(session: Session, start: date, end: date) -> ReceivingKpis:
     closed = list(
         session.execute(
             select(Receipt.closed_at, Receipt.approved_by).where(
-                Receipt.status == "closed", Receipt.closed_at >= since, Receipt.closed_at < until
+                Receipt.status == ReceiptStatus.CLOSED,
+                Receipt.closed_at >= since,
+                Receipt.closed_at < until,
             )
         )
     )
@@ -93,7 +97,7 @@ def receiving_kpis(session: Session, start: date, end: date) -> ReceivingKpis:
         or 0,
         "rejected sync events": session.scalar(
             select(func.count()).where(
-                OutboxEvent.status == "rejected",
+                OutboxEvent.status == OutboxStatus.REJECTED,
                 OutboxEvent.created_at >= since,
                 OutboxEvent.created_at < until,
             )
@@ -116,15 +120,16 @@ def _discrepancies(session: Session, since: datetime, until: datetime) -> dict[s
     by_supplier: dict[str, Counter[str]] = {}
     for (payload,) in session.execute(
         select(OutboxEvent.payload).where(
-            OutboxEvent.kind == "receipt_closed",
+            OutboxEvent.kind == EventKind.RECEIPT_CLOSED,
             OutboxEvent.created_at >= since,
             OutboxEvent.created_at < until,
         )
     ):
-        data = payload if isinstance(payload, dict) else json.loads(payload)
-        code = data.get("supplier") or ""
+        code, told = discrepancies_told(
+            payload if isinstance(payload, dict) else json.loads(payload)
+        )
         counted = by_supplier.setdefault(names.get(code, code), Counter())  # named as items are
-        for found in data.get("discrepancies", []):
+        for found in told:
             counted[found["kind"]] += int(found.get("quantity", 1))
     return {supplier: dict(sorted(c.items())) for supplier, c in sorted(by_supplier.items())}
 

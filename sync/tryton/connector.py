@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 
 from station import settings as S
+from station.outbox import OutboxRecord, UnitEvent
 from station.store.schema import OutboxEvent
-from sync.connector import Connector, Cursor, Page
+from sync.connector import Connector, Cursor, Likeness, Page
 from sync.credentials import PasswordSource, erp_password
 from sync.tryton import push_receiving, push_returns
-from sync.tryton.erp_calls import ALIKE, Erp, Sending
+from sync.tryton.erp_calls import Erp, Sending, alike
 from sync.tryton.pull import ENTITIES, OVERLAP, pull_pages
 from sync.tryton.rpc import Client, Login
 
@@ -25,7 +26,6 @@ class Tryton:
 
     entities = tuple(entity.name for entity in ENTITIES)
     kinds = frozenset(HANDLERS)
-    alike = ALIKE
 
     def __init__(self, client: Client, overlap: timedelta = OVERLAP) -> None:
         self.client = client
@@ -40,8 +40,11 @@ class Tryton:
     def pull(self, entity: str, after: Cursor, counting: bool) -> Iterator[Page]:
         return pull_pages(self.client, self._entities[entity], after, self.overlap, counting)
 
-    def expect(self, events: Sequence[OutboxEvent]) -> None:
-        self.erp.expect_products(e.payload["sku"] for e in events if e.payload.get("sku"))
+    def likeness(self, event: OutboxRecord) -> Likeness | None:
+        return alike(event)
+
+    def expect(self, events: Sequence[OutboxRecord]) -> None:
+        self.erp.expect_products(e.sku for e in events if isinstance(e, UnitEvent) and e.sku)
 
     def push(self, event: OutboxEvent, fresh: bool, sent_alike: int) -> None:
         HANDLERS[event.kind](self.erp, Sending(event.event_id, event.payload, fresh, sent_alike))

@@ -4,10 +4,13 @@ workflow buttons with Tryton's quirks handled (notes/tryton.md 7b, 7d, 10).
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from station.outbox import DispositionDecided, EventLacks, OutboxRecord
 from sync.connector import Rejected
 from sync.tryton.rpc import Client
+
+R = TypeVar("R", bound=OutboxRecord)
 
 
 class QualityGate(Rejected):
@@ -23,23 +26,29 @@ class Sending:
     """One outbox event on its way: ``fresh`` when it was never set out to be sent before,
     so nothing of it can be in the ERP yet and a create needs no lookup first;
     ``sent_alike`` counts the events of its kind sent before it for the same thing (see
-    ``ALIKE``)."""
+    ``alike``)."""
 
     event_id: str
     payload: dict[str, Any]
     fresh: bool
     sent_alike: int = 0
 
-    def needs(self, *fields: str) -> None:
-        """An event written by an older release may lack what its handler needs now."""
-        missing = [name for name in fields if name not in self.payload]
-        if missing:
-            raise Rejected("Payload", f"the event lacks {', '.join(missing)}: an older release")
+    def read(self, record: type[R]) -> R:
+        """The event as its handler's record; an event written by an older release may
+        lack what the handler needs now, and is rejected saying what."""
+        try:
+            return record.from_payload(self.payload)
+        except EventLacks as lacks:
+            raise Rejected("Payload", f"{lacks}: an older release") from lacks
 
 
-# Events whose effect in the ERP is counted, not created: a unit sent to its disposition
-# adds one to the units there. What makes two of them alike, to count those already sent.
-ALIKE = {"disposition_decided": ("rma", "sku", "destination")}
+def alike(event: OutboxRecord) -> tuple[str | None, ...] | None:
+    """What makes two events alike, for the events whose effect in the ERP is counted, not
+    created (a unit sent to its disposition adds one to the units there), to count those
+    already sent; None for the others. Alike events are about the same subject."""
+    if isinstance(event, DispositionDecided):
+        return (event.rma, event.sku, event.destination)
+    return None
 
 
 class Erp:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from station import open_work
 from station.recording import utcnow
+from station.states import ExpectedStatus, ShipmentState
 from station.store.schema import (
     ExpectedLine,
     ExpectedReceipt,
@@ -35,10 +36,15 @@ from sync.tryton.entity import Entity, changed_with, each, stamped_with
 ERP_CHANNEL = "erp"
 MOVE_FIELDS = ("product.code", "quantity", "lot.number")
 # A receipt the ERP has received (elsewhere) is not received again at the bench.
-RECEIPT_STATUS = {"draft": "open", "received": "done", "done": "done", "cancelled": "cancelled"}
+RECEIPT_STATUS = {
+    ShipmentState.DRAFT: ExpectedStatus.OPEN,
+    ShipmentState.RECEIVED: ExpectedStatus.DONE,
+    ShipmentState.DONE: ExpectedStatus.DONE,
+    ShipmentState.CANCELLED: ExpectedStatus.CANCELLED,
+}
 
 
-def _conflict(session: Session, entity: str, key: str, state: str, work: str) -> None:
+def _conflict(session: Session, entity: str, key: str, state: ShipmentState, work: str) -> None:
     """Said once per document and state."""
     known = session.scalar(
         select(SyncConflict.id).where(
@@ -75,18 +81,20 @@ def _day(value: date | datetime | None) -> date:
 
 
 def _apply_return(session: Session, row: dict[str, Any]) -> None:
-    number, state = row["reference"], row["state"]
+    number, state = row["reference"], ShipmentState(row["state"])
     if not number or session.scalar(select(OutboxEvent.seq).where(OutboxEvent.event_id == number)):
         return  # no number to scan, or an unexpected return this station sent itself
     rma = session.get(Rma, number)
     if rma is None:
-        if state == "draft":
+        if state == ShipmentState.DRAFT:
             _new_rma(session, number, row)
         return
     if rma.erp_state == state:
         return
     rma.erp_state = state  # no new unit of it now; the units at the bench keep their facts
-    if state in ("cancelled", "done") and (work := open_work.on_rma(session, number)):
+    if state in (ShipmentState.CANCELLED, ShipmentState.DONE) and (
+        work := open_work.on_rma(session, number)
+    ):
         _conflict(session, "rma", number, state, str(work))
 
 
@@ -103,7 +111,7 @@ def _new_rma(session: Session, number: str, row: dict[str, Any]) -> None:
             channel=ERP_CHANNEL,
             ship_date=created,
             tracking_number=None,
-            erp_state="draft",
+            erp_state=ShipmentState.DRAFT,
         )
     )
     session.add_all(
@@ -147,24 +155,25 @@ def _apply_receipt(session: Session, row: dict[str, Any]) -> None:
         return  # the bench finds a receipt by its ASN and its supplier by code
     if session.get(Receipt, number) is not None:
         return  # a blind receipt of this station, named by its id in the ERP
-    status = RECEIPT_STATUS.get(row["state"], "open")
+    state = ShipmentState(row["state"])
+    status = RECEIPT_STATUS[state]
     expected = session.get(ExpectedReceipt, number)
     started = session.scalar(select(Receipt.id).where(Receipt.number == number).limit(1))
     if expected is None:
-        if status != "open":
+        if status != ExpectedStatus.OPEN:
             return  # finished elsewhere before the station ever saw it
         _supplier(session, supplier)
         expected = ExpectedReceipt(number=number, supplier_code=supplier["code"])
         session.add(expected)
-    elif status not in (expected.status, "open") and (
+    elif status not in (expected.status, ExpectedStatus.OPEN) and (
         work := open_work.on_receipt(session, number)
     ):
-        _conflict(session, "receipt", number, row["state"], str(work))
+        _conflict(session, "receipt", number, state, str(work))
     expected.status = status
     if row.get("origins") or not expected.po_number:
         expected.po_number = row.get("origins") or ""  # the ERP's purchase, when it has one
     expected.expected_on = _day(row.get("planned_date"))
-    if started is None and status == "open":
+    if started is None and status == ExpectedStatus.OPEN:
         _replace_lines(session, number, _lines(row))
 
 

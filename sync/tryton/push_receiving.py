@@ -11,8 +11,11 @@ a step sent again after a lost answer finds its target state and leaves it.
 from collections import Counter
 from typing import Any
 
+from station.outbox import EventKind, PutawayDone, ReceiptClosed
+from station.states import ShipmentState
 from sync.connector import Later, Rejected
 from sync.tryton.erp_calls import Erp, Handler, Sending
+from sync.tryton.erp_names import MoveState
 
 RECEIPTS = "stock.shipment.in"
 Key = tuple[str, str | None]  # item, lot
@@ -20,53 +23,48 @@ Placed = tuple[str, str | None, str]  # item, lot, location code
 SHIPMENT_FIELDS = ["warehouse_input", "warehouse_storage.code", "supplier_location"]
 
 
-def _reference(payload: dict[str, Any]) -> str:
-    """The ASN, or for a blind receipt the station's receipt id."""
-    return str(payload.get("asn") or payload["receipt"])
-
-
 def receipt_closed(erp: Erp, sending: Sending) -> None:
-    sending.needs("lines", "discrepancies", "putaways", "supplier")
-    reference = _reference(sending.payload)
+    event = sending.read(ReceiptClosed)
+    reference = event.subject  # the ASN, or for a blind receipt the station's receipt id
     shipment = erp.by_reference(RECEIPTS, reference, SHIPMENT_FIELDS)
-    arrived = _arrived(sending.payload)
+    arrived = _arrived(event)
     if shipment is None:
-        if sending.payload.get("asn"):
+        if event.asn:
             raise Rejected("Missing", f"the ERP has no supplier shipment {reference}")
-        shipment = _blind(erp, reference, sending.payload["supplier"], arrived)
+        shipment = _blind(erp, reference, event.supplier, arrived)
     state = shipment["state"]
-    if state == "cancelled":
+    if state == ShipmentState.CANCELLED:
         raise Rejected("Cancelled", f"{reference} is cancelled in the ERP")
-    placed = _placed(sending.payload, shipment["warehouse_storage."]["code"])
+    placed = _placed(event, shipment["warehouse_storage."]["code"])
     lots = _lots(erp, set(arrived) | {(sku, lot) for sku, lot, _ in placed})
-    if state == "draft":
+    if state == ShipmentState.DRAFT:
         _count_in(erp, shipment, arrived, lots)
         erp.button(RECEIPTS, shipment["id"], "receive")
-        state = "received"
-    if state == "received":
+        state = ShipmentState.RECEIVED
+    if state == ShipmentState.RECEIVED:
         _put_away(erp, shipment, placed, lots)
         erp.button(RECEIPTS, shipment["id"], "do")
 
 
-def _arrived(payload: dict[str, Any]) -> Counter[Key]:
+def _arrived(event: ReceiptClosed) -> Counter[Key]:
     """Every unit that came in, good or damaged, by item and lot."""
     units: Counter[Key] = Counter()
-    for line in payload["lines"]:
+    for line in event.lines:
         for lot in line["lots"]:
             units[(line["sku"], lot["lot"])] += lot["quantity"]
-    for found in payload["discrepancies"]:
+    for found in event.discrepancies:
         if found["kind"] == "damaged":
             units[(found["sku"], found.get("lot"))] += found["quantity"]
     return +units
 
 
-def _placed(payload: dict[str, Any], storage: str) -> Counter[Placed]:
+def _placed(event: ReceiptClosed, storage: str) -> Counter[Placed]:
     """Where every unit went: the bin it was put away to, the damaged goods' location (the
     storage zone where the station has none)."""
     units: Counter[Placed] = Counter()
-    for row in payload.get("putaways", []):
+    for row in event.putaways:
         units[(row["sku"], row["lot"], row["bin"])] += row["quantity"]
-    for found in payload["discrepancies"]:
+    for found in event.discrepancies:
         if found["kind"] == "damaged":
             where = found["location"] or storage
             units[(found["sku"], found.get("lot"), where)] += found["quantity"]
@@ -221,17 +219,18 @@ def _put_away(
 def putaway_done(erp: Erp, sending: Sending) -> None:
     """Checks that the ERP has the plate's goods in its bin: they are put there by the
     receipt's close, which this event waits for."""
-    reference = _reference(sending.payload)
+    event = sending.read(PutawayDone)
+    reference = event.subject
     found = erp.by_reference(RECEIPTS, reference, [])
-    if found is None or found["state"] in ("draft", "received"):
+    if found is None or found["state"] in (ShipmentState.DRAFT, ShipmentState.RECEIVED):
         raise Later(f"{reference} is not closed in the ERP yet")
-    if found["state"] == "cancelled":
+    if found["state"] == ShipmentState.CANCELLED:
         raise Rejected("Cancelled", f"{reference} is cancelled in the ERP")
     there: Counter[Key] = Counter()
     for move in erp.moves_of(
         RECEIPTS,
         found["id"],
-        [["to_location.code", "=", sending.payload["bin"]], ["state", "=", "done"]],
+        [["to_location.code", "=", event.bin], ["state", "=", MoveState.DONE]],
         ["product.code", "lot.number", "quantity"],
     ):
         there[(move["product."]["code"], (move.get("lot.") or {}).get("number"))] += int(
@@ -239,17 +238,17 @@ def putaway_done(erp: Erp, sending: Sending) -> None:
         )
     short = [
         f"{row['sku']} lot {row['lot']}" if row["lot"] else row["sku"]
-        for row in sending.payload["contents"]
+        for row in event.contents
         if there[(row["sku"], row["lot"])] < row["quantity"]
     ]
     if short:
-        where = sending.payload["bin"]
+        where = event.bin
         raise Rejected(
             "Putaway", f"the ERP's {reference} does not have {', '.join(short)} in {where}"
         )
 
 
 HANDLERS: dict[str, Handler] = {
-    "receipt_closed": receipt_closed,
-    "putaway_done": putaway_done,
+    EventKind.RECEIPT_CLOSED: receipt_closed,
+    EventKind.PUTAWAY_DONE: putaway_done,
 }

@@ -10,9 +10,25 @@ from decimal import Decimal
 from typing import Any
 
 from station.commands import GRADES
+from station.outbox import (
+    DispositionDecided,
+    EventKind,
+    InspectionRecorded,
+    RefundEligible,
+    ReturnReceived,
+    UnexpectedReturn,
+)
+from station.states import ShipmentState
 from sync.connector import Rejected
 from sync.tryton.erp_calls import Erp, Handler, QualityGate, Sending
-from sync.tryton.erp_names import GRADE_POINT, RETURN_GATE, UNIDENTIFIED
+from sync.tryton.erp_names import (
+    GRADE_POINT,
+    RETURN_GATE,
+    UNIDENTIFIED,
+    AlertState,
+    ComplaintState,
+    InspectionState,
+)
 
 RETURNS = "stock.shipment.out.return"
 # The operations whose controls inspect a customer return, the gate first.
@@ -23,7 +39,7 @@ def _shipment(erp: Erp, rma: str, fields: list[str] | None = None) -> dict[str, 
     found = erp.by_reference(RETURNS, rma, fields or [])
     if found is None:
         raise Rejected("Missing", f"the ERP has no return shipment for {rma}")
-    if found["state"] == "cancelled":
+    if found["state"] == ShipmentState.CANCELLED:
         raise Rejected("Cancelled", f"{rma} is cancelled in the ERP")
     return found
 
@@ -32,11 +48,12 @@ def unexpected_return(erp: Erp, sending: Sending) -> None:
     """A customer return shipment for a parcel with no RMA, in draft, for the office."""
     if not sending.fresh and erp.by_reference(RETURNS, sending.event_id, []) is not None:
         return  # made by an earlier try whose answer was lost
+    event = sending.read(UnexpectedReturn)
     moves = []
-    if sending.payload.get("sku"):
+    if event.sku:
         moves.append(
             {
-                "product": erp.product(sending.payload["sku"]),
+                "product": erp.product(event.sku),
                 "unit": 1,
                 "quantity": 1.0,
                 "from_location": erp.location("CUS"),
@@ -64,9 +81,9 @@ def unexpected_return(erp: Erp, sending: Sending) -> None:
 def return_received(erp: Erp, sending: Sending) -> None:
     """The RMA's return shipment received; received (or done) already counts as done. The
     unit's inspection, the event before, lets it through the ERP's quality gate."""
-    rma = sending.payload["rma"]
+    rma = sending.read(ReturnReceived).rma
     shipment = _shipment(erp, rma)
-    if shipment["state"] != "draft":
+    if shipment["state"] != ShipmentState.DRAFT:
         return
     try:
         _transition(erp, shipment["id"], "receive")
@@ -93,7 +110,7 @@ def _resolve_alerts(erp: Erp, shipment: int) -> bool:
     failed = erp.call(
         "quality.inspection",
         "search",
-        [["origin", "=", f"{RETURNS},{shipment}"], ["state", "=", "failed"]],
+        [["origin", "=", f"{RETURNS},{shipment}"], ["state", "=", InspectionState.FAILED]],
         0,
         None,
         None,
@@ -103,7 +120,7 @@ def _resolve_alerts(erp: Erp, shipment: int) -> bool:
         "search_read",
         [
             ["origin", "in", [f"quality.inspection,{i}" for i in failed]],
-            ["state", "!=", "resolved"],
+            ["state", "!=", AlertState.RESOLVED],
         ],
         0,
         None,
@@ -112,7 +129,7 @@ def _resolve_alerts(erp: Erp, shipment: int) -> bool:
     )
     if not alerts:
         return False
-    fresh = [a["id"] for a in alerts if a["state"] in ("open", "deferred")]
+    fresh = [a["id"] for a in alerts if a["state"] in (AlertState.OPEN, AlertState.DEFERRED)]
     if fresh:
         erp.call("quality.alert", "process", fresh)
     erp.call("quality.alert", "resolve", [a["id"] for a in alerts])
@@ -123,18 +140,18 @@ def inspection_recorded(erp: Erp, sending: Sending) -> None:
     """A quality inspection of the RMA's shipment under the control for the unit's
     category: the checklist's checks as its points (true when passed) and the grade, so
     Tryton passes or fails it as the bench graded it."""
-    sending.needs("rma", "category", "checks", "grade")
+    event = sending.read(InspectionRecorded)
     done = [] if sending.fresh else erp.call(
         "quality.inspection", "search_read", [["reference", "=", sending.event_id]], 0, 1, None,
         ["state"],
     )  # fmt: skip
     if done:
-        if done[0]["state"] == "pending":
+        if done[0]["state"] == InspectionState.PENDING:
             erp.call("quality.inspection", "process", [done[0]["id"]])
         return
-    shipment = _shipment(erp, sending.payload["rma"])
-    control, points = _control(erp, sending.payload["category"])
-    values = _points(points, sending.payload)
+    shipment = _shipment(erp, event.rma)
+    control, points = _control(erp, event.category)
+    values = _points(points, event)
     (inspection,) = erp.call(
         "quality.inspection",
         "create",
@@ -169,14 +186,14 @@ def _control(erp: Erp, category: str) -> tuple[int, list[dict[str, Any]]]:
     raise Rejected("NoControl", f"the ERP has no quality control for returns of {category}")
 
 
-def _points(points: list[dict[str, Any]], payload: dict[str, Any]) -> dict[str, Any]:
-    checks: dict[str, bool | None] = payload.get("checks", {})
+def _points(points: list[dict[str, Any]], event: InspectionRecorded) -> dict[str, Any]:
+    checks = event.checks
     values: dict[str, Any] = {}
     missing = []
     for point in points:
         name = point["name"]
         if name == GRADE_POINT and point["type_"] == "integer":
-            values[name] = GRADES.index(payload["grade"]) + 1
+            values[name] = GRADES.index(event.grade) + 1
         elif name in checks and point["type_"] == "boolean":
             values[name] = checks[name] is True  # a skipped check did not pass
         else:
@@ -194,14 +211,13 @@ def disposition_decided(erp: Erp, sending: Sending) -> None:
     several units in the same call; the shipment done once every move has left storage.
     The ERP holding as many units there as this and the alike events sent before it means
     an earlier try of this one got through."""
-    sending.needs("rma", "sku", "destination")
-    payload = sending.payload
-    rma, sku, destination = payload["rma"], payload["sku"], payload["destination"]
+    event = sending.read(DispositionDecided)
+    rma, sku, destination = event.rma, event.sku, event.destination
     # Counted now, not when the bench recorded it: alike events may have gone in any order
     # (one rejected, then sent again after the others).
     wanted = sending.sent_alike + 1
     shipment = _shipment(erp, rma, ["warehouse_storage", "warehouse_input"])
-    if shipment["state"] == "draft":
+    if shipment["state"] == ShipmentState.DRAFT:
         raise Rejected("NotReceived", f"{rma} is draft in the ERP, not received")
     storage, target = shipment["warehouse_storage"], erp.location(destination)
     moves = erp.moves_of(
@@ -214,7 +230,7 @@ def disposition_decided(erp: Erp, sending: Sending) -> None:
     there = sum(m["quantity"] for m in mine if m["to_location"] == target)
     in_storage = sum(m["quantity"] for m in moves if m["to_location"] == storage)
     if there < wanted:
-        if shipment["state"] == "done":
+        if shipment["state"] == ShipmentState.DONE:
             raise Rejected("Done", f"{rma} is done in the ERP with {sku} elsewhere")
         waiting = [m for m in mine if m["to_location"] == storage]
         if not waiting:
@@ -224,7 +240,7 @@ def disposition_decided(erp: Erp, sending: Sending) -> None:
         _send_one(erp, shipment, waiting[0], target)
         in_storage -= 1
     # Also after an earlier try whose move went through but whose "do" did not.
-    if shipment["state"] == "received" and in_storage == 0:
+    if shipment["state"] == ShipmentState.RECEIVED and in_storage == 0:
         _transition(erp, shipment["id"], "do")
 
 
@@ -262,32 +278,33 @@ def _send_one(erp: Erp, shipment: dict[str, Any], move: dict[str, Any], target: 
 def refund_eligible(erp: Erp, sending: Sending) -> None:
     """The RMA's complaint approved, which makes its refund in Tryton; where the RMA has no
     complaint, one is recorded, waiting for the office, with what the bench found."""
-    rma = sending.payload["rma"]
+    event = sending.read(RefundEligible)
+    rma = event.rma
     complaint = erp.by_reference("sale.complaint", rma, [])
     if complaint is None:
         if not sending.fresh:
             complaint = erp.by_reference("sale.complaint", sending.event_id, [])
         if complaint is None:
-            _record_refund(erp, sending.event_id, sending.payload)
+            _record_refund(erp, sending.event_id, event)
             return
-        if complaint["state"] == "draft":
+        if complaint["state"] == ComplaintState.DRAFT:
             erp.call("sale.complaint", "wait", [complaint["id"]])
         return  # recorded: the office approves it
     state = complaint["state"]
-    if state in ("rejected", "cancelled"):
+    if state in (ComplaintState.REJECTED, ComplaintState.CANCELLED):
         raise Rejected("Complaint", f"the complaint for {rma} is {state} in the ERP")
-    if state == "draft":
+    if state == ComplaintState.DRAFT:
         erp.call("sale.complaint", "wait", [complaint["id"]])
-    if state in ("draft", "waiting"):
+    if state in (ComplaintState.DRAFT, ComplaintState.WAITING):
         erp.call("sale.complaint", "approve", [complaint["id"]])
 
 
-def _record_refund(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
-    shipment = _shipment(erp, payload["rma"], ["customer"])
+def _record_refund(erp: Erp, event_id: str, event: RefundEligible) -> None:
+    shipment = _shipment(erp, event.rma, ["customer"])
     kinds = erp.call("sale.complaint.type", "search", [], 0, 1, [["id", "ASC"]])
     if not kinds:
         raise Rejected("Missing", "the ERP has no complaint type to record a refund under")
-    value = Decimal(payload.get("value_cents", 0)) / 100
+    value = Decimal(event.value_cents) / 100
     (complaint,) = erp.call(
         "sale.complaint",
         "create",
@@ -296,9 +313,9 @@ def _record_refund(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
                 "customer": shipment["customer"],
                 "type": kinds[0],
                 "reference": event_id,
-                "description": f"Refund eligible, verified at the bench: {payload['rma']} "
-                f"line {payload.get('line')}, {payload.get('quantity', 1)} unit(s) of "
-                f"{payload.get('sku')}, value {value:.2f}.",
+                "description": f"Refund eligible, verified at the bench: {event.rma} "
+                f"line {event.line}, {event.quantity} unit(s) of "
+                f"{event.sku}, value {value:.2f}.",
             }
         ],
     )
@@ -306,9 +323,9 @@ def _record_refund(erp: Erp, event_id: str, payload: dict[str, Any]) -> None:
 
 
 HANDLERS: dict[str, Handler] = {
-    "unexpected_return": unexpected_return,
-    "return_received": return_received,
-    "inspection_recorded": inspection_recorded,
-    "disposition_decided": disposition_decided,
-    "refund_eligible": refund_eligible,
+    EventKind.UNEXPECTED_RETURN: unexpected_return,
+    EventKind.RETURN_RECEIVED: return_received,
+    EventKind.INSPECTION_RECORDED: inspection_recorded,
+    EventKind.DISPOSITION_DECIDED: disposition_decided,
+    EventKind.REFUND_ELIGIBLE: refund_eligible,
 }

@@ -155,7 +155,7 @@ def test_a_unit_of_an_rma_cancelled_in_the_erp_fails_the_policy(
         bench.handle(Scan(raw, at=float(next(_clock))))
     view = bench.view()
     assert view.unit is not None and view.unit.policy_verdict == "fail"
-    assert "FAIL: RMA-10012 is cancelled in the ERP." in view.unit.policy_lines
+    assert "FAIL: RMA-10012 is cancelled in the ERP." in [v.line for v in view.unit.policy_lines]
 
 
 def test_a_pull_cut_off_and_resumed_misses_nothing_behind_it(

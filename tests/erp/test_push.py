@@ -9,6 +9,7 @@ from bench_events import triage
 from sqlalchemy import select
 
 from demo import erp_server
+from station.outbox import ReturnReceived, UnexpectedReturn
 from station.recording import emit, utcnow
 from station.returns.bench import ReturnsBench
 from station.store.engine import Store
@@ -56,7 +57,7 @@ def test_a_rejected_event_is_set_aside_and_the_next_still_goes(
     bench: ReturnsBench, store: Store, station_client: Client, admin_client: Client
 ) -> None:
     with store.unit() as session:
-        emit(session, "unexpected_return", {"sku": "NOT-IN-THE-ERP", "unit": "u-1"})
+        emit(session, UnexpectedReturn(sku="NOT-IN-THE-ERP", unit="u-1"))
     good = triage(bench, "8710449266418")  # AP-1002
     pushed = Pusher(Tryton(station_client)).push_due(store)
     assert (pushed.sent, pushed.rejected) == (1, 1)
@@ -103,15 +104,15 @@ def test_a_return_whose_rma_the_erp_cancelled_is_rejected_with_why(
     )
     admin_client.model(RETURNS, "cancel", [cancelled])
     with store.unit() as session:
-        emit(session, "return_received", {"rma": "RMA-10005", "unit": "u-2"})
+        emit(session, ReturnReceived(rma="RMA-10005", unit="u-2"))
     pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1 and "RMA-10005 is cancelled in the ERP" in pushed.problems[0]
 
 
 def test_events_behind_one_in_backoff_wait_their_turn(store: Store, station_client: Client) -> None:
     with store.unit() as session:
-        emit(session, "return_received", {"rma": "RMA-10016", "unit": "u-3"})
-        emit(session, "unexpected_return", {"sku": "AP-1006", "unit": "u-4"})
+        emit(session, ReturnReceived(rma="RMA-10016", unit="u-3"))
+        emit(session, UnexpectedReturn(sku="AP-1006", unit="u-4"))
         first = session.scalars(select(OutboxEvent).order_by(OutboxEvent.seq).limit(1)).one()
         first.next_attempt_at = utcnow() + timedelta(minutes=5)  # it met a 429 a moment ago
     pushed = Pusher(Tryton(station_client)).push_due(store)

@@ -2,6 +2,7 @@
 quantities and lots found, its goods in the bins they were put away to (the damaged unit
 in the damaged goods' location), done, and each putaway checked, once."""
 
+import dataclasses
 import itertools
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy import select, update
 
 from station.feedback import Feedback, Tone
 from station.gtin import to_gtin14
+from station.outbox import PutawayDone
 from station.receiving.bench import ReceivingBench
 from station.receiving.view import RStep
 from station.recording import emit, utcnow
@@ -136,10 +138,10 @@ def test_a_putaway_the_erp_does_not_show_is_rejected_with_what_is_missing(
         putaway = session.scalars(
             select(OutboxEvent).where(OutboxEvent.kind == "putaway_done").limit(1)
         ).one()
-        putaway.payload = {
-            **putaway.payload,
-            "contents": [{"sku": "HB-3010", "lot": "LHAZASZ", "quantity": 500}],
-        }
+        putaway.payload = dataclasses.replace(
+            PutawayDone.from_payload(putaway.payload),
+            contents=[{"sku": "HB-3010", "lot": "LHAZASZ", "quantity": 500}],
+        ).to_payload()
     pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1 and pushed.sent == 2
     assert f"does not have HB-3010 lot LHAZASZ in {first}" in pushed.problems[0]
@@ -149,11 +151,7 @@ def test_a_putaway_whose_close_never_comes_is_rejected_after_a_day(
     store: Store, station_client: Client
 ) -> None:
     with store.unit() as session:
-        emit(
-            session,
-            "putaway_done",
-            {"asn": "ASN-200005", "receipt": "r-1", "bin": "BIN-A01-01", "contents": []},
-        )
+        emit(session, PutawayDone(asn="ASN-200005", receipt="r-1", bin="BIN-A01-01", contents=[]))
     assert Pusher(Tryton(station_client)).push_due(store).rejected == 0  # it waits for the close
     with store.unit() as session:  # a day and more later, the close was never sent
         session.execute(update(OutboxEvent).values(created_at=utcnow() - timedelta(days=2)))

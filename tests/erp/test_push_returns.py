@@ -13,10 +13,12 @@ from sqlalchemy import select, update
 from resources import path
 from station.feedback import Tone
 from station.operators import Role, SignedIn
-from station.recording import emit
+from station.outbox import EventKind
+from station.recording import utcnow
 from station.rejected_events import rejected_events, send_again
 from station.returns.bench import ReturnsBench
 from station.returns.view import Step
+from station.states import OutboxStatus
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, ReturnUnit
 from sync.push import Pusher, pending
@@ -304,8 +306,16 @@ def test_a_gate_the_station_cannot_open_rejects_the_event_and_the_rest_go_on(
 def test_an_event_of_an_older_release_is_rejected_saying_what_it_lacks(
     store: Store, station_client: Client
 ) -> None:
-    with store.unit() as session:
-        emit(session, "inspection_recorded", {"unit": "u-9", "grade": "A", "answers": {}})
+    with store.unit() as session:  # as an older release wrote it, without what is asked now
+        session.add(
+            OutboxEvent(
+                event_id="old-1",
+                kind=EventKind.INSPECTION_RECORDED,
+                payload={"unit": "u-9", "grade": "A", "answers": {}},
+                created_at=utcnow(),
+                status=OutboxStatus.PENDING,
+            )
+        )
     pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1
     assert "lacks rma, category, checks: an older release" in pushed.problems[0]

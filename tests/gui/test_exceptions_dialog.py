@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
 from station.operators import Role, SignedIn
+from station.outbox import PutawayDone, UnexpectedReturn
 from station.recording import emit, utcnow
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, SyncConflict
@@ -21,8 +22,8 @@ CARL = SignedIn("Carl Clerk", "BADGE-2001", Role.CLERK)
 @pytest.fixture
 def two_rejected(store: Store) -> None:
     with store.unit() as session:
-        emit(session, "unexpected_return", {"sku": "GONE-1"})
-        emit(session, "putaway_done", {"bin": "BIN-GONE"})
+        emit(session, UnexpectedReturn(sku="GONE-1"))
+        emit(session, PutawayDone(receipt="r-gone", bin="BIN-GONE", contents=[]))
         session.execute(update(OutboxEvent).values(status="rejected", last_error="gone in the ERP"))
 
 

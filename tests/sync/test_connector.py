@@ -14,10 +14,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from station.outbox import (
+    DispositionDecided,
+    EventKind,
+    OutboxRecord,
+    PutawayDone,
+    ReceiptClosed,
+    UnexpectedReturn,
+)
 from station.recording import emit
 from station.store.engine import Store, open_store
 from station.store.schema import Location, OutboxEvent, SyncCursor
-from sync.connector import Cursor, Later, LogInAgain, Page, Rejected, RetryLater
+from sync.connector import Cursor, Later, Likeness, LogInAgain, Page, Rejected, RetryLater
 from sync.cycle import SyncStatus, SyncWorker, run_cycle
 from sync.push import BASE_WAIT, Pusher
 
@@ -39,10 +47,17 @@ class Shelf:
     asked: list[Cursor] = field(default_factory=list)  # each page asked for, after what
     pushed: list[tuple[str, bool, int]] = field(default_factory=list)  # event, fresh, alike
     taken: list[str] = field(default_factory=list)  # what the upstream holds, in order
+    expected: list[list[str]] = field(default_factory=list)  # each round's events, told ahead
 
     entities: ClassVar = ("location",)
-    kinds: ClassVar = frozenset({"bin_checked", "unit_moved", "receipt_closed", "putaway_done"})
-    alike: ClassVar = {"unit_moved": ("sku",)}
+    kinds: ClassVar = frozenset(
+        {
+            EventKind.UNEXPECTED_RETURN,
+            EventKind.DISPOSITION_DECIDED,
+            EventKind.RECEIPT_CLOSED,
+            EventKind.PUTAWAY_DONE,
+        }
+    )
 
     def change(self, code: str, name: str, at: datetime) -> None:
         found = [row for row in self.bins if row["code"] == code]
@@ -80,22 +95,27 @@ class Shelf:
             yield Page(rows, _apply_bins, Cursor(after.since, last_id, after.pulled_at), total)
         yield Page([], _apply_bins, Cursor(newest, 0, T0))
 
-    def expect(self, events: Sequence[OutboxEvent]) -> None:
-        assert [e.seq for e in events] == sorted(e.seq for e in events)  # oldest first
+    def likeness(self, event: OutboxRecord) -> Likeness | None:
+        """Units moved are counted upstream, by item: a retry must know how many went."""
+        return (event.sku,) if isinstance(event, DispositionDecided) else None
+
+    def expect(self, events: Sequence[OutboxRecord]) -> None:
+        self.expected.append([name_of(e.to_payload()) for e in events])
 
     def push(self, event: OutboxEvent, fresh: bool, sent_alike: int) -> None:
         if not self.logged_in:
             raise LogInAgain("the shelf's session is gone")
-        self.pushed.append((event.payload["name"], fresh, sent_alike))
-        script = self.answers.get(event.payload["name"], [])
+        name = name_of(event.payload)
+        self.pushed.append((name, fresh, sent_alike))
+        script = self.answers.get(name, [])
         if script:
             answer = script.pop(0)
             if isinstance(answer, LogInAgain):
                 self.logged_in = False
             raise answer
-        if event.kind == "putaway_done" and "close" not in self.taken:
+        if event.kind == EventKind.PUTAWAY_DONE and "close" not in self.taken:
             raise Later("its receipt is not closed upstream yet")
-        self.taken.append(event.payload["name"])
+        self.taken.append(name)
 
 
 def _apply_bins(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -133,22 +153,41 @@ def cursor(store: Store) -> tuple[datetime | None, int]:
         return found.since, found.last_id
 
 
+# The events of the tests, each named: a unit moved (counted upstream, by item), a parcel
+# with no RMA, a receipt closed and a plate put away (which waits on its close).
+MADE = {
+    "unit_moved": lambda name: DispositionDecided(
+        rma="RMA-1", unit=name, sku="AP-1001", destination="LOC-RESTOCK"
+    ),
+    "parcel": lambda name: UnexpectedReturn(unit=name),
+    "receipt_closed": lambda name: ReceiptClosed(
+        receipt=name, asn="ASN-1", supplier="SUP-1", lines=[], discrepancies=[], putaways=[]
+    ),
+    "putaway_done": lambda name: PutawayDone(receipt=name, asn="ASN-1", bin="BIN-1", contents=[]),
+}
+
+
+def name_of(payload: dict[str, Any]) -> str:
+    name: str = payload.get("unit") or payload["receipt"]
+    return name
+
+
 def emit_all(store: Store, *events: tuple[str, str]) -> None:
     with store.unit() as session:
         for kind, name in events:
-            emit(session, kind, {"name": name, "sku": "AP-1001"})
+            emit(session, MADE[kind](name))
 
 
 def event_id(store: Store, name: str) -> str:
     with store.read() as session:
         events = session.scalars(select(OutboxEvent)).all()
-        return next(e.event_id for e in events if e.payload["name"] == name)
+        return next(e.event_id for e in events if name_of(e.payload) == name)
 
 
 def outbox(store: Store) -> dict[str, tuple[str, int, str | None]]:
     with store.read() as session:
         return {
-            e.payload["name"]: (e.status, e.attempts, e.last_error)
+            name_of(e.payload): (e.status, e.attempts, e.last_error)
             for e in session.scalars(select(OutboxEvent))
         }
 
@@ -190,7 +229,7 @@ def test_a_push_goes_oldest_first_through_every_answer(store: Store) -> None:
         store,
         ("unit_moved", "first"),
         ("putaway_done", "putaway"),  # waits on the close behind it
-        ("bin_checked", "refused"),
+        ("parcel", "refused"),
         ("receipt_closed", "close"),
         ("unit_moved", "second"),
     )
@@ -200,13 +239,15 @@ def test_a_push_goes_oldest_first_through_every_answer(store: Store) -> None:
     # goes in a second pass, once its close went.
     assert shelf.taken == ["first", "close", "second", "putaway"]
     assert (cycle.pushed.sent, cycle.pushed.rejected, cycle.pushed.waiting) == (4, 1, False)
-    assert cycle.pushed.problems == [f"bin_checked {event_id(store, 'refused')}: " + REFUSED]
+    refused = event_id(store, "refused")
+    assert cycle.pushed.problems == [f"unexpected_return {refused}: {REFUSED}"]
+    assert shelf.expected == [["first", "putaway", "refused", "close", "second"]]  # oldest first
     assert ("first", True, 0) in shelf.pushed
     assert ("second", True, 1) in shelf.pushed  # one alike to it sent before it
     assert outbox(store)["refused"] == ("rejected", 1, REFUSED)
     assert cycle.pending == 0
 
-    emit_all(store, ("bin_checked", "away"), ("bin_checked", "behind"))
+    emit_all(store, ("parcel", "away"), ("parcel", "behind"))
     cycle = run_cycle(pusher, store)
     # The upstream away stops the round: the event backs off, the one behind waits untried.
     assert (cycle.pushed.sent, cycle.pushed.waiting, cycle.pending) == (0, True, 2)
@@ -238,12 +279,12 @@ def test_the_worker_says_how_each_answer_left_the_bench(store: Store) -> None:
         "the shelf refuses the station's password",
     )
     shelf.refuse_login = False
-    emit_all(store, ("bin_checked", "away"))
+    emit_all(store, ("parcel", "away"))
     away = worker.once()
     assert (away.state, away.pending, away.detail) == (SyncStatus.OFFLINE, 1, "the ERP went away")
     assert away.last_sync is not None
     shelf.answers["refused"] = [Rejected("Missing", "no such bin")]
-    emit_all(store, ("bin_checked", "refused"))
+    emit_all(store, ("parcel", "refused"))
     with store.unit() as session:  # the backoff over
         for event in session.scalars(select(OutboxEvent)):
             event.next_attempt_at = None

@@ -8,18 +8,20 @@ from receiving_data import ASN, add_test_receipt
 from sqlalchemy import update
 
 from station import open_work
+from station.outbox import ReceiptClosed, ReturnReceived
 from station.receiving.bench import ReceivingBench
 from station.recording import emit
 from station.returns.bench import ReturnsBench
 from station.scans import Scan
 from station.settings import Settings
+from station.states import OutboxStatus
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 
 
 def sent_all(store: Store) -> None:
     with store.unit() as session:
-        session.execute(update(OutboxEvent).values(status="sent"))
+        session.execute(update(OutboxEvent).values(status=OutboxStatus.SENT))
 
 
 def test_an_rma_with_a_unit_open_at_the_bench(bench: ReturnsBench, store: Store) -> None:
@@ -36,9 +38,9 @@ def test_an_rma_with_a_unit_open_at_the_bench(bench: ReturnsBench, store: Store)
 
 def test_an_rma_with_events_not_yet_sent(store: Store) -> None:
     with store.unit() as session:
-        emit(session, "return_received", {"rma": "RMA-10005", "unit": "U-1"})
-        emit(session, "return_received", {"rma": "RMA-10005", "unit": "U-2"})
-        emit(session, "return_received", {"rma": "RMA-10006", "unit": "U-3"})
+        emit(session, ReturnReceived(rma="RMA-10005", unit="U-1"))
+        emit(session, ReturnReceived(rma="RMA-10005", unit="U-2"))
+        emit(session, ReturnReceived(rma="RMA-10006", unit="U-3"))
     with store.read() as session:
         work = open_work.on_rma(session, "RMA-10005")
     assert (work.at_bench, work.unsent, bool(work)) == (0, 2, True)
@@ -58,8 +60,11 @@ def test_an_expected_receipt_open_at_a_bench_or_with_events_unsent(
     for n, raw in enumerate(("BADGE-2001", ASN)):
         bench.handle(Scan(raw, at=float(n)))
     with store.unit() as session:
-        emit(session, "receipt_closed", {"asn": ASN})
-        emit(session, "receipt_closed", {"asn": "ASN-OTHER"})
+        for asn in (ASN, "ASN-OTHER"):
+            closed = ReceiptClosed(
+                receipt="r-1", asn=asn, supplier="SUP-1", lines=[], discrepancies=[], putaways=[]
+            )
+            emit(session, closed)
     with store.read() as session:
         work = open_work.on_receipt(session, ASN)
     assert (work.at_bench, work.unsent) == (1, 1)

@@ -5,6 +5,7 @@ from sqlalchemy import select, update
 
 from station.errors import NotAllowed, Refusal
 from station.operators import Role, SignedIn
+from station.outbox import UnexpectedReturn
 from station.recording import emit
 from station.rejected_events import mark_handled, rejected_events, send_again
 from station.store.engine import Store
@@ -17,7 +18,7 @@ INES = SignedIn("Ines Inspector", "BADGE-1001", Role.INSPECTOR)
 @pytest.fixture
 def rejected(store: Store) -> int:
     with store.unit() as session:
-        emit(session, "unexpected_return", {"sku": "GONE-1"})
+        emit(session, UnexpectedReturn(sku="GONE-1"))
         session.execute(
             update(OutboxEvent).values(
                 status="rejected", attempts=3, last_error="the ERP has no product GONE-1"

@@ -1,5 +1,6 @@
 """The local store: pragmas, whole units of work, migrations, backups, a newer database."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -9,9 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from station.errors import StoreError
+from station.outbox import InspectionRecorded, ReturnReceived, unsent_about
 from station.recording import emit
+from station.states import OutboxStatus
 from station.store.engine import MIGRATIONS, Store, head_revision, make_engine, open_store
 from station.store.schema import Base, OutboxEvent
 
@@ -35,9 +39,11 @@ def test_a_unit_of_work_rolls_back_whole(store: Store) -> None:
         pass
 
     with pytest.raises(Boom), store.unit() as session:
-        emit(session, "return_received", {"unit": "u1"})
+        emit(session, ReturnReceived(unit="u1", rma="RMA-1"))
         session.flush()
-        emit(session, "inspection_recorded", {"unit": "u1"})
+        emit(
+            session, InspectionRecorded(unit="u1", rma="RMA-1", category="c", checks={}, grade="A")
+        )
         session.flush()
         raise Boom
     with store.read() as session:
@@ -113,7 +119,7 @@ def test_a_file_with_damaged_pages_is_refused(tmp_path: Path) -> None:
     store = open_store(file)
     with store.unit() as session:
         for number in range(300):
-            emit(session, "return_received", {"unit": f"u{number}", "padding": "x" * 200})
+            emit(session, ReturnReceived(unit=f"u{number}", rma="RMA-1", customer="x" * 200))
     with store.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
@@ -127,3 +133,99 @@ def test_a_file_with_damaged_pages_is_refused(tmp_path: Path) -> None:
         open_store(file)
     assert "is damaged" in str(refused.value)
     assert "backups" in str(refused.value)
+
+
+def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "station.db"
+    engine = make_engine(file)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:  # a store as the release before 0011 left it
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010")
+        for statement in (
+            "INSERT INTO supplier VALUES ('SUP-1', 'Supplier', NULL, NULL)",
+            "INSERT INTO expected_receipt VALUES ('ASN-1', 'PO-1', 'SUP-1', '2026-12-01', 'done')",
+            "INSERT INTO rma VALUES ('RMA-1', 'Ada', 'ORD-1', 'web', '2026-11-20', NULL, "
+            "'received')",
+            "INSERT INTO return_unit (id, status, bench, operator, started_at, identified_by, "
+            "policy_trace, notes, disposition_trace) VALUES ('u-1', 'triage', 'b', 'o', "
+            "'2026-12-01 10:00:00', 'scan', '[]', '', '[]')",
+            "INSERT INTO receipt (id, number, supplier_code, status, bench, operator, "
+            "started_at, identified_by) VALUES ('r-1', 'ASN-1', 'SUP-1', 'closed', 'b', 'o', "
+            "'2026-12-01 10:00:00', 'ASN-1')",
+            "INSERT INTO receipt (id, number, supplier_code, status, bench, operator, "
+            "started_at, identified_by) VALUES ('r-2', NULL, 'SUP-1', 'open', 'b', 'o', "
+            "'2026-12-01 10:00:00', 'SUP-1')",
+            "INSERT INTO sync_conflict VALUES (1, 'rma', 'RMA-1', 'cancelled', 'gone', "
+            "'2026-12-01 10:00:00')",
+            "INSERT INTO label_job (id, created_at, bench, template, data, status, attempts) "
+            "VALUES (1, '2026-12-01 10:00:00', 'b', 'return-unit', '{}', 'unsure', 3)",
+            "INSERT INTO label_job (id, created_at, bench, template, data, status, attempts) "
+            "VALUES (2, '2026-12-01 10:00:00', 'b', 'bin', '{}', 'queued', 0)",
+        ):
+            connection.exec_driver_sql(statement)
+        events = [
+            ("inspection_recorded", {"unit": "u-1", "rma": "RMA-1", "grade": "A"}, "sent"),
+            ("return_received", {"unit": "u-1", "rma": "RMA-1"}, "pending"),
+            ("disposition_decided", {"rma": "RMA-1", "sku": "S", "destination": "B"}, "rejected"),
+            ("refund_eligible", {"rma": "RMA-1", "value_cents": 100}, "handled"),
+            ("unexpected_return", {"unit": "u-1", "sku": "S"}, "pending"),
+            ("receipt_closed", {"receipt": "r-1", "asn": "ASN-1", "lines": []}, "sent"),
+            ("putaway_done", {"receipt": "r-2", "asn": None, "bin": "B"}, "pending"),
+            ("inspection_recorded", {"unit": "u-9", "grade": "A"}, "pending"),  # no RMA
+        ]
+        for n, (kind, payload, status) in enumerate(events):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (event_id, kind, payload, created_at, status, attempts) "
+                    "VALUES (:id, :kind, :payload, '2026-12-01 10:00:00', :status, 0)"
+                ),
+                {"id": f"e-{n}", "kind": kind, "payload": json.dumps(payload), "status": status},
+            )
+    engine.dispose()
+
+    store = open_store(file)
+    with store.engine.connect() as connection:
+        rows = {
+            table: connection.exec_driver_sql(f"SELECT {columns} FROM {table} ORDER BY 1").all()
+            for table, columns in (
+                ("expected_receipt", "number, status"),
+                ("rma", "number, erp_state"),
+                ("return_unit", "id, status"),
+                ("receipt", "id, status"),
+                ("sync_conflict", "key, erp_state"),
+                ("label_job", "id, status, attempts"),
+                ("outbox", "seq, kind, status, subject, payload"),
+            )
+        }
+    assert rows["expected_receipt"] == [("ASN-1", "done")]
+    assert rows["rma"] == [("RMA-1", "received")]
+    assert rows["return_unit"] == [("u-1", "triage")]
+    assert rows["receipt"] == [("r-1", "closed"), ("r-2", "open")]
+    assert rows["sync_conflict"] == [("RMA-1", "cancelled")]
+    assert rows["label_job"] == [(1, "unsure", 3), (2, "queued", 0)]
+    assert [
+        (kind, status, json.loads(payload)) for _, kind, status, _, payload in rows["outbox"]
+    ] == [(kind, status, payload) for kind, payload, status in events]
+    assert [subject for _, _, _, subject, _ in rows["outbox"]] == [
+        "RMA-1", "RMA-1", "RMA-1", "RMA-1", "u-1", "ASN-1", "r-2", None,
+    ]  # fmt: skip
+    for table, column in (
+        ("expected_receipt", "status"),
+        ("rma", "erp_state"),
+        ("return_unit", "status"),
+        ("receipt", "status"),
+        ("sync_conflict", "erp_state"),
+        ("label_job", "status"),
+        ("outbox", "status"),
+    ):
+        with pytest.raises(IntegrityError, match="CHECK constraint failed"), store.unit() as s:
+            s.execute(text(f"UPDATE {table} SET {column} = 'lost'"))
+    with store.read() as session:  # and the ORM reads the rows as their records and states
+        first = session.scalar(select(OutboxEvent.status).where(OutboxEvent.seq == 1))
+        assert first is OutboxStatus.SENT
+        assert unsent_about(session, "RMA-1") == 1
+    store.close()

@@ -11,7 +11,7 @@ import resources
 from station.errors import ConfigError
 from station.recording import utcnow
 from station.returns.disposition import Facts, decide
-from station.returns.policy import FAIL, WARN, RepeatLimit, RuleVerdict, check_policy
+from station.returns.policy import RepeatLimit, RuleVerdict, Verdict, check_policy
 from station.rulepack import RulePack, load_rulepack
 from station.store.engine import Store
 from station.store.schema import ReturnUnit, Rma, RmaLine
@@ -225,10 +225,12 @@ def test_policy_refuses_an_unreturnable_item(store: Store) -> None:
 
 def test_a_policy_line_keeps_its_verdict_as_data() -> None:
     """The screen colours a stored trace line by its outcome, whatever its sentence says."""
-    said = RuleVerdict("serial", WARN, "Fail: the shipped serial is unknown.")
+    said = RuleVerdict("serial", Verdict.WARN, "Fail: the shipped serial is unknown.")
     assert RuleVerdict.from_dict(said.as_dict()) == said
-    assert said.outcome == WARN and said.line == "WARN: Fail: the shipped serial is unknown."
-    assert RuleVerdict("erp", FAIL, "RMA-1 is done in the ERP.").line.startswith("FAIL: ")
+    assert (
+        said.outcome == Verdict.WARN and said.line == "WARN: Fail: the shipped serial is unknown."
+    )
+    assert RuleVerdict("erp", Verdict.FAIL, "RMA-1 is done in the ERP.").line.startswith("FAIL: ")
 
 
 def test_a_missing_rule_pack_is_refused() -> None:

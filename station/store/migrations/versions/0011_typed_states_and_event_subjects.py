@@ -1,0 +1,68 @@
+"""typed states: CHECK constraints on the status columns; the outbox's subject, filled
+from the payloads of the events already there
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-05 10:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# The values as this revision knows them; a later revision that adds one says so itself.
+SHIPMENT_STATES = ("draft", "received", "done", "cancelled")
+STATES = {
+    ("expected_receipt", "status"): ("open", "done", "cancelled"),
+    ("rma", "erp_state"): SHIPMENT_STATES,
+    ("return_unit", "status"): ("open", "decided", "triage", "cancelled"),
+    ("receipt", "status"): ("open", "closed", "cancelled"),
+    ("outbox", "status"): ("pending", "sent", "rejected", "handled"),
+    ("label_job", "status"): ("queued", "sending", "printed", "unsure", "failed"),
+    ("sync_conflict", "erp_state"): SHIPMENT_STATES,
+}
+# Which payload key names each kind's subject (a receipt's: its ASN, else its id).
+SUBJECTS = {
+    "inspection_recorded": "json_extract(payload, '$.rma')",
+    "return_received": "json_extract(payload, '$.rma')",
+    "disposition_decided": "json_extract(payload, '$.rma')",
+    "refund_eligible": "json_extract(payload, '$.rma')",
+    "unexpected_return": "json_extract(payload, '$.unit')",
+    "receipt_closed": "coalesce(nullif(json_extract(payload, '$.asn'), ''), "
+    "json_extract(payload, '$.receipt'))",
+    "putaway_done": "coalesce(nullif(json_extract(payload, '$.asn'), ''), "
+    "json_extract(payload, '$.receipt'))",
+}
+
+
+def upgrade() -> None:
+    for (table, column), values in STATES.items():
+        listed = ", ".join(f"'{v}'" for v in values)
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_check_constraint(
+                op.f(f"ck_{table}_{column}"), sa.text(f"{column} IN ({listed})")
+            )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("subject", sa.String(length=40), nullable=True))
+        batch_op.create_index(batch_op.f("ix_outbox_subject"), ["subject"], unique=False)
+    for kind, subject in SUBJECTS.items():
+        op.execute(
+            sa.text(f"UPDATE outbox SET subject = {subject} WHERE kind = :kind").bindparams(
+                kind=kind
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_subject"))
+        batch_op.drop_column("subject")
+    for table, column in STATES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(op.f(f"ck_{table}_{column}"), type_="check")
