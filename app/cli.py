@@ -18,10 +18,11 @@ from demo.history import write_history
 from demo.master_data import load_demo_data
 from devices import cli as devices_cli
 from station import __version__, paths
-from station import settings as S
 from station.command_sheet import write_command_sheet
 from station.errors import ConfigError, KnownError
 from station.rulepack import load_rulepack
+from station.setting_keys import RULEPACK
+from station.settings import Settings, reference
 from station.store.engine import Store, open_store
 from station.supervisor.kpis import Filters
 from station.supervisor.report import build_report, write_csv
@@ -81,16 +82,16 @@ def main(argv: list[str] | None = None) -> int:
         # A file named on purpose (flag or environment) must exist: a typo must not put a
         # bench to work as BENCH-01 with another bench's LPNs.
         named = bool(args.config or os.environ.get("STATION_CONFIG"))
-        settings = S.Settings.load(paths.config_file(args.config), required=named)
+        settings = Settings.load(paths.config_file(args.config), required=named)
         return _run(args, settings)
     except KnownError as exc:
         print(f"station: {exc}", file=sys.stderr)
         return 2
 
 
-def _run(args: argparse.Namespace, settings: S.Settings) -> int:
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "settings":
-        print(S.reference())
+        print(reference())
         return 0
     if args.command == "command-sheet":
         write_command_sheet(args.out, load_rulepack(_rulepack_file(settings)))
@@ -125,7 +126,7 @@ def passwords() -> tuple[PasswordSource, ...]:
     return (*OS_SOURCES, erp_server.password_source(erp_command.server_folder()))
 
 
-def _report(args: argparse.Namespace, settings: S.Settings) -> int:
+def _report(args: argparse.Namespace, settings: Settings) -> int:
     if args.end < args.start:
         raise ConfigError(f"the report ends ({args.end}) before it starts ({args.start})")
     filters = Filters(args.start, args.end, args.bench, args.operator, args.category, args.supplier)
@@ -142,7 +143,7 @@ def _report(args: argparse.Namespace, settings: S.Settings) -> int:
     return 0
 
 
-def _history(store: Store, args: argparse.Namespace, settings: S.Settings) -> int:
+def _history(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     if args.days < 1 or args.units < 0:
         raise ConfigError("history needs --days of at least 1 and --units of at least 0")
     started = time.monotonic()
@@ -164,6 +165,6 @@ def _history(store: Store, args: argparse.Namespace, settings: S.Settings) -> in
     return 0
 
 
-def _rulepack_file(settings: S.Settings) -> Path | None:
-    chosen = settings[S.RULEPACK]
+def _rulepack_file(settings: Settings) -> Path | None:
+    chosen = settings[RULEPACK]
     return Path(chosen) if chosen else None

@@ -15,12 +15,13 @@ from PySide6.QtCore import qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from station import paths
-from station import settings as S
 from station.errors import KnownError
 from station.logs import setup_logging
 from station.receiving.bench import ReceivingBench
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
+from station.setting_keys import BENCH_ID, ERP_URL, PRINTER2_URL, PRINTER_URL, RULEPACK, SERIAL_PORT
+from station.settings import Settings
 from station.store.engine import Store, open_store
 from sync.credentials import PasswordSource
 from sync.tryton.connector import tryton_connector
@@ -34,7 +35,7 @@ from ui.sync_link import SyncLink
 log = logging.getLogger("station")
 
 
-def run(settings: S.Settings, passwords: Sequence[PasswordSource]) -> int:
+def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     missing = _missing_display()
     if missing:
         print(f"station: {missing}", file=sys.stderr)
@@ -43,7 +44,7 @@ def run(settings: S.Settings, passwords: Sequence[PasswordSource]) -> int:
     log_file = setup_logging(folder)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    rulepack = settings[S.RULEPACK]
+    rulepack = settings[RULEPACK]
     try:
         store = open_store(paths.database_file(folder))
     except KnownError as exc:
@@ -57,15 +58,15 @@ def run(settings: S.Settings, passwords: Sequence[PasswordSource]) -> int:
         return refuse_start(exc)
     qInstallMessageHandler(route_qt_message)
     sys.excepthook = crash_handler(log_file)
-    log.info("bench %s starting with data in %s", settings[S.BENCH_ID], folder)
+    log.info("bench %s starting with data in %s", settings[BENCH_ID], folder)
     window = MainWindow(bench, receiving, settings)
-    link = SerialScannerLink(settings, window) if settings[S.SERIAL_PORT] else None
+    link = SerialScannerLink(settings, window) if settings[SERIAL_PORT] else None
     if link is not None:
         window.attach_serial_scanner(link)
         link.start()
     printing = (
         PrintLink(store, settings, window)
-        if settings[S.PRINTER_URL] or settings[S.PRINTER2_URL]
+        if settings[PRINTER_URL] or settings[PRINTER2_URL]
         else None
     )
     if printing is not None:
@@ -83,11 +84,11 @@ def run(settings: S.Settings, passwords: Sequence[PasswordSource]) -> int:
 
 
 def start_sync(
-    store: Store, settings: S.Settings, window: MainWindow, passwords: Sequence[PasswordSource]
+    store: Store, settings: Settings, window: MainWindow, passwords: Sequence[PasswordSource]
 ) -> SyncLink | None:
     """The ERP sync on its own thread, when an ERP is set; a missing password is shown in
     the header, and the bench works on without the ERP."""
-    if not settings[S.ERP_URL]:
+    if not settings[ERP_URL]:
         return None
     syncing = SyncLink(store, settings, tryton_connector(settings, passwords), window)
     syncing.state_changed.connect(window.header.show_erp)

@@ -13,8 +13,9 @@ from keyring.errors import KeyringError
 
 from demo import erp_server
 from station import paths
-from station import settings as S
 from station.errors import ConfigError
+from station.setting_keys import ERP_DATABASE, ERP_URL, ERP_USER
+from station.settings import Settings
 from sync.credentials import KEYRING_SERVICE
 
 
@@ -22,7 +23,7 @@ def server_folder() -> Path:
     return paths.data_dir() / "erp-demo"
 
 
-def erp_demo_command(action: str, settings: S.Settings) -> int:
+def erp_demo_command(action: str, settings: Settings) -> int:
     folder = server_folder()
     if action == "down":
         stopped = erp_server.stop(folder)
@@ -45,10 +46,10 @@ def erp_demo_command(action: str, settings: S.Settings) -> int:
     return 0
 
 
-def _point_station_at(running: erp_server.Running, settings: S.Settings) -> None:
+def _point_station_at(running: erp_server.Running, settings: Settings) -> None:
     login = running.station
     settings.changed(
-        {S.ERP_URL.key: login.url, S.ERP_DATABASE.key: login.database, S.ERP_USER.key: login.user}
+        {ERP_URL.key: login.url, ERP_DATABASE.key: login.database, ERP_USER.key: login.user}
     ).save()
     # Without a keyring the password stays in the server's folder (password_source).
     with contextlib.suppress(KeyringError):

@@ -7,14 +7,15 @@ from typing import TextIO
 from serial.tools import list_ports
 
 from devices.serial_scanner import SerialScanner
-from station import settings as S
 from station.scans import Classifier, Scan, printable
+from station.setting_keys import MAX_SCAN_LENGTH, SERIAL_BAUD, SERIAL_FRAME_GAP_MS, SERIAL_PORT
+from station.settings import Settings
 
 
-def run(action: str, port: str | None, count: int, settings: S.Settings) -> int:
+def run(action: str, port: str | None, count: int, settings: Settings) -> int:
     if action == "list":
         return list_serial_ports(sys.stdout)
-    return scan_test(port or settings[S.SERIAL_PORT], count, settings, sys.stdout)
+    return scan_test(port or settings[SERIAL_PORT], count, settings, sys.stdout)
 
 
 def list_serial_ports(out: TextIO) -> int:
@@ -26,7 +27,7 @@ def list_serial_ports(out: TextIO) -> int:
     return 0
 
 
-def scan_test(url: str, count: int, settings: S.Settings, out: TextIO) -> int:
+def scan_test(url: str, count: int, settings: Settings, out: TextIO) -> int:
     """Print each scan as the bench would read it; stop after ``count`` (0: Ctrl+C)."""
     if not url:
         print("No scanner port: give --port or set scanner.serial_port.", file=out)
@@ -36,9 +37,9 @@ def scan_test(url: str, count: int, settings: S.Settings, out: TextIO) -> int:
         url,
         scans.put,
         lambda state: print(f"[{state}] {url}", file=out, flush=True),
-        baudrate=settings[S.SERIAL_BAUD],
-        max_length=settings[S.MAX_SCAN_LENGTH],
-        frame_gap=settings[S.SERIAL_FRAME_GAP_MS] / 1000,
+        baudrate=settings[SERIAL_BAUD],
+        max_length=settings[MAX_SCAN_LENGTH],
+        frame_gap=settings[SERIAL_FRAME_GAP_MS] / 1000,
     )
     classifier = Classifier(settings)
     scanner.start()

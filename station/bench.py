@@ -17,13 +17,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from station import label_jobs
-from station import settings as S
 from station.errors import NotAllowed, Refusal
 from station.feedback import Feedback, Tone
 from station.operators import Role, SignedIn, by_badge, by_pin, require
 from station.photos import keep_photo
 from station.recording import audit, record_scan, utcnow
 from station.scans import Classified, Classifier, Scan, ScanKind
+from station.setting_keys import BENCH_ID, DUPLICATE_WINDOW_MS
+from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import Photo
 
@@ -42,11 +43,11 @@ class Bench(Generic[Memory]):
     finish = "Finish or cancel the work in progress first."
     handover = False  # whether another operator may sign in while work is open
 
-    def __init__(self, store: Store, settings: S.Settings, memory: Memory) -> None:
+    def __init__(self, store: Store, settings: Settings, memory: Memory) -> None:
         self.store = store
-        self.bench_id = settings[S.BENCH_ID]
+        self.bench_id = settings[BENCH_ID]
         self.classifier = Classifier(settings)
-        self.duplicate_window = settings[S.DUPLICATE_WINDOW_MS] / 1000
+        self.duplicate_window = settings[DUPLICATE_WINDOW_MS] / 1000
         self.operator: SignedIn | None = None
         self.mem = memory
         self._idle = memory  # what a bench remembers when nobody has started anything

@@ -15,9 +15,23 @@ import biip
 from biip.gs1_element_strings import GS1ElementString
 from biip.gs1_messages import GS1Message
 
-from station import settings as S
 from station.commands import CommandCode, parse_command
 from station.gtin import check_digit_problem, to_gtin14
+from station.setting_keys import (
+    ASN_PATTERN,
+    BADGE_PATTERN,
+    BIN_PATTERN,
+    GS1_SEPARATOR,
+    LPN_PATTERN,
+    MAX_SCAN_LENGTH,
+    ORDER_PATTERN,
+    PO_PATTERN,
+    RMA_PATTERN,
+    SERIAL_PATTERN,
+    SUPPLIER_PATTERN,
+    TRACKING_PATTERN,
+)
+from station.settings import Settings
 
 GS = "\x1d"
 # AIM symbology identifiers that say "this is GS1 data" (GS1-128, DataMatrix, QR, DataBar).
@@ -87,24 +101,24 @@ def printable(raw: str) -> str:
 
 
 class Classifier:
-    def __init__(self, settings: S.Settings) -> None:
-        self.max_length = settings[S.MAX_SCAN_LENGTH]
-        separator = settings[S.GS1_SEPARATOR]
+    def __init__(self, settings: Settings) -> None:
+        self.max_length = settings[MAX_SCAN_LENGTH]
+        separator = settings[GS1_SEPARATOR]
         self.separators = (GS, separator) if separator else (GS,)
         self.gs1_config = biip.ParseConfig(separator_chars=self.separators)
         self.patterns: tuple[tuple[ScanKind, re.Pattern[str]], ...] = tuple(
             (kind, re.compile(settings[setting], re.IGNORECASE))
             for kind, setting in (
-                (ScanKind.RMA, S.RMA_PATTERN),
-                (ScanKind.ORDER, S.ORDER_PATTERN),
-                (ScanKind.TRACKING, S.TRACKING_PATTERN),
-                (ScanKind.LPN, S.LPN_PATTERN),
-                (ScanKind.BIN, S.BIN_PATTERN),
-                (ScanKind.BADGE, S.BADGE_PATTERN),
-                (ScanKind.ASN, S.ASN_PATTERN),
-                (ScanKind.PO, S.PO_PATTERN),
-                (ScanKind.SUPPLIER, S.SUPPLIER_PATTERN),
-                (ScanKind.SERIAL, S.SERIAL_PATTERN),
+                (ScanKind.RMA, RMA_PATTERN),
+                (ScanKind.ORDER, ORDER_PATTERN),
+                (ScanKind.TRACKING, TRACKING_PATTERN),
+                (ScanKind.LPN, LPN_PATTERN),
+                (ScanKind.BIN, BIN_PATTERN),
+                (ScanKind.BADGE, BADGE_PATTERN),
+                (ScanKind.ASN, ASN_PATTERN),
+                (ScanKind.PO, PO_PATTERN),
+                (ScanKind.SUPPLIER, SUPPLIER_PATTERN),
+                (ScanKind.SERIAL, SERIAL_PATTERN),
             )
         )
 

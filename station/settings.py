@@ -21,10 +21,6 @@ import tomli_w
 from station import setting_keys as keys
 from station.errors import ConfigError
 
-# Every key, still readable as ``settings.BENCH_ID`` until each caller imports it by name
-# from station.setting_keys.
-from station.setting_keys import *  # noqa: F403
-
 _TYPE_WORDS: dict[type, str] = {str: "text", int: "a whole number", bool: "true or false"}
 
 

@@ -7,8 +7,9 @@ nothing was rejected.
 from collections.abc import Callable
 
 from station import paths
-from station import settings as S
 from station.errors import ConfigError
+from station.setting_keys import ERP_URL, ERP_USER
+from station.settings import Settings
 from station.store.engine import open_store
 from sync.connector import Connector, LogInAgain, Rejected, RetryLater
 from sync.cycle import run_cycle
@@ -18,11 +19,11 @@ from sync.push import Pusher
 LOCK_WAIT_S = 60.0
 
 
-def sync_once(settings: S.Settings, connect: Callable[[], Connector]) -> int:
-    url = settings[S.ERP_URL]
+def sync_once(settings: Settings, connect: Callable[[], Connector]) -> int:
+    url = settings[ERP_URL]
     if not url:
         raise ConfigError("No ERP is configured: set erp.url (and erp.database, erp.user).")
-    user = settings[S.ERP_USER]
+    user = settings[ERP_USER]
     connector = connect()
     store = open_store(paths.database_file(paths.data_dir()))
     try:

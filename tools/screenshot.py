@@ -24,12 +24,12 @@ from sqlalchemy import select
 
 from demo.history import write_history
 from demo.master_data import load_demo_data
-from station import settings as S
 from station.receiving.bench import ReceivingBench
 from station.returns.bench import ReturnsBench
 from station.returns.inspection import Inspection
 from station.rulepack import load_rulepack
 from station.scans import Scan
+from station.setting_keys import FLASH_MS
 from station.settings import Settings
 from station.store.engine import Store, open_store
 from station.store.schema import ExpectedReceipt, Gtin
@@ -109,7 +109,7 @@ def main(argv: list[str]) -> int:
         window.show()
         # Let the last scan's colour flash fade, so the picture shows the screen itself.
         settle = QEventLoop()
-        QTimer.singleShot(settings[S.FLASH_MS] + 200, settle.quit)
+        QTimer.singleShot(settings[FLASH_MS] + 200, settle.quit)
         settle.exec()
         app.processEvents()
         target.parent.mkdir(parents=True, exist_ok=True)

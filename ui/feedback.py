@@ -13,8 +13,9 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QWidget
 
 import resources
-from station import settings as S
 from station.feedback import Feedback, Tone
+from station.setting_keys import FLASH_MS, SOUNDS
+from station.settings import Settings
 from ui.style import FLASH_COLOURS, NEUTRAL, TONE_COLOURS
 
 if TYPE_CHECKING:  # QtMultimedia may not load at run time; see audio_output_count
@@ -83,11 +84,11 @@ class FlashOverlay(QWidget):
 class FeedbackPlayer(QObject):
     """Plays the tone of each ``Feedback`` and flashes the window in its colour."""
 
-    def __init__(self, settings: S.Settings, window: QWidget) -> None:
+    def __init__(self, settings: Settings, window: QWidget) -> None:
         super().__init__(window)
-        self.flash = FlashOverlay(window, settings[S.FLASH_MS])
+        self.flash = FlashOverlay(window, settings[FLASH_MS])
         self._effects: dict[Tone, QSoundEffect] = {}
-        if settings[S.SOUNDS]:
+        if settings[SOUNDS]:
             self._load_effects()
 
     def _load_effects(self) -> None:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from station import settings as S
 from station.command_sheet import write_command_sheet
 from station.commands import MODES, Command
 from station.errors import NotAllowed
@@ -38,6 +37,8 @@ from station.recording import last_mode
 from station.returns.bench import ReturnsBench
 from station.returns.view import BenchView, Step
 from station.scans import Scan
+from station.setting_keys import WEDGE_PREFIX
+from station.settings import Settings
 from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer
 from ui.header import Header
@@ -91,7 +92,7 @@ class MainWindow(QMainWindow):
         self,
         bench: ReturnsBench,
         receiving: ReceivingBench,
-        settings: S.Settings,
+        settings: Settings,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -102,7 +103,7 @@ class MainWindow(QMainWindow):
         self.feedback: Feedback | None = None
         self.setStyleSheet(SHEET)
         self.resize(1366, 768)
-        prefix = settings[S.WEDGE_PREFIX]
+        prefix = settings[WEDGE_PREFIX]
         self._wedge = f"wedge, prefix {prefix}" if prefix else "wedge"
         self.header = Header(bench.bench_id, self._wedge)
         self.returns = ReturnsScreen()

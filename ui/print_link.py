@@ -9,27 +9,38 @@ from PySide6.QtCore import QObject, Signal
 from devices.label_jobs import zpl_renderer
 from devices.print_queue import PrintQueue, PrintWorker
 from devices.printers import printer_for
-from station import settings as S
+from station.setting_keys import (
+    BENCH_ID,
+    PRINTER2_DPI,
+    PRINTER2_LABELS,
+    PRINTER2_STOCK,
+    PRINTER2_URL,
+    PRINTER_BAUD,
+    PRINTER_DPI,
+    PRINTER_STOCK,
+    PRINTER_URL,
+)
+from station.settings import Settings
 from station.store.engine import Store
 
 
 class PrintLink(QObject):
     jobs_settled = Signal(int)
 
-    def __init__(self, store: Store, settings: S.Settings, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        bench = settings[S.BENCH_ID]
-        second = frozenset(p.strip() for p in settings[S.PRINTER2_LABELS].split(",") if p.strip())
-        if not settings[S.PRINTER2_URL]:
+        bench = settings[BENCH_ID]
+        second = frozenset(p.strip() for p in settings[PRINTER2_LABELS].split(",") if p.strip())
+        if not settings[PRINTER2_URL]:
             second = frozenset()
         queues = []
-        if settings[S.PRINTER_URL]:
+        if settings[PRINTER_URL]:
             queues.append(
                 PrintQueue(
                     store,
                     bench,
-                    printer_for(settings[S.PRINTER_URL], settings[S.PRINTER_BAUD]),
-                    zpl_renderer(settings[S.PRINTER_DPI], settings[S.PRINTER_STOCK]),
+                    printer_for(settings[PRINTER_URL], settings[PRINTER_BAUD]),
+                    zpl_renderer(settings[PRINTER_DPI], settings[PRINTER_STOCK]),
                     leaving=second,
                 )
             )
@@ -38,8 +49,8 @@ class PrintLink(QObject):
                 PrintQueue(
                     store,
                     bench,
-                    printer_for(settings[S.PRINTER2_URL], settings[S.PRINTER_BAUD]),
-                    zpl_renderer(settings[S.PRINTER2_DPI], settings[S.PRINTER2_STOCK]),
+                    printer_for(settings[PRINTER2_URL], settings[PRINTER_BAUD]),
+                    zpl_renderer(settings[PRINTER2_DPI], settings[PRINTER2_STOCK]),
                     purposes=second,
                 )
             )

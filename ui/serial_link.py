@@ -8,24 +8,25 @@ Signals:
 from PySide6.QtCore import QObject, Signal
 
 from devices.serial_scanner import SerialScanner
-from station import settings as S
 from station.scans import Scan
+from station.setting_keys import MAX_SCAN_LENGTH, SERIAL_BAUD, SERIAL_FRAME_GAP_MS, SERIAL_PORT
+from station.settings import Settings
 
 
 class SerialScannerLink(QObject):
     scan_received = Signal(object)
     state_changed = Signal(str)
 
-    def __init__(self, settings: S.Settings, parent: QObject | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # Emitted from the reader thread; Qt queues them to this object's (GUI) thread.
         self.scanner = SerialScanner(
-            settings[S.SERIAL_PORT],
+            settings[SERIAL_PORT],
             self._scanned,
             self.state_changed.emit,
-            baudrate=settings[S.SERIAL_BAUD],
-            max_length=settings[S.MAX_SCAN_LENGTH],
-            frame_gap=settings[S.SERIAL_FRAME_GAP_MS] / 1000,
+            baudrate=settings[SERIAL_BAUD],
+            max_length=settings[MAX_SCAN_LENGTH],
+            frame_gap=settings[SERIAL_FRAME_GAP_MS] / 1000,
         )
 
     def _scanned(self, scan: Scan) -> None:

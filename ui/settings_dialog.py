@@ -31,8 +31,29 @@ from serial.tools import list_ports
 
 from devices.label_jobs import sample_label
 from devices.printers import NotSent, Unsure, printer_for
-from station import settings as S
 from station.errors import ConfigError
+from station.setting_keys import (
+    BENCH_ID,
+    GS1_SEPARATOR,
+    LABEL_PURPOSES,
+    PRINTER2_DPI,
+    PRINTER2_LABELS,
+    PRINTER2_STOCK,
+    PRINTER2_URL,
+    PRINTER_BAUD,
+    PRINTER_DPI,
+    PRINTER_STOCK,
+    PRINTER_URL,
+    REGISTRY,
+    SERIAL_BAUD,
+    SERIAL_PORT,
+    STOCKS,
+    WEDGE_MAX_GAP_MS,
+    WEDGE_MIN_LENGTH,
+    WEDGE_PREFIX,
+    Setting,
+)
+from station.settings import Settings
 from ui.label_preview import preview
 from ui.models import ScanLogModel
 from ui.tables import read_only_table
@@ -40,45 +61,45 @@ from ui.tables import read_only_table
 Field = QLineEdit | QSpinBox | QComboBox | QCheckBox
 PREVIEW_HEIGHT = 360  # pixels on screen; the label itself is drawn at printer resolution
 # The settings on this screen, by group: (key, label).
-GROUPS: tuple[tuple[str, tuple[tuple[S.Setting[Any], str], ...]], ...] = (
-    ("Bench", ((S.BENCH_ID, "Bench name"),)),
+GROUPS: tuple[tuple[str, tuple[tuple[Setting[Any], str], ...]], ...] = (
+    ("Bench", ((BENCH_ID, "Bench name"),)),
     (
         "Keyboard-wedge scanner",
         (
-            (S.WEDGE_PREFIX, "Prefix character (empty: tell scans by speed)"),
-            (S.WEDGE_MAX_GAP_MS, "Longest gap between a scan's keys (ms)"),
-            (S.WEDGE_MIN_LENGTH, "Shortest scan (characters)"),
-            (S.GS1_SEPARATOR, "Character sent for the GS1 separator"),
+            (WEDGE_PREFIX, "Prefix character (empty: tell scans by speed)"),
+            (WEDGE_MAX_GAP_MS, "Longest gap between a scan's keys (ms)"),
+            (WEDGE_MIN_LENGTH, "Shortest scan (characters)"),
+            (GS1_SEPARATOR, "Character sent for the GS1 separator"),
         ),
     ),
     (
         "Serial scanner",
-        ((S.SERIAL_PORT, "Port (empty: none)"), (S.SERIAL_BAUD, "Speed (baud)")),
+        ((SERIAL_PORT, "Port (empty: none)"), (SERIAL_BAUD, "Speed (baud)")),
     ),
     (
         "Label printer",
         (
-            (S.PRINTER_URL, "Printer (tcp://, serial:, cups:, folder:)"),
-            (S.PRINTER_DPI, "Resolution (dpi)"),
-            (S.PRINTER_STOCK, "Label stock (in)"),
-            (S.PRINTER_BAUD, "Serial printer speed (baud)"),
+            (PRINTER_URL, "Printer (tcp://, serial:, cups:, folder:)"),
+            (PRINTER_DPI, "Resolution (dpi)"),
+            (PRINTER_STOCK, "Label stock (in)"),
+            (PRINTER_BAUD, "Serial printer speed (baud)"),
         ),
     ),
     (
         "Second label printer",
         (
-            (S.PRINTER2_URL, "Printer (empty: none)"),
-            (S.PRINTER2_DPI, "Resolution (dpi)"),
-            (S.PRINTER2_STOCK, "Label stock (in)"),
-            (S.PRINTER2_LABELS, "Labels it prints"),
+            (PRINTER2_URL, "Printer (empty: none)"),
+            (PRINTER2_DPI, "Resolution (dpi)"),
+            (PRINTER2_STOCK, "Label stock (in)"),
+            (PRINTER2_LABELS, "Labels it prints"),
         ),
     ),
 )
 CHOICES: dict[str, tuple[str, ...]] = {
-    S.PRINTER_DPI.key: ("203", "300"),
-    S.PRINTER2_DPI.key: ("203", "300"),
-    S.PRINTER_STOCK.key: S.STOCKS,
-    S.PRINTER2_STOCK.key: S.STOCKS,
+    PRINTER_DPI.key: ("203", "300"),
+    PRINTER2_DPI.key: ("203", "300"),
+    PRINTER_STOCK.key: STOCKS,
+    PRINTER2_STOCK.key: STOCKS,
 }
 
 
@@ -86,7 +107,7 @@ class SettingsDialog(QDialog):
     saved = Signal(str)
 
     def __init__(
-        self, settings: S.Settings, scans: ScanLogModel, parent: QWidget | None = None
+        self, settings: Settings, scans: ScanLogModel, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Bench settings")
@@ -122,7 +143,7 @@ class SettingsDialog(QDialog):
             buttons.addWidget(button)
         layout.addLayout(buttons)
 
-    def _group(self, title: str, entries: tuple[tuple[S.Setting[Any], str], ...]) -> QGroupBox:
+    def _group(self, title: str, entries: tuple[tuple[Setting[Any], str], ...]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         for setting, label in entries:
@@ -135,9 +156,9 @@ class SettingsDialog(QDialog):
             form.addRow(QLabel(f"Saved in: {self.settings.file or 'nowhere (defaults)'}"))
         return box
 
-    def _field(self, setting: S.Setting[Any]) -> QWidget:
+    def _field(self, setting: Setting[Any]) -> QWidget:
         value = self.settings[setting]
-        if setting is S.PRINTER2_LABELS:
+        if setting is PRINTER2_LABELS:
             return self._purposes(str(value))
         field: Field
         if setting.key in CHOICES:
@@ -151,7 +172,7 @@ class SettingsDialog(QDialog):
             field = QSpinBox()
             field.setRange(0, 10_000_000)
             field.setValue(int(value))
-        elif setting is S.SERIAL_PORT:
+        elif setting is SERIAL_PORT:
             field = QComboBox()
             field.setEditable(True)
             field.addItems(["", *self._ports()])
@@ -167,7 +188,7 @@ class SettingsDialog(QDialog):
         row = QWidget()
         boxes = QHBoxLayout(row)
         boxes.setContentsMargins(0, 0, 0, 0)
-        for purpose in S.LABEL_PURPOSES:
+        for purpose in LABEL_PURPOSES:
             box = QCheckBox(purpose)
             box.setChecked(purpose in picked)
             self.labels_for_second[purpose] = box
@@ -179,7 +200,7 @@ class SettingsDialog(QDialog):
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         self.test_purpose = QComboBox()
-        self.test_purpose.addItems(S.LABEL_PURPOSES)
+        self.test_purpose.addItems(LABEL_PURPOSES)
         self.test_printer = QComboBox()
         self.test_printer.addItems(["Label printer", "Second label printer"])
         print_test = QPushButton("Print test label")
@@ -206,7 +227,7 @@ class SettingsDialog(QDialog):
         """What the form says, as the registry's typed values."""
         values: dict[str, Any] = {}
         for key, field in self.fields.items():
-            kind = S.REGISTRY[key].kind
+            kind = REGISTRY[key].kind
             if isinstance(field, QCheckBox):
                 values[key] = field.isChecked()
             elif isinstance(field, QSpinBox):
@@ -216,7 +237,7 @@ class SettingsDialog(QDialog):
             else:
                 values[key] = field.text()
         chosen = [p for p, box in self.labels_for_second.items() if box.isChecked()]
-        values[S.PRINTER2_LABELS.key] = ",".join(chosen)
+        values[PRINTER2_LABELS.key] = ",".join(chosen)
         return values
 
     def save(self) -> None:
@@ -237,16 +258,16 @@ class SettingsDialog(QDialog):
             self._say(f"Not printed: {exc}", ok=False)
             return
         second = self.test_printer.currentIndex() == 1
-        url = chosen[S.PRINTER2_URL if second else S.PRINTER_URL]
+        url = chosen[PRINTER2_URL if second else PRINTER_URL]
         if not url:
             self._say("Not printed: no printer is set there.", ok=False)
             return
-        dpi = chosen[S.PRINTER2_DPI if second else S.PRINTER_DPI]
-        stock = chosen[S.PRINTER2_STOCK if second else S.PRINTER_STOCK]
+        dpi = chosen[PRINTER2_DPI if second else PRINTER_DPI]
+        stock = chosen[PRINTER2_STOCK if second else PRINTER_STOCK]
         purpose = self.test_purpose.currentText()
         try:
             label = sample_label(purpose, dpi, stock)
-            printer = printer_for(url, chosen[S.PRINTER_BAUD])
+            printer = printer_for(url, chosen[PRINTER_BAUD])
             printer.send(label)
         except (ValueError, NotSent, Unsure) as exc:
             self._say(f"Not printed: {exc}", ok=False)
@@ -258,8 +279,8 @@ class SettingsDialog(QDialog):
     def show_preview(self) -> None:
         """The test label as the office-printer PDF draws it, scaled to fit the screen."""
         second = self.test_printer.currentIndex() == 1
-        dpi_field = self.fields[(S.PRINTER2_DPI if second else S.PRINTER_DPI).key]
-        stock_field = self.fields[(S.PRINTER2_STOCK if second else S.PRINTER_STOCK).key]
+        dpi_field = self.fields[(PRINTER2_DPI if second else PRINTER_DPI).key]
+        stock_field = self.fields[(PRINTER2_STOCK if second else PRINTER_STOCK).key]
         assert isinstance(dpi_field, QComboBox) and isinstance(stock_field, QComboBox)
         purpose = self.test_purpose.currentText()
         try:

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from station import settings as S
+from station.setting_keys import ERP_INTERVAL_S
+from station.settings import Settings
 from station.store.engine import Store
 from sync.connector import Connector
 from sync.cycle import SyncWorker
@@ -22,7 +23,7 @@ class SyncLink(QObject):
     def __init__(
         self,
         store: Store,
-        settings: S.Settings,
+        settings: Settings,
         connect: Callable[[], Connector],
         parent: QObject | None = None,
     ) -> None:
@@ -32,7 +33,7 @@ class SyncLink(QObject):
             connect,
             store,
             self.state_changed.emit,
-            settings[S.ERP_INTERVAL_S],
+            settings[ERP_INTERVAL_S],
             self.pull_progress.emit,
         )
 

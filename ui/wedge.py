@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station import settings as S
+from station.setting_keys import WEDGE_MAX_GAP_MS, WEDGE_MIN_LENGTH, WEDGE_PREFIX
+from station.settings import Settings
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 MODIFIER_KEYS = (
@@ -93,19 +94,19 @@ class WedgeFilter(QObject):
     scan_received = Signal(str)
     key_pressed = Signal(str, int)
 
-    def __init__(self, settings: S.Settings, scope: QWidget, parent: QObject | None = None) -> None:
+    def __init__(self, settings: Settings, scope: QWidget, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._scope = scope
-        self._prefix = settings[S.WEDGE_PREFIX]
-        self._max_gap = settings[S.WEDGE_MAX_GAP_MS] / 1000
-        self._min_length = settings[S.WEDGE_MIN_LENGTH]
+        self._prefix = settings[WEDGE_PREFIX]
+        self._max_gap = settings[WEDGE_MAX_GAP_MS] / 1000
+        self._min_length = settings[WEDGE_MIN_LENGTH]
         self._held: list[HeldKey] = []
         self._capturing = False
         self._last_key_at = 0.0
         self._replaying = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(PREFIX_STALL_MS if self._prefix else settings[S.WEDGE_MAX_GAP_MS])
+        self._timer.setInterval(PREFIX_STALL_MS if self._prefix else settings[WEDGE_MAX_GAP_MS])
         self._timer.timeout.connect(self._give_back)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

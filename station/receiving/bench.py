@@ -22,7 +22,6 @@ from pathlib import Path
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
-from station import settings as S
 from station.bench import Bench
 from station.commands import DAMAGE_REASONS, CommandCode
 from station.errors import Refusal
@@ -36,6 +35,8 @@ from station.receiving.plates import Plates
 from station.receiving.view import PROMPTS, ReceivingView, RStep, receipt_view
 from station.recording import utcnow
 from station.scans import Classified, ScanKind
+from station.setting_keys import BLIND_COUNTS, DEFAULT_TOLERANCE_PCT
+from station.settings import Settings
 from station.states import ExpectedStatus, ReceiptStatus
 from station.store.engine import Store
 from station.store.schema import (
@@ -61,16 +62,16 @@ class ReceivingBench(Bench[Counting]):
     def __init__(
         self,
         store: Store,
-        settings: S.Settings,
+        settings: Settings,
         photos: Path,
         today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__(store, settings, Counting())
         self.photos = photos
-        self.blind = settings[S.BLIND_COUNTS]
+        self.blind = settings[BLIND_COUNTS]
         self.goods = Goods(self, blind=self.blind, today=today)
         self.plates = Plates(self)
-        self.default_tolerance = settings[S.DEFAULT_TOLERANCE_PCT]
+        self.default_tolerance = settings[DEFAULT_TOLERANCE_PCT]
         with store.read() as session:
             open_receipt = session.scalar(
                 select(Receipt.id).where(

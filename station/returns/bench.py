@@ -15,7 +15,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from station import settings as S
 from station.bench import Bench
 from station.commands import CommandCode
 from station.errors import Refusal
@@ -31,6 +30,7 @@ from station.returns.undo import undo_step
 from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
 from station.scans import Classified, Scan, ScanKind
+from station.settings import Settings
 from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import Item, ReturnUnit, RmaLine
@@ -67,7 +67,7 @@ class ReturnsBench(Bench[Remembered]):
     def __init__(
         self,
         store: Store,
-        settings: S.Settings,
+        settings: Settings,
         pack: RulePack,
         photos: Path,
         today: Callable[[], date] = date.today,

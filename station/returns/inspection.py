@@ -9,7 +9,6 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from station import settings as S
 from station.errors import Refusal
 from station.feedback import Feedback
 from station.operators import Role, SignedIn, require
@@ -17,6 +16,12 @@ from station.recording import audit_work, utcnow
 from station.returns.disposition import Facts, decide
 from station.returns.policy import RepeatLimit, Verdict, check_policy
 from station.rulepack import Question, RulePack
+from station.setting_keys import (
+    REPEAT_RETURNER_DAYS,
+    REPEAT_RETURNER_LIMIT,
+    WRITEOFF_APPROVAL_ABOVE,
+)
+from station.settings import Settings
 from station.states import UnitStatus
 from station.store.schema import ChecklistAnswer, ReturnUnit
 
@@ -37,11 +42,11 @@ class Inspection:
     writeoff_limit_cents: int
 
     @classmethod
-    def configured(cls, pack: RulePack, settings: S.Settings) -> "Inspection":
+    def configured(cls, pack: RulePack, settings: Settings) -> "Inspection":
         return cls(
             pack,
-            RepeatLimit(settings[S.REPEAT_RETURNER_DAYS], settings[S.REPEAT_RETURNER_LIMIT]),
-            settings[S.WRITEOFF_APPROVAL_ABOVE] * 100,
+            RepeatLimit(settings[REPEAT_RETURNER_DAYS], settings[REPEAT_RETURNER_LIMIT]),
+            settings[WRITEOFF_APPROVAL_ABOVE] * 100,
         )
 
     def questions(self, unit: ReturnUnit) -> tuple[Question, ...]:

@@ -7,8 +7,9 @@ long as the connector lives: the worker keeps one for the day, so each is looked
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 
-from station import settings as S
 from station.outbox import OutboxRecord, UnitEvent
+from station.setting_keys import ERP_DATABASE, ERP_URL, ERP_USER
+from station.settings import Settings
 from station.store.schema import OutboxEvent
 from sync.connector import Connector, Cursor, Likeness, Page
 from sync.credentials import PasswordSource, erp_password
@@ -51,11 +52,11 @@ class Tryton:
 
 
 def tryton_connector(
-    settings: S.Settings, sources: Sequence[PasswordSource]
+    settings: Settings, sources: Sequence[PasswordSource]
 ) -> Callable[[], Connector]:
     """How to reach the configured ERP; called on the worker's thread, where a keyring
     that blocks on looking the password up cannot stall the window."""
-    user, url, database = settings[S.ERP_USER], settings[S.ERP_URL], settings[S.ERP_DATABASE]
+    user, url, database = settings[ERP_USER], settings[ERP_URL], settings[ERP_DATABASE]
 
     def connect() -> Connector:
         return Tryton(Client(Login(url, database, user, erp_password(user, url, sources))))

@@ -3,7 +3,7 @@
 import pytest
 
 from devices.label_jobs import LABEL_FOR_JOB, layout_for, sample_label, zpl_renderer
-from station.settings import LABEL_PURPOSES
+from station.setting_keys import LABEL_PURPOSES
 from station.store.schema import LabelJob
 
 

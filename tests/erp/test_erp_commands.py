@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from demo import erp_server
-from station import settings as S
+from station.setting_keys import ERP_URL, ERP_USER
+from station.settings import Settings
 
 pytestmark = pytest.mark.erp
 
@@ -49,13 +50,13 @@ def test_the_demo_erp_comes_up_the_station_syncs_and_it_goes_down(
     up = station("erp-demo", "up", env=bench_env)
     assert up.returncode == 0, up.stderr
     assert "the station is set to use it" in up.stdout
-    settings = S.Settings.load(tmp_path / "station.toml", required=True)
-    assert settings[S.ERP_URL].startswith("http://127.0.0.1:")
-    assert settings[S.ERP_USER] == "station"
+    settings = Settings.load(tmp_path / "station.toml", required=True)
+    assert settings[ERP_URL].startswith("http://127.0.0.1:")
+    assert settings[ERP_USER] == "station"
     assert "password" not in (tmp_path / "station.toml").read_text(encoding="utf-8")
 
     status = station("erp-demo", "status", env=bench_env)
-    assert status.returncode == 0 and settings[S.ERP_URL] in status.stdout
+    assert status.returncode == 0 and settings[ERP_URL] in status.stdout
 
     # The window of this bench is in the middle of a cycle: the command waits for it.
     data = Path(bench_env["STATION_DATA_DIR"])

@@ -9,10 +9,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from demo import erp_server
-from station import settings as S
 from station.errors import ConfigError
 from station.returns.bench import ReturnsBench
 from station.scans import Scan
+from station.settings import Settings
 from station.store.engine import Store
 from sync.credentials import OS_SOURCES
 from sync.cycle import SyncState, SyncStatus, SyncWorker
@@ -98,7 +98,7 @@ def test_the_header_shows_the_sync_from_its_own_thread(
     qtbot: QtBot, store: Store, erp: erp_server.Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STATION_ERP_PASSWORD", erp.station.password)
-    settings = S.Settings().with_values(erp__url=erp.url)
+    settings = Settings().with_values(erp__url=erp.url)
     header = Header("BENCH-01", "wedge")
     qtbot.addWidget(header)
     link = SyncLink(store, settings, tryton_connector(settings, OS_SOURCES))

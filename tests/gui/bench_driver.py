@@ -4,8 +4,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from station import settings as S
 from station.feedback import Feedback
+from station.setting_keys import DUPLICATE_WINDOW_MS, WEDGE_MAX_GAP_MS, WEDGE_PREFIX
 from station.settings import Settings
 from ui.main_window import MainWindow
 
@@ -19,9 +19,9 @@ class Scanner:
     def __init__(self, qtbot: QtBot, window: MainWindow, settings: Settings) -> None:
         self.qtbot = qtbot
         self.window = window
-        self.prefix = settings[S.WEDGE_PREFIX]
-        self.gap_ms = settings[S.WEDGE_MAX_GAP_MS]
-        self.duplicate_ms = settings[S.DUPLICATE_WINDOW_MS]
+        self.prefix = settings[WEDGE_PREFIX]
+        self.gap_ms = settings[WEDGE_MAX_GAP_MS]
+        self.duplicate_ms = settings[DUPLICATE_WINDOW_MS]
         self._last = ""
 
     def scan(self, code: str, into: QWidget | None = None) -> Feedback:

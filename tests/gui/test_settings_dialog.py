@@ -15,10 +15,17 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 import ui.settings_dialog
-from station import settings as S
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
+from station.setting_keys import (
+    PRINTER2_LABELS,
+    PRINTER2_STOCK,
+    PRINTER_STOCK,
+    PRINTER_URL,
+    WEDGE_PREFIX,
+)
+from station.settings import Settings
 from station.store.engine import Store
 from ui.models import ScanLogModel
 from ui.settings_dialog import SettingsDialog
@@ -35,7 +42,7 @@ def printer() -> Iterator[LoopbackPrinter]:
 
 @pytest.fixture
 def dialog(qtbot: QtBot, store: Store, tmp_path: Path) -> SettingsDialog:
-    settings = S.Settings.load(tmp_path / "station.toml")
+    settings = Settings.load(tmp_path / "station.toml")
     shown = SettingsDialog(settings, ScanLogModel(store, "BENCH-01"))
     qtbot.addWidget(shown)
     shown.show()
@@ -56,7 +63,7 @@ def button(dialog: SettingsDialog, text: str) -> QPushButton:
 def test_a_test_label_goes_to_the_printer_as_typed(
     dialog: SettingsDialog, qtbot: QtBot, printer: LoopbackPrinter
 ) -> None:
-    url = dialog.fields[S.PRINTER_URL.key]
+    url = dialog.fields[PRINTER_URL.key]
     assert isinstance(url, QLineEdit)
     url.setText(f"tcp://127.0.0.1:{printer.port}")
     dialog.test_purpose.setCurrentText("bin")
@@ -67,7 +74,7 @@ def test_a_test_label_goes_to_the_printer_as_typed(
 
 
 def test_a_printer_that_is_not_there_says_so(dialog: SettingsDialog, qtbot: QtBot) -> None:
-    url = dialog.fields[S.PRINTER_URL.key]
+    url = dialog.fields[PRINTER_URL.key]
     assert isinstance(url, QLineEdit)
     url.setText("folder:/proc/cannot-write-here")
     qtbot.mouseClick(button(dialog, "Print test label"), Qt.MouseButton.LeftButton)
@@ -77,8 +84,8 @@ def test_a_printer_that_is_not_there_says_so(dialog: SettingsDialog, qtbot: QtBo
 def test_saving_writes_what_the_station_reads_at_its_next_start(
     dialog: SettingsDialog, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    prefix = dialog.fields[S.WEDGE_PREFIX.key]
-    stock = dialog.fields[S.PRINTER2_STOCK.key]
+    prefix = dialog.fields[WEDGE_PREFIX.key]
+    stock = dialog.fields[PRINTER2_STOCK.key]
     assert isinstance(prefix, QLineEdit) and isinstance(stock, QComboBox)
     prefix.setText("~")
     stock.setCurrentText("4x6")
@@ -86,14 +93,14 @@ def test_saving_writes_what_the_station_reads_at_its_next_start(
     dialog.labels_for_second["command"].setChecked(True)
     with qtbot.waitSignal(dialog.saved):
         qtbot.mouseClick(button(dialog, "Save"), Qt.MouseButton.LeftButton)
-    again = S.Settings.load(tmp_path / "station.toml", required=True)
-    assert again[S.WEDGE_PREFIX] == "~"
-    assert again[S.PRINTER2_STOCK] == "4x6"
-    assert again[S.PRINTER2_LABELS] == "bin,command"
+    again = Settings.load(tmp_path / "station.toml", required=True)
+    assert again[WEDGE_PREFIX] == "~"
+    assert again[PRINTER2_STOCK] == "4x6"
+    assert again[PRINTER2_LABELS] == "bin,command"
 
 
 def test_a_bad_value_is_not_saved(dialog: SettingsDialog, qtbot: QtBot, tmp_path: Path) -> None:
-    url = dialog.fields[S.PRINTER_URL.key]
+    url = dialog.fields[PRINTER_URL.key]
     assert isinstance(url, QLineEdit)
     url.setText("lpt1")
     qtbot.mouseClick(button(dialog, "Save"), Qt.MouseButton.LeftButton)
@@ -104,7 +111,7 @@ def test_a_bad_value_is_not_saved(dialog: SettingsDialog, qtbot: QtBot, tmp_path
 def test_the_last_scans_are_shown(
     dialog: SettingsDialog, qtbot: QtBot, store: Store, tmp_path: Path
 ) -> None:
-    bench = ReturnsBench(store, S.Settings(), load_rulepack(), tmp_path / "photos")
+    bench = ReturnsBench(store, Settings(), load_rulepack(), tmp_path / "photos")
     bench.handle(Scan("BADGE-1001", at=1.0))
     bench.handle(Scan("5901234123458", at=3.0))  # a misread check digit
     qtbot.mouseClick(button(dialog, "Show last scans"), Qt.MouseButton.LeftButton)
@@ -121,7 +128,7 @@ def test_the_preview_is_the_label_that_scans(
     dialog: SettingsDialog, qtbot: QtBot, purpose: str, stock: str, expected: str
 ) -> None:
     dialog.test_purpose.setCurrentText(purpose)
-    stock_field = dialog.fields[S.PRINTER_STOCK.key]
+    stock_field = dialog.fields[PRINTER_STOCK.key]
     assert isinstance(stock_field, QComboBox)
     stock_field.setCurrentText(stock)
     qtbot.mouseClick(button(dialog, "Preview"), Qt.MouseButton.LeftButton)

@@ -3,11 +3,11 @@
 import itertools
 from pathlib import Path
 
-from station import settings as S
 from station.feedback import Tone
 from station.returns.bench import ReturnsBench
 from station.returns.view import Step
 from station.scans import Scan
+from station.settings import reference
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 _clock = itertools.count(0, 2)
@@ -20,7 +20,7 @@ def scan(bench: ReturnsBench, *raws: str) -> None:
 
 
 def test_the_configuration_table_is_the_registry() -> None:
-    assert S.reference() in README
+    assert reference() in README
 
 
 def test_the_quick_start_walk_through(bench: ReturnsBench) -> None:

@@ -4,9 +4,21 @@ from pathlib import Path
 
 import pytest
 
-from station import settings as S
+from station import setting_keys
 from station.errors import ConfigError
-from station.setting_keys import BENCH_ID
+from station.setting_keys import (
+    BENCH_ID,
+    DUPLICATE_WINDOW_MS,
+    MAX_SCAN_LENGTH,
+    PRINTER2_LABELS,
+    PRINTER_DPI,
+    REGISTRY,
+    SOUNDS,
+    WEDGE_MAX_GAP_MS,
+    WEDGE_PREFIX,
+    Setting,
+)
+from station.settings import Settings, reference
 
 
 def write(tmp_path: Path, body: str) -> Path:
@@ -16,10 +28,10 @@ def write(tmp_path: Path, body: str) -> Path:
 
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:
-    settings = S.Settings.load(tmp_path / "absent.toml")
-    assert settings[S.DUPLICATE_WINDOW_MS] == 500
-    assert settings[S.WEDGE_MAX_GAP_MS] == 40
-    assert settings[S.BENCH_ID] == "BENCH-01"
+    settings = Settings.load(tmp_path / "absent.toml")
+    assert settings[DUPLICATE_WINDOW_MS] == 500
+    assert settings[WEDGE_MAX_GAP_MS] == 40
+    assert settings[BENCH_ID] == "BENCH-01"
 
 
 def test_a_file_overrides_by_table_and_key(tmp_path: Path) -> None:
@@ -27,13 +39,13 @@ def test_a_file_overrides_by_table_and_key(tmp_path: Path) -> None:
         tmp_path,
         '[bench]\nid = "RET-07"\n[scanner]\nwedge_prefix = "~"\nduplicate_window_ms = 800\n',
     )
-    settings = S.Settings.load(file)
-    assert (settings[S.BENCH_ID], settings[S.WEDGE_PREFIX], settings[S.DUPLICATE_WINDOW_MS]) == (
+    settings = Settings.load(file)
+    assert (settings[BENCH_ID], settings[WEDGE_PREFIX], settings[DUPLICATE_WINDOW_MS]) == (
         "RET-07",
         "~",
         800,
     )
-    assert settings[S.MAX_SCAN_LENGTH] == 512
+    assert settings[MAX_SCAN_LENGTH] == 512
 
 
 @pytest.mark.parametrize(
@@ -55,24 +67,24 @@ def test_a_file_overrides_by_table_and_key(tmp_path: Path) -> None:
 def test_a_bad_file_is_refused_naming_the_key(tmp_path: Path, body: str, words: str) -> None:
     file = write(tmp_path, body)
     with pytest.raises(ConfigError) as refused:
-        S.Settings.load(file)
+        Settings.load(file)
     assert words in str(refused.value)
     assert str(file) in str(refused.value)
 
 
 def test_an_explicit_file_must_exist(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
-        S.Settings.load(tmp_path / "missing.toml", required=True)
+        Settings.load(tmp_path / "missing.toml", required=True)
 
 
 def test_the_reference_lists_every_key_once() -> None:
-    rows = S.reference().splitlines()[2:]
-    assert [row.split("`")[1] for row in rows] == list(S.REGISTRY)
+    rows = reference().splitlines()[2:]
+    assert [row.split("`")[1] for row in rows] == list(REGISTRY)
 
 
 def test_settings_saved_from_the_screen_read_back_the_same(tmp_path: Path) -> None:
     file = tmp_path / "conf" / "station.toml"
-    loaded = S.Settings.load(file)
+    loaded = Settings.load(file)
     changed = loaded.changed(
         {
             "bench.id": 'RCV-"2"',
@@ -83,24 +95,24 @@ def test_settings_saved_from_the_screen_read_back_the_same(tmp_path: Path) -> No
         }
     )
     assert changed.save() == file
-    again = S.Settings.load(file, required=True)
-    assert again[S.BENCH_ID] == 'RCV-"2"'
-    assert again[S.PRINTER2_LABELS] == "bin,command"
-    assert again[S.SOUNDS] is False
-    assert again[S.PRINTER_DPI] == 203  # defaults stay unwritten
+    again = Settings.load(file, required=True)
+    assert again[BENCH_ID] == 'RCV-"2"'
+    assert again[PRINTER2_LABELS] == "bin,command"
+    assert again[SOUNDS] is False
+    assert again[PRINTER_DPI] == 203  # defaults stay unwritten
     assert "dpi" not in file.read_text(encoding="utf-8")
 
 
 def test_a_bad_value_from_the_screen_is_refused_and_nothing_written(tmp_path: Path) -> None:
     file = tmp_path / "station.toml"
     with pytest.raises(ConfigError, match=r"printer2\.labels"):
-        S.Settings.load(file).changed({"printer2.labels": "bin,labels-of-doom"})
+        Settings.load(file).changed({"printer2.labels": "bin,labels-of-doom"})
     assert not file.exists()
 
 
 def test_a_saved_file_with_every_kind_of_value_loads_back_equal(tmp_path: Path) -> None:
     file = tmp_path / "station.toml"
-    changed = S.Settings.load(file).changed(
+    changed = Settings.load(file).changed(
         {
             "bench.id": 'Bänk "7" \\ west\tend',  # quotes, backslash, tab, beyond ASCII
             "patterns.rma": r"RMA-\d{4,10}|R\.\d+",  # a pattern keeps its backslashes
@@ -111,18 +123,21 @@ def test_a_saved_file_with_every_kind_of_value_loads_back_equal(tmp_path: Path) 
         }
     )
     changed.save()
-    again = S.Settings.load(file, required=True)
-    assert {key: again[s] for key, s in S.REGISTRY.items()} == {
-        key: changed[s] for key, s in S.REGISTRY.items()
+    again = Settings.load(file, required=True)
+    assert {key: again[s] for key, s in REGISTRY.items()} == {
+        key: changed[s] for key, s in REGISTRY.items()
     }
-    assert again[S.BENCH_ID] == 'Bänk "7" \\ west\tend'
+    assert again[BENCH_ID] == 'Bänk "7" \\ west\tend'
 
 
 def test_settings_that_are_all_defaults_save_an_empty_file(tmp_path: Path) -> None:
     file = tmp_path / "station.toml"
-    S.Settings.load(file).save()
+    Settings.load(file).save()
     assert file.read_text(encoding="utf-8") == ""
 
 
-def test_a_key_is_imported_by_name_from_its_declarations() -> None:
-    assert BENCH_ID is S.BENCH_ID and S.REGISTRY["bench.id"] is BENCH_ID
+def test_every_key_declared_is_in_the_registry_once_under_its_own_name() -> None:
+    declared = [value for value in vars(setting_keys).values() if isinstance(value, Setting)]
+    assert len(declared) == len(REGISTRY)
+    assert all(REGISTRY[key.key] is key for key in declared)
+    assert REGISTRY["bench.id"] is BENCH_ID
