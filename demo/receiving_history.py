@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from station.outbox import Discrepancy, ReceiptClosed
-from station.states import OutboxStatus, ReceiptStatus
+from station.states import DiscrepancyKind, LocationKind, OutboxStatus, ReceiptStatus
 from station.store.engine import Store
 from station.store.schema import (
     Item,
@@ -45,7 +45,7 @@ def write_receiving_history(
     with store.read() as session:
         suppliers = {s.name: s.code for s in session.scalars(select(Supplier))}
         items = [i for i in session.scalars(select(Item).order_by(Item.sku)) if i.supplier]
-        bins = list(session.scalars(select(Location).where(Location.kind == "bin")))
+        bins = list(session.scalars(select(Location).where(Location.kind == LocationKind.BIN)))
         clerks = list(session.scalars(select(Operator.badge).where(Operator.role == "clerk"))) or [
             "BADGE-2001"
         ]
@@ -104,7 +104,7 @@ def _receipt(
             discrepancies.append({"kind": kind, "sku": item.sku, "quantity": off})
         damaged = 1 if rng.random() < quantity / 200 else 0
         if damaged:
-            discrepancies.append({"kind": "damaged", "sku": item.sku, "quantity": 1})
+            discrepancies.append({"kind": DiscrepancyKind.DAMAGED, "sku": item.sku, "quantity": 1})
         at += timedelta(minutes=rng.randint(2, 9))
         rows["lpn"].append(
             {"code": plate, "parent": None, "receipt_id": receipt, "bench": bench,

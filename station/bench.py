@@ -25,6 +25,7 @@ from station.recording import audit, record_scan, utcnow
 from station.scans import Classified, Classifier, Scan, ScanKind
 from station.setting_keys import BENCH_ID, DUPLICATE_WINDOW_MS
 from station.settings import Settings
+from station.states import ScanOutcome
 from station.store.engine import Store
 from station.store.schema import Photo
 
@@ -75,11 +76,13 @@ class Bench(Generic[Memory]):
         classified = self.classifier.classify(scan)
         if self._is_duplicate(scan):
             ignored = Feedback(Tone.DUPLICATE, f"Duplicate ignored: {classified.value}")
-            return self._log_only(classified, "duplicate", ignored)
+            return self._log_only(classified, ScanOutcome.DUPLICATE, ignored)
         self._last_scan = scan
         if classified.rejected:
             assert classified.problem is not None
-            return self._log_only(classified, "rejected", Feedback.bad(classified.problem))
+            return self._log_only(
+                classified, ScanOutcome.REJECTED, Feedback.bad(classified.problem)
+            )
         return self._apply(classified, lambda session: self._route(session, classified))
 
     def press(self, code: str) -> Feedback:
@@ -106,7 +109,7 @@ class Bench(Generic[Memory]):
         )
         if who is None:
             self._pin_failures.append(now)
-            return self._log_only(keyed, "refused", Feedback.bad("PIN not recognised."))
+            return self._log_only(keyed, ScanOutcome.REFUSED, Feedback.bad("PIN not recognised."))
         self._pin_failures.clear()
         return self._apply(keyed, lambda session: act(session, who))
 
@@ -252,7 +255,7 @@ class Bench(Generic[Memory]):
                     classified,
                     bench=self.bench_id,
                     operator=self._badge(),
-                    outcome="accepted",
+                    outcome=ScanOutcome.ACCEPTED,
                     message=feedback.message,
                     **self._subject(),
                 )
@@ -260,14 +263,18 @@ class Bench(Generic[Memory]):
         except (NotAllowed, Refusal) as refused:
             self.mem, self.operator = before, operator
             who = (refused.who or self._badge()) if isinstance(refused, NotAllowed) else None
-            return self._log_only(classified, "refused", Feedback.bad(str(refused)), who)
+            return self._log_only(classified, ScanOutcome.REFUSED, Feedback.bad(str(refused)), who)
         except (SQLAlchemyError, OSError) as exc:
             self.mem, self.operator = before, operator
             log.exception("scan %r not recorded", classified.scan.raw)
             return Feedback.not_stored(f"scan {classified.value}", exc)
 
     def _log_only(
-        self, classified: Classified, outcome: str, feedback: Feedback, refused: str | None = None
+        self,
+        classified: Classified,
+        outcome: ScanOutcome,
+        feedback: Feedback,
+        refused: str | None = None,
     ) -> Feedback:
         """Record a scan that changed nothing; ``refused`` names who a role kept out."""
         try:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from station.outbox import OutboxRecord
 from station.scans import Classified, printable
-from station.states import OutboxStatus
+from station.states import OutboxStatus, ScanOutcome
 from station.store.schema import AuditEntry, Base, OutboxEvent, ScanRecord
 
 _TABLES = Base.metadata.tables
@@ -37,7 +37,7 @@ def record_scan(
     *,
     bench: str,
     operator: str | None,
-    outcome: str,
+    outcome: ScanOutcome,
     message: str,
     unit_id: str | None = None,
     receipt_id: str | None = None,

@@ -62,3 +62,33 @@ class LabelJobState(StrEnum):
     # again, so no retry prints a label twice.
     UNSURE = "unsure"
     FAILED = "failed"  # no label can carry its data: no retry will help
+
+
+class LocationKind(StrEnum):
+    """What a location is for: only bins take good stock; the others hold what must not be
+    put away with it."""
+
+    BIN = "bin"
+    QUARANTINE = "quarantine"
+    DAMAGED = "damaged"
+    DISPOSITION = "disposition"  # where a disposition sends returned units
+    TRIAGE = "triage"
+
+
+class ScanOutcome(StrEnum):
+    """What became of a scan, as the scan log keeps it."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"  # unreadable or refused: logged, answered with the reason
+    REFUSED = "refused"  # read, but not allowed now (a wrong PIN, a step out of turn)
+    DUPLICATE = "duplicate"  # the same code again within the window: ignored
+
+
+class DiscrepancyKind(StrEnum):
+    """How a receipt's count differs from what was announced, as the ERP is told it."""
+
+    OVER = "over"
+    SHORT = "short"
+    UNEXPECTED = "unexpected"  # an item nobody announced
+    DAMAGED = "damaged"
+    EXPIRY = "expiry"  # a lot short of shelf life, accepted by a supervisor

@@ -15,7 +15,7 @@ from station import label_jobs
 from station.feedback import Tone
 from station.recording import recent_scans
 from station.returns.view import triage_queue
-from station.states import LabelJobState
+from station.states import LabelJobState, ScanOutcome
 from station.store.engine import Store
 from ui.style import TONE_COLOURS
 
@@ -155,9 +155,9 @@ class ScanLogModel(StoreTableModel):
 
     headers = ("Time", "Scanned", "Kind", "Outcome", "Operator", "Message")
     _OUTCOME_TONES: ClassVar[dict[str, Tone]] = {
-        "rejected": Tone.BAD,
-        "refused": Tone.BAD,
-        "duplicate": Tone.DUPLICATE,
+        ScanOutcome.REJECTED: Tone.BAD,
+        ScanOutcome.REFUSED: Tone.BAD,
+        ScanOutcome.DUPLICATE: Tone.DUPLICATE,
     }
 
     def query(self, session: Session) -> list[Row]:

@@ -3,11 +3,16 @@
 from PySide6.QtGui import QBrush, QColor
 
 from station.feedback import Tone
-from station.receiving.view import LineRow, PlateRow
+from station.receiving.view import LineRow, LineStatus, PlateRow
 from ui.models import Row, TextTableModel
 from ui.style import TONE_COLOURS
 
-STATUS_TONES = {"over": Tone.WARN, "short": Tone.BAD, "unexpected": Tone.WARN, "done": Tone.GOOD}
+STATUS_TONES: dict[str, Tone] = {  # by the status text a row shows
+    LineStatus.OVER: Tone.WARN,
+    LineStatus.SHORT: Tone.BAD,
+    LineStatus.UNEXPECTED: Tone.WARN,
+    LineStatus.DONE: Tone.GOOD,
+}
 
 
 class ReceiptLinesModel(TextTableModel):
@@ -26,7 +31,7 @@ class ReceiptLinesModel(TextTableModel):
                     str(line.received),
                     str(line.damaged) if line.damaged else "",
                     line.lots,
-                    line.status,
+                    line.status or "",
                 )
                 for line in lines
             ]

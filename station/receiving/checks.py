@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from station.states import DiscrepancyKind
 from station.store.schema import CategoryTolerance, Item, Received, Supplier
 
 
@@ -39,15 +40,15 @@ class LineCount:
         return self.received - self.expected
 
     @property
-    def kind(self) -> str | None:
+    def kind(self) -> DiscrepancyKind | None:
         """over, short, unexpected, or None when the count is exact (or nothing was announced)."""
         if not self.announced:
             return None
         if self.line_no is None:
-            return "unexpected"
+            return DiscrepancyKind.UNEXPECTED
         if self.difference > 0:
-            return "over"
-        return "short" if self.difference < 0 else None
+            return DiscrepancyKind.OVER
+        return DiscrepancyKind.SHORT if self.difference < 0 else None
 
     @property
     def allowed(self) -> int:

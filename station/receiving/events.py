@@ -12,7 +12,7 @@ from station.operators import SignedIn
 from station.outbox import CountedLine, Discrepancy, PutAway, ReceiptClosed
 from station.receiving.checks import LineCount, by_line_id, tolerance
 from station.recording import audit_work, emit, utcnow
-from station.states import ReceiptStatus
+from station.states import DiscrepancyKind, LocationKind, ReceiptStatus
 from station.store.schema import ExpectedLine, Item, Location, Lpn, Receipt, Received
 
 
@@ -87,8 +87,9 @@ def needing_approval(tally: list[LineCount], *, blind: bool) -> list[str]:
 def _described(count: LineCount, blind: bool) -> str:
     where = f"line {count.line_no} {count.sku}" if count.line_no else f"{count.sku} (unexpected)"
     if blind:
-        return f"{where}: {'not expected' if count.kind == 'unexpected' else 'off the count'}"
-    if count.kind == "unexpected":
+        unexpected = count.kind == DiscrepancyKind.UNEXPECTED
+        return f"{where}: {'not expected' if unexpected else 'off the count'}"
+    if count.kind == DiscrepancyKind.UNEXPECTED:
         return f"{where}: {count.received} not expected"
     return (
         f"{where}: {count.kind} by {abs(count.difference)} of {count.expected} "
@@ -107,7 +108,10 @@ def close_receipt(
     receipt.approved_by = approver.badge if approver else None
     rows = list(session.scalars(select(Received).where(Received.receipt_id == receipt.id)))
     damaged_at = session.scalar(
-        select(Location.code).where(Location.kind == "damaged").order_by(Location.code).limit(1)
+        select(Location.code)
+        .where(Location.kind == LocationKind.DAMAGED)
+        .order_by(Location.code)
+        .limit(1)
     )
     discrepancies = _discrepancies(tally, rows, damaged_at)
     by_line = by_line_id(rows)
@@ -205,7 +209,7 @@ def _discrepancies(
     ]
     found += [
         {
-            "kind": "damaged",
+            "kind": DiscrepancyKind.DAMAGED,
             "sku": r.sku,
             "quantity": r.quantity,
             "reason": r.damage_reason,
@@ -218,7 +222,7 @@ def _discrepancies(
     ]
     found += [
         {
-            "kind": "expiry",
+            "kind": DiscrepancyKind.EXPIRY,
             "sku": r.sku,
             "quantity": r.quantity,
             "lot": r.lot,

@@ -13,6 +13,7 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from station.errors import Refusal
+from station.states import LocationKind
 from station.store.schema import BinStock, Item, Location, Lpn, Putaway, PutawayRule, Received
 
 
@@ -76,7 +77,7 @@ def suggest(session: Session, load: Load) -> Location | None:
     holding = list(
         session.scalars(
             select(Location)
-            .where(Location.kind == "bin", Location.code.in_(same_lot.union(put_before)))
+            .where(Location.kind == LocationKind.BIN, Location.code.in_(same_lot.union(put_before)))
             .order_by(Location.code)
         )
     )
@@ -84,7 +85,7 @@ def suggest(session: Session, load: Load) -> Location | None:
         session.scalars(
             select(Location)
             .join(PutawayRule, PutawayRule.zone == Location.zone)
-            .where(Location.kind == "bin", PutawayRule.category == load.category)
+            .where(Location.kind == LocationKind.BIN, PutawayRule.category == load.category)
             .order_by(PutawayRule.rank, Location.code)
         )
     )
@@ -105,7 +106,7 @@ def accept_bin(session: Session, code: str, units: int) -> Location:
     scanned = session.get(Location, code)
     if scanned is None:
         raise Refusal(f"{code} is not a location this station knows.")
-    if scanned.kind != "bin":
+    if scanned.kind != LocationKind.BIN:
         raise Refusal(f"{code} is a {scanned.kind} location: good stock goes to a storage bin.")
     free = room(scanned, occupied(session, [code]))
     if free < units:

@@ -39,6 +39,18 @@ PROMPTS = {
 }
 
 
+class LineStatus(StrEnum):
+    """Where a line of the receipt stands, as the clerk reads it in the table."""
+
+    OPEN = "open"  # nothing counted yet
+    PART = "part"  # some counted, fewer than expected
+    DONE = "done"  # as many as expected
+    OVER = "over"
+    SHORT = "short"  # fewer than expected, and the receipt is closed
+    UNEXPECTED = "unexpected"  # an item nobody announced
+    COUNTED = "counted"  # blind counting: how many is not said until close
+
+
 @dataclass(frozen=True)
 class LineRow:
     """One row of the expected-against-received table."""
@@ -50,7 +62,7 @@ class LineRow:
     received: int
     damaged: int
     lots: str  # the lots counted, or how many serials
-    status: str  # open, part, done, over, short (once closed), unexpected, counted (blind)
+    status: LineStatus | None  # None: nothing counted yet at a blind count
 
 
 @dataclass(frozen=True)
@@ -151,9 +163,9 @@ def _line_row(
     lots = sorted({r.lot for r in rows if r.lot})
     serials = sum(1 for r in rows if r.serial and not r.damaged)
     if line_no is None:
-        status = "unexpected"
+        status: LineStatus | None = LineStatus.UNEXPECTED
     elif hide or expected is None:
-        status = "counted" if received else ""
+        status = LineStatus.COUNTED if received else None
     else:
         status = _status(received, expected, closed)
     return LineRow(
@@ -168,11 +180,11 @@ def _line_row(
     )
 
 
-def _status(received: int, expected: int, closed: bool) -> str:
+def _status(received: int, expected: int, closed: bool) -> LineStatus:
     if received == expected:
-        return "done"
+        return LineStatus.DONE
     if received > expected:
-        return "over"
+        return LineStatus.OVER
     if closed:
-        return "short"
-    return "part" if received else "open"
+        return LineStatus.SHORT
+    return LineStatus.PART if received else LineStatus.OPEN

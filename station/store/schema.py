@@ -17,8 +17,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from station.states import (
     ExpectedStatus,
     LabelJobState,
+    LocationKind,
     OutboxStatus,
     ReceiptStatus,
+    ScanOutcome,
     ShipmentState,
     UnitStatus,
 )
@@ -89,8 +91,7 @@ class Location(Base):
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str]
-    # bin (good stock), quarantine, damaged, disposition, triage
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[LocationKind] = mapped_column(state_of(LocationKind, "kind"))
     zone: Mapped[str | None] = mapped_column(String(20))
     category: Mapped[str | None] = mapped_column(String(40))
     capacity: Mapped[int | None]  # units; None for areas that take whatever comes
@@ -245,7 +246,7 @@ class ScanRecord(Base):
     source: Mapped[str] = mapped_column(String(20))
     raw: Mapped[str]  # control characters shown as \xNN so the row is printable
     kind: Mapped[str] = mapped_column(String(20))
-    outcome: Mapped[str] = mapped_column(String(20))  # accepted, rejected, duplicate
+    outcome: Mapped[ScanOutcome] = mapped_column(state_of(ScanOutcome, "outcome"))
     message: Mapped[str]
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("return_unit.id"), index=True)
     receipt_id: Mapped[str | None] = mapped_column(ForeignKey("receipt.id"), index=True)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from station.gtin import to_gtin14
+from station.states import LocationKind
 from station.store.schema import Gtin, Item, Location
 from sync.tryton.entity import Entity, changed_with, each, stamped_with
 
@@ -79,7 +80,7 @@ def _apply_location(session: Session, row: dict[str, Any]) -> None:
         return  # only coded locations can be scanned
     location = session.get(Location, code)
     if location is None:
-        session.add(Location(code=code, name=row["name"], kind="bin"))
+        session.add(Location(code=code, name=row["name"], kind=LocationKind.BIN))
     else:
         location.name = row["name"]
 

@@ -23,25 +23,45 @@ BLOCKER = textwrap.dedent(
 
     class Blocked:
         def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in BLOCKED:
+            if any(name == b or name.startswith(b + ".") for b in BLOCKED):
                 raise ImportError(f"{name} is forbidden here")
             return None
 
     BLOCKED = set(sys.argv[2].split(","))
     sys.meta_path.insert(0, Blocked())
     package = importlib.import_module(sys.argv[1])
-    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        if not module.name.endswith("__main__"):  # running the command is not importing it
+    walk = pkgutil.iter_modules if sys.argv[3] == "top" else pkgutil.walk_packages
+    for module in walk(package.__path__, package.__name__ + "."):
+        if module.name.endswith("__main__"):  # running the command is not importing it
+            continue
+        if not (sys.argv[3] == "top" and module.ispkg):
             importlib.import_module(module.name)
-    print("imported", sys.argv[1])
+    print("imported", sys.argv[1], *sorted(sys.modules))
     """
 )
-
-
 ROOT = Path(__file__).resolve().parents[2]
 QT = "PySide6,shiboken6"
 ABOVE_THE_CORE = "app,ui,sync,devices,hub,demo"
 PRODUCT = ("app", "ui", "sync", "devices", "hub", "station")
+
+
+def imported(
+    package: str, blocked: str, *, first: str = "", modules: str = "all"
+) -> tuple[set[str], str]:
+    """Every module of ``package`` (or only its ``top`` ones) imported in a fresh
+    interpreter with ``blocked`` unimportable, after running ``first``: the modules then
+    loaded, and what the run printed."""
+    script = BLOCKER.replace("package = importlib", f"{first}\npackage = importlib")
+    done = subprocess.run(
+        [sys.executable, "-c", script, package, blocked, modules],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    words = done.stdout.splitlines()[-1].split()
+    assert words[:2] == ["imported", package]
+    return set(words[2:]), done.stdout
 
 
 @pytest.mark.parametrize(
@@ -55,40 +75,32 @@ PRODUCT = ("app", "ui", "sync", "devices", "hub", "station")
     ],
 )
 def test_a_package_imports_with_what_it_must_not_use_blocked(package: str, blocked: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", BLOCKER, package, blocked],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"imported {package}"
+    assert package in imported(package, blocked)[0]
+
+
+def test_the_sync_cycle_knows_no_upstream_but_its_connector() -> None:
+    loaded, _ = imported("sync", "sync.tryton,requests", modules="top")
+    assert {"sync.cycle", "sync.push", "sync.pull", "sync.connector"} <= loaded
 
 
 def test_the_blocker_does_block() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", BLOCKER, "station", "sqlalchemy"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode != 0
-    assert "sqlalchemy is forbidden here" in done.stderr
+    for package, blocked, modules in (
+        ("station", "sqlalchemy", "all"),
+        ("sync", "sync.tryton", "all"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", BLOCKER, package, blocked, modules],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode != 0
+        assert f"{blocked}" in done.stderr and "is forbidden here" in done.stderr
 
 
 def test_station_help_runs_without_qt() -> None:
-    script = BLOCKER.replace(
-        "package = importlib",
-        "from app.cli import main\nmain(['settings'])\npackage = importlib",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, "station", "PySide6,shiboken6"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "scanner.duplicate_window_ms" in done.stdout
+    _, said = imported("station", QT, first="from app.cli import main\nmain(['settings'])")
+    assert "scanner.duplicate_window_ms" in said
 
 
 def _by_name_imports(folder: Path) -> list[str]:
@@ -118,15 +130,6 @@ def test_the_by_name_check_finds_both_ways(tmp_path: Path) -> None:
     assert _by_name_imports(tmp_path) == ["wiring.py:3", "wiring.py:4"]
 
 
-def test_only_the_composition_root_imports_every_layer() -> None:
-    script = BLOCKER.replace(
-        "package = importlib",
-        "from app.cli import main\nfrom app import gui\npackage = importlib",
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, "app", "nothing"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+def test_the_composition_root_wires_every_layer() -> None:
+    loaded, _ = imported("app", "nothing", first="from app import cli, gui")
+    assert {"ui.main_window", "sync.cycle", "devices.cli", "demo.erp_server", "station"} <= loaded

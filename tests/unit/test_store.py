@@ -165,6 +165,13 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
             "VALUES (1, '2026-12-01 10:00:00', 'b', 'return-unit', '{}', 'unsure', 3)",
             "INSERT INTO label_job (id, created_at, bench, template, data, status, attempts) "
             "VALUES (2, '2026-12-01 10:00:00', 'b', 'bin', '{}', 'queued', 0)",
+            "INSERT INTO location (code, name, kind) VALUES ('BIN-1', 'Bin 1', 'bin'), "
+            "('Q-1', 'Quarantine', 'quarantine'), ('D-1', 'Damaged', 'damaged')",
+            "INSERT INTO scan (id, at, bench, source, raw, kind, outcome, message) VALUES "
+            "(1, '2026-12-01 10:00:00', 'b', 'wedge', 'X', 'unknown', 'rejected', 'bad'), "
+            "(2, '2026-12-01 10:00:01', 'b', 'keyboard', 'PIN', 'badge', 'refused', 'no'), "
+            "(3, '2026-12-01 10:00:02', 'b', 'wedge', 'X', 'unknown', 'duplicate', ''), "
+            "(4, '2026-12-01 10:00:03', 'b', 'wedge', 'Y', 'gtin', 'accepted', 'ok')",
         ):
             connection.exec_driver_sql(statement)
         events = [
@@ -198,6 +205,8 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
                 ("receipt", "id, status"),
                 ("sync_conflict", "key, erp_state"),
                 ("label_job", "id, status, attempts"),
+                ("location", "code, kind"),
+                ("scan", "id, outcome"),
                 ("outbox", "seq, kind, status, subject, payload"),
             )
         }
@@ -207,6 +216,8 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
     assert rows["receipt"] == [("r-1", "closed"), ("r-2", "open")]
     assert rows["sync_conflict"] == [("RMA-1", "cancelled")]
     assert rows["label_job"] == [(1, "unsure", 3), (2, "queued", 0)]
+    assert rows["location"] == [("BIN-1", "bin"), ("D-1", "damaged"), ("Q-1", "quarantine")]
+    assert rows["scan"] == [(1, "rejected"), (2, "refused"), (3, "duplicate"), (4, "accepted")]
     assert [
         (kind, status, json.loads(payload)) for _, kind, status, _, payload in rows["outbox"]
     ] == [(kind, status, payload) for kind, payload, status in events]
@@ -220,6 +231,8 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
         ("receipt", "status"),
         ("sync_conflict", "erp_state"),
         ("label_job", "status"),
+        ("location", "kind"),
+        ("scan", "outcome"),
         ("outbox", "status"),
     ):
         with pytest.raises(IntegrityError, match="CHECK constraint failed"), store.unit() as s:

@@ -1,4 +1,4 @@
-"""typed states: CHECK constraints on the status columns; the outbox's subject, filled
+"""typed states: CHECK constraints on the status (and kind) columns; the outbox's subject, filled
 from the payloads of the events already there
 
 Revision ID: 0011
@@ -25,6 +25,8 @@ STATES = {
     ("receipt", "status"): ("open", "closed", "cancelled"),
     ("outbox", "status"): ("pending", "sent", "rejected", "handled"),
     ("label_job", "status"): ("queued", "sending", "printed", "unsure", "failed"),
+    ("location", "kind"): ("bin", "quarantine", "damaged", "disposition", "triage"),
+    ("scan", "outcome"): ("accepted", "rejected", "refused", "duplicate"),
     ("sync_conflict", "erp_state"): SHIPMENT_STATES,
 }
 # Which payload key names each kind's subject (a receipt's: its ASN, else its id).
