@@ -99,8 +99,8 @@ def _receipt(
         quantity = rng.choice((12, 24, 48, 60, 120))
         if rng.random() < 0.1:
             off = rng.randint(1, max(1, quantity // 10))
-            kind = rng.choice(("short", "over"))
-            quantity += off if kind == "over" else -off
+            kind = rng.choice((DiscrepancyKind.SHORT, DiscrepancyKind.OVER))
+            quantity += off if kind == DiscrepancyKind.OVER else -off
             discrepancies.append({"kind": kind, "sku": item.sku, "quantity": off})
         damaged = 1 if rng.random() < quantity / 200 else 0
         if damaged:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from station.outbox import unsent_about
+from station.outbox import ReceiptEvent, RmaEvent, unsent_about
 from station.states import ReceiptStatus, UnitStatus
 from station.store.schema import Receipt, ReturnUnit, RmaLine
 
@@ -36,7 +36,7 @@ def on_rma(session: Session, number: str) -> OpenWork:
         .join(RmaLine, ReturnUnit.rma_line_id == RmaLine.id)
         .where(RmaLine.rma_number == number, ReturnUnit.status == UnitStatus.OPEN)
     )
-    return OpenWork(units or 0, unsent_about(session, number), "unit")
+    return OpenWork(units or 0, unsent_about(session, RmaEvent, number), "unit")
 
 
 def on_receipt(session: Session, number: str) -> OpenWork:
@@ -45,4 +45,4 @@ def on_receipt(session: Session, number: str) -> OpenWork:
     receipts = session.scalar(
         select(func.count()).where(Receipt.number == number, Receipt.status == ReceiptStatus.OPEN)
     )
-    return OpenWork(receipts or 0, unsent_about(session, number), "receipt")
+    return OpenWork(receipts or 0, unsent_about(session, ReceiptEvent, number), "receipt")

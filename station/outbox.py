@@ -18,7 +18,7 @@ from typing import Any, ClassVar, NotRequired, Self, TypedDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from station.states import OutboxStatus
+from station.states import DiscrepancyKind, OutboxStatus
 from station.store.schema import OutboxEvent
 
 
@@ -184,7 +184,7 @@ class Discrepancy(TypedDict):
     """Over, short, unexpected (with ``line`` and ``beyond_tolerance``), damaged (with
     ``reason``, ``location`` and ``photos``) or expiry (with ``expiry``, ``accepted_by``)."""
 
-    kind: str
+    kind: DiscrepancyKind
     sku: str
     quantity: int
     line: NotRequired[int | None]
@@ -280,11 +280,18 @@ def read_event(kind: str, payload: dict[str, Any]) -> OutboxRecord:
     return RECORDS[kind].from_payload(payload)
 
 
-def unsent_about(session: Session, subject: str) -> int:
-    """How many events about ``subject`` (an RMA, an ASN) wait to be sent."""
+def unsent_about(session: Session, about: type[OutboxRecord], subject: str) -> int:
+    """How many events about the document ``subject`` wait to be sent: ``about`` says which
+    sort of document it is (``RmaEvent``: an RMA; ``ReceiptEvent``: an expected receipt),
+    so that an RMA and an ASN that share a number are never taken for one another."""
+    kinds = [kind for kind, record in RECORDS.items() if issubclass(record, about)]
     count = session.scalar(
         select(func.count())
         .select_from(OutboxEvent)
-        .where(OutboxEvent.subject == subject, OutboxEvent.status == OutboxStatus.PENDING)
+        .where(
+            OutboxEvent.subject == subject,
+            OutboxEvent.kind.in_(kinds),
+            OutboxEvent.status == OutboxStatus.PENDING,
+        )
     )
     return count or 0

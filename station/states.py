@@ -64,6 +64,14 @@ class LabelJobState(StrEnum):
     FAILED = "failed"  # no label can carry its data: no retry will help
 
 
+class Verdict(StrEnum):
+    """A return policy rule's verdict on a unit, and the unit's (its rules' worst)."""
+
+    PASS = "pass"
+    WARN = "warn"  # recorded, and the inspector looks twice
+    FAIL = "fail"
+
+
 class LocationKind(StrEnum):
     """What a location is for: only bins take good stock; the others hold what must not be
     put away with it."""
@@ -85,7 +93,8 @@ class ScanOutcome(StrEnum):
 
 
 class DiscrepancyKind(StrEnum):
-    """How a receipt's count differs from what was announced, as the ERP is told it."""
+    """How a receipt's count differs from what was announced, as the ERP is told it (in the
+    ``receipt_closed`` event, not a column: no CHECK)."""
 
     OVER = "over"
     SHORT = "short"

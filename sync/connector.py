@@ -22,12 +22,11 @@ cycle acts on, so an upstream classifies its own failures into them:
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from station.outbox import OutboxRecord
-from station.store.schema import OutboxEvent
 
 
 class RetryLater(Exception):
@@ -54,6 +53,29 @@ class Rejected(Exception):
 class Later(Exception):
     """The event waits on one behind it in the outbox (a receipt's putaways on its close):
     it stays pending, untried, for the next pass."""
+
+
+R = TypeVar("R", bound=OutboxRecord)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One bench event on its way upstream, as a connector is handed it: its UUID (the same
+    on every try, for the upstream to find its effect by), its record, ``fresh`` when it was
+    never set out to be sent before (so nothing of it can be there yet and a create needs
+    no lookup first), and ``sent_alike``, the events alike to it (``likeness``) sent before
+    it."""
+
+    event_id: str
+    record: OutboxRecord
+    fresh: bool
+    sent_alike: int = 0
+
+    def read(self, kind: type[R]) -> R:
+        """The record as the kind its handler takes (handlers are chosen by kind)."""
+        if not isinstance(self.record, kind):
+            raise Rejected("Payload", f"a {self.record.kind} event is not a {kind.__name__}")
+        return self.record
 
 
 # What makes events alike to a connector (a disposition's RMA, item and destination).
@@ -116,9 +138,6 @@ class Connector(Protocol):
         """The events about to be pushed, oldest first, for lookups they share to be made
         at once; nothing is sent (a failure here would not be any one event's)."""
 
-    def push(self, event: OutboxEvent, fresh: bool, sent_alike: int) -> None:
-        """Makes the event's effect upstream at most once, however often it is sent:
-        ``fresh`` when it was never set out to be sent before, so nothing of it can be
-        there yet and a create needs no lookup first; ``sent_alike`` counts the events
-        alike to it (``likeness``) sent before it. Returns when done, else raises one of the
-        answers above."""
+    def push(self, event: Outgoing) -> None:
+        """Makes the event's effect upstream at most once, however often it is sent.
+        Returns when done, else raises one of the answers above."""

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from station.errors import KnownError
 from station.recording import utcnow
@@ -31,7 +31,7 @@ class Cycle:
     pending: int
 
 
-class SyncStatus(Enum):
+class SyncStatus(StrEnum):
     """How the last cycle went, as the header's light shows it."""
 
     ONLINE = "online"

@@ -25,7 +25,15 @@ from station.recording import utcnow
 from station.states import OutboxStatus
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync.connector import Connector, Later, Likeness, LogInAgain, Rejected, RetryLater
+from sync.connector import (
+    Connector,
+    Later,
+    Likeness,
+    LogInAgain,
+    Outgoing,
+    Rejected,
+    RetryLater,
+)
 
 SETTLE_BATCH = 50
 LONGEST_LATER = timedelta(days=1)
@@ -98,7 +106,10 @@ class Pusher:
                 result.waiting = True
                 break
             try:
-                self.connector.push(event, event.seq in fresh, settled.alike(event))
+                outgoing = Outgoing(
+                    event.event_id, _record(event), event.seq in fresh, settled.alike(event)
+                )
+                self.connector.push(outgoing)
             except Later as waits:
                 if moment - event.created_at > LONGEST_LATER:
                     # what it waits on was rejected, or handled another way: say so
@@ -211,6 +222,15 @@ class _Settlements:
         with self.store.unit() as session:
             session.execute(update(OutboxEvent), self.rows)
         self.rows = []
+
+
+def _record(event: OutboxEvent) -> OutboxRecord:
+    """The event's record; one an older release wrote without what its record needs now is
+    rejected, saying what it lacks."""
+    try:
+        return read_event(event.kind, event.payload)
+    except EventLacks as lacks:
+        raise Rejected("Payload", f"{lacks}: an older release") from lacks
 
 
 def _readable(kind: str, payload: dict[str, Any]) -> OutboxRecord | None:

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from station.commands import GRADE_MEANINGS
-from station.returns.policy import RuleVerdict, Verdict
+from station.returns.policy import RuleVerdict
 from station.returns.view import ChecklistLine, UnitView
+from station.states import Verdict
 from ui.style import NEUTRAL
 
 PASS_COLOUR, FAIL_COLOUR, WARN_COLOUR = "#1b7f3b", "#c62828", "#b35c00"

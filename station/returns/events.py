@@ -22,9 +22,8 @@ from station.outbox import (
     UnexpectedReturn,
 )
 from station.recording import audit_work, emit, utcnow
-from station.returns.policy import Verdict
 from station.rulepack import Question, RulePack
-from station.states import UnitStatus
+from station.states import UnitStatus, Verdict
 from station.store.schema import Gtin, Photo, ReturnUnit
 
 

@@ -14,7 +14,7 @@ from station.feedback import Feedback
 from station.operators import Role, SignedIn, require
 from station.recording import audit_work, utcnow
 from station.returns.disposition import Facts, decide
-from station.returns.policy import RepeatLimit, Verdict, check_policy
+from station.returns.policy import RepeatLimit, check_policy
 from station.rulepack import Question, RulePack
 from station.setting_keys import (
     REPEAT_RETURNER_DAYS,
@@ -22,7 +22,7 @@ from station.setting_keys import (
     WRITEOFF_APPROVAL_ABOVE,
 )
 from station.settings import Settings
-from station.states import UnitStatus
+from station.states import UnitStatus, Verdict
 from station.store.schema import ChecklistAnswer, ReturnUnit
 
 

@@ -6,22 +6,12 @@ Each rule gives pass, warn or fail with a sentence, and the whole trace is store
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from station.states import ShipmentState, UnitStatus
+from station.states import ShipmentState, UnitStatus, Verdict
 from station.store.schema import Item, ReturnPolicy, ReturnUnit, Rma, RmaLine
-
-
-class Verdict(StrEnum):
-    """A policy rule's verdict on a unit, and the unit's (its rules' worst)."""
-
-    PASS = "pass"
-    WARN = "warn"  # recorded, and the inspector looks twice
-    FAIL = "fail"
-
 
 _SEVERITY = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
 LIVE_STATUSES = (UnitStatus.OPEN, UnitStatus.DECIDED)

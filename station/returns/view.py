@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.operators import SignedIn
-from station.returns.policy import RuleVerdict, Verdict
+from station.returns.policy import RuleVerdict
 from station.rulepack import Question, RulePack
-from station.states import UnitStatus
+from station.states import UnitStatus, Verdict
 from station.store.schema import ReturnUnit
 
 

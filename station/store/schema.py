@@ -23,6 +23,7 @@ from station.states import (
     ScanOutcome,
     ShipmentState,
     UnitStatus,
+    Verdict,
 )
 
 # Named constraints: Alembic's batch mode on SQLite can only recreate what has a name.
@@ -270,7 +271,7 @@ class ReturnUnit(Base):
     sku: Mapped[str | None] = mapped_column(ForeignKey("item.sku"))
     serial: Mapped[str | None]
     identified_by: Mapped[str]  # the raw scan that found it
-    policy_verdict: Mapped[str | None] = mapped_column(String(10))
+    policy_verdict: Mapped[Verdict | None] = mapped_column(state_of(Verdict, "policy_verdict"))
     policy_trace: Mapped[list[Any]] = mapped_column(default=list)
     grade: Mapped[str | None] = mapped_column(String(1))
     found_reason: Mapped[str | None] = mapped_column(String(40))

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from station.recording import utcnow
+from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import FactCode, FactDay
 
@@ -179,10 +180,10 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 # The columns a unit's facts come from, in the order of ``_DIMENSION_SQL``'s dimensions.
-_FACTS_SQL = """
+_FACTS_SQL = f"""
 SELECT u.bench, u.operator, u.sku, i.category, i.supplier, r.channel, l.stated_reason,
        u.found_reason, u.grade,
-       CASE WHEN u.status = 'triage' THEN 'TRIAGE' ELSE u.disposition END,
+       CASE WHEN u.status = '{UnitStatus.TRIAGE}' THEN '{TRIAGE}' ELSE u.disposition END,
        CAST(strftime('%H', u.finished_at) AS INTEGER) * 60
          + CAST(strftime('%M', u.finished_at) AS INTEGER),
        CAST(round((julianday(u.finished_at) - julianday(u.started_at)) * 86400) AS INTEGER),
@@ -194,7 +195,8 @@ FROM return_unit u
 LEFT JOIN item i ON i.sku = u.sku
 LEFT JOIN rma_line l ON l.id = u.rma_line_id
 LEFT JOIN rma r ON r.number = l.rma_number
-WHERE u.finished_at >= ? AND u.finished_at < ? AND u.status IN ('decided', 'triage')
+WHERE u.finished_at >= ? AND u.finished_at < ?
+  AND u.status IN ('{UnitStatus.DECIDED}', '{UnitStatus.TRIAGE}')
 """
 
 

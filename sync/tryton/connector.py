@@ -10,11 +10,10 @@ from datetime import timedelta
 from station.outbox import OutboxRecord, UnitEvent
 from station.setting_keys import ERP_DATABASE, ERP_URL, ERP_USER
 from station.settings import Settings
-from station.store.schema import OutboxEvent
-from sync.connector import Connector, Cursor, Likeness, Page
+from sync.connector import Connector, Cursor, Likeness, Outgoing, Page
 from sync.credentials import PasswordSource, erp_password
 from sync.tryton import push_receiving, push_returns
-from sync.tryton.erp_calls import Erp, Sending, alike
+from sync.tryton.erp_calls import Erp, alike
 from sync.tryton.pull import ENTITIES, OVERLAP, pull_pages
 from sync.tryton.rpc import Client, Login
 
@@ -47,8 +46,8 @@ class Tryton:
     def expect(self, events: Sequence[OutboxRecord]) -> None:
         self.erp.expect_products(e.sku for e in events if isinstance(e, UnitEvent) and e.sku)
 
-    def push(self, event: OutboxEvent, fresh: bool, sent_alike: int) -> None:
-        HANDLERS[event.kind](self.erp, Sending(event.event_id, event.payload, fresh, sent_alike))
+    def push(self, event: Outgoing) -> None:
+        HANDLERS[event.record.kind](self.erp, event)
 
 
 def tryton_connector(

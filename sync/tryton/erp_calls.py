@@ -3,14 +3,11 @@ workflow buttons with Tryton's quirks handled (notes/tryton.md 7b, 7d, 10).
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from station.outbox import DispositionDecided, EventLacks, OutboxRecord
-from sync.connector import Rejected
+from station.outbox import DispositionDecided, OutboxRecord
+from sync.connector import Outgoing, Rejected
 from sync.tryton.rpc import Client
-
-R = TypeVar("R", bound=OutboxRecord)
 
 
 class QualityGate(Rejected):
@@ -19,27 +16,6 @@ class QualityGate(Rejected):
 
     def __init__(self, message: str) -> None:
         super().__init__("QualityGate", message)
-
-
-@dataclass(frozen=True)
-class Sending:
-    """One outbox event on its way: ``fresh`` when it was never set out to be sent before,
-    so nothing of it can be in the ERP yet and a create needs no lookup first;
-    ``sent_alike`` counts the events of its kind sent before it for the same thing (see
-    ``alike``)."""
-
-    event_id: str
-    payload: dict[str, Any]
-    fresh: bool
-    sent_alike: int = 0
-
-    def read(self, record: type[R]) -> R:
-        """The event as its handler's record; an event written by an older release may
-        lack what the handler needs now, and is rejected saying what."""
-        try:
-            return record.from_payload(self.payload)
-        except EventLacks as lacks:
-            raise Rejected("Payload", f"{lacks}: an older release") from lacks
 
 
 def alike(event: OutboxRecord) -> tuple[str | None, ...] | None:
@@ -135,4 +111,4 @@ class Erp:
             raise QualityGate(f"{model} {record} waits for a quality inspection")
 
 
-Handler = Callable[[Erp, Sending], None]
+Handler = Callable[[Erp, Outgoing], None]

@@ -11,6 +11,7 @@ return; an RMA made in the ERP comes with channel ``erp`` and no stated reason, 
 inspector then gives.
 """
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from sync.tryton.entity import Entity, changed_with, each, stamped_with
 ERP_CHANNEL = "erp"
 MOVE_FIELDS = ("product.code", "quantity", "lot.number")
 # A receipt the ERP has received (elsewhere) is not received again at the bench.
+log = logging.getLogger("station.sync")
 RECEIPT_STATUS = {
     ShipmentState.DRAFT: ExpectedStatus.OPEN,
     ShipmentState.RECEIVED: ExpectedStatus.DONE,
@@ -65,6 +67,19 @@ def _conflict(session: Session, entity: str, key: str, state: ShipmentState, wor
         )
 
 
+def _state(row: dict[str, Any]) -> ShipmentState | None:
+    """The shipment's state, or None for one the station does not know (a customised
+    workflow): logged, and the row is taken as if its state had not changed, so that one
+    document cannot stop the pull, nor the push behind it."""
+    try:
+        return ShipmentState(row["state"])
+    except ValueError:
+        log.warning(
+            "%s is %r in the ERP, a state the station does not know", row["reference"], row["state"]
+        )
+        return None
+
+
 def _lines(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The incoming moves of items the station knows the code of, in the ERP's order."""
     moves = sorted(row.get("incoming_moves.") or [], key=lambda m: m["id"])
@@ -81,7 +96,7 @@ def _day(value: date | datetime | None) -> date:
 
 
 def _apply_return(session: Session, row: dict[str, Any]) -> None:
-    number, state = row["reference"], ShipmentState(row["state"])
+    number, state = row["reference"], _state(row)
     if not number or session.scalar(select(OutboxEvent.seq).where(OutboxEvent.event_id == number)):
         return  # no number to scan, or an unexpected return this station sent itself
     rma = session.get(Rma, number)
@@ -89,7 +104,7 @@ def _apply_return(session: Session, row: dict[str, Any]) -> None:
         if state == ShipmentState.DRAFT:
             _new_rma(session, number, row)
         return
-    if rma.erp_state == state:
+    if state is None or rma.erp_state == state:
         return
     rma.erp_state = state  # no new unit of it now; the units at the bench keep their facts
     if state in (ShipmentState.CANCELLED, ShipmentState.DONE) and (
@@ -155,8 +170,9 @@ def _apply_receipt(session: Session, row: dict[str, Any]) -> None:
         return  # the bench finds a receipt by its ASN and its supplier by code
     if session.get(Receipt, number) is not None:
         return  # a blind receipt of this station, named by its id in the ERP
-    state = ShipmentState(row["state"])
-    status = RECEIPT_STATUS[state]
+    state = _state(row)
+    # A state the station does not know keeps the receipt open to receive, as it always did.
+    status = RECEIPT_STATUS[state] if state is not None else ExpectedStatus.OPEN
     expected = session.get(ExpectedReceipt, number)
     started = session.scalar(select(Receipt.id).where(Receipt.number == number).limit(1))
     if expected is None:
@@ -165,8 +181,10 @@ def _apply_receipt(session: Session, row: dict[str, Any]) -> None:
         _supplier(session, supplier)
         expected = ExpectedReceipt(number=number, supplier_code=supplier["code"])
         session.add(expected)
-    elif status not in (expected.status, ExpectedStatus.OPEN) and (
-        work := open_work.on_receipt(session, number)
+    elif (
+        state is not None
+        and status not in (expected.status, ExpectedStatus.OPEN)
+        and (work := open_work.on_receipt(session, number))
     ):
         _conflict(session, "receipt", number, state, str(work))
     expected.status = status

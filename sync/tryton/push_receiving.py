@@ -12,9 +12,9 @@ from collections import Counter
 from typing import Any
 
 from station.outbox import EventKind, PutawayDone, ReceiptClosed
-from station.states import ShipmentState
-from sync.connector import Later, Rejected
-from sync.tryton.erp_calls import Erp, Handler, Sending
+from station.states import DiscrepancyKind, ShipmentState
+from sync.connector import Later, Outgoing, Rejected
+from sync.tryton.erp_calls import Erp, Handler
 from sync.tryton.erp_names import MoveState
 
 RECEIPTS = "stock.shipment.in"
@@ -23,7 +23,7 @@ Placed = tuple[str, str | None, str]  # item, lot, location code
 SHIPMENT_FIELDS = ["warehouse_input", "warehouse_storage.code", "supplier_location"]
 
 
-def receipt_closed(erp: Erp, sending: Sending) -> None:
+def receipt_closed(erp: Erp, sending: Outgoing) -> None:
     event = sending.read(ReceiptClosed)
     reference = event.subject  # the ASN, or for a blind receipt the station's receipt id
     shipment = erp.by_reference(RECEIPTS, reference, SHIPMENT_FIELDS)
@@ -53,7 +53,7 @@ def _arrived(event: ReceiptClosed) -> Counter[Key]:
         for lot in line["lots"]:
             units[(line["sku"], lot["lot"])] += lot["quantity"]
     for found in event.discrepancies:
-        if found["kind"] == "damaged":
+        if found["kind"] == DiscrepancyKind.DAMAGED:
             units[(found["sku"], found.get("lot"))] += found["quantity"]
     return +units
 
@@ -65,7 +65,7 @@ def _placed(event: ReceiptClosed, storage: str) -> Counter[Placed]:
     for row in event.putaways:
         units[(row["sku"], row["lot"], row["bin"])] += row["quantity"]
     for found in event.discrepancies:
-        if found["kind"] == "damaged":
+        if found["kind"] == DiscrepancyKind.DAMAGED:
             where = found["location"] or storage
             units[(found["sku"], found.get("lot"), where)] += found["quantity"]
     return +units
@@ -216,7 +216,7 @@ def _put_away(
     )
 
 
-def putaway_done(erp: Erp, sending: Sending) -> None:
+def putaway_done(erp: Erp, sending: Outgoing) -> None:
     """Checks that the ERP has the plate's goods in its bin: they are put there by the
     receipt's close, which this event waits for."""
     event = sending.read(PutawayDone)

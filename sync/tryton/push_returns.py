@@ -19,8 +19,8 @@ from station.outbox import (
     UnexpectedReturn,
 )
 from station.states import ShipmentState
-from sync.connector import Rejected
-from sync.tryton.erp_calls import Erp, Handler, QualityGate, Sending
+from sync.connector import Outgoing, Rejected
+from sync.tryton.erp_calls import Erp, Handler, QualityGate
 from sync.tryton.erp_names import (
     GRADE_POINT,
     RETURN_GATE,
@@ -44,7 +44,7 @@ def _shipment(erp: Erp, rma: str, fields: list[str] | None = None) -> dict[str, 
     return found
 
 
-def unexpected_return(erp: Erp, sending: Sending) -> None:
+def unexpected_return(erp: Erp, sending: Outgoing) -> None:
     """A customer return shipment for a parcel with no RMA, in draft, for the office."""
     if not sending.fresh and erp.by_reference(RETURNS, sending.event_id, []) is not None:
         return  # made by an earlier try whose answer was lost
@@ -78,7 +78,7 @@ def unexpected_return(erp: Erp, sending: Sending) -> None:
     )
 
 
-def return_received(erp: Erp, sending: Sending) -> None:
+def return_received(erp: Erp, sending: Outgoing) -> None:
     """The RMA's return shipment received; received (or done) already counts as done. The
     unit's inspection, the event before, lets it through the ERP's quality gate."""
     rma = sending.read(ReturnReceived).rma
@@ -136,7 +136,7 @@ def _resolve_alerts(erp: Erp, shipment: int) -> bool:
     return True
 
 
-def inspection_recorded(erp: Erp, sending: Sending) -> None:
+def inspection_recorded(erp: Erp, sending: Outgoing) -> None:
     """A quality inspection of the RMA's shipment under the control for the unit's
     category: the checklist's checks as its points (true when passed) and the grade, so
     Tryton passes or fails it as the bench graded it."""
@@ -206,7 +206,7 @@ def _points(points: list[dict[str, Any]], event: InspectionRecorded) -> dict[str
     return values
 
 
-def disposition_decided(erp: Erp, sending: Sending) -> None:
+def disposition_decided(erp: Erp, sending: Outgoing) -> None:
     """One unit's inventory move sent to its disposition's location, split off a move of
     several units in the same call; the shipment done once every move has left storage.
     The ERP holding as many units there as this and the alike events sent before it means
@@ -275,7 +275,7 @@ def _send_one(erp: Erp, shipment: dict[str, Any], move: dict[str, Any], target: 
     )
 
 
-def refund_eligible(erp: Erp, sending: Sending) -> None:
+def refund_eligible(erp: Erp, sending: Outgoing) -> None:
     """The RMA's complaint approved, which makes its refund in Tryton; where the RMA has no
     complaint, one is recorded, waiting for the office, with what the bench found."""
     event = sending.read(RefundEligible)

@@ -25,7 +25,16 @@ from station.outbox import (
 from station.recording import emit
 from station.store.engine import Store, open_store
 from station.store.schema import Location, OutboxEvent, SyncCursor
-from sync.connector import Cursor, Later, Likeness, LogInAgain, Page, Rejected, RetryLater
+from sync.connector import (
+    Cursor,
+    Later,
+    Likeness,
+    LogInAgain,
+    Outgoing,
+    Page,
+    Rejected,
+    RetryLater,
+)
 from sync.cycle import SyncStatus, SyncWorker, run_cycle
 from sync.push import BASE_WAIT, Pusher
 
@@ -102,18 +111,18 @@ class Shelf:
     def expect(self, events: Sequence[OutboxRecord]) -> None:
         self.expected.append([name_of(e.to_payload()) for e in events])
 
-    def push(self, event: OutboxEvent, fresh: bool, sent_alike: int) -> None:
+    def push(self, event: Outgoing) -> None:
         if not self.logged_in:
             raise LogInAgain("the shelf's session is gone")
-        name = name_of(event.payload)
-        self.pushed.append((name, fresh, sent_alike))
+        name = name_of(event.record.to_payload())
+        self.pushed.append((name, event.fresh, event.sent_alike))
         script = self.answers.get(name, [])
         if script:
             answer = script.pop(0)
             if isinstance(answer, LogInAgain):
                 self.logged_in = False
             raise answer
-        if event.kind == EventKind.PUTAWAY_DONE and "close" not in self.taken:
+        if event.record.kind == EventKind.PUTAWAY_DONE and "close" not in self.taken:
             raise Later("its receipt is not closed upstream yet")
         self.taken.append(name)
 

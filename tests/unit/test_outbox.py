@@ -16,8 +16,10 @@ from station.outbox import (
     InspectionRecorded,
     PutawayDone,
     ReceiptClosed,
+    ReceiptEvent,
     RefundEligible,
     ReturnReceived,
+    RmaEvent,
     UnexpectedReturn,
     read_event,
     unsent_about,
@@ -211,8 +213,27 @@ def test_the_unsent_events_about_a_document_are_a_column_query(store: Store) -> 
     with store.read() as session:
         stored = list(session.scalars(select(OutboxEvent.subject).order_by(OutboxEvent.seq)))
         assert stored == ["RMA-10001", "RMA-10001", "RMA-10002", "ASN-200001", "r-2", "u-3"]
-        unsent = {s: unsent_about(session, s) for s in ("RMA-10001", "ASN-200001", "r-2", "X")}
-    assert unsent == {"RMA-10001": 1, "ASN-200001": 1, "r-2": 1, "X": 0}
+        unsent = {
+            s: (unsent_about(session, RmaEvent, s), unsent_about(session, ReceiptEvent, s))
+            for s in ("RMA-10001", "ASN-200001", "r-2", "u-3", "X")
+        }
+    assert unsent == {
+        "RMA-10001": (1, 0),
+        "ASN-200001": (0, 1),
+        "r-2": (0, 1),
+        "u-3": (0, 0),  # a parcel with no RMA is about neither
+        "X": (0, 0),
+    }
+
+
+def test_an_rma_and_an_asn_of_one_number_are_kept_apart(store: Store) -> None:
+    with store.unit() as session:
+        emit(session, ReturnReceived(unit="u-1", rma="SHIP-7"))
+        emit(session, PutawayDone(receipt="r-1", asn="SHIP-7", bin="BIN-A01-01", contents=[]))
+        emit(session, PutawayDone(receipt="r-1", asn="SHIP-7", bin="BIN-A01-02", contents=[]))
+    with store.read() as session:
+        assert unsent_about(session, RmaEvent, "SHIP-7") == 1
+        assert unsent_about(session, ReceiptEvent, "SHIP-7") == 2
 
 
 def test_a_status_outside_its_enum_is_refused(store: Store) -> None:

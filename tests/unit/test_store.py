@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from station.errors import StoreError
-from station.outbox import InspectionRecorded, ReturnReceived, unsent_about
+from station.outbox import InspectionRecorded, ReturnReceived, RmaEvent, unsent_about
 from station.recording import emit
 from station.states import OutboxStatus
 from station.store.engine import MIGRATIONS, Store, head_revision, make_engine, open_store
@@ -149,7 +149,7 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
             "INSERT INTO supplier VALUES ('SUP-1', 'Supplier', NULL, NULL)",
             "INSERT INTO expected_receipt VALUES ('ASN-1', 'PO-1', 'SUP-1', '2026-12-01', 'done')",
             "INSERT INTO rma VALUES ('RMA-1', 'Ada', 'ORD-1', 'web', '2026-11-20', NULL, "
-            "'received')",
+            "'received'), ('RMA-2', 'Bo', 'ORD-2', 'web', '2026-11-21', NULL, 'inspecting')",
             "INSERT INTO return_unit (id, status, bench, operator, started_at, identified_by, "
             "policy_trace, notes, disposition_trace) VALUES ('u-1', 'triage', 'b', 'o', "
             "'2026-12-01 10:00:00', 'scan', '[]', '', '[]')",
@@ -211,7 +211,7 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
             )
         }
     assert rows["expected_receipt"] == [("ASN-1", "done")]
-    assert rows["rma"] == [("RMA-1", "received")]
+    assert rows["rma"] == [("RMA-1", "received"), ("RMA-2", None)]  # a state nobody knows
     assert rows["return_unit"] == [("u-1", "triage")]
     assert rows["receipt"] == [("r-1", "closed"), ("r-2", "open")]
     assert rows["sync_conflict"] == [("RMA-1", "cancelled")]
@@ -228,6 +228,7 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
         ("expected_receipt", "status"),
         ("rma", "erp_state"),
         ("return_unit", "status"),
+        ("return_unit", "policy_verdict"),
         ("receipt", "status"),
         ("sync_conflict", "erp_state"),
         ("label_job", "status"),
@@ -240,5 +241,18 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
     with store.read() as session:  # and the ORM reads the rows as their records and states
         first = session.scalar(select(OutboxEvent.status).where(OutboxEvent.seq == 1))
         assert first is OutboxStatus.SENT
-        assert unsent_about(session, "RMA-1") == 1
+        assert unsent_about(session, RmaEvent, "RMA-1") == 1
     store.close()
+    engine = make_engine(file)
+    with engine.connect() as connection:  # and back: the release before reads its store again
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA foreign_keys=OFF")  # as the station migrates
+        config.attributes["connection"] = connection
+        with connection.begin():
+            command.downgrade(config, "0010")
+        outbox_columns = [c[1] for c in connection.exec_driver_sql("PRAGMA table_info(outbox)")]
+        assert "subject" not in outbox_columns
+        connection.exec_driver_sql("UPDATE label_job SET status = 'anything'")  # unchecked
+        assert connection.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == len(events)
+    engine.dispose()

@@ -11,8 +11,9 @@ import resources
 from station.errors import ConfigError
 from station.recording import utcnow
 from station.returns.disposition import Facts, decide
-from station.returns.policy import RepeatLimit, RuleVerdict, Verdict, check_policy
+from station.returns.policy import RepeatLimit, RuleVerdict, check_policy
 from station.rulepack import RulePack, load_rulepack
+from station.states import Verdict
 from station.store.engine import Store
 from station.store.schema import ReturnUnit, Rma, RmaLine
 

@@ -27,6 +27,7 @@ STATES = {
     ("label_job", "status"): ("queued", "sending", "printed", "unsure", "failed"),
     ("location", "kind"): ("bin", "quarantine", "damaged", "disposition", "triage"),
     ("scan", "outcome"): ("accepted", "rejected", "refused", "duplicate"),
+    ("return_unit", "policy_verdict"): ("pass", "warn", "fail"),
     ("sync_conflict", "erp_state"): SHIPMENT_STATES,
 }
 # Which payload key names each kind's subject (a receipt's: its ASN, else its id).
@@ -44,6 +45,15 @@ SUBJECTS = {
 
 
 def upgrade() -> None:
+    # Every column but one held only what the station itself wrote. An RMA's ERP state is
+    # what Tryton sent: one the station does not know (a customised workflow) is forgotten
+    # rather than refused, as the pull now leaves such a state out (and logs it).
+    known = ", ".join(f"'{v}'" for v in SHIPMENT_STATES)
+    op.execute(f"UPDATE rma SET erp_state = NULL WHERE erp_state NOT IN ({known})")
+    with op.batch_alter_table("return_unit", schema=None) as batch_op:  # as every state's
+        batch_op.alter_column(
+            "policy_verdict", existing_type=sa.String(length=10), type_=sa.String(length=20)
+        )
     for (table, column), values in STATES.items():
         listed = ", ".join(f"'{v}'" for v in values)
         with op.batch_alter_table(table, schema=None) as batch_op:
@@ -68,3 +78,7 @@ def downgrade() -> None:
     for table, column in STATES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(op.f(f"ck_{table}_{column}"), type_="check")
+    with op.batch_alter_table("return_unit", schema=None) as batch_op:
+        batch_op.alter_column(
+            "policy_verdict", existing_type=sa.String(length=20), type_=sa.String(length=10)
+        )
