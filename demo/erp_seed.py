@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import resources
+from demo.master_data import DEMO_FILE
 from station.commands import GRADES
 from station.rulepack import load_rulepack
 from sync.tryton.erp_names import GRADE_POINT, RETURN_GATE, UNIDENTIFIED
@@ -32,9 +32,7 @@ PASSING_GRADES = 3  # A to C pass in the demo: D and E fail the inspection
 
 def seed(admin: Client, station: Login) -> None:
     """A company, the least-privileged station user, and the demo's locations and items."""
-    data: dict[str, Any] = json.loads(
-        resources.path("demo", "demo.json").read_text(encoding="utf-8")
-    )
+    data: dict[str, Any] = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     company = _company(admin)
     _station_user(admin, station, company)
     _locations(admin, data["locations"])

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-import resources
 from station.gtin import to_gtin14
 from station.operators import hash_pin
 from station.states import ExpectedStatus
@@ -43,6 +42,9 @@ from station.store.schema import (
     Supplier,
 )
 
+# The demo data set: items, RMAs, receipts and the rest (written by tools/make_demo_data.py).
+DEMO_FILE = Path(__file__).with_name("demo.json")
+
 
 @dataclass(frozen=True)
 class DemoCounts:
@@ -62,9 +64,7 @@ class DemoCounts:
 
 def load_demo_data(store: Store, today: date, file: Path | None = None) -> DemoCounts:
     """Make the store's master data equal to the demo file, in one transaction."""
-    data: dict[str, Any] = json.loads(
-        (file or resources.path("demo", "demo.json")).read_text(encoding="utf-8")
-    )
+    data: dict[str, Any] = json.loads((file or DEMO_FILE).read_text(encoding="utf-8"))
     with store.unit() as session:
         _load_items(session, data["items"])
         _load_locations(session, data["locations"])

@@ -1,4 +1,4 @@
-"""Data the station ships: rule packs, demo data, sounds. No logic lives here."""
+"""Data the station ships: rule packs, label templates, sounds. No logic lives here."""
 
 from pathlib import Path
 

@@ -22,9 +22,8 @@ from typing import Any
 import pytest
 from fake_scanner import FakeScannerPort
 
-import resources
 from demo import erp_server
-from demo.master_data import load_demo_data
+from demo.master_data import DEMO_FILE, load_demo_data
 from station.returns.bench import ReturnsBench
 from station.rulepack import RulePack, load_rulepack
 from station.settings import Settings
@@ -34,7 +33,7 @@ from sync.tryton.rpc import Client
 
 @pytest.fixture(scope="session")
 def demo() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.path("demo", "demo.json").read_text())
+    data: dict[str, Any] = json.loads(DEMO_FILE.read_text())
     return data
 
 

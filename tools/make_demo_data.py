@@ -1,4 +1,4 @@
-"""Write resources/demo/demo.json: a believable, reproducible returns day for demos and tests.
+"""Write demo/demo.json: a believable, reproducible returns day for demos and tests.
 
 Seeded, so the file only changes when this script does. Ship dates are stored as days before
 the load day, so the same RMAs stay inside (or outside) their return windows whenever loaded.
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-import resources
+from demo.master_data import DEMO_FILE
 from station.gtin import to_gtin14, with_check_digit
 
 SEED = 20261127
@@ -460,7 +460,7 @@ def build() -> Json:
 
 
 def main() -> None:
-    target = resources.path("demo", "demo.json")
+    target = DEMO_FILE
     target.write_text(
         json.dumps(build(), indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )

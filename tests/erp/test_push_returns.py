@@ -10,7 +10,7 @@ import pytest
 from bench_events import INSPECTOR, SUPERVISOR, scan
 from sqlalchemy import select, update
 
-from resources import path
+from demo.master_data import DEMO_FILE
 from station.feedback import Tone
 from station.operators import Role, SignedIn
 from station.outbox import EventKind
@@ -77,7 +77,7 @@ def record(
 
 
 def gtin_of(sku: str) -> str:
-    demo = json.loads(path("demo", "demo.json").read_text(encoding="utf-8"))
+    demo = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     return str(next(i["gtins"][0] for i in demo["items"] if i["sku"] == sku))
 
 

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-import resources
-from demo.master_data import DemoCounts, load_demo_data
+from demo.master_data import DEMO_FILE, DemoCounts, load_demo_data
 from station.gtin import check_digit_problem, to_gtin14
 from station.store.engine import Store, open_store
 from station.store.schema import (
@@ -61,7 +60,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def demo() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.path("demo", "demo.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads(DEMO_FILE.read_text("utf-8"))
     return data
 
 
