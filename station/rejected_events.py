@@ -9,7 +9,7 @@ never sent). Both are audited. The sync engine never blocks behind such an event
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from station.errors import Refusal
 from station.operators import Role, SignedIn, require
@@ -38,6 +38,13 @@ def rejected_events(store: Store) -> list[RejectedEvent]:
                 .order_by(OutboxEvent.seq)
             )
         ]
+
+
+def count_rejected(store: Store) -> int:
+    """How many events wait in the exception queue for a supervisor."""
+    with store.read() as session:
+        waiting = select(func.count()).where(OutboxEvent.status == OutboxStatus.REJECTED)
+        return session.scalar(waiting.select_from(OutboxEvent)) or 0
 
 
 def conflicts(store: Store) -> list[tuple[datetime, str]]:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from station.errors import KnownError
 from station.recording import utcnow
+from station.rejected_events import count_rejected
 from station.store.engine import Store
 from station.worker import Worker
 from sync.connector import Connector, LogInAgain, Rejected, RetryLater
@@ -37,7 +38,7 @@ class SyncStatus(StrEnum):
     ONLINE = "online"
     OFFLINE = "offline"  # the upstream cannot be reached; the station works on
     WAITING = "waiting"  # another process is syncing this bench
-    ERROR = "error"  # no password, a login refused, events rejected, a bug
+    ERROR = "error"  # no password, a login or a pull refused, a bug
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class SyncState:
     pending: int
     last_sync: datetime | None  # the end of the last cycle that reached the ERP
     detail: str
+    # Events the ERP refused: they wait in the exception queue until a supervisor settles
+    # them, and are told on every cycle till then, not only on the one that met them.
+    rejected: int = 0
 
 
 def run_cycle(
@@ -105,25 +109,47 @@ class SyncWorker:
         self.on_state(self.once())
 
     def once(self) -> SyncState:
+        status, detail, cycle = self._cycle()
+        state = SyncState(
+            status, pending(self.store), self.last_sync, detail, count_rejected(self.store)
+        )
+        log.info("sync cycle: %s", _told(state, cycle))
+        return state
+
+    def _cycle(self) -> tuple[SyncStatus, str, Cycle | None]:
+        """How the cycle went, why it stopped if it did, and what it did if it ran."""
         try:
             if self.pusher is None:
                 self.pusher = Pusher(self.connect())
             cycle = run_cycle(self.pusher, self.store, self.on_progress)
         except Busy as exc:
-            return SyncState(SyncStatus.WAITING, pending(self.store), self.last_sync, str(exc))
+            return SyncStatus.WAITING, str(exc), None
         except KnownError as exc:  # no password yet: said, and asked again next cycle
-            return SyncState(SyncStatus.ERROR, pending(self.store), self.last_sync, str(exc))
+            return SyncStatus.ERROR, str(exc), None
         except RetryLater as exc:
-            return SyncState(SyncStatus.OFFLINE, pending(self.store), self.last_sync, str(exc))
+            return SyncStatus.OFFLINE, str(exc), None
         except (LogInAgain, Rejected) as exc:
-            return SyncState(SyncStatus.ERROR, pending(self.store), self.last_sync, str(exc))
+            return SyncStatus.ERROR, str(exc), None
         except Exception as exc:  # a bug must not end syncing for the day
             log.exception("sync cycle failed")
-            return SyncState(SyncStatus.ERROR, pending(self.store), self.last_sync, repr(exc))
+            return SyncStatus.ERROR, repr(exc), None
         self.last_sync = utcnow()
         if cycle.pushed.waiting:
-            return SyncState(SyncStatus.OFFLINE, cycle.pending, self.last_sync, "the ERP went away")
-        if cycle.pushed.rejected:
-            detail = f"{cycle.pushed.rejected} event(s) rejected: see the exception queue"
-            return SyncState(SyncStatus.ERROR, cycle.pending, self.last_sync, detail)
-        return SyncState(SyncStatus.ONLINE, cycle.pending, self.last_sync, "")
+            return SyncStatus.OFFLINE, "the ERP went away", cycle
+        # Events the ERP refused are the exception queue's (``SyncState.rejected``): the
+        # link itself is online.
+        return SyncStatus.ONLINE, "", cycle
+
+
+def _told(state: SyncState, cycle: Cycle | None) -> str:
+    """One line for the bench log: what the cycle did, what waits, and why it stopped."""
+    said = []
+    if cycle is not None:
+        pulled = ", ".join(f"{p.rows} {p.entity}" for p in cycle.pulled) or "nothing"
+        pushed = cycle.pushed
+        said.append(f"pulled {pulled}; pushed {pushed.sent}, rejected {pushed.rejected}")
+        said.extend(pushed.problems)
+    said.append(f"{state.pending} pending, {state.rejected} in the exception queue")
+    if state.state != SyncStatus.ONLINE:
+        said.append(f"{state.state.value}: {state.detail}")
+    return "; ".join(said)

@@ -104,9 +104,19 @@ class Header(QFrame):
 
     def show_erp(self, state: SyncState) -> None:
         when = local_time(state.last_sync) if state.last_sync else "never"
-        text = f"{state.state.value}, {state.pending} pending, last sync {when}"
+        text = f"{state.state.value}, {state.pending} pending"
         light = LIGHTS.get(state.state, Light.BAD)
-        self.erp.set(light, text, state.detail or "Sync with the ERP")
+        tooltip = state.detail or "Sync with the ERP"
+        if state.rejected:
+            # Until a supervisor settles them these events never reach the ERP: the light
+            # stays red however well the link itself goes.
+            text += f", {state.rejected} rejected"
+            light = Light.BAD
+            tooltip = (
+                f"{state.rejected} event(s) the ERP rejected wait for a supervisor: "
+                f"Bench \N{RIGHTWARDS ARROW} ERP exception queue. {state.detail}"
+            ).strip()
+        self.erp.set(light, f"{text}, last sync {when}", tooltip)
         self.pulling.hide()  # the cycle is over
 
     def show_pull(self, entity: str, done: int, total: int) -> None:

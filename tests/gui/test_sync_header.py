@@ -30,3 +30,15 @@ def test_another_process_syncing_is_waiting_not_an_error(qtbot: QtBot) -> None:
     header.show_erp(SyncState(SyncStatus.WAITING, 0, None, "another process is syncing this bench"))
     assert header.erp.state == "busy"
     assert header.erp.text.text() == "ERP: waiting, 0 pending, last sync never"
+
+
+def test_events_the_erp_rejected_stay_red_in_the_header_until_settled(qtbot: QtBot) -> None:
+    header = Header("BENCH-01", "wedge")
+    qtbot.addWidget(header)
+    header.show_erp(SyncState(SyncStatus.ONLINE, 0, None, "", rejected=1))
+    assert header.erp.state == "bad"
+    assert header.erp.text.text() == "ERP: online, 0 pending, 1 rejected, last sync never"
+    assert "Bench → ERP exception queue" in header.erp.toolTip()
+    header.show_erp(SyncState(SyncStatus.ONLINE, 0, None, "", rejected=0))
+    assert header.erp.state == "ok"
+    assert header.erp.text.text() == "ERP: online, 0 pending, last sync never"

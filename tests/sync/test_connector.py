@@ -3,6 +3,7 @@ pages of an entity across cursors and resumes after a page cut off, and pushes t
 bench's events through every answer an upstream can give, showing that the cycle needs
 nothing of an upstream but the ``Connector`` interface."""
 
+import logging
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from station.operators import Role, SignedIn
 from station.outbox import (
     DispositionDecided,
     EventKind,
@@ -23,6 +25,8 @@ from station.outbox import (
     UnexpectedReturn,
 )
 from station.recording import emit
+from station.rejected_events import mark_handled
+from station.states import OutboxStatus
 from station.store.engine import Store, open_store
 from station.store.schema import Location, OutboxEvent, SyncCursor
 from sync.connector import (
@@ -40,6 +44,7 @@ from sync.push import BASE_WAIT, Pusher
 
 PAGE = 2
 T0 = datetime(2026, 3, 2, 8, 0)
+SUPERVISOR = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
 REFUSED = "the shelf has no such bin"  # the exception queue has it without its kind
 
 
@@ -298,5 +303,46 @@ def test_the_worker_says_how_each_answer_left_the_bench(store: Store) -> None:
         for event in session.scalars(select(OutboxEvent)):
             event.next_attempt_at = None
     rejected = worker.once()
-    assert rejected.state == SyncStatus.ERROR and "1 event(s) rejected" in rejected.detail
-    assert worker.once().state == SyncStatus.ONLINE
+    assert (rejected.state, rejected.pending, rejected.rejected) == (SyncStatus.ONLINE, 0, 1)
+
+
+def test_a_rejected_event_is_counted_on_every_cycle_until_a_supervisor_settles_it(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    shelf = Shelf(answers={"refused": [Rejected("Missing", "no such bin")]})
+    shelf.change("BIN-1", "Aisle 1", T0)
+    worker = SyncWorker(lambda: shelf, store, lambda _state: None)
+    emit_all(store, ("parcel", "refused"), ("parcel", "taken"))
+    with caplog.at_level(logging.INFO, logger="station.sync"):
+        met = worker.once()
+        later = worker.once()
+    assert (met.state, met.pending, met.rejected) == (SyncStatus.ONLINE, 0, 1)
+    assert (later.state, later.pending, later.rejected) == (SyncStatus.ONLINE, 0, 1)
+    told = [r.getMessage() for r in caplog.records if r.name == "station.sync"]
+    assert told[0] == (
+        "sync cycle: pulled 1 location; pushed 1, rejected 1; "
+        f"unexpected_return {event_id(store, 'refused')}: no such bin; "
+        "0 pending, 1 in the exception queue"
+    )
+    assert told[1] == (
+        "sync cycle: pulled 0 location; pushed 0, rejected 0; 0 pending, 1 in the exception queue"
+    )
+    with store.read() as session:
+        seq = session.scalars(
+            select(OutboxEvent.seq).where(OutboxEvent.status == OutboxStatus.REJECTED)
+        ).one()
+    mark_handled(store, seq, SUPERVISOR, "BENCH-01", "booked by hand in the ERP")
+    assert worker.once().rejected == 0
+
+
+def test_a_cycle_that_stops_says_why_in_the_log(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    shelf = Shelf(cut_off_at_page=1)
+    worker = SyncWorker(lambda: shelf, store, lambda _state: None)
+    emit_all(store, ("parcel", "waits"))
+    with caplog.at_level(logging.INFO, logger="station.sync"):
+        worker.once()
+    assert [r.getMessage() for r in caplog.records if r.name == "station.sync"] == [
+        "sync cycle: 1 pending, 0 in the exception queue; offline: the shelf went away mid-pull"
+    ]
