@@ -64,14 +64,7 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     if link is not None:
         window.attach_serial_scanner(link)
         link.start()
-    printing = (
-        PrintLink(store, settings, window)
-        if settings[PRINTER_URL] or settings[PRINTER2_URL]
-        else None
-    )
-    if printing is not None:
-        printing.jobs_settled.connect(lambda _count: window.redraw())
-        printing.start()
+    printing = start_printing(store, settings, window)
     syncing = start_sync(store, settings, window, passwords)
     window.show()
     try:
@@ -81,6 +74,20 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
             if device is not None:
                 device.stop()
         store.close()
+
+
+def start_printing(store: Store, settings: Settings, window: MainWindow) -> PrintLink | None:
+    """The print queue on a thread per printer, when a printer is set; the header says
+    whether each answers, or that none is set."""
+    if not (settings[PRINTER_URL] or settings[PRINTER2_URL]):
+        return None
+    printing = PrintLink(store, settings, window)
+    window.header.show_printers_set(printing.printers)
+    printing.printer_tried.connect(window.header.show_printer_tried)
+    # Each try changes a job's attempts and last error: the Label jobs tab shows them.
+    printing.printer_tried.connect(lambda _tried: window.redraw())
+    printing.start()
+    return printing
 
 
 def start_sync(

@@ -4,12 +4,16 @@ A job's life (queued, sending, printed, unsure, failed, queued again) is
 ``station.label_jobs``; this module renders a job and moves its bytes. A job whose data no
 label can carry is failed with the reason, and the queue goes on. A printer that cannot
 be reached keeps the job queued until its next try, and the jobs behind it wait their
-turn. The store is not locked while bytes go out.
+turn. The store is not locked while bytes go out. After every try the queue tells how its
+printer stood (``Tried``), so the window shows a printer that cannot be reached, and each
+job's attempts and last error, as they happen; every failed try is logged.
 """
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Concatenate, ParamSpec
 
 from sqlalchemy.orm import Session
@@ -24,6 +28,27 @@ from station.worker import Worker
 log = logging.getLogger("station.devices.printing")
 Renderer = Callable[[LabelJob], bytes]
 Args = ParamSpec("Args")
+
+
+class PrinterReach(StrEnum):
+    """Whether a printer answered the last try at one of its jobs."""
+
+    UNTRIED = "not tried yet"
+    TAKING = "taking labels"
+    UNREACHABLE = "unreachable"
+
+
+@dataclass(frozen=True)
+class Tried:
+    """How a printer stood after a try at one of its jobs."""
+
+    printer: str
+    reach: PrinterReach
+    why: str  # why it cannot be reached; empty when it can
+
+
+def _unheard(_tried: Tried) -> None:
+    """Nobody listens: a queue run on its own (``station`` commands, tests)."""
 
 
 class PrintQueue:
@@ -42,14 +67,20 @@ class PrintQueue:
     ) -> None:
         self.store, self.printer, self.render = store, printer, render
         self.share = label_jobs.PrinterShare(bench, purposes, leaving)
+        self.reach, self.why = PrinterReach.UNTRIED, ""
 
-    def run_once(self, now: datetime | None = None) -> int:
-        """Send every job that is due; returns how many were settled (printed or failed)."""
+    def run_once(
+        self, now: datetime | None = None, tried: Callable[[Tried], None] = _unheard
+    ) -> int:
+        """Send every job that is due; returns how many were settled (printed or failed).
+        ``tried`` hears after each try, whatever came of it."""
         moment = now or utcnow()
         self._write(label_jobs.strand, self.share)
         settled = 0
         while (job := self._next_due(moment)) is not None:
-            if not self._send(job, moment):
+            sent = self._send(job, moment)
+            tried(Tried(self.printer.name, self.reach, self.why))
+            if not sent:
                 break  # the printer is away: the jobs behind keep their turn
             settled += 1
         return settled
@@ -62,19 +93,35 @@ class PrintQueue:
         try:
             data = self.render(job)
         except ValueError as exc:  # data no label can carry: no retry will help
+            self._failed_try(job, f"label not made: {exc}")
             self._write(label_jobs.failed, job.id, f"label not made: {exc}")
             return True
         self._write(label_jobs.claim, job.id)
         try:
             self.printer.send(data)
         except NotSent as exc:
+            # The cause in its own words (connection refused, say); the job keeps it all.
+            self.reach, self.why = PrinterReach.UNREACHABLE, str(exc.__cause__ or exc)
+            self._failed_try(job, str(exc))
             self._write(label_jobs.not_sent, job.id, str(exc), now)
             return False
         except Unsure as exc:
+            self.reach, self.why = PrinterReach.TAKING, ""  # it answered, then broke off
+            self._failed_try(job, str(exc))
             self._write(label_jobs.unsure, job.id, str(exc))
             return False
+        self.reach, self.why = PrinterReach.TAKING, ""
         self._write(label_jobs.printed, job.id, now)
         return True
+
+    def _failed_try(self, job: LabelJob, error: str) -> None:
+        log.warning(
+            "label job %d (%s) not printed on %s: %s",
+            job.id,
+            job.template,
+            self.printer.name,
+            error,
+        )
 
     def _write(
         self,
@@ -90,16 +137,16 @@ class PrintQueue:
 class PrintWorker:
     """Runs a print queue on a thread of its own, so the bench never waits on a printer.
 
-    ``on_printed`` runs on the worker thread after each round that printed something.
+    ``on_tried`` runs on the worker thread after each try at a job, printed or not.
     """
 
     def __init__(
         self,
         queue: PrintQueue,
         interval: float = 1.0,
-        on_printed: Callable[[int], None] = lambda _count: None,
+        on_tried: Callable[[Tried], None] = _unheard,
     ) -> None:
-        self.queue, self.on_printed = queue, on_printed
+        self.queue, self.on_tried = queue, on_tried
         self._worker = Worker(
             "print queue",
             self._round,
@@ -115,6 +162,4 @@ class PrintWorker:
         self._worker.stop(timeout)
 
     def _round(self) -> None:
-        printed = self.queue.run_once()
-        if printed:
-            self.on_printed(printed)
+        self.queue.run_once(tried=self.on_tried)

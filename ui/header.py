@@ -2,6 +2,7 @@
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QWidget
 
+from devices.print_queue import PrinterReach, Tried
 from devices.serial_scanner import ScannerState
 from station.operators import SignedIn
 from sync.cycle import SyncState, SyncStatus
@@ -50,6 +51,9 @@ class Header(QFrame):
         self.scanner = StatusLight("Scanner")
         self.printer = StatusLight("Printer")
         self.erp = StatusLight("ERP")
+        # The printers set at this bench, each as its last try left it; none: no printer set.
+        self._printers: dict[str, Tried] = {}
+        self._queued = 0
         # A pull of more than a page (the first of the day, or after a long time offline)
         # shows how far it got; the bench works on meanwhile.
         self.pulling = QProgressBar()
@@ -96,11 +100,41 @@ class Header(QFrame):
             )
 
     def show_printer(self, queued: int) -> None:
-        self.printer.set(
-            Light.BUSY if queued else Light.OK,
-            f"{queued} queued",
-            "Label jobs waiting for the printer",
-        )
+        self._queued = queued
+        self._draw_printer()
+
+    def show_printers_set(self, names: list[str]) -> None:
+        """The bench's printers, not tried yet."""
+        self._printers = {name: Tried(name, PrinterReach.UNTRIED, "") for name in names}
+        self._draw_printer()
+
+    def show_printer_tried(self, tried: Tried) -> None:
+        self._printers[tried.printer] = tried
+        self._draw_printer()
+
+    def _draw_printer(self) -> None:
+        queued = f"{self._queued} queued"
+        away = [t for t in self._printers.values() if t.reach is PrinterReach.UNREACHABLE]
+        if not self._printers:
+            # Nothing will print: red once a label waits, so the operator sets a printer.
+            self.printer.set(
+                Light.BAD if self._queued else Light.OFF,
+                f"no printer set, {queued}",
+                "No label printer is set for this bench (Settings): labels wait in the queue",
+            )
+        elif away:
+            self.printer.set(
+                Light.BAD,
+                f"unreachable: {away[0].why}, {queued}",
+                "; ".join(f"Printer {t.printer} cannot be reached: {t.why}" for t in away)
+                + ". Labels wait in the queue and print when it answers.",
+            )
+        else:
+            self.printer.set(
+                Light.BUSY if self._queued else Light.OK,
+                queued,
+                "Label jobs waiting for the printer",
+            )
 
     def show_erp(self, state: SyncState) -> None:
         when = local_time(state.last_sync) if state.last_sync else "never"

@@ -1,7 +1,7 @@
 """The print worker's news, handed from its thread to the GUI thread.
 
 Signals:
-    jobs_settled(int): that many label jobs were printed (or failed) in the last round.
+    printer_tried(object): a ``Tried`` after each try at a label job, printed or not.
 """
 
 from PySide6.QtCore import QObject, Signal
@@ -25,7 +25,7 @@ from station.store.engine import Store
 
 
 class PrintLink(QObject):
-    jobs_settled = Signal(int)
+    printer_tried = Signal(object)
 
     def __init__(self, store: Store, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +56,8 @@ class PrintLink(QObject):
             )
         # One worker per printer, so a printer that is away holds up only its own labels.
         # Emitted from the worker threads; Qt queues it to this object's (GUI) thread.
-        self.workers = [PrintWorker(q, on_printed=self.jobs_settled.emit) for q in queues]
+        self.workers = [PrintWorker(q, on_tried=self.printer_tried.emit) for q in queues]
+        self.printers = [q.printer.name for q in queues]
 
     def start(self) -> None:
         for worker in self.workers:

@@ -9,7 +9,7 @@ import pytest
 from fake_printer import LoopbackPrinter
 from sqlalchemy import select
 
-from devices.print_queue import PrintQueue, PrintWorker
+from devices.print_queue import PrinterReach, PrintQueue, PrintWorker
 from devices.printers import (
     CupsPrinter,
     FolderPrinter,
@@ -123,7 +123,7 @@ def test_the_worker_prints_what_is_queued_while_the_bench_goes_on(
     worker = PrintWorker(
         PrintQueue(store, "BENCH-01", RawTcpPrinter("127.0.0.1", printer.port), render),
         interval=0.05,
-        on_printed=lambda _count: printed.set(),
+        on_tried=lambda tried: printed.set() if tried.reach is PrinterReach.TAKING else None,
     )
     worker.start()
     try:

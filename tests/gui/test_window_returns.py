@@ -89,7 +89,7 @@ def test_a_restock_scanned_from_badge_to_label(
     # The screen shows the unit just recorded, and the bench waits for the next one.
     assert window.view.step is Step.IDENTIFY
     assert f"label {unit.lpn} queued" in window.returns.disposition_card.caption.text()
-    assert window.header.printer.text.text() == "Printer: 1 queued"
+    assert window.header.printer.text.text() == "Printer: no printer set, 1 queued"
 
 
 def test_a_failed_check_liquidates_without_refund_using_keys(
