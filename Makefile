@@ -10,7 +10,7 @@ QT_DESKTOP_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
 	libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: demo test bench lint screenshot clean desktop-libs
+.PHONY: demo demo-down test bench lint screenshot clean desktop-libs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(STAMP) desktop-libs
 	$(PY) -m app erp-demo up
 	$(PY) -m app sync --once
 	$(PY) -m app
+
+# The demo ERP outlives the window (a second `make demo` reuses it): this stops it.
+demo-down:
+	$(PY) -m app erp-demo down
 
 desktop-libs:
 	@if command -v dpkg >/dev/null 2>&1; then \

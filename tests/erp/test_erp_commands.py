@@ -58,6 +58,11 @@ def test_the_demo_erp_comes_up_the_station_syncs_and_it_goes_down(
     status = station("erp-demo", "status", env=bench_env)
     assert status.returncode == 0 and settings[ERP_URL] in status.stdout
 
+    # A second `make demo` finds the server running and uses it: no second Tryton.
+    again = station("erp-demo", "up", env=bench_env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == up.stdout.splitlines()[0]
+
     # The window of this bench is in the middle of a cycle: the command waits for it.
     data = Path(bench_env["STATION_DATA_DIR"])
     window = subprocess.Popen(
