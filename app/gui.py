@@ -20,14 +20,14 @@ from station.logs import setup_logging
 from station.receiving.bench import ReceivingBench
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
-from station.setting_keys import BENCH_ID, ERP_URL, PRINTER2_URL, PRINTER_URL, RULEPACK, SERIAL_PORT
+from station.setting_keys import BENCH_ID, ERP_URL, RULEPACK, SERIAL_PORT
 from station.settings import Settings
 from station.store.engine import Store, open_store
 from sync.credentials import PasswordSource
 from sync.tryton.connector import tryton_connector
 from ui.crash import crash_handler, refuse_start, route_qt_message
 from ui.main_window import MainWindow
-from ui.print_link import PrintLink
+from ui.print_link import PrintLink, printer_set
 from ui.serial_link import SerialScannerLink
 from ui.style import Light
 from ui.sync_link import SyncLink
@@ -79,7 +79,7 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
 def start_printing(store: Store, settings: Settings, window: MainWindow) -> PrintLink | None:
     """The print queue on a thread per printer, when a printer is set; the header says
     whether each answers, or that none is set."""
-    if not (settings[PRINTER_URL] or settings[PRINTER2_URL]):
+    if not printer_set(settings):
         return None
     printing = PrintLink(store, settings, window)
     window.header.show_printers_set(printing.printers)

@@ -44,6 +44,7 @@ from ui.feedback import FeedbackPlayer
 from ui.header import Header
 from ui.keys import key_intent, receiving_key_intent
 from ui.models import LabelJobModel, ScanLogModel, StoreTableModel, TriageQueueModel
+from ui.print_link import printer_set
 from ui.receiving_screen import ReceivingScreen
 from ui.returns_screen import ReturnsScreen
 from ui.serial_link import SerialScannerLink
@@ -109,13 +110,14 @@ class MainWindow(QMainWindow):
         self.returns = ReturnsScreen()
         self.receiving = ReceivingScreen()
         self.triage = TriageQueueModel(bench.store, bench.bench_id, self)
-        self.labels = LabelJobModel(bench.store, bench.bench_id, self)
+        printing = printer_set(settings)
+        self.labels = LabelJobModel(bench.store, bench.bench_id, printing, self)
         self.scans = ScanLogModel(bench.store, bench.bench_id, self)
         self.triage_table = self.returns.add_table("Triage queue", self.triage)
         self.labels_table = self.returns.add_table("Label jobs", self.labels)
         self.returns.add_table("Recent scans", self.scans)
         # One model per table: a view shown in two places would be drawn twice per scan.
-        self.receiving_labels = LabelJobModel(bench.store, bench.bench_id, self)
+        self.receiving_labels = LabelJobModel(bench.store, bench.bench_id, printing, self)
         self.receiving_scans = ScanLogModel(bench.store, bench.bench_id, self)
         self.receiving.add_table("Recent scans", self.receiving_scans)
         self.receiving.add_table("Label jobs", self.receiving_labels)

@@ -124,10 +124,14 @@ class LabelJobModel(StoreTableModel):
 
     headers = ("Queued at", "LPN", "Label", "Destination", "Status", "Attempts", "Last error")
 
-    def __init__(self, store: Store, bench: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self, store: Store, bench: str, printer_set: bool, parent: QObject | None = None
+    ) -> None:
         super().__init__(store, bench, parent)
         self.queued = 0
         self.unsure = 0  # sent part way: a person checks the printer before they go again
+        # A job that no printer will take says why it waits, not an empty last error.
+        self.why_waiting = "" if printer_set else "no printer set"
 
     def query(self, session: Session) -> list[Row]:
         self.queued = label_jobs.count(session, self.bench, LabelJobState.QUEUED)
@@ -140,7 +144,7 @@ class LabelJobModel(StoreTableModel):
                 str(job.data.get("destination") or ""),
                 job.status.value,
                 str(job.attempts),
-                job.last_error or "",
+                job.last_error or (self.why_waiting if job.status is LabelJobState.QUEUED else ""),
             )
             for job in label_jobs.recent(session, self.bench, RECENT)
         ]

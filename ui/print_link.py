@@ -24,6 +24,11 @@ from station.settings import Settings
 from station.store.engine import Store
 
 
+def printer_set(settings: Settings) -> bool:
+    """Whether this bench has a printer for its labels at all."""
+    return bool(settings[PRINTER_URL] or settings[PRINTER2_URL])
+
+
 class PrintLink(QObject):
     printer_tried = Signal(object)
 

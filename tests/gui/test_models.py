@@ -34,7 +34,7 @@ def work_a_shift(store: Store, photos: Path) -> None:
 def models(store: Store, bench: str = "BENCH-01") -> list[StoreTableModel]:
     return [
         TriageQueueModel(store, bench),
-        LabelJobModel(store, bench),
+        LabelJobModel(store, bench, printer_set=True),
         ScanLogModel(store, bench),
     ]
 

@@ -101,3 +101,6 @@ def test_a_bench_with_no_printer_says_so_and_turns_red_once_a_label_waits(
     queue_triage_label(store)
     window.redraw()
     assert (light.state, light.text.text()) == ("bad", "Printer: no printer set, 1 queued")
+    jobs = window.labels
+    said = [jobs.data(jobs.index(0, column)) for column in (4, 5, 6)]
+    assert said == [LabelJobState.QUEUED, "0", "no printer set"]
