@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from devices.label_jobs import LABEL_FOR_JOB, layout_for
+import resources
 from devices.label_pdf import _code128_bars, render_pdf
 from devices.label_zpl import render_zpl
 from devices.labels import (
@@ -25,7 +25,7 @@ from devices.labels import (
 )
 from station.command_sheet import sheet_entries
 from station.rulepack import load_rulepack
-from station.setting_keys import BENCH_ID_LONGEST, BIN_CODE_LONGEST, STOCKS
+from station.setting_keys import BENCH_ID_LONGEST, BIN_CODE_LONGEST
 
 LPN = "LPN-B01-000042"
 GTIN = "7610912083911"
@@ -284,39 +284,83 @@ def _extent(element: Element) -> tuple[int, int, int]:
             return 11, 95, 7  # EAN-13: GS1's quiet zones are 11 and 7 modules
 
 
-def _has_layout(purpose: str, stock: str) -> bool:
-    try:
-        layout_for(purpose, stock)
-    except ValueError:
-        return False
-    return True
-
-
+# Every shipped layout: one per purpose and stock (devices.label_jobs picks among them),
+# and the plain LPN labels.
 LAYOUTS = [
-    (purpose, stock, dpi)
-    for purpose in LABEL_FOR_JOB
-    for stock in STOCKS
-    if _has_layout(purpose, stock)
+    (name, dpi)
+    for name in sorted(file.stem for file in resources.path("labels").glob("*.toml"))
     for dpi in (203, 300)
 ]
+LONGEST_DATA = {**DATA, **LONGEST}
 
 
-@pytest.mark.parametrize(("purpose", "stock", "dpi"), LAYOUTS)
-def test_every_barcode_keeps_its_quiet_zones_on_the_label(
-    purpose: str, stock: str, dpi: int
-) -> None:
-    """ZPL and PDF place bars on the same dot grid, so one check covers both."""
-    template = layout_for(purpose, stock)
+def _quiet_zone_problems(
+    template: Template, dpi: int, drawn: Callable[[Element, int], tuple[int, int]]
+) -> list[str]:
+    """Each barcode's bars, from ``drawn(element, x)`` as (first dot, end dot), against the
+    quiet zones its module asks for on either side, inside the label's width."""
     width = dots(template.width, dpi)
     problems = []
     for element in template.elements:
         if element.kind == "text":
             continue
-        before, bars, after = (m * module_dots(element, dpi) for m in _extent(element))
-        x = dots(element.x, dpi)
-        if x < before or x + bars + after > width:
+        before, _bars, after = (m * module_dots(element, dpi) for m in _extent(element))
+        left, right = drawn(element, dots(element.x, dpi))
+        if left < before or right + after > width:
             problems.append(
-                f"{element.field or element.ais}: bars from dot {x} to {x + bars}, quiet zones "
+                f"{element.field or element.ais}: bars from dot {left} to {right}, quiet zones "
                 f"{before} and {after}, on a label {width} dots wide"
             )
-    assert problems == []
+    return problems
+
+
+@pytest.mark.parametrize(("name", "dpi"), LAYOUTS)
+def test_every_barcode_keeps_its_quiet_zones_on_the_label(name: str, dpi: int) -> None:
+    """The widths worked out from each module for the longest values; ZPL and PDF put the
+    bars on the same dot grid, and the next two tests measure what each draws."""
+    template = load_template(name)
+
+    def computed(element: Element, x: int) -> tuple[int, int]:
+        return x, x + _extent(element)[1] * module_dots(element, dpi)
+
+    assert _quiet_zone_problems(template, dpi, computed) == []
+
+
+def _measured(image: Image.Image, dpi: int) -> Callable[[Element, int], tuple[int, int]]:
+    """The dark run across the middle of an element's bars, as printed."""
+
+    def drawn(element: Element, _x: int) -> tuple[int, int]:
+        row = dots(element.y, dpi) + dots(element.height, dpi) // 2
+        dark = [x for x in range(image.width) if image.getpixel((x, row)) < 128]  # type: ignore[operator]
+        return dark[0], dark[-1] + 1
+
+    return drawn
+
+
+@pytest.fixture(scope="module")
+def longest_zpl_images(
+    zpl_to_png: Callable[[list[tuple[str, float, float, int]]], list[Image.Image]],
+) -> dict[tuple[str, int], Image.Image]:
+    templates = {name: load_template(name) for name, _dpi in LAYOUTS}
+    jobs = [
+        (render_zpl(templates[n], LONGEST_DATA, d), templates[n].width, templates[n].height, d)
+        for n, d in LAYOUTS
+    ]
+    return dict(zip(LAYOUTS, zpl_to_png(jobs), strict=True))
+
+
+@pytest.mark.parametrize(("name", "dpi"), LAYOUTS)
+def test_the_zpl_label_keeps_the_quiet_zones_of_its_longest_values(
+    longest_zpl_images: dict[tuple[str, int], Image.Image], name: str, dpi: int
+) -> None:
+    image = longest_zpl_images[name, dpi]
+    assert _quiet_zone_problems(load_template(name), dpi, _measured(image, dpi)) == []
+
+
+@pytest.mark.parametrize(("name", "dpi"), LAYOUTS)
+def test_the_pdf_label_keeps_the_quiet_zones_of_its_longest_values(
+    tmp_path: Path, name: str, dpi: int
+) -> None:
+    template = load_template(name)
+    image = render_pdf_image(template, LONGEST_DATA, dpi, tmp_path / "label.pdf")
+    assert _quiet_zone_problems(template, dpi, _measured(image, dpi)) == []
