@@ -364,3 +364,11 @@ def test_the_pdf_label_keeps_the_quiet_zones_of_its_longest_values(
     template = load_template(name)
     image = render_pdf_image(template, LONGEST_DATA, dpi, tmp_path / "label.pdf")
     assert _quiet_zone_problems(template, dpi, _measured(image, dpi)) == []
+
+
+@pytest.mark.parametrize(("name", "size"), [("unit", 80), ("unit-2x1", 40)])
+def test_the_unit_label_says_where_the_unit_goes_in_its_largest_type(name: str, size: int) -> None:
+    zpl = render_zpl(load_template(name), DATA, 203)
+    heights = [int(field.split(",")[1]) for field in zpl.split("^A0N")[1:]]
+    assert f"^A0N,{size},{size}^FB" in zpl.split("^FDLOC-RTV^FS")[0].splitlines()[-1]
+    assert size == max(heights)
