@@ -56,7 +56,27 @@ def _one_char_or_empty(value: str) -> str | None:
     return None if len(value) <= 1 else "must be a single character or empty"
 
 
-BENCH_ID = _declare("bench.id", str, "BENCH-01", "Name of this bench, stamped on every record.")
+# The bench id goes into every LPN the bench makes (LPN-<bench>-NNNNNN), and that LPN into
+# bars 3 dots wide on a 4x6 in label at 203 dpi, read from a distance at putaway: with its
+# quiet zones such a symbol holds 19 characters, which leaves 8 for the bench.
+BENCH_ID_LONGEST = 8
+
+
+def _bench_id(value: str) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    if len(value) > BENCH_ID_LONGEST:
+        return f"must be at most {BENCH_ID_LONGEST} characters (it is printed in every LPN)"
+    return None
+
+
+BENCH_ID = _declare(
+    "bench.id",
+    str,
+    "BENCH-01",
+    f"Name of this bench, stamped on every record; at most {BENCH_ID_LONGEST} characters.",
+    _bench_id,
+)
 
 WEDGE_PREFIX = _declare(
     "scanner.wedge_prefix",
@@ -127,8 +147,15 @@ TRACKING_PATTERN = _declare(
     _regex,
 )
 LPN_PATTERN = _declare("patterns.lpn", str, r"LPN-[A-Z0-9-]{4,24}", "License plates.", _regex)
+# Bins and locations are printed in bars on bin labels and, as a unit's destination, on
+# its label: this many characters after BIN- or LOC- still fit a 2x1 in label.
+BIN_CODE_LONGEST = 12
 BIN_PATTERN = _declare(
-    "patterns.bin", str, r"(BIN|LOC)-[A-Z0-9-]{2,24}", "Bins, totes and locations.", _regex
+    "patterns.bin",
+    str,
+    rf"(BIN|LOC)-[A-Z0-9-]{{2,{BIN_CODE_LONGEST}}}",
+    "Bins, totes and locations.",
+    _regex,
 )
 BADGE_PATTERN = _declare("patterns.badge", str, r"BADGE-\d{3,10}", "Operator badges.", _regex)
 ASN_PATTERN = _declare(

@@ -66,6 +66,9 @@ def test_a_restock_and_a_triage_print_labels_that_scan_back(
     )
     on_unit = {code.text for code in zxingcpp.read_barcodes(unit_image)}
     assert lpns[0] in on_unit
+    # Where the unit goes travels with it: in big type and in bars for the putaway scan.
+    assert "LOC-RESTOCK" in on_unit
+    assert "^A0N,80,80^FB719,1,0,L,0^FH^FDLOC-RESTOCK^FS" in unit_zpl
     assert "5907725452020" in on_unit
     on_triage = {code.text for code in zxingcpp.read_barcodes(triage_image)}
     assert on_triage == {lpns[1]}

@@ -10,9 +10,22 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from devices.label_pdf import render_pdf
+import resources
+from devices.label_pdf import _code128_bars, render_pdf
 from devices.label_zpl import render_zpl
-from devices.labels import Template, load_template, parse_template
+from devices.labels import (
+    Element,
+    Template,
+    dots,
+    gs1_of,
+    load_template,
+    module_dots,
+    needs_separator,
+    parse_template,
+)
+from station.command_sheet import sheet_entries
+from station.rulepack import load_rulepack
+from station.setting_keys import BENCH_ID_LONGEST, BIN_CODE_LONGEST
 
 LPN = "LPN-B01-000042"
 GTIN = "7610912083911"
@@ -42,7 +55,7 @@ HOSTILE = "Jumper ^XA^FO0,0^FDgotcha^FS~JR ^XZ_5E"
 # (symbology identifier, text) per label; "]C1" is Code 128 starting with FNC1, i.e. GS1-128,
 # and zxing-cpp gives GS1 content as "(AI)data" only when the AIs parse.
 LABEL_CODES = {
-    "unit": {("]E0", GTIN), ("]C1", f"(01)0{GTIN}(91){LPN}"), ("]C0", LPN)},
+    "unit": {("]E0", GTIN), ("]C1", f"(01)0{GTIN}(91){LPN}"), ("]C0", LPN), ("]C0", "LOC-RTV")},
     "disposition_tag": {("]C0", LPN)},
     "lpn": {("]C0", LPN)},
     "plate": {("]C0", LPN)},
@@ -101,7 +114,12 @@ CASES = [
         UNIT,
         203,
         {**DATA, "gtin": "036000291452"},
-        {("]E0", "0036000291452"), ("]C1", f"(01)00036000291452(91){LPN}"), ("]C0", LPN)},
+        {
+            ("]E0", "0036000291452"),
+            ("]C1", f"(01)00036000291452(91){LPN}"),
+            ("]C0", LPN),
+            ("]C0", "LOC-RTV"),
+        },
     ),
     # A GTIN-8 travels in the GS1-128 only (see devices.labels.gtin_of).
     Case(
@@ -109,7 +127,7 @@ CASES = [
         UNIT,
         300,
         {**DATA, "gtin": "96385074"},
-        {("]C1", f"(01)00000096385074(91){LPN}"), ("]C0", LPN)},
+        {("]C1", f"(01)00000096385074(91){LPN}"), ("]C0", LPN), ("]C0", "LOC-RTV")},
     ),
     Case("traced-203", TRACED, 203, TRACED_DATA, TRACED_CODES),
     Case("hostile-unit-203", UNIT, 203, {**DATA, "item": HOSTILE}, LABEL_CODES["unit"]),
@@ -187,7 +205,7 @@ def test_a_wrong_gtin_check_digit_is_refused(tmp_path: Path, gtin: str) -> None:
 def test_a_triaged_unit_leaves_out_what_it_does_not_know(tmp_path: Path) -> None:
     data = {"lpn": LPN, "sku": "UNKNOWN", "item": "Unidentified item", "destination": "LOC-TRIAGE"}
     image = render_pdf_image(UNIT, data, 203, tmp_path / "triage.pdf")
-    assert codes(image) == {("]C0", LPN)}
+    assert codes(image) == {("]C0", LPN), ("]C0", "LOC-TRIAGE")}
     assert "^BE" not in render_zpl(UNIT, data, 203)
 
 
@@ -222,3 +240,135 @@ def render_pdf_image(
         return pdf[0].render(scale=dpi / 72).to_pil().convert("L")
     finally:
         pdf.close()
+
+
+# The longest value each barcoded field may carry: an LPN of the longest bench id the
+# settings accept, bins and destinations as long as patterns.bin allows, an RMA as long as
+# patterns.rma allows, the longest code on the command sheet. "W" and "9": Code 128 set B
+# gives every character 11 modules, so letters are as wide as any.
+LONGEST: dict[str, str] = {
+    "lpn": f"LPN-{'W' * BENCH_ID_LONGEST}-999999",
+    "bin": f"LOC-{'W' * BIN_CODE_LONGEST}",
+    "destination": f"LOC-{'W' * BIN_CODE_LONGEST}",
+    "rma": "RMA-9999999999",
+    "code": max(
+        (code for _title, rows in sheet_entries(load_rulepack()) for code, _m, _k in rows),
+        key=len,
+    ),
+    "gtin": GTIN,
+}
+
+
+def _code128_modules(value: str) -> int:
+    """Start, one symbol character per data character (ZPL mode N stays in set B), check
+    character: 11 modules each; the stop pattern 13."""
+    return 11 * (len(value) + 2) + 13
+
+
+def _extent(element: Element) -> tuple[int, int, int]:
+    """(modules before the bars, modules of bars, modules after) the element needs."""
+    match element.kind:
+        case "code128":
+            return 10, _code128_modules(LONGEST[element.field]), 10
+        case "gs1_128":
+            # As the PDF encodes it (FNC1s, digit pairs in set C); ZPL's mode D does the same.
+            gs1 = gs1_of(element, LONGEST, "longest")
+            assert gs1 is not None
+            symbol = "\xf1" + "".join(
+                ai + value + ("\xf1" if needs_separator(gs1, i) else "")
+                for i, (ai, value) in enumerate(gs1)
+            )
+            start, width = _code128_bars(symbol)[-1]
+            return 10, start + width, 10
+        case _:
+            return 11, 95, 7  # EAN-13: GS1's quiet zones are 11 and 7 modules
+
+
+# Every shipped layout: one per purpose and stock (devices.label_jobs picks among them),
+# and the plain LPN labels.
+LAYOUTS = [
+    (name, dpi)
+    for name in sorted(file.stem for file in resources.path("labels").glob("*.toml"))
+    for dpi in (203, 300)
+]
+LONGEST_DATA = {**DATA, **LONGEST}
+
+
+def _quiet_zone_problems(
+    template: Template, dpi: int, drawn: Callable[[Element, int], tuple[int, int]]
+) -> list[str]:
+    """Each barcode's bars, from ``drawn(element, x)`` as (first dot, end dot), against the
+    quiet zones its module asks for on either side, inside the label's width."""
+    width = dots(template.width, dpi)
+    problems = []
+    for element in template.elements:
+        if element.kind == "text":
+            continue
+        before, _bars, after = (m * module_dots(element, dpi) for m in _extent(element))
+        left, right = drawn(element, dots(element.x, dpi))
+        if left < before or right + after > width:
+            problems.append(
+                f"{element.field or element.ais}: bars from dot {left} to {right}, quiet zones "
+                f"{before} and {after}, on a label {width} dots wide"
+            )
+    return problems
+
+
+@pytest.mark.parametrize(("name", "dpi"), LAYOUTS)
+def test_every_barcode_keeps_its_quiet_zones_on_the_label(name: str, dpi: int) -> None:
+    """The widths worked out from each module for the longest values; ZPL and PDF put the
+    bars on the same dot grid, and the next two tests measure what each draws."""
+    template = load_template(name)
+
+    def computed(element: Element, x: int) -> tuple[int, int]:
+        return x, x + _extent(element)[1] * module_dots(element, dpi)
+
+    assert _quiet_zone_problems(template, dpi, computed) == []
+
+
+def _measured(image: Image.Image, dpi: int) -> Callable[[Element, int], tuple[int, int]]:
+    """The dark run across the middle of an element's bars, as printed."""
+
+    def drawn(element: Element, _x: int) -> tuple[int, int]:
+        row = dots(element.y, dpi) + dots(element.height, dpi) // 2
+        dark = [x for x in range(image.width) if image.getpixel((x, row)) < 128]  # type: ignore[operator]
+        return dark[0], dark[-1] + 1
+
+    return drawn
+
+
+@pytest.fixture(scope="module")
+def longest_zpl_images(
+    zpl_to_png: Callable[[list[tuple[str, float, float, int]]], list[Image.Image]],
+) -> dict[tuple[str, int], Image.Image]:
+    templates = {name: load_template(name) for name, _dpi in LAYOUTS}
+    jobs = [
+        (render_zpl(templates[n], LONGEST_DATA, d), templates[n].width, templates[n].height, d)
+        for n, d in LAYOUTS
+    ]
+    return dict(zip(LAYOUTS, zpl_to_png(jobs), strict=True))
+
+
+@pytest.mark.parametrize(("name", "dpi"), LAYOUTS)
+def test_the_zpl_label_keeps_the_quiet_zones_of_its_longest_values(
+    longest_zpl_images: dict[tuple[str, int], Image.Image], name: str, dpi: int
+) -> None:
+    image = longest_zpl_images[name, dpi]
+    assert _quiet_zone_problems(load_template(name), dpi, _measured(image, dpi)) == []
+
+
+@pytest.mark.parametrize(("name", "dpi"), LAYOUTS)
+def test_the_pdf_label_keeps_the_quiet_zones_of_its_longest_values(
+    tmp_path: Path, name: str, dpi: int
+) -> None:
+    template = load_template(name)
+    image = render_pdf_image(template, LONGEST_DATA, dpi, tmp_path / "label.pdf")
+    assert _quiet_zone_problems(template, dpi, _measured(image, dpi)) == []
+
+
+@pytest.mark.parametrize(("name", "size"), [("unit", 80), ("unit-2x1", 40)])
+def test_the_unit_label_says_where_the_unit_goes_in_its_largest_type(name: str, size: int) -> None:
+    zpl = render_zpl(load_template(name), DATA, 203)
+    heights = [int(field.split(",")[1]) for field in zpl.split("^A0N")[1:]]
+    assert f"^A0N,{size},{size}^FB" in zpl.split("^FDLOC-RTV^FS")[0].splitlines()[-1]
+    assert size == max(heights)

@@ -114,7 +114,7 @@ def test_a_saved_file_with_every_kind_of_value_loads_back_equal(tmp_path: Path) 
     file = tmp_path / "station.toml"
     changed = Settings.load(file).changed(
         {
-            "bench.id": 'Bänk "7" \\ west\tend',  # quotes, backslash, tab, beyond ASCII
+            "bench.id": 'Bä"7"\\\tw',  # quotes, backslash, tab, beyond ASCII
             "patterns.rma": r"RMA-\d{4,10}|R\.\d+",  # a pattern keeps its backslashes
             "scanner.duplicate_window_ms": 0,
             "erp.interval_s": 3600,
@@ -127,7 +127,7 @@ def test_a_saved_file_with_every_kind_of_value_loads_back_equal(tmp_path: Path) 
     assert {key: again[s] for key, s in REGISTRY.items()} == {
         key: changed[s] for key, s in REGISTRY.items()
     }
-    assert again[BENCH_ID] == 'Bänk "7" \\ west\tend'
+    assert again[BENCH_ID] == 'Bä"7"\\\tw'
 
 
 def test_settings_that_are_all_defaults_save_an_empty_file(tmp_path: Path) -> None:
@@ -141,3 +141,10 @@ def test_every_key_declared_is_in_the_registry_once_under_its_own_name() -> None
     assert len(declared) == len(REGISTRY)
     assert all(REGISTRY[key.key] is key for key in declared)
     assert REGISTRY["bench.id"] is BENCH_ID
+
+
+def test_a_bench_id_too_long_for_its_lpns_labels_is_refused(tmp_path: Path) -> None:
+    settings = Settings.load(tmp_path / "station.toml")
+    assert settings.changed({"bench.id": "RCV-WEST"})[BENCH_ID] == "RCV-WEST"
+    with pytest.raises(ConfigError, match=r"bench\.id.*at most 8 characters"):
+        settings.changed({"bench.id": "RCV-WEST-2"})
