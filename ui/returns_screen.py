@@ -45,6 +45,7 @@ class ReturnsScreen(BenchScreen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.notes_unit: str | None = None
+        self.notes_shown = ""  # the unit's notes as last drawn, to tell typing from the store's
         self.return_card = ReturnCard()
         self.inspection_card = InspectionCard()
         self.disposition_card = DispositionCard()
@@ -137,10 +138,17 @@ class ReturnsScreen(BenchScreen):
         if unit is None:
             self.notes_unit = None
             self.notes.clear()
-        elif unit.unit_id != self.notes_unit:
-            # Only a new unit replaces the text: the operator's typing is saved, not redrawn.
+        else:
+            typed = self.notes.toPlainText()
+            # A new unit, or notes the bench wrote (the RMA of a unit sent to triage) while
+            # nothing was typed, replace the text; the operator's typing is saved, not redrawn.
+            if typed != unit.notes and (
+                unit.unit_id != self.notes_unit or typed == self.notes_shown
+            ):
+                self.notes.setPlainText(unit.notes)
             self.notes_unit = unit.unit_id
-            self.notes.setPlainText(unit.notes)
+            if self.notes.toPlainText() == unit.notes:
+                self.notes_shown = unit.notes
         self.notes.setEnabled(unit is not None)
         self.add_photo.setEnabled(unit is not None)
         self.photos.setText(f"{unit.photos} photo(s) on this unit" if unit else "")
