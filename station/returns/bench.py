@@ -26,6 +26,7 @@ from station.recording import utcnow
 from station.returns.events import finish_return, finish_triage
 from station.returns.inspection import Inspection
 from station.returns.lookup import IDENTIFYING, ITEM_KINDS, Candidate, find_lines, fitting
+from station.returns.policy import refusals_of
 from station.returns.undo import undo_step
 from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
@@ -44,6 +45,7 @@ UNIT_GRAPH = (
     joinedload(ReturnUnit.answers),
 )
 FINDING = (Step.IDENTIFY, Step.ITEM, Step.CHOOSE)
+TRIAGE_STARTED = Feedback.warn("Unexpected return: add notes and photos, then CONFIRM.")
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ class ReturnsBench(Bench[Remembered]):
             return Step.TRIAGE
         if unit.line.item.serial_tracked and unit.serial is None:
             return Step.SERIAL
-        if self.inspection.refusals(unit):
+        if refusals_of(unit):
             return Step.POLICY
         if self.inspection.next_question(unit) is not None:
             return Step.CHECKLIST
@@ -299,7 +301,7 @@ class ReturnsBench(Bench[Remembered]):
         unit = self._open_unit(known, line=None, item=item, serial=known.serial if known else None)
         session.add(unit)
         self.audit(session, "triage_started", unit.id, scanned=unit.identified_by)
-        return Feedback.warn("Unexpected return: add notes and photos, then CONFIRM.")
+        return TRIAGE_STARTED
 
     def _open_unit(
         self,
@@ -343,7 +345,8 @@ class ReturnsBench(Bench[Remembered]):
             raise Refusal(f"{command.code} needs a return in progress: {self._prompt(step, unit)}.")
         inspection = self.inspection
         if word == "TRIAGE" and step is Step.POLICY:
-            return inspection.to_triage(session, unit, operator)
+            inspection.to_triage(session, unit, operator)
+            return TRIAGE_STARTED
         if word in ("YES", "NO", "SKIP") and step is Step.CHECKLIST:
             return inspection.answer(unit, word.lower())
         if word == "GRADE" and step in (Step.GRADE, Step.DECIDE, Step.APPROVAL):

@@ -18,8 +18,10 @@ from station.returns.policy import (
     ACCEPTED,
     RepeatLimit,
     RuleVerdict,
+    cannot_take,
     check_policy,
     line_refusals,
+    refusals_of,
     said,
 )
 from station.rulepack import Question, RulePack
@@ -80,42 +82,36 @@ class Inspection:
             return Feedback.good(f"{what}: policy passed.")
         refused = line_refusals(result.trace)
         if refused:
-            rma = unit.line.rma_number
             return Feedback.warn(
-                f"{rma} line {unit.line.line_no} cannot take this unit. {said(refused)} "
-                f"Scan TRIAGE to send it to triage, or a supervisor accepts it against {rma}."
+                f"{cannot_take(unit.line, refused)} Scan TRIAGE to send it to triage, "
+                f"or a supervisor accepts it against {unit.line.rma_number}."
             )
         problems = tuple(v for v in result.trace if v.outcome != Verdict.PASS)
         return Feedback.warn(f"{what}: policy {result.verdict.upper()}. {said(problems)}")
-
-    def refusals(self, unit: ReturnUnit) -> tuple[RuleVerdict, ...]:
-        """Why the unit's line cannot take it; while there are any, nothing is inspected."""
-        return line_refusals(tuple(RuleVerdict.from_dict(v) for v in unit.policy_trace))
 
     def accept_on_rma(self, session: Session, unit: ReturnUnit, who: SignedIn) -> Feedback:
         """A supervisor books the unit against its RMA although the line cannot take it."""
         assert unit.line is not None
         rma = unit.line.rma_number
-        refused = said(self.refusals(unit))
+        refused = said(refusals_of(unit))
         require(who, Role.SUPERVISOR, action=f"accept a unit that {rma} cannot take")
         accepted = RuleVerdict(ACCEPTED, Verdict.PASS, f"Accepted against {rma} by {who.name}.")
         unit.policy_trace = [*unit.policy_trace, accepted.as_dict()]
         audit_work(session, unit, who.badge, "policy_accepted", rma=rma, refused=refused)
         return Feedback.good(f"Accepted against {rma} by {who.name}: inspect the unit.")
 
-    def to_triage(self, session: Session, unit: ReturnUnit, operator: SignedIn) -> Feedback:
+    def to_triage(self, session: Session, unit: ReturnUnit, operator: SignedIn) -> None:
         """The unit leaves the line that cannot take it and goes to triage as unexpected;
         the RMA it was scanned against is kept in its notes for whoever works the shelf."""
         line = unit.line
         assert line is not None
-        refused = said(self.refusals(unit))
+        refused = said(refusals_of(unit))
         noted = f"Scanned against {line.rma_number} line {line.line_no}, which cannot take it: "
         unit.notes = "\n".join(n for n in (noted + refused, unit.notes) if n)
         unit.line = None
         audit_work(
             session, unit, operator.badge, "policy_triage", rma=line.rma_number, refused=refused
         )
-        return Feedback.warn("Unexpected return: add notes and photos, then CONFIRM.")
 
     def answer(self, unit: ReturnUnit, answer: str) -> Feedback:
         question = self.next_question(unit)

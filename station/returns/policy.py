@@ -49,6 +49,16 @@ def line_refusals(trace: tuple[RuleVerdict, ...]) -> tuple[RuleVerdict, ...]:
     return tuple(v for v in trace if v.rule in LINE_CLOSED and v.outcome is Verdict.FAIL)
 
 
+def refusals_of(unit: ReturnUnit) -> tuple[RuleVerdict, ...]:
+    """Why the unit's line cannot take it, from its stored trace; while there are any,
+    nothing is inspected."""
+    return line_refusals(tuple(RuleVerdict.from_dict(v) for v in unit.policy_trace))
+
+
+def cannot_take(line: RmaLine, refused: tuple[RuleVerdict, ...]) -> str:
+    return f"{line.rma_number} line {line.line_no} cannot take this unit. {said(refused)}"
+
+
 def said(verdicts: tuple[RuleVerdict, ...]) -> str:
     """Verdicts' sentences as one text: each detail is a whole sentence already."""
     return " ".join(v.detail for v in verdicts)

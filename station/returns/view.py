@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from station.commands import GRADE_MEANINGS
 from station.operators import SignedIn, by_badge
-from station.returns.policy import RuleVerdict, line_refusals, said
+from station.returns.policy import RuleVerdict, cannot_take, refusals_of
 from station.rulepack import Question, RulePack
 from station.states import UnitStatus, Verdict
 from station.store.schema import ReturnUnit
@@ -113,9 +113,8 @@ def prompt(step: Step, unit: ReturnUnit | None, pack: RulePack, question: Questi
 def _refused(unit: ReturnUnit | None) -> str:
     if unit is None or unit.line is None:
         return ""
-    refused = line_refusals(tuple(RuleVerdict.from_dict(v) for v in unit.policy_trace))
     return (
-        f"{unit.line.rma_number} cannot take this unit. {said(refused)} "
+        f"{cannot_take(unit.line, refusals_of(unit))} "
         "TRIAGE to send it to triage, or a supervisor's badge or PIN to accept it"
     )
 
