@@ -72,14 +72,20 @@ class BenchScreen(QWidget):
 
     def show_choices(self, title: str | None, choices: tuple[str, ...], separator: str) -> None:
         """Numbered choices under a title, or nothing when ``title`` is None."""
+        self.show_keys(title, tuple((str(n), c) for n, c in enumerate(choices, 1)), separator)
+
+    def show_keys(
+        self, title: str | None, keys: tuple[tuple[str, str], ...], separator: str
+    ) -> None:
+        """What each key means at this step, under a title, or nothing when ``title`` is None."""
         if title is None:
             self.choices.hide()
             return
-        # Non-breaking spaces keep each number with its words when the line wraps.
+        # Non-breaking spaces keep each key with its words when the line wraps.
         items = separator.join(
-            f"<b style='background:#0d2b45; color:#ffffff'>&nbsp;{n}&nbsp;</b>&nbsp;"
-            + escape(choice).replace(" ", "&nbsp;")
-            for n, choice in enumerate(choices, 1)
+            f"<b style='background:#0d2b45; color:#ffffff'>&nbsp;{escape(key)}&nbsp;</b>&nbsp;"
+            + escape(meaning).replace(" ", "&nbsp;")
+            for key, meaning in keys
         )
         self.choices.setText(f"<span style='color:#546e7a'>{escape(title)}</span><br>{items}")
         self.choices.show()

@@ -17,7 +17,7 @@ LETTER_STEPS = {
     "YES": (Step.CHECKLIST,),
     "NO": (Step.CHECKLIST,),
     "SKIP": (Step.CHECKLIST,),
-    "TRIAGE": (Step.IDENTIFY, Step.ITEM, Step.CHOOSE),
+    "TRIAGE": (Step.IDENTIFY, Step.ITEM, Step.CHOOSE, Step.POLICY),
 }
 GRADE_STEPS = (Step.GRADE, Step.DECIDE, Step.APPROVAL)
 

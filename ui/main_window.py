@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def _on_returns_key(self, text: str, key: int) -> None:
         step = self.view.step
-        if step in (Step.SIGN_IN, Step.APPROVAL) and text.isdigit():
+        if step in (Step.SIGN_IN, Step.APPROVAL, Step.POLICY) and text.isdigit():
             panel = self.returns.sign_in if step is Step.SIGN_IN else self.returns.banner
             panel.pin.type_digit(text)
             return

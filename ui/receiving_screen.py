@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.commands import RECEIVING
 from station.receiving.view import ReceivingView, RStep
 from ui.bench_screen import BenchScreen
 from ui.pin import PinEntry
@@ -129,8 +130,17 @@ class ReceivingScreen(BenchScreen):
         )
 
     def _show_choices(self, view: ReceivingView) -> None:
+        """What each key means at this step: digits are a count while goods are received,
+        and a damage reason once a unit is marked damaged."""
         if view.step is RStep.DAMAGE:
-            title = "Damage reason: press its number or scan REASON-…"
-            self.show_choices(title, view.damage_reasons, " &nbsp; ")
+            title = (
+                f"Keys 1–{len(view.damage_reasons)} now mean the damage reason (or scan REASON-…):"
+            )
+            reasons = tuple(reason.lower() for reason in view.damage_reasons)
+            self.show_choices(title, reasons, " &nbsp; ")
+        elif view.step is RStep.RECEIVE:
+            count = (("0–9", "the count of the goods just scanned"),)
+            keys = tuple((c.key, c.meaning) for c in RECEIVING)
+            self.show_keys("Keys:", count + keys, " &nbsp; ")
         else:
             self.show_choices(None, (), "")

@@ -12,9 +12,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.commands import BASIC, GRADE_MEANINGS
 from station.returns.view import BenchView, Step
 from ui.bench_screen import BenchScreen
 from ui.unit_cards import DispositionCard, InspectionCard, ReturnCard
+
+
+def _keys(*codes: str) -> tuple[tuple[str, str], ...]:
+    """The keyboard twins of these commands, with what each means."""
+    return tuple((c.key, c.meaning) for c in BASIC if c.code in codes)
 
 
 class NotesEdit(QPlainTextEdit):
@@ -39,6 +45,7 @@ class ReturnsScreen(BenchScreen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.notes_unit: str | None = None
+        self.notes_shown = ""  # the unit's notes as last drawn, to tell typing from the store's
         self.return_card = ReturnCard()
         self.inspection_card = InspectionCard()
         self.disposition_card = DispositionCard()
@@ -98,13 +105,29 @@ class ReturnsScreen(BenchScreen):
         self._show_notes(view)
 
     def _show_choices(self, view: BenchView) -> None:
+        """What each key means at this step: the same digits pick a return, a found reason
+        or a disposition, so the legend is always on screen where they work."""
         if view.step is Step.CHOOSE:
-            self.show_choices("Press the number of the return:", view.candidates, "<br>")
+            numbered = tuple((str(n), c) for n, c in enumerate(view.candidates, 1))
+            self.show_keys("Press the number of the return:", numbered + _keys("TRIAGE"), "<br>")
+        elif view.step in (Step.IDENTIFY, Step.ITEM):
+            self.show_keys("Keys:", _keys("TRIAGE"), " &nbsp; ")
+        elif view.step is Step.POLICY:
+            pin = (("0–9", "a supervisor's PIN: accept it against the RMA"),)
+            self.show_keys("Keys:", _keys("TRIAGE") + pin, " &nbsp; ")
+        elif view.step is Step.CHECKLIST:
+            self.show_keys("Keys:", _keys("YES", "NO", "SKIP"), " &nbsp; ")
+        elif view.step is Step.GRADE:
+            grades = tuple(GRADE_MEANINGS.items())
+            self.show_keys("Grade: press its letter.", grades, " &nbsp; ")
         elif view.step is Step.REASON:
-            title = "Found reason: press its number, or CONFIRM to agree with the customer."
+            title = "Found reason: press its number, or Enter (CONFIRM) to agree with the customer."
             self.show_choices(title, tuple(label for _c, label in view.reasons), " &nbsp; ")
         elif view.step is Step.DECIDE:
-            title = "Another disposition? Press its number (a supervisor approves)."
+            title = (
+                "Enter (CONFIRM) records it. "
+                "Another disposition? Press its number (a supervisor approves)."
+            )
             labels = tuple(label for _c, label in view.dispositions)
             self.show_choices(title, labels, " &nbsp; ")
         else:
@@ -115,10 +138,17 @@ class ReturnsScreen(BenchScreen):
         if unit is None:
             self.notes_unit = None
             self.notes.clear()
-        elif unit.unit_id != self.notes_unit:
-            # Only a new unit replaces the text: the operator's typing is saved, not redrawn.
+        else:
+            typed = self.notes.toPlainText()
+            # A new unit, or notes the bench wrote (the RMA of a unit sent to triage) while
+            # nothing was typed, replace the text; the operator's typing is saved, not redrawn.
+            if typed != unit.notes and (
+                unit.unit_id != self.notes_unit or typed == self.notes_shown
+            ):
+                self.notes.setPlainText(unit.notes)
             self.notes_unit = unit.unit_id
-            self.notes.setPlainText(unit.notes)
+            if self.notes.toPlainText() == unit.notes:
+                self.notes_shown = unit.notes
         self.notes.setEnabled(unit is not None)
         self.add_photo.setEnabled(unit is not None)
         self.photos.setText(f"{unit.photos} photo(s) on this unit" if unit else "")

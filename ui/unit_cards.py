@@ -217,9 +217,12 @@ class DispositionCard(Card):
             return
         self.say("")
         if recorded:
-            self.caption.setText(f"<b>Recorded</b> · label {escape(unit.lpn or '')} queued")
+            heading = f"<b>Recorded</b> · label {escape(unit.lpn or '')} queued"
         else:
-            self.caption.setText("The rules say:")
+            heading = "Decided:" if unit.rules_said else "The rules say:"
+        # After an override, what the rules said stays on the card beside what was decided.
+        said = f"The rules said {escape(unit.rules_said)}. " if unit.rules_said else ""
+        self.caption.setText(said + heading)
         self.disposition.setText(f"{escape(unit.disposition_label or 'Triage')} →")
         self.destination.setText(unit.destination)
         self.why.setText("<br>".join(f"• {escape(line)}" for line in unit.why))

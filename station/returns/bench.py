@@ -26,6 +26,7 @@ from station.recording import utcnow
 from station.returns.events import finish_return, finish_triage
 from station.returns.inspection import Inspection
 from station.returns.lookup import IDENTIFYING, ITEM_KINDS, Candidate, find_lines, fitting
+from station.returns.policy import refusals_of
 from station.returns.undo import undo_step
 from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
@@ -44,6 +45,7 @@ UNIT_GRAPH = (
     joinedload(ReturnUnit.answers),
 )
 FINDING = (Step.IDENTIFY, Step.ITEM, Step.CHOOSE)
+TRIAGE_STARTED = Feedback.warn("Unexpected return: add notes and photos, then CONFIRM.")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Remembered:
     """What the bench holds between scans that is not a row (yet)."""
 
     unit_id: str | None = None
+    # The unit just recorded, shown (its destination, its label) until the next
+    # identification starts: any other memory forgets it, so a new return never shows it.
     last_unit_id: str | None = None
     candidates: tuple[Candidate, ...] = ()
     item_confirmed: bool = False
@@ -104,10 +108,7 @@ class ReturnsBench(Bench[Remembered]):
 
     def approve_with_pin(self, pin: str) -> Feedback:
         return self._with_pin(
-            pin,
-            lambda session, who: self.inspection.approve(
-                session, self._unit(session), who, self.operator
-            ),
+            pin, lambda session, who: self._approve(session, self._unit(session), who)
         )
 
     def save_notes(self, text: str) -> Feedback:
@@ -145,14 +146,19 @@ class ReturnsBench(Bench[Remembered]):
                 step=step,
                 prompt=self._prompt(step, unit),
                 candidates=tuple(c.label for c in self.mem.candidates),
-                unit=unit_view(unit, self.pack, questions(unit)) if unit else None,
-                last=unit_view(last, self.pack, questions(last)) if last else None,
-                approval_reason=self.inspection.approval_needed(unit, self.operator)
-                if unit
-                else None,
+                unit=unit_view(session, unit, self.pack, questions(unit)) if unit else None,
+                last=unit_view(session, last, self.pack, questions(last)) if last else None,
+                approval_reason=self._approval_reason(step, unit),
                 reasons=tuple(self.pack.reasons.items()),
                 dispositions=tuple((d.code, d.label) for d in self.pack.dispositions.values()),
             )
+
+    def _approval_reason(self, step: Step, unit: ReturnUnit | None) -> str | None:
+        if unit is None:
+            return None
+        if step is Step.POLICY and unit.line is not None:
+            return f"accepting this unit against {unit.line.rma_number}, which cannot take it"
+        return self.inspection.approval_needed(unit, self.operator)
 
     # --- the bench's own answers to the base class --------------------------------------
 
@@ -184,6 +190,8 @@ class ReturnsBench(Bench[Remembered]):
             return Step.TRIAGE
         if unit.line.item.serial_tracked and unit.serial is None:
             return Step.SERIAL
+        if refusals_of(unit):
+            return Step.POLICY
         if self.inspection.next_question(unit) is not None:
             return Step.CHECKLIST
         if unit.grade is None:
@@ -203,8 +211,8 @@ class ReturnsBench(Bench[Remembered]):
         step = self._step(unit)
         if scan.kind is ScanKind.BADGE:
             who = self._badge_holder(session, scan)
-            if step is Step.APPROVAL and unit is not None:
-                return self.inspection.approve(session, unit, who, self.operator)
+            if step in (Step.APPROVAL, Step.POLICY) and unit is not None:
+                return self._approve(session, unit, who)
             return self._sign_in(session, who)
         if scan.command is not None:
             return self._command(session, scan.command, step, unit)
@@ -220,6 +228,13 @@ class ReturnsBench(Bench[Remembered]):
                 session, unit, self.today(), f"Serial {unit.serial}"
             )
         raise Refusal(f"A {scan.kind.value} is not expected now. {self._prompt(step, unit)}.")
+
+    def _approve(self, session: Session, unit: ReturnUnit, who: SignedIn) -> Feedback:
+        """A supervisor's badge or PIN: accepting a unit its line cannot take, or approving
+        an exception, by what the unit waits for."""
+        if self._step(unit) is Step.POLICY:
+            return self.inspection.accept_on_rma(session, unit, who)
+        return self.inspection.approve(session, unit, who, self.operator)
 
     def _sign_in(self, session: Session, who: SignedIn) -> Feedback:
         welcome = super()._sign_in(session, who)
@@ -241,7 +256,7 @@ class ReturnsBench(Bench[Remembered]):
             return self._narrowed(session, scan, matching, item_confirmed=True)
         candidates = find_lines(session, scan)
         if not candidates:
-            self.mem = Remembered(last_unit_id=self.mem.last_unit_id, unknown=scan)
+            self.mem = Remembered(unknown=scan)
             item = item_for(session, scan)
             known = f" ({item.sku} {item.name})" if item else ""
             return Feedback.warn(
@@ -259,7 +274,6 @@ class ReturnsBench(Bench[Remembered]):
         self, session: Session, scan: Classified, candidates: list[Candidate], item_confirmed: bool
     ) -> Feedback:
         self.mem = Remembered(
-            last_unit_id=self.mem.last_unit_id,
             candidates=tuple(candidates),
             item_confirmed=item_confirmed,
             serial=scan.serial or self.mem.serial,
@@ -287,7 +301,7 @@ class ReturnsBench(Bench[Remembered]):
         unit = self._open_unit(known, line=None, item=item, serial=known.serial if known else None)
         session.add(unit)
         self.audit(session, "triage_started", unit.id, scanned=unit.identified_by)
-        return Feedback.warn("Unexpected return: add notes and photos, then CONFIRM.")
+        return TRIAGE_STARTED
 
     def _open_unit(
         self,
@@ -312,7 +326,7 @@ class ReturnsBench(Bench[Remembered]):
             answers=[],
             photos=[],
         )
-        self.mem = Remembered(unit_id=unit.id, last_unit_id=self.mem.last_unit_id)
+        self.mem = Remembered(unit_id=unit.id)
         return unit
 
     # --- command barcodes ---------------------------------------------------------------
@@ -330,6 +344,9 @@ class ReturnsBench(Bench[Remembered]):
         if unit is None:
             raise Refusal(f"{command.code} needs a return in progress: {self._prompt(step, unit)}.")
         inspection = self.inspection
+        if word == "TRIAGE" and step is Step.POLICY:
+            inspection.to_triage(session, unit, operator)
+            return TRIAGE_STARTED
         if word in ("YES", "NO", "SKIP") and step is Step.CHECKLIST:
             return inspection.answer(unit, word.lower())
         if word == "GRADE" and step in (Step.GRADE, Step.DECIDE, Step.APPROVAL):
@@ -372,7 +389,7 @@ class ReturnsBench(Bench[Remembered]):
         if unit is None:
             if not self.mem.candidates and self.mem.unknown is None:
                 raise Refusal(f"Nothing to {word.lower()}: a recorded return stays recorded.")
-            self.mem = Remembered(last_unit_id=self.mem.last_unit_id)
+            self.mem = Remembered()
             return Feedback.good("Cleared.")
         if word == "UNDO":
             undone = undo_step(session, unit, operator, self.pack)
@@ -384,7 +401,7 @@ class ReturnsBench(Bench[Remembered]):
             )
             self.audit(session, "return_cancelled", unit.id)
         if unit.status == UnitStatus.CANCELLED:
-            self.mem = Remembered(last_unit_id=self.mem.last_unit_id)
+            self.mem = Remembered()
         return Feedback.good(f"Undone: {undone}." if word == "UNDO" else "Return cancelled.")
 
     def _reprint(self, session: Session) -> Feedback:

@@ -14,7 +14,16 @@ from station.feedback import Feedback
 from station.operators import Role, SignedIn, require
 from station.recording import audit_work, utcnow
 from station.returns.disposition import Facts, decide
-from station.returns.policy import RepeatLimit, check_policy
+from station.returns.policy import (
+    ACCEPTED,
+    RepeatLimit,
+    RuleVerdict,
+    cannot_take,
+    check_policy,
+    line_refusals,
+    refusals_of,
+    said,
+)
 from station.rulepack import Question, RulePack
 from station.setting_keys import (
     REPEAT_RETURNER_DAYS,
@@ -71,8 +80,38 @@ class Inspection:
         unit.policy_trace = [v.as_dict() for v in result.trace]
         if result.verdict == Verdict.PASS:
             return Feedback.good(f"{what}: policy passed.")
-        problems = "; ".join(v.detail for v in result.trace if v.outcome != Verdict.PASS)
-        return Feedback.warn(f"{what}: policy {result.verdict.upper()}: {problems}")
+        refused = line_refusals(result.trace)
+        if refused:
+            return Feedback.warn(
+                f"{cannot_take(unit.line, refused)} Scan TRIAGE to send it to triage, "
+                f"or a supervisor accepts it against {unit.line.rma_number}."
+            )
+        problems = tuple(v for v in result.trace if v.outcome != Verdict.PASS)
+        return Feedback.warn(f"{what}: policy {result.verdict.upper()}. {said(problems)}")
+
+    def accept_on_rma(self, session: Session, unit: ReturnUnit, who: SignedIn) -> Feedback:
+        """A supervisor books the unit against its RMA although the line cannot take it."""
+        assert unit.line is not None
+        rma = unit.line.rma_number
+        refused = said(refusals_of(unit))
+        require(who, Role.SUPERVISOR, action=f"accept a unit that {rma} cannot take")
+        accepted = RuleVerdict(ACCEPTED, Verdict.PASS, f"Accepted against {rma} by {who.name}.")
+        unit.policy_trace = [*unit.policy_trace, accepted.as_dict()]
+        audit_work(session, unit, who.badge, "policy_accepted", rma=rma, refused=refused)
+        return Feedback.good(f"Accepted against {rma} by {who.name}: inspect the unit.")
+
+    def to_triage(self, session: Session, unit: ReturnUnit, operator: SignedIn) -> None:
+        """The unit leaves the line that cannot take it and goes to triage as unexpected;
+        the RMA it was scanned against is kept in its notes for whoever works the shelf."""
+        line = unit.line
+        assert line is not None
+        refused = said(refusals_of(unit))
+        noted = f"Scanned against {line.rma_number} line {line.line_no}, which cannot take it: "
+        unit.notes = "\n".join(n for n in (noted + refused, unit.notes) if n)
+        unit.line = None
+        audit_work(
+            session, unit, operator.badge, "policy_triage", rma=line.rma_number, refused=refused
+        )
 
     def answer(self, unit: ReturnUnit, answer: str) -> Feedback:
         question = self.next_question(unit)

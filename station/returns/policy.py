@@ -15,6 +15,11 @@ from station.store.schema import Item, ReturnPolicy, ReturnUnit, Rma, RmaLine
 
 _SEVERITY = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
 LIVE_STATUSES = (UnitStatus.OPEN, UnitStatus.DECIDED)
+# Rules whose FAIL means the line cannot take the unit at all: the ERP would refuse it, so
+# the bench stops there instead of inspecting (the other FAILs are the rules' to route).
+LINE_CLOSED = ("quantity", "erp")
+# The trace line a supervisor's acceptance adds: the unit is booked against the RMA anyway.
+ACCEPTED = "accepted"
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,28 @@ class RuleVerdict:
     def line(self) -> str:
         """The line the screen shows; its colour comes from ``outcome``, not from this text."""
         return f"{self.outcome.upper()}: {self.detail}"
+
+
+def line_refusals(trace: tuple[RuleVerdict, ...]) -> tuple[RuleVerdict, ...]:
+    """Why the line cannot take the unit, unless a supervisor accepted it against the RMA."""
+    if any(v.rule == ACCEPTED for v in trace):
+        return ()
+    return tuple(v for v in trace if v.rule in LINE_CLOSED and v.outcome is Verdict.FAIL)
+
+
+def refusals_of(unit: ReturnUnit) -> tuple[RuleVerdict, ...]:
+    """Why the unit's line cannot take it, from its stored trace; while there are any,
+    nothing is inspected."""
+    return line_refusals(tuple(RuleVerdict.from_dict(v) for v in unit.policy_trace))
+
+
+def cannot_take(line: RmaLine, refused: tuple[RuleVerdict, ...]) -> str:
+    return f"{line.rma_number} line {line.line_no} cannot take this unit. {said(refused)}"
+
+
+def said(verdicts: tuple[RuleVerdict, ...]) -> str:
+    """Verdicts' sentences as one text: each detail is a whole sentence already."""
+    return " ".join(v.detail for v in verdicts)
 
 
 @dataclass(frozen=True)

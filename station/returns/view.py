@@ -10,8 +10,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station.operators import SignedIn
-from station.returns.policy import RuleVerdict
+from station.commands import GRADE_MEANINGS
+from station.operators import SignedIn, by_badge
+from station.returns.policy import RuleVerdict, cannot_take, refusals_of
 from station.rulepack import Question, RulePack
 from station.states import UnitStatus, Verdict
 from station.store.schema import ReturnUnit
@@ -23,6 +24,7 @@ class Step(StrEnum):
     ITEM = "confirm item"
     CHOOSE = "choose return"
     SERIAL = "serial"
+    POLICY = "line refused"
     CHECKLIST = "checklist"
     GRADE = "grade"
     REASON = "found reason"
@@ -62,10 +64,11 @@ class UnitView:
     found_reason: str | None
     disposition: str | None
     disposition_label: str | None
+    rules_said: str | None  # the rules' disposition, when someone decided another
     why: tuple[str, ...]
     destination: str | None
     lpn: str | None
-    approved_by: str | None
+    approved_by: str | None  # by name, as the operators table knows them
     notes: str
     photos: int
     rulepack_version: str | None
@@ -89,14 +92,16 @@ def prompt(step: Step, unit: ReturnUnit | None, pack: RulePack, question: Questi
     """The big line at the top of the screen: what the bench wants next."""
     stated = pack.reasons.get(unit.line.stated_reason) if unit and unit.line else None
     disposition = pack.dispositions.get(unit.disposition or "") if unit else None
+    grades = " · ".join(f"{grade} {meaning}" for grade, meaning in GRADE_MEANINGS.items())
     prompts = {
         Step.SIGN_IN: "Scan your badge or enter your PIN",
         Step.IDENTIFY: "Scan the RMA, order, tracking number or the item",
         Step.ITEM: "Scan the item (GTIN or serial) to confirm it",
         Step.CHOOSE: "Several returns match: press its number or scan its RMA",
         Step.SERIAL: "Scan the serial number",
+        Step.POLICY: _refused(unit),
         Step.CHECKLIST: f"{question.text if question else ''}  YES / NO / SKIP",
-        Step.GRADE: "Grade the condition: A B C D E",
+        Step.GRADE: f"Grade the condition: {grades}",
         Step.REASON: f"Found reason? Customer said: {stated}. CONFIRM to agree",
         Step.DECIDE: f"{disposition.label if disposition else ''}: CONFIRM to record",
         Step.APPROVAL: "Supervisor: scan your badge or enter your PIN",
@@ -105,8 +110,21 @@ def prompt(step: Step, unit: ReturnUnit | None, pack: RulePack, question: Questi
     return prompts[step]
 
 
-def unit_view(unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...]) -> UnitView:
+def _refused(unit: ReturnUnit | None) -> str:
+    if unit is None or unit.line is None:
+        return ""
+    return (
+        f"{cannot_take(unit.line, refusals_of(unit))} "
+        "TRIAGE to send it to triage, or a supervisor's badge or PIN to accept it"
+    )
+
+
+def unit_view(
+    session: Session, unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...]
+) -> UnitView:
     line, item = unit.line, unit.item
+    approver = by_badge(session, unit.approved_by) if unit.approved_by else None
+    suggested = pack.dispositions.get(unit.suggested_disposition or "")
     answers = {a.question: a for a in unit.answers}
     checklist = tuple(
         ChecklistLine(
@@ -141,10 +159,13 @@ def unit_view(unit: ReturnUnit, pack: RulePack, questions: tuple[Question, ...])
         found_reason=unit.found_reason,
         disposition=unit.disposition,
         disposition_label=disposition.label if disposition else None,
+        rules_said=suggested.label
+        if suggested and unit.suggested_disposition != unit.disposition
+        else None,
         why=tuple(step["note"] for step in trace if step["matched"]),
         destination=unit.destination,
         lpn=unit.lpn,
-        approved_by=unit.approved_by,
+        approved_by=approver.name if approver else unit.approved_by,
         notes=unit.notes,
         photos=len(unit.photos),
         rulepack_version=unit.rulepack_version,

@@ -255,3 +255,20 @@ def test_the_window_opens_where_the_bench_left_off(
     again = make_window(settings)
     assert again.mode == "receiving"
     assert again.screens.currentWidget() is again.receiving
+
+
+def test_the_keys_say_what_they_mean_while_counting_and_for_damage(dock: Dock) -> None:
+    """Digits are a count while receiving and a damage reason after DAMAGED: the screen
+    says which, at the step where they work."""
+    start_at_the_pallet(dock)
+    choices = dock.window.receiving.choices
+    assert dock.view.step is RStep.RECEIVE
+    assert "0–9&nbsp;</b>&nbsp;the&nbsp;count&nbsp;of&nbsp;the&nbsp;goods" in choices.text()
+    assert "&nbsp;Ctrl+D&nbsp;" in choices.text()
+    for code in ("@NEW-LPN", dock.goods.over_ok.gtin):
+        assert dock.scanner.scan(code).tone is Tone.GOOD
+    dock.scanner.scan("@DAMAGED")
+    assert dock.view.step is RStep.DAMAGE
+    assert "Keys 1–6 now mean the damage reason" in choices.text()
+    assert "&nbsp;1&nbsp;</b>&nbsp;crushed" in choices.text()
+    assert "the count" not in choices.text()

@@ -18,15 +18,26 @@ from station.gtin import with_check_digit
 from station.returns.policy import RuleVerdict
 from station.returns.view import Step
 from station.settings import Settings
-from station.states import LabelJobState
+from station.states import LabelJobState, ShipmentState, UnitStatus
 from station.store.engine import Store
-from station.store.schema import Gtin, LabelJob, OutboxEvent, ReturnUnit, ScanRecord
+from station.store.schema import (
+    AuditEntry,
+    Gtin,
+    LabelJob,
+    OutboxEvent,
+    ReturnUnit,
+    Rma,
+    ScanRecord,
+)
 from ui.main_window import MainWindow
 from ui.unit_cards import FAIL_COLOUR, PASS_COLOUR, WARN_COLOUR
 
 pytestmark = pytest.mark.gui
 
 REFUND_FLOW = {"return_received", "inspection_recorded", "disposition_decided", "refund_eligible"}
+# RMA-10004's one unit (an apparel item, quantity 1), restocked by scans alone.
+RESTOCK_10004 = ("BADGE-1001", "RMA-10004", "5907725452020")
+RESTOCK_10004 += ("@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM")
 
 
 def the_unit(store: Store) -> ReturnUnit:
@@ -143,6 +154,12 @@ def test_an_override_waits_for_a_supervisor_badge(
     assert scanner.scan("BADGE-3001").tone is Tone.GOOD
     assert window.view.step is Step.DECIDE
     assert not window.returns.banner.isVisible()
+    # The card says what the rules said beside what was decided, and names the approver.
+    card = window.returns.disposition_card
+    assert card.caption.text() == "The rules said Restock. Decided:"
+    assert card.disposition.text() == "Dispose →"
+    assert "Approved by Sam Supervisor" in card.footer.text()
+    assert "BADGE-3001" not in card.footer.text()
     assert scanner.scan("@CONFIRM").tone is Tone.GOOD
 
     unit = the_unit(store)
@@ -247,3 +264,143 @@ def test_a_policy_line_is_coloured_by_its_verdict(window: MainWindow, scanner: S
     shown = card.policy_lines.text()
     assert WARN_COLOUR in shown and FAIL_COLOUR not in shown
     assert "WARN: Fail to compare" in shown
+
+
+def shows_no_unit(window: MainWindow) -> bool:
+    """No panel shows a unit: no RMA, no inspection, no destination."""
+    screen = window.returns
+    return (
+        window.view.unit is None
+        and window.view.last is None
+        and screen.return_card.values["RMA"].text() == ""
+        and screen.inspection_card.checklist.text() == ""
+        and not screen.disposition_card.destination.isVisible()
+    )
+
+
+def test_the_unit_just_recorded_leaves_the_screen_when_the_next_one_starts(
+    window: MainWindow, scanner: Scanner
+) -> None:
+    for code in RESTOCK_10004:
+        scanner.scan(code)
+    recorded = window.returns.disposition_card
+    assert recorded.isVisible() and recorded.destination.text() == "LOC-RESTOCK"
+
+    scanner.scan("RMA-10019")  # an RMA just scanned: the item is asked next
+    assert window.view.step is Step.ITEM and shows_no_unit(window)
+    scanner.scan("@CANCEL")
+    assert shows_no_unit(window), "a cleared scan does not bring the last unit back"
+
+    scanner.scan("7610912083911")  # this jumper is on two RMAs: a pick list
+    assert window.view.step is Step.CHOOSE and shows_no_unit(window)
+    scanner.scan("@CANCEL")
+
+    assert scanner.scan(with_check_digit("400000000000")).tone is Tone.WARN  # no RMA found
+    assert shows_no_unit(window)
+
+
+def test_esc_on_a_new_return_shows_nothing_of_the_one_before(
+    window: MainWindow, scanner: Scanner
+) -> None:
+    for code in RESTOCK_10004:
+        scanner.scan(code)
+    scanner.scan("RMA-10019")
+    scanner.scan("7614559609350")
+    assert window.view.unit is not None and window.view.unit.rma_number == "RMA-10019"
+    for _ in range(2):  # cancelling work in progress may ask for a second press
+        if window.view.unit is None:
+            break
+        scanner.press(Qt.Key.Key_Escape)
+    assert shows_no_unit(window)
+
+
+def test_a_line_already_returned_stops_and_goes_to_triage_with_its_rma(
+    window: MainWindow, scanner: Scanner, store: Store
+) -> None:
+    for code in RESTOCK_10004:
+        scanner.scan(code)
+    scanner.scan("RMA-10004")
+    refused = scanner.scan("5907725452020")  # the same line again: it took its one unit
+
+    assert refused.tone is Tone.WARN
+    assert window.view.step is Step.POLICY
+    assert "1 of 1 already returned on this line." in refused.message
+    assert ".;" not in refused.message and ".;" not in window.returns.prompt.text()
+    assert "cannot take this unit" in window.returns.prompt.text()
+    assert window.returns.banner.isVisible()
+    assert "Checklist" not in window.returns.choices.text()
+    assert "triage" in window.returns.choices.text()
+    assert window.returns.inspection_card.checklist.text().count("▶") == 0
+    refusal = scanner.scan("@YES")
+    assert refusal.tone is Tone.BAD and window.view.step is Step.POLICY
+    assert scanner.scan("BADGE-1002").tone is Tone.BAD, "an inspector cannot accept it"
+
+    scanner.press("T")
+    assert window.view.step is Step.TRIAGE
+    assert not window.returns.banner.isVisible()
+    assert scanner.scan("@CONFIRM").tone is Tone.GOOD
+    with store.read() as session:
+        again = session.scalars(select(ReturnUnit).order_by(ReturnUnit.started_at)).all()[-1]
+        assert (again.status, again.rma_line_id, again.destination) == (
+            UnitStatus.TRIAGE,
+            None,
+            "LOC-TRIAGE",
+        )
+        assert again.notes.startswith("Scanned against RMA-10004 line 1, which cannot take it")
+    event = events_of(store, again.id)
+    assert set(event) == {"unexpected_return"}
+    assert "RMA-10004" in event["unexpected_return"]["notes"]
+
+
+def test_an_rma_done_in_the_erp_is_taken_only_on_a_supervisors_pin(
+    window: MainWindow, scanner: Scanner, store: Store, qtbot: QtBot
+) -> None:
+    with store.unit() as session:
+        rma = session.get(Rma, "RMA-10004")
+        assert rma is not None
+        rma.erp_state = ShipmentState.DONE
+    scanner.scan("BADGE-1001")
+    scanner.scan("RMA-10004")
+    refused = scanner.scan("5907725452020")
+    assert window.view.step is Step.POLICY
+    assert "RMA-10004 is done in the ERP." in refused.message
+    assert "supervisor" in window.returns.banner.text.text()
+
+    field = window.returns.banner.pin.field
+    qtbot.keyClick(window, "3")
+    qtbot.waitUntil(lambda: field.text() == "3")
+    qtbot.keyClicks(field, "333")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.view.step is Step.CHECKLIST)
+    assert "Accepted against RMA-10004 by Sam Supervisor" in window.feedback.message
+    unit = window.view.unit
+    assert unit is not None and unit.rma_number == "RMA-10004"
+    assert unit.policy_lines[-1].detail == "Accepted against RMA-10004 by Sam Supervisor."
+    with store.read() as session:
+        audited = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "policy_accepted")
+        ).all()
+        assert [a.operator for a in audited] == ["BADGE-3001"]
+
+
+def test_every_key_says_what_it_means_at_its_step(window: MainWindow, scanner: Scanner) -> None:
+    choices = window.returns.choices
+    scanner.scan("BADGE-1001")
+    assert "triage" in choices.text()
+    scanner.scan("RMA-10004")
+    scanner.scan("5907725452020")
+    assert window.view.step is Step.CHECKLIST
+    assert all(f"&nbsp;{key}&nbsp;" in choices.text() for key in "YNS")
+    assert "Checklist:&nbsp;skip" in choices.text()
+    for key in "YNNN":
+        scanner.press(key)
+    assert window.view.step is Step.GRADE
+    assert "A as new, unopened" in window.returns.prompt.text()
+    assert "as&nbsp;new,&nbsp;unopened" in choices.text()
+    assert "&nbsp;E&nbsp;</b>&nbsp;scrap" in choices.text()
+    scanner.press("A")
+    assert window.view.step is Step.REASON
+    assert "&nbsp;1&nbsp;" in choices.text() and "Found reason" in choices.text()
+    scanner.press(Qt.Key.Key_Return)
+    assert window.view.step is Step.DECIDE
+    assert "Another disposition" in choices.text()

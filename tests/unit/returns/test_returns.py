@@ -14,7 +14,7 @@ from station.returns.bench import ReturnsBench
 from station.returns.view import Step
 from station.scans import Scan
 from station.settings import Settings
-from station.states import LabelJobState
+from station.states import LabelJobState, ShipmentState, UnitStatus
 from station.store.engine import Store
 from station.store.schema import (
     AuditEntry,
@@ -22,6 +22,7 @@ from station.store.schema import (
     Operator,
     OutboxEvent,
     ReturnUnit,
+    Rma,
     ScanRecord,
 )
 
@@ -545,3 +546,98 @@ def test_unsure_labels_go_again_only_when_a_person_says_so(
         assert session.scalars(select(LabelJob.status)).one() == LabelJobState.QUEUED
         resent = session.scalars(select(AuditEntry).where(AuditEntry.action == "labels_resent"))
         assert resent.one().operator == "BADGE-1001"
+
+
+def closed_in_the_erp(store: Store, line: DemoLine, state: ShipmentState) -> None:
+    with store.unit() as session:
+        rma = session.get(Rma, line.rma)
+        assert rma is not None
+        rma.erp_state = state
+
+
+def audited(store: Store, action: str) -> list[AuditEntry]:
+    with store.read() as session:
+        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def test_a_line_that_cannot_take_the_unit_stops_the_bench_until_triage(
+    bench: ReturnsBench, store: Store, demo: dict[str, Any]
+) -> None:
+    line = a_line(demo, apparel)
+    closed_in_the_erp(store, line, ShipmentState.CANCELLED)
+    refused = scan(bench, "BADGE-1001", line.rma, line.gtin)
+
+    assert refused.tone is Tone.WARN
+    assert refused.message == (
+        f"{line.rma} line {line.line_no} cannot take this unit. "
+        f"{line.rma} is cancelled in the ERP. "
+        f"Scan TRIAGE to send it to triage, or a supervisor accepts it against {line.rma}."
+    )
+    assert bench.step() is Step.POLICY
+    assert "cannot take this unit" in bench.view().prompt
+    assert scan(bench, "@YES").tone is Tone.BAD, "no checklist on a line that cannot take it"
+    assert scan(bench, "@CONFIRM").tone is Tone.BAD
+    assert scan(bench, "@TRIAGE").tone is Tone.WARN
+    view = bench.view()
+    assert view.step is Step.TRIAGE and view.unit is not None
+    assert view.unit.rma_number is None
+    assert view.unit.notes == (
+        f"Scanned against {line.rma} line {line.line_no}, which cannot take it: "
+        f"{line.rma} is cancelled in the ERP."
+    )
+    unit_id = view.unit.unit_id
+    assert scan(bench, "@CONFIRM").tone is Tone.GOOD
+    recorded = unit(store, unit_id)
+    assert (recorded.status, recorded.rma_line_id) == (UnitStatus.TRIAGE, None)
+    assert events(store, unit_id) == ["unexpected_return"]
+    assert [a.detail["rma"] for a in audited(store, "policy_triage")] == [line.rma]
+
+
+def test_a_supervisor_accepts_a_unit_against_an_rma_done_in_the_erp(
+    bench: ReturnsBench, store: Store, demo: dict[str, Any]
+) -> None:
+    line = a_line(demo, apparel)
+    closed_in_the_erp(store, line, ShipmentState.DONE)
+    scan(bench, "BADGE-1001", line.rma, line.gtin)
+    assert bench.step() is Step.POLICY
+    assert f"against {line.rma}" in (bench.view().approval_reason or "")
+    colleague = scan(bench, "BADGE-1002")
+    assert colleague.tone is Tone.BAD and "supervisor only" in colleague.message
+    assert bench.step() is Step.POLICY
+
+    accepted = bench.approve_with_pin("3333")
+    assert accepted.tone is Tone.GOOD, accepted.message
+    view = bench.view()
+    assert view.step is Step.CHECKLIST and view.unit is not None
+    assert view.unit.rma_number == line.rma
+    assert (
+        view.unit.policy_lines[-1].line == f"PASS: Accepted against {line.rma} by Sam Supervisor."
+    )
+    assert [(a.operator, a.detail["refused"]) for a in audited(store, "policy_accepted")] == [
+        ("BADGE-3001", f"{line.rma} is done in the ERP.")
+    ]
+
+
+def test_a_policy_warning_reads_as_sentences(bench: ReturnsBench, demo: dict[str, Any]) -> None:
+    line = a_line(demo, serial_electronics)
+    scan(bench, "BADGE-1001", line.rma, line.gtin)
+    warned = scan(bench, "SNWRONG00001")
+    assert warned.message.endswith(
+        f"policy FAIL. Serial SNWRONG00001 is not the one shipped ({line.serial})."
+    )
+    assert bench.step() is Step.CHECKLIST, "a wrong serial is the rules' to route"
+
+
+def test_the_unit_just_recorded_is_shown_until_the_next_identification(
+    bench: ReturnsBench, demo: dict[str, Any]
+) -> None:
+    stranger = with_check_digit("400000000000")
+    scan(bench, "BADGE-1001", stranger, "@TRIAGE", "@CONFIRM")
+    assert bench.view().last is not None
+    scan(bench, stranger)  # no RMA found: identifying the next unit has begun
+    assert bench.view().last is None
+
+    scan(bench, "@CANCEL", stranger, "@TRIAGE", "@CONFIRM")
+    assert bench.view().last is not None
+    scan(bench, a_line(demo, apparel).rma)
+    assert bench.view().last is None
