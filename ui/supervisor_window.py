@@ -52,7 +52,7 @@ from station.supervisor.report import (
 )
 from station.supervisor.report_pdf import write_pdf
 from ui.models import TextTableModel, local_time
-from ui.tables import read_only_table
+from ui.tables import PickList, read_only_table
 
 ALL = "All"
 DAYS = 30  # the range the view opens on
@@ -233,15 +233,18 @@ class SupervisorWindow(QDialog):
     def _approvals_tab(self) -> QWidget:
         tab = QWidget()
         column = QVBoxLayout(tab)
-        self.approval_table = read_only_table(self.approvals)
-        column.addWidget(self.answered)
-        column.addWidget(self.approval_table)
         buttons = QHBoxLayout()
-        for text, approve in (("Approve", True), ("Refuse", False)):
-            button = QPushButton(text)
+        answers = [QPushButton("Approve"), QPushButton("Refuse")]
+        for button, approve in zip(answers, (True, False), strict=True):
             button.clicked.connect(lambda _=False, yes=approve: self.answer(yes))
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.waiting_list = PickList(
+            self.approvals, "Nothing waiting for a supervisor's answer.", answers
+        )
+        self.approval_table = self.waiting_list.table
+        column.addWidget(self.answered)
+        column.addWidget(self.waiting_list)
         column.addLayout(buttons)
         return tab
 
@@ -254,11 +257,10 @@ class SupervisorWindow(QDialog):
 
     def answer(self, approve: bool) -> None:
         """The selected row approved or refused, as the signed-in supervisor."""
-        picked = self.approval_table.currentIndex()
-        if not picked.isValid() or picked.row() >= len(self.waiting):
-            self.answered.setText("Pick a row first.")
+        picked = self.waiting_list.picked()
+        if picked is None:
             return
-        item = self.waiting[picked.row()]
+        item = self.waiting[picked]
         try:
             said = answer(
                 self.store, self.inspection, item, self.signed_in(),
