@@ -128,7 +128,7 @@ def test_the_last_scans_are_shown(
     show_last_scans(dialog, qtbot)
     assert dialog.scan_table.isVisible()
     assert dialog.scans.rowCount() == 2
-    assert dialog.scans.index(0, 3).data() == "rejected"
+    assert dialog.scans.index(0, 1).data() == "rejected"
 
 
 def test_the_dialog_fits_a_bench_screen_with_the_last_scans_shown(
