@@ -13,7 +13,7 @@ Signals:
 import unicodedata
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -69,6 +69,7 @@ from ui.tables import read_only_table
 
 Field = QLineEdit | QSpinBox | QComboBox | QCheckBox
 PREVIEW_HEIGHT = 360  # pixels on screen; the label itself is drawn at printer resolution
+FRAME_ALLOWANCE = 60  # pixels for the dialog's title bar and frame, drawn by the desktop
 SCAN_ROWS = 8  # the last scans in sight at once, without scrolling
 Group = tuple[str, tuple[tuple[Setting[Any], str], ...]]
 # The settings on this screen, by page and group: (key, label).
@@ -159,14 +160,14 @@ class SettingsDialog(QDialog):
         self.preview_image: QImage | None = None  # the last preview, at printer resolution
         self.tabs = QTabWidget()
         self.pages: dict[str, QVBoxLayout] = {}
-        self.page_tabs: dict[str, QScrollArea] = {}
+        self.page_tabs: dict[str, _Page] = {}
         for title, groups in PAGES:
             page = QWidget()
             column = QVBoxLayout(page)
             for group in groups:
                 column.addWidget(self._group(*group))
             self.pages[title] = column
-            self.page_tabs[title] = _scrolled(page)
+            self.page_tabs[title] = _Page(page)
             self.tabs.addTab(self.page_tabs[title], title)
         printers = self.pages["Label printers"]
         printers.addWidget(self._test_row())
@@ -360,13 +361,18 @@ class SettingsDialog(QDialog):
             self._say(f"No preview: {exc}", ok=False)
             return
         self.preview_image = image
-        self.tabs.setCurrentWidget(self.page_tabs["Label printers"])
+        page = self.page_tabs["Label printers"]
+        self.tabs.setCurrentWidget(page)
         self.preview.setPixmap(
             QPixmap.fromImage(image).scaledToHeight(
                 PREVIEW_HEIGHT, Qt.TransformationMode.SmoothTransformation
             )
         )
         self.preview.show()
+        # Room for the label where the screen has it; else the page scrolls down to it.
+        room = self.screen().availableGeometry().height() - FRAME_ALLOWANCE
+        self.resize(self.width(), max(self.height(), min(room, self.height() + PREVIEW_HEIGHT)))
+        QTimer.singleShot(0, lambda: page.ensureWidgetVisible(self.preview))
         self._say(f"Preview of the {purpose} label on {stock_field.currentText()} in stock.", True)
 
     def _tab_shown(self, index: int) -> None:
@@ -389,9 +395,24 @@ def character_name(text: str) -> str:
     return f"({unicodedata.name(text, f'U+{ord(text):04X}').lower()})"
 
 
-def _scrolled(page: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(page)
-    return area
+class _Page(QScrollArea):
+    """A page that scrolls up and down only: it asks for its content's full width, which
+    a plain scroll area would cut short and hide behind a sideways scroll bar."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(page)
+        self.page = page
+
+    def sizeHint(self) -> QSize:
+        return self._full_width(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._full_width(super().minimumSizeHint())
+
+    def _full_width(self, size: QSize) -> QSize:
+        width = self.page.sizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(size.width(), width), size.height())

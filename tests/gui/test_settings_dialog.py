@@ -145,6 +145,10 @@ def test_the_dialog_fits_a_bench_screen_with_the_last_scans_shown(
         shown = button(dialog, text)
         assert shown.isVisible()
         assert dialog.rect().contains(QRect(shown.mapTo(dialog, QPoint(0, 0)), shown.size()))
+    for page in dialog.page_tabs.values():  # no page hides its fields behind a side scroll
+        dialog.tabs.setCurrentWidget(page)
+        assert page.viewport().width() >= page.page.sizeHint().width()
+    show_last_scans(dialog, qtbot)
     table = dialog.scan_table
     seen = [r for r in range(table.model().rowCount()) if table.rowViewportPosition(r) >= 0]
     bottom = [r for r in seen if table.rowViewportPosition(r) < table.viewport().height()]
@@ -201,6 +205,7 @@ def test_the_preview_is_the_label_that_scans(
     stock_field.setCurrentText(stock)
     qtbot.mouseClick(button(dialog, "Preview"), Qt.MouseButton.LeftButton)
     assert dialog.preview.isVisible() and dialog.preview_image is not None
+    assert dialog.height() <= dialog.screen().availableGeometry().height()
     read = zxingcpp.read_barcodes(as_pil(dialog.preview_image))
     assert [code.text for code in read] == [expected]
 
