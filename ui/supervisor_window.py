@@ -59,6 +59,7 @@ DAYS = 30  # the range the view opens on
 NARROWINGS = ("bench", "operator", "category", "supplier")
 LIVE_AFTER_S = 5.0  # how fresh today's figures are when Show is pressed again
 TOP_ITEMS = 8  # the chart's items: every name readable
+CHART_POINTS = 11  # as the style sheet's smallest text (ui.style)
 
 
 class FigureModel(TextTableModel):
@@ -106,15 +107,15 @@ class BarChart(QChartView):
         series.append(bars)
         chart = QChart()
         chart.setTitle(self.title)
+        chart.setTitleFont(_chart_font(bold=True))
         chart.legend().hide()
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append([label or "(none)" for label in self.labels])
         categories.setTruncateLabels(False)  # whole names, not "RE..."
-        small = QFont()
-        small.setPointSize(7)
-        categories.setLabelsFont(small)
+        categories.setLabelsFont(_chart_font())
         values = QValueAxis()
+        values.setLabelsFont(_chart_font())
         values.setMin(0)
         values.setLabelFormat("%d")
         named, counted = (
@@ -129,6 +130,14 @@ class BarChart(QChartView):
         before = self.chart()
         self.setChart(chart)
         before.deleteLater()  # the view does not own the chart it shows
+
+
+def _chart_font(*, bold: bool = False) -> QFont:
+    """A chart draws its own text, outside the style sheet: at the size of the window's."""
+    font = QFont()
+    font.setPointSize(CHART_POINTS)
+    font.setBold(bold)
+    return font
 
 
 class SupervisorWindow(QDialog):

@@ -3,6 +3,7 @@ dialogs it opens, is drawn at least 14 pixels high, and a rejected scan says why
 
 import pytest
 from bench_driver import Scanner
+from PySide6.QtCharts import QChartView
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import (
@@ -63,6 +64,9 @@ def test_the_dialogs_are_read_at_arms_length(window: MainWindow, qtbot: QtBot) -
         dialog.show()
         qtbot.waitExposed(dialog)
         assert too_small(dialog) == []
+        for chart in (view.chart() for view in dialog.findChildren(QChartView)):
+            fonts = [chart.titleFont(), *(axis.labelsFont() for axis in chart.axes())]
+            assert all(QFontInfo(font).pixelSize() >= SMALLEST_PX for font in fonts)
         if isinstance(dialog, SettingsDialog | SupervisorWindow):
             for page in range(dialog.tabs.count()):
                 dialog.tabs.setCurrentIndex(page)
