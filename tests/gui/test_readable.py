@@ -47,6 +47,8 @@ def test_the_bench_screens_are_read_at_arms_length(window: MainWindow, scanner: 
     scanner.press(Qt.Key.Key_F7)
     assert window.receiving.isVisible()
     assert too_small(window) == []
+    count = window.receiving.quantity.field  # larger words leave its field room to read
+    assert count.width() >= count.fontMetrics().horizontalAdvance(count.placeholderText()) + 16
     scanner.press(Qt.Key.Key_F6)
     for code in ("RMA-10004", "5907725452020"):  # the policy lines on screen
         scanner.scan(code)
