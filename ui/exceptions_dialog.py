@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QInputDialog,
@@ -29,7 +28,7 @@ from station.rejected_events import (
 )
 from station.store.engine import Store
 from ui.models import TextTableModel, local_time
-from ui.tables import read_only_table
+from ui.tables import PickList
 
 
 class RejectedModel(TextTableModel):
@@ -52,9 +51,6 @@ class ExceptionsDialog(QDialog):
         self.store, self.who, self.bench = store, who, bench
         self.events: list[RejectedEvent] = []
         self.model = RejectedModel(self)
-        self.table = read_only_table(self.model)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.conflicts = ConflictModel(self)
         self.result_line = QLabel()
         self.result_line.setWordWrap(True)
@@ -62,17 +58,23 @@ class ExceptionsDialog(QDialog):
         again.clicked.connect(self.send_again)
         handled = QPushButton("Mark handled…")
         handled.clicked.connect(self.mark_handled)
+        self.queue = PickList(
+            self.model, "Nothing waiting: the ERP has refused no event.", (again, handled)
+        )
+        self.table = self.queue.table
         buttons = QHBoxLayout()
         buttons.addWidget(again)
         buttons.addWidget(handled)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Events the ERP refused; the events after them went on."))
-        layout.addWidget(self.table, 1)
+        layout.addWidget(
+            QLabel("Events the ERP refused; the events after them went on. Pick one to act on.")
+        )
+        layout.addWidget(self.queue, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.result_line)
         layout.addWidget(QLabel("Conflicts: the ERP changed what the bench was working on."))
-        layout.addWidget(read_only_table(self.conflicts), 1)
+        layout.addWidget(PickList(self.conflicts, "No conflicts."), 1)
         self.refresh()
 
     def refresh(self) -> None:
@@ -83,8 +85,8 @@ class ExceptionsDialog(QDialog):
         )
 
     def chosen(self) -> RejectedEvent | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.events[rows[0].row()] if rows else None
+        row = self.queue.picked()
+        return None if row is None else self.events[row]
 
     def send_again(self) -> None:
         event = self.chosen()

@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
             ("Type a code", self.focus_code, QKeySequence(Qt.Key.Key_F2)),
             *switches,
             ("Print command sheet…", self.print_command_sheet, None),
-            ("Settings: scanners and printers…", self.open_settings, None),
+            ("Settings: scanners, printers, ERP…", self.open_settings, None),
             ("ERP exception queue…", self.open_exceptions, None),
             ("Supervisor view…", self.open_supervisor, QKeySequence(Qt.Key.Key_F9)),
             ("Sign out", lambda: self.act(self.active().sign_out), None),

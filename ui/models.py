@@ -155,9 +155,11 @@ class LabelJobModel(StoreTableModel):
 
 
 class ScanLogModel(StoreTableModel):
-    """What this bench read lately and what became of each read."""
+    """What this bench read lately and what became of each read. The outcome and its reason
+    come first: a long code read (a GS1 string runs to 80 characters) would push the
+    reason out of sight at the right of the table."""
 
-    headers = ("Time", "Scanned", "Kind", "Outcome", "Operator", "Message")
+    headers = ("Time", "Outcome", "Message", "Scanned", "Kind", "Operator")
     _OUTCOME_TONES: ClassVar[dict[str, Tone]] = {
         ScanOutcome.REJECTED: Tone.BAD,
         ScanOutcome.REFUSED: Tone.BAD,
@@ -166,10 +168,10 @@ class ScanLogModel(StoreTableModel):
 
     def query(self, session: Session) -> list[Row]:
         return [
-            (local_time(s.at), s.raw, s.kind, s.outcome, s.operator or "", s.message)
+            (local_time(s.at), s.outcome, s.message, s.raw, s.kind, s.operator or "")
             for s in recent_scans(session, self.bench, RECENT)
         ]
 
     def foreground(self, row: Row) -> QBrush | None:
-        tone = self._OUTCOME_TONES.get(row[3])
+        tone = self._OUTCOME_TONES.get(row[1])
         return QBrush(QColor(TONE_COLOURS[tone])) if tone else None

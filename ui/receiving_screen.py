@@ -78,7 +78,9 @@ class ReceivingScreen(BenchScreen):
         side.addWidget(self.bin)
         side.addWidget(read_only_table(self.plates), 1)
         count = QHBoxLayout()
-        count.addWidget(QLabel("Count of the goods just scanned (type digits):"))
+        asked = QLabel("Count of the goods just scanned (type digits):")
+        asked.setWordWrap(True)  # the words make room for the count's field, not it for them
+        count.addWidget(asked, 1)
         count.addWidget(self.quantity)
         side.addLayout(count)
         side.addWidget(self.add_photo)

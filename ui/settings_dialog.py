@@ -1,17 +1,19 @@
-"""The bench's device settings: scanners and printers, with a test label and the last scans.
+"""The bench's settings: scanners, printers and the ERP, with a test label and the last scans.
 
 Every value goes through the settings registry before it is saved, so the screen cannot
 write a file the station would refuse at its next start. "Print test label" sends straight
 to the printer as typed, saved or not, and asks its status where the transport answers;
-new devices are used from the next start of the station.
+new devices are used from the next start of the station. The pages are tabs that scroll,
+so the dialog fits a bench screen 1000 pixels high with Save and Close always in sight.
 
 Signals:
     saved(str): the settings were written to this file.
 """
 
+import unicodedata
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,7 +25,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +38,10 @@ from devices.printers import NotSent, Unsure, printer_for
 from station.errors import ConfigError
 from station.setting_keys import (
     BENCH_ID,
+    ERP_DATABASE,
+    ERP_INTERVAL_S,
+    ERP_URL,
+    ERP_USER,
     GS1_SEPARATOR,
     LABEL_PURPOSES,
     PRINTER2_DPI,
@@ -54,47 +62,77 @@ from station.setting_keys import (
     Setting,
 )
 from station.settings import Settings
+from sync.credentials import KEYRING_SERVICE, PASSWORD_VARIABLE
 from ui.label_preview import preview
 from ui.models import ScanLogModel
 from ui.tables import read_only_table
 
 Field = QLineEdit | QSpinBox | QComboBox | QCheckBox
 PREVIEW_HEIGHT = 360  # pixels on screen; the label itself is drawn at printer resolution
-# The settings on this screen, by group: (key, label).
-GROUPS: tuple[tuple[str, tuple[tuple[Setting[Any], str], ...]], ...] = (
-    ("Bench", ((BENCH_ID, "Bench name"),)),
+FRAME_ALLOWANCE = 60  # pixels for the dialog's title bar and frame, drawn by the desktop
+SCAN_ROWS = 8  # the last scans in sight at once, without scrolling
+Group = tuple[str, tuple[tuple[Setting[Any], str], ...]]
+# The settings on this screen, by page and group: (key, label).
+PAGES: tuple[tuple[str, tuple[Group, ...]], ...] = (
     (
-        "Keyboard-wedge scanner",
+        "Bench and scanners",
         (
-            (WEDGE_PREFIX, "Prefix character (empty: tell scans by speed)"),
-            (WEDGE_MAX_GAP_MS, "Longest gap between a scan's keys (ms)"),
-            (WEDGE_MIN_LENGTH, "Shortest scan (characters)"),
-            (GS1_SEPARATOR, "Character sent for the GS1 separator"),
+            ("Bench", ((BENCH_ID, "Bench name"),)),
+            (
+                "Keyboard-wedge scanner",
+                (
+                    (WEDGE_PREFIX, "Prefix character (empty: tell scans by speed)"),
+                    (WEDGE_MAX_GAP_MS, "Longest gap between a scan's keys (ms)"),
+                    (WEDGE_MIN_LENGTH, "Shortest scan (characters)"),
+                    (GS1_SEPARATOR, "Character sent for the GS1 separator"),
+                ),
+            ),
+            (
+                "Serial scanner",
+                ((SERIAL_PORT, "Port (empty: none)"), (SERIAL_BAUD, "Speed (baud)")),
+            ),
         ),
     ),
     (
-        "Serial scanner",
-        ((SERIAL_PORT, "Port (empty: none)"), (SERIAL_BAUD, "Speed (baud)")),
-    ),
-    (
-        "Label printer",
+        "Label printers",
         (
-            (PRINTER_URL, "Printer (tcp://, serial:, cups:, folder:)"),
-            (PRINTER_DPI, "Resolution (dpi)"),
-            (PRINTER_STOCK, "Label stock (in)"),
-            (PRINTER_BAUD, "Serial printer speed (baud)"),
+            (
+                "Label printer",
+                (
+                    (PRINTER_URL, "Printer (tcp://, serial:, cups:, folder:)"),
+                    (PRINTER_DPI, "Resolution (dpi)"),
+                    (PRINTER_STOCK, "Label stock (in)"),
+                    (PRINTER_BAUD, "Serial printer speed (baud)"),
+                ),
+            ),
+            (
+                "Second label printer",
+                (
+                    (PRINTER2_URL, "Printer (empty: none)"),
+                    (PRINTER2_DPI, "Resolution (dpi)"),
+                    (PRINTER2_STOCK, "Label stock (in)"),
+                    (PRINTER2_LABELS, "Labels it prints"),
+                ),
+            ),
         ),
     ),
     (
-        "Second label printer",
+        "ERP",
         (
-            (PRINTER2_URL, "Printer (empty: none)"),
-            (PRINTER2_DPI, "Resolution (dpi)"),
-            (PRINTER2_STOCK, "Label stock (in)"),
-            (PRINTER2_LABELS, "Labels it prints"),
+            (
+                "ERP (Tryton)",
+                (
+                    (ERP_URL, "Server (http://host:port; empty: work alone)"),
+                    (ERP_DATABASE, "Database"),
+                    (ERP_USER, "User"),
+                    (ERP_INTERVAL_S, "Seconds between sync cycles"),
+                ),
+            ),
         ),
     ),
 )
+# Single characters a scanner sends: a "|" alone in a field looks like the text cursor.
+CHARACTERS = (WEDGE_PREFIX, GS1_SEPARATOR)
 CHOICES: dict[str, tuple[str, ...]] = {
     PRINTER_DPI.key: ("203", "300"),
     PRINTER2_DPI.key: ("203", "300"),
@@ -114,26 +152,38 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.fields: dict[str, Field] = {}
         self.labels_for_second: dict[str, QCheckBox] = {}
+        self.character_names: dict[QLineEdit, QLabel] = {}
         self.result_line = QLabel()
         self.result_line.setObjectName("value")
         self.result_line.setWordWrap(True)
         self.scans = scans
         self.preview_image: QImage | None = None  # the last preview, at printer resolution
-        layout = QVBoxLayout(self)
-        columns = QHBoxLayout()
-        for index, (title, entries) in enumerate(GROUPS):
-            if index in (0, 3):
-                column = QVBoxLayout()
-                columns.addLayout(column)
-            column.addWidget(self._group(title, entries))
-        layout.addLayout(columns)
-        layout.addWidget(self._test_row())
-        self.scan_table = read_only_table(scans)
-        self.scan_table.hide()
-        layout.addWidget(self.scan_table, 1)
+        self.tabs = QTabWidget()
+        self.pages: dict[str, QVBoxLayout] = {}
+        self.page_tabs: dict[str, _Page] = {}
+        for title, groups in PAGES:
+            page = QWidget()
+            column = QVBoxLayout(page)
+            for group in groups:
+                column.addWidget(self._group(*group))
+            self.pages[title] = column
+            self.page_tabs[title] = _Page(page)
+            self.tabs.addTab(self.page_tabs[title], title)
+        printers = self.pages["Label printers"]
+        printers.addWidget(self._test_row())
         self.preview = QLabel()
         self.preview.hide()
-        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        printers.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        for column in self.pages.values():
+            column.addStretch(1)
+        self.scan_table = read_only_table(scans)
+        # A header and enough rows to read a burst of scans, whatever the font.
+        rows = self.scan_table.verticalHeader().defaultSectionSize()
+        self.scan_table.setMinimumHeight(rows * (SCAN_ROWS + 1))
+        self.tabs.addTab(self.scan_table, "Last scans")
+        self.tabs.currentChanged.connect(self._tab_shown)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.result_line)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -154,6 +204,14 @@ class SettingsDialog(QDialog):
             form.addRow(hint)
         if title == "Bench":
             form.addRow(QLabel(f"Saved in: {self.settings.file or 'nowhere (defaults)'}"))
+        if title == "ERP (Tryton)":
+            note = QLabel(
+                "The password is never saved here: the station reads it from the "
+                f"{PASSWORD_VARIABLE} environment variable, or from the OS keyring "
+                f"(store it with: keyring set {KEYRING_SERVICE} <user>)."
+            )
+            note.setWordWrap(True)
+            form.addRow(note)
         return box
 
     def _field(self, setting: Setting[Any]) -> QWidget:
@@ -181,7 +239,24 @@ class SettingsDialog(QDialog):
             field = QLineEdit(str(value))
         field.setToolTip(setting.meaning)
         self.fields[setting.key] = field
+        if setting in CHARACTERS:
+            return self._named(field)
         return field
+
+    def _named(self, field: Field) -> QWidget:
+        """A one-character field with the character's name beside it, kept as typed."""
+        assert isinstance(field, QLineEdit)
+        field.setMaxLength(1)
+        field.setMaximumWidth(field.fontMetrics().horizontalAdvance("W") * 4)
+        name = QLabel(character_name(field.text()))
+        field.textChanged.connect(lambda text: name.setText(character_name(text)))
+        self.character_names[field] = name
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(field)
+        line.addWidget(name, 1)
+        return row
 
     def _purposes(self, chosen: str) -> QWidget:
         picked = {p.strip() for p in chosen.split(",")}
@@ -207,8 +282,6 @@ class SettingsDialog(QDialog):
         print_test.clicked.connect(self.print_test_label)
         show_preview = QPushButton("Preview")
         show_preview.clicked.connect(self.show_preview)
-        show_scans = QPushButton("Show last scans")
-        show_scans.clicked.connect(self.show_last_scans)
         for widget in (
             QLabel("Test label:"),
             self.test_purpose,
@@ -218,7 +291,6 @@ class SettingsDialog(QDialog):
         ):
             line.addWidget(widget)
         line.addStretch(1)
-        line.addWidget(show_scans)
         return row
 
     # --- intents ------------------------------------------------------------------------
@@ -289,17 +361,23 @@ class SettingsDialog(QDialog):
             self._say(f"No preview: {exc}", ok=False)
             return
         self.preview_image = image
+        page = self.page_tabs["Label printers"]
+        self.tabs.setCurrentWidget(page)
         self.preview.setPixmap(
             QPixmap.fromImage(image).scaledToHeight(
                 PREVIEW_HEIGHT, Qt.TransformationMode.SmoothTransformation
             )
         )
         self.preview.show()
+        # Room for the label where the screen has it; else the page scrolls down to it.
+        room = self.screen().availableGeometry().height() - FRAME_ALLOWANCE
+        self.resize(self.width(), max(self.height(), min(room, self.height() + PREVIEW_HEIGHT)))
+        QTimer.singleShot(0, lambda: page.ensureWidgetVisible(self.preview))
         self._say(f"Preview of the {purpose} label on {stock_field.currentText()} in stock.", True)
 
-    def show_last_scans(self) -> None:
-        self.scans.refresh()
-        self.scan_table.show()
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.scan_table:
+            self.scans.refresh()
 
     def _say(self, text: str, ok: bool) -> None:
         self.result_line.setText(text)
@@ -308,3 +386,33 @@ class SettingsDialog(QDialog):
     @staticmethod
     def _ports() -> list[str]:
         return sorted(port.device for port in list_ports.comports())
+
+
+def character_name(text: str) -> str:
+    """What a one-character setting holds, in words: "|" is read as the vertical line."""
+    if not text:
+        return "(none)"
+    return f"({unicodedata.name(text, f'U+{ord(text):04X}').lower()})"
+
+
+class _Page(QScrollArea):
+    """A page that scrolls up and down only: it asks for its content's full width, which
+    a plain scroll area would cut short and hide behind a sideways scroll bar."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(page)
+        self.page = page
+
+    def sizeHint(self) -> QSize:
+        return self._full_width(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._full_width(super().minimumSizeHint())
+
+    def _full_width(self, size: QSize) -> QSize:
+        width = self.page.sizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(size.width(), width), size.height())

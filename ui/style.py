@@ -1,7 +1,8 @@
 """Colours and the style sheet of the bench window: one place, so every tone looks the same.
 
 Colours are chosen to be told apart at arm's length under warehouse lighting, with text
-on them at a contrast ratio of at least 4.5:1.
+on them at a contrast ratio of at least 4.5:1. No text an operator reads is smaller than
+11pt (about 15 pixels at 96 dpi): anything smaller is lost a step back from the screen.
 """
 
 from enum import StrEnum
@@ -41,6 +42,7 @@ LIGHT_COLOURS = {
 NEUTRAL = "#37474f"
 
 SHEET = """
+QWidget { font-size: 11pt; }
 QMainWindow, QWidget#screen { background: #eceff1; }
 QFrame#header { background: #263238; }
 QFrame#header QLabel { color: #eceff1; font-size: 11pt; }
@@ -56,12 +58,12 @@ QLabel#choices {
 }
 QFrame#card { background: #ffffff; border: 1px solid #cfd8dc; border-radius: 6px; }
 QLabel#cardTitle {
-    color: #546e7a; font-size: 9pt; font-weight: bold; letter-spacing: 1px;
+    color: #546e7a; font-size: 11pt; font-weight: bold; letter-spacing: 1px;
 }
 QLabel#value { font-size: 11pt; color: #102027; }
 QLabel#disposition { font-size: 20pt; font-weight: bold; color: #0d2b45; }
 QLabel#destination { font-size: 40pt; font-weight: bold; color: #0d47a1; }
-QLabel#why { font-size: 10pt; color: #37474f; }
+QLabel#why { font-size: 12pt; color: #37474f; }
 QLabel#reasons { font-size: 12pt; color: #263238; }
 QLabel#placeholder { font-size: 12pt; color: #607d8b; }
 QFrame#banner { background: #fff3cd; border: 2px solid #b35c00; border-radius: 6px; }
@@ -72,5 +74,6 @@ QLineEdit#pin { font-size: 18pt; padding: 4px; }
 QLineEdit#code { font-size: 13pt; padding: 3px; }
 QPushButton { font-size: 11pt; padding: 5px 12px; }
 QTabWidget::pane { background: #ffffff; }
-QTableView { font-size: 10pt; background: #ffffff; }
+QTableView { font-size: 11pt; background: #ffffff; }
+QHeaderView { font-size: 11pt; }
 """

@@ -52,13 +52,14 @@ from station.supervisor.report import (
 )
 from station.supervisor.report_pdf import write_pdf
 from ui.models import TextTableModel, local_time
-from ui.tables import read_only_table
+from ui.tables import PickList, read_only_table
 
 ALL = "All"
 DAYS = 30  # the range the view opens on
 NARROWINGS = ("bench", "operator", "category", "supplier")
 LIVE_AFTER_S = 5.0  # how fresh today's figures are when Show is pressed again
 TOP_ITEMS = 8  # the chart's items: every name readable
+CHART_POINTS = 11  # as the style sheet's smallest text (ui.style)
 
 
 class FigureModel(TextTableModel):
@@ -106,15 +107,15 @@ class BarChart(QChartView):
         series.append(bars)
         chart = QChart()
         chart.setTitle(self.title)
+        chart.setTitleFont(_chart_font(bold=True))
         chart.legend().hide()
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append([label or "(none)" for label in self.labels])
         categories.setTruncateLabels(False)  # whole names, not "RE..."
-        small = QFont()
-        small.setPointSize(7)
-        categories.setLabelsFont(small)
+        categories.setLabelsFont(_chart_font())
         values = QValueAxis()
+        values.setLabelsFont(_chart_font())
         values.setMin(0)
         values.setLabelFormat("%d")
         named, counted = (
@@ -129,6 +130,14 @@ class BarChart(QChartView):
         before = self.chart()
         self.setChart(chart)
         before.deleteLater()  # the view does not own the chart it shows
+
+
+def _chart_font(*, bold: bool = False) -> QFont:
+    """A chart draws its own text, outside the style sheet: at the size of the window's."""
+    font = QFont()
+    font.setPointSize(CHART_POINTS)
+    font.setBold(bold)
+    return font
 
 
 class SupervisorWindow(QDialog):
@@ -233,15 +242,18 @@ class SupervisorWindow(QDialog):
     def _approvals_tab(self) -> QWidget:
         tab = QWidget()
         column = QVBoxLayout(tab)
-        self.approval_table = read_only_table(self.approvals)
-        column.addWidget(self.answered)
-        column.addWidget(self.approval_table)
         buttons = QHBoxLayout()
-        for text, approve in (("Approve", True), ("Refuse", False)):
-            button = QPushButton(text)
+        answers = [QPushButton("Approve"), QPushButton("Refuse")]
+        for button, approve in zip(answers, (True, False), strict=True):
             button.clicked.connect(lambda _=False, yes=approve: self.answer(yes))
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.waiting_list = PickList(
+            self.approvals, "Nothing waiting for a supervisor's answer.", answers
+        )
+        self.approval_table = self.waiting_list.table
+        column.addWidget(self.answered)
+        column.addWidget(self.waiting_list)
         column.addLayout(buttons)
         return tab
 
@@ -254,11 +266,10 @@ class SupervisorWindow(QDialog):
 
     def answer(self, approve: bool) -> None:
         """The selected row approved or refused, as the signed-in supervisor."""
-        picked = self.approval_table.currentIndex()
-        if not picked.isValid() or picked.row() >= len(self.waiting):
-            self.answered.setText("Pick a row first.")
+        picked = self.waiting_list.picked()
+        if picked is None:
             return
-        item = self.waiting[picked.row()]
+        item = self.waiting[picked]
         try:
             said = answer(
                 self.store, self.inspection, item, self.signed_in(),

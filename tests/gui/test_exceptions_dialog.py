@@ -81,3 +81,36 @@ def test_conflicts_found_by_a_pull_are_shown(qtbot: QtBot, store: Store) -> None
     qtbot.addWidget(dialog)
     ModelTester(None).check(dialog.conflicts)
     assert dialog.conflicts.index(0, 1).data().startswith("RMA-10004 was cancelled")
+
+
+def buttons(dialog: ExceptionsDialog) -> list[QPushButton]:
+    return [
+        b
+        for b in dialog.findChildren(QPushButton)
+        if b.text().startswith(("Send again", "Mark handled"))
+    ]
+
+
+def test_an_empty_queue_says_so_and_offers_nothing_to_press(qtbot: QtBot, store: Store) -> None:
+    dialog = ExceptionsDialog(store, SAM, "BENCH-01")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.queue.nothing.isVisible() and not dialog.table.isVisible()
+    assert dialog.queue.nothing.text().startswith("Nothing waiting")
+    assert [b.isEnabled() for b in buttons(dialog)] == [False, False]
+
+
+@pytest.mark.usefixtures("two_rejected")
+def test_the_buttons_wait_for_an_event_to_be_picked(qtbot: QtBot, store: Store) -> None:
+    dialog = ExceptionsDialog(store, SAM, "BENCH-01")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.isVisible() and not dialog.queue.nothing.isVisible()
+    assert [b.isEnabled() for b in buttons(dialog)] == [False, False]
+    table = dialog.table
+    cell = table.visualRect(table.model().index(1, 1)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert [b.isEnabled() for b in buttons(dialog)] == [True, True]
+    with qtbot.waitSignal(dialog.settled):
+        click(qtbot, dialog, "Send again")
+    assert [b.isEnabled() for b in buttons(dialog)] == [False, False]

@@ -69,10 +69,11 @@ def test_models_after_a_shift(qtmodeltester: ModelTester, store: Store, tmp_path
     outcomes = column(scans, "Outcome")
     rejected = outcomes.index("rejected")
     assert column(scans, "Scanned")[rejected] == "5901234123458"
+    assert column(scans, "Message")[rejected].startswith("Check digit wrong in 5901234123458")
     brush = scans.data(scans.index(rejected, 0), Qt.ItemDataRole.ForegroundRole)
     assert brush.color().name() == TONE_COLOURS[Tone.BAD]
     assert scans.data(scans.index(0, 0), Qt.ItemDataRole.ForegroundRole) is None
-    assert scans.headerData(1, Qt.Orientation.Horizontal) == "Scanned"
+    assert scans.headerData(1, Qt.Orientation.Horizontal) == "Outcome"
     assert scans.data(QModelIndex()) is None
 
 

@@ -9,9 +9,9 @@ import pytest
 import zxingcpp
 from fake_printer import LoopbackPrinter
 from PIL import Image
-from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 
 import ui.settings_dialog
@@ -19,6 +19,11 @@ from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.setting_keys import (
+    ERP_DATABASE,
+    ERP_INTERVAL_S,
+    ERP_URL,
+    ERP_USER,
+    GS1_SEPARATOR,
     PRINTER2_LABELS,
     PRINTER2_STOCK,
     PRINTER_STOCK,
@@ -58,6 +63,12 @@ def as_pil(image: QImage) -> Image.Image:
 
 def button(dialog: SettingsDialog, text: str) -> QPushButton:
     return next(b for b in dialog.findChildren(QPushButton) if b.text() == text)
+
+
+def show_last_scans(dialog: SettingsDialog, qtbot: QtBot) -> None:
+    bar = dialog.tabs.tabBar()
+    last = next(i for i in range(bar.count()) if bar.tabText(i) == "Last scans")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(last).center())
 
 
 def test_a_test_label_goes_to_the_printer_as_typed(
@@ -114,10 +125,71 @@ def test_the_last_scans_are_shown(
     bench = ReturnsBench(store, Settings(), load_rulepack(), tmp_path / "photos")
     bench.handle(Scan("BADGE-1001", at=1.0))
     bench.handle(Scan("5901234123458", at=3.0))  # a misread check digit
-    qtbot.mouseClick(button(dialog, "Show last scans"), Qt.MouseButton.LeftButton)
+    show_last_scans(dialog, qtbot)
     assert dialog.scan_table.isVisible()
     assert dialog.scans.rowCount() == 2
-    assert dialog.scans.index(0, 3).data() == "rejected"
+    assert dialog.scans.index(0, 1).data() == "rejected"
+
+
+def test_the_dialog_fits_a_bench_screen_with_the_last_scans_shown(
+    dialog: SettingsDialog, qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    bench = ReturnsBench(store, Settings(), load_rulepack(), tmp_path / "photos")
+    for n in range(12):
+        bench.handle(Scan(f"59012341234{n:02d}", at=float(n)))
+    show_last_scans(dialog, qtbot)
+    assert dialog.sizeHint().height() <= 1000
+    dialog.resize(dialog.sizeHint())
+    assert dialog.height() <= 1000
+    for text in ("Save", "Close"):
+        shown = button(dialog, text)
+        assert shown.isVisible()
+        assert dialog.rect().contains(QRect(shown.mapTo(dialog, QPoint(0, 0)), shown.size()))
+    for page in dialog.page_tabs.values():  # no page hides its fields behind a side scroll
+        dialog.tabs.setCurrentWidget(page)
+        assert page.viewport().width() >= page.page.sizeHint().width()
+    show_last_scans(dialog, qtbot)
+    table = dialog.scan_table
+    seen = [r for r in range(table.model().rowCount()) if table.rowViewportPosition(r) >= 0]
+    bottom = [r for r in seen if table.rowViewportPosition(r) < table.viewport().height()]
+    assert len(bottom) >= 6
+
+
+def test_the_erp_settings_are_saved_and_read_back(
+    dialog: SettingsDialog, qtbot: QtBot, tmp_path: Path
+) -> None:
+    url, database, user = (dialog.fields[s.key] for s in (ERP_URL, ERP_DATABASE, ERP_USER))
+    interval = dialog.fields[ERP_INTERVAL_S.key]
+    assert isinstance(url, QLineEdit) and isinstance(database, QLineEdit)
+    assert isinstance(user, QLineEdit) and isinstance(interval, QSpinBox)
+    url.setText("http://erp.example:8000")
+    database.setText("warehouse")
+    user.setText("bench-01")
+    interval.setValue(45)
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(button(dialog, "Save"), Qt.MouseButton.LeftButton)
+    again = Settings.load(tmp_path / "station.toml", required=True)
+    assert (again[ERP_URL], again[ERP_DATABASE], again[ERP_USER], again[ERP_INTERVAL_S]) == (
+        "http://erp.example:8000",
+        "warehouse",
+        "bench-01",
+        45,
+    )
+    shown = SettingsDialog(again, dialog.scans)
+    qtbot.addWidget(shown)
+    field = shown.fields[ERP_URL.key]
+    assert isinstance(field, QLineEdit) and field.text() == "http://erp.example:8000"
+    assert any("STATION_ERP_PASSWORD" in label.text() for label in shown.findChildren(QLabel))
+
+
+def test_the_gs1_separator_is_named_beside_its_field(dialog: SettingsDialog) -> None:
+    field = dialog.fields[GS1_SEPARATOR.key]
+    assert isinstance(field, QLineEdit) and field.text() == "|"
+    assert dialog.character_names[field].text() == "(vertical line)"
+    field.setText("~")
+    assert dialog.character_names[field].text() == "(tilde)"
+    field.setText("")
+    assert dialog.character_names[field].text() == "(none)"
 
 
 @pytest.mark.parametrize(
@@ -133,6 +205,7 @@ def test_the_preview_is_the_label_that_scans(
     stock_field.setCurrentText(stock)
     qtbot.mouseClick(button(dialog, "Preview"), Qt.MouseButton.LeftButton)
     assert dialog.preview.isVisible() and dialog.preview_image is not None
+    assert dialog.height() <= dialog.screen().availableGeometry().height()
     read = zxingcpp.read_barcodes(as_pil(dialog.preview_image))
     assert [code.text for code in read] == [expected]
 

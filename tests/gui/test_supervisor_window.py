@@ -107,3 +107,27 @@ def test_an_approval_is_answered_with_a_click(
     qtbot.mouseClick(approve, Qt.MouseButton.LeftButton)
     assert view.answered.text().startswith("Approved")
     assert view.approvals.rowCount() == 0
+
+
+def test_the_approve_and_refuse_buttons_wait_for_a_pick(
+    qtbot: QtBot, store: Store, bench: ReturnsBench
+) -> None:
+    sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-09", today=TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    view.tabs.setCurrentIndex(view.tabs.count() - 1)
+    answers = [b for b in view.findChildren(QPushButton) if b.text() in ("Approve", "Refuse")]
+    assert view.waiting_list.nothing.isVisible()
+    assert view.waiting_list.nothing.text().startswith("Nothing waiting")
+    assert [b.isEnabled() for b in answers] == [False, False]
+    for code in ("BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO",
+                 "@GRADE-A", "@CONFIRM", "@DISP-DONATE"):  # fmt: skip
+        bench.handle(Scan(code, at=float(next(_clock))))
+    view.show_waiting()
+    assert view.approval_table.isVisible() and not view.waiting_list.nothing.isVisible()
+    assert [b.isEnabled() for b in answers] == [False, False]
+    table = view.approval_table
+    cell = table.visualRect(table.model().index(0, 2)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert [b.isEnabled() for b in answers] == [True, True]
