@@ -410,11 +410,28 @@ class MainWindow(QMainWindow):
         self.receiving.show_view(self.receiving_view)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.isVisible() and not self._quit_anyway():
+            event.ignore()
+            return
         saved = self._save_notes_quietly()
         if saved is not None and saved.tone is Tone.BAD:
             log.error("notes typed before closing were not saved: %s", saved.message)
         _application().removeEventFilter(self.wedge)
         super().closeEvent(event)
+
+    def _quit_anyway(self) -> bool:
+        """Quitting keeps open work (it resumes), but the operator should know what is open."""
+        open_work = next(
+            (work for mode in self.modes.values() if (work := mode.bench.open_work())), None
+        )
+        if open_work is None:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Quit with work open?",
+            f"{open_work}; it resumes when the bench starts again. Quit anyway?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def _starting_mode(modes: Mapping[str, Mode]) -> str:
