@@ -133,6 +133,7 @@ def test_an_override_waits_for_a_supervisor_badge(
     assert window.view.step is Step.APPROVAL
     assert window.returns.banner.isVisible()
     assert "RESTOCK → DISPOSE" in window.returns.banner.text.text()
+    assert "Scan a supervisor badge or type their PIN." in window.returns.banner.text.text()
     refused = scanner.scan("@CONFIRM")
     assert refused.tone is Tone.BAD and "supervisor must approve" in refused.message
     assert window.returns.feedback.property("tone") == "bad"

@@ -178,6 +178,7 @@ def test_serials_one_per_unit_and_never_twice(
     scan(bench, goods.serial_item.gtin)
     assert bench.step() is RStep.SERIAL
     assert scan(bench, "SNT0000001").tone is Tone.GOOD
+    assert bench.view().receipt.lines[1].lots == "1 serial"  # type: ignore[union-attr]
     gs1 = f"01{goods.serial_item.gtin}21SNT0000002"
     assert scan(bench, gs1).tone is Tone.GOOD
     again = scan(bench, f"]C101{goods.serial_item.gtin}21SNT0000001")
