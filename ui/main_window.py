@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
 
         self._connect()
         self.player = FeedbackPlayer(settings, self)
+        if self.player.silent is not None:
+            self.feedback = Feedback.warn(self.player.silent)
         self.wedge = WedgeFilter(settings, scope=self, parent=self)
         _application().installEventFilter(self.wedge)
         self.wedge.scan_received.connect(self.on_scan)
