@@ -248,3 +248,15 @@ def test_a_policy_line_is_coloured_by_its_verdict(window: MainWindow, scanner: S
     shown = card.policy_lines.text()
     assert WARN_COLOUR in shown and FAIL_COLOUR not in shown
     assert "WARN: Fail to compare" in shown
+
+
+def test_the_expected_serial_is_shown_only_once_the_unit_s_is_scanned(
+    window: MainWindow, scanner: Scanner
+) -> None:
+    for code in ("BADGE-1001", "RMA-10012", "4001954833795"):
+        scanner.scan(code)
+    serial = window.returns.return_card.values["Serial"]
+    assert "SNDL80MB9VSI" not in serial.text()  # nothing on screen to copy by hand
+    assert "scan the unit's serial" in serial.text()
+    scanner.scan("SNDL80MB9VSX")
+    assert "≠ expected SNDL80MB9VSI" in serial.text()
