@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -88,6 +88,13 @@ class Mode:
 
 
 class MainWindow(QMainWindow):
+    """Signals:
+    settings_applied(object): new ``Settings`` saved in the settings dialog, for the
+        device links to start again with.
+    """
+
+    settings_applied = Signal(object)
+
     def __init__(
         self,
         bench: ReturnsBench,
@@ -363,7 +370,12 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(
             lambda file: self.show_feedback(Feedback.good(f"Settings saved to {file}."))
         )
+        dialog.applied.connect(self._apply_settings)
         dialog.exec()
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.settings_applied.emit(settings)
 
     def print_command_sheet(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
