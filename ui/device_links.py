@@ -41,6 +41,8 @@ class DeviceLinks(QObject):
         self.scanner = SerialScannerLink(settings, self) if settings[SERIAL_PORT] else None
         if self.scanner is not None:
             self.window.attach_serial_scanner(self.scanner)
+        elif old[0] is not None:
+            self.window.detach_serial_scanner()
         wants_printer = settings[PRINTER_URL] or settings[PRINTER2_URL]
         self.printing = PrintLink(self.store, settings, self) if wants_printer else None
         if self.printing is not None:

@@ -269,6 +269,10 @@ class MainWindow(QMainWindow):
         )
         self.header.show_serial_scanner(link.scanner.state, self._wedge)
 
+    def detach_serial_scanner(self) -> None:
+        """The serial scanner was taken out of the settings: the wedge alone reads."""
+        self.header.show_wedge_only(self._wedge)
+
     def on_key(self, text: str, key: int) -> None:
         self.modes[self.mode].on_key(text, key)
 

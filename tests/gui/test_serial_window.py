@@ -68,5 +68,7 @@ def test_scanner_and_printer_settings_saved_are_used_without_a_restart(
         qtbot.waitUntil(lambda: window.view.step is Step.IDENTIFY, timeout=3000)
         qtbot.waitUntil(lambda: any((tmp_path / "labels").glob("*")), timeout=5000)
         assert window.settings is saved
+        window._apply_settings(Settings())  # the serial scanner taken out again
+        assert window.header.scanner.text.text() == "Scanner: wedge"
     finally:
         devices.stop()
