@@ -56,6 +56,7 @@ class DeviceLinks(QObject):
             for link in old:
                 if link is not None:
                     link.stop()
+                    link.deleteLater()  # posted to the GUI thread, which owns it
             for link in new:
                 if link is not None:
                     link.start()
