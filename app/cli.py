@@ -54,7 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=2026, help="history: the same seed, the same past"
     )
     sheet = sub.add_parser("command-sheet", help="write the bench command sheet as a PDF")
-    sheet.add_argument("--out", type=Path, default=Path("command-sheet.pdf"))
+    sheet.add_argument(
+        "--out",
+        type=Path,
+        default=Path("command-sheet.pdf"),
+        help="the PDF to write (default: command-sheet.pdf)",
+    )
     sub.add_parser("settings", help="print the configuration reference")
     devices = sub.add_parser("devices", help="see the bench's scanners")
     devices.add_argument(
@@ -63,16 +68,34 @@ def _parser() -> argparse.ArgumentParser:
     devices.add_argument("--port", help="scanner port or URL (else scanner.serial_port)")
     devices.add_argument("--count", type=int, default=0, help="stop after this many scans")
     report = sub.add_parser("report", help="the supervisor's report over a date range")
-    report.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
-    report.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    report.add_argument(
+        "--from",
+        dest="start",
+        type=date.fromisoformat,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="first day, e.g. 2026-11-01",
+    )
+    report.add_argument(
+        "--to",
+        dest="end",
+        type=date.fromisoformat,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="last day, included, e.g. 2026-11-30",
+    )
     report.add_argument("--format", choices=["csv", "pdf"], required=True)
-    report.add_argument("--out", type=Path, required=True)
+    report.add_argument("--out", type=Path, required=True, help="the report file to write")
     for narrowing in ("bench", "operator", "category", "supplier"):
         report.add_argument(f"--{narrowing}", help=f"only this {narrowing}")
     sync = sub.add_parser("sync", help="exchange data with the ERP")
     sync.add_argument("--once", action="store_true", required=True, help="one full cycle")
     erp = sub.add_parser("erp-demo", help="the local demo Tryton server")
-    erp.add_argument("action", choices=["up", "down", "status"])
+    erp.add_argument(
+        "action",
+        choices=["up", "down", "status"],
+        help="up: start it and point the station at it; down: stop it; status: where it runs",
+    )
     return parser
 
 

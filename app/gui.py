@@ -20,15 +20,14 @@ from station.logs import setup_logging
 from station.receiving.bench import ReceivingBench
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
-from station.setting_keys import BENCH_ID, ERP_URL, RULEPACK, SERIAL_PORT
+from station.setting_keys import BENCH_ID, ERP_URL, RULEPACK
 from station.settings import Settings
 from station.store.engine import Store, open_store
 from sync.credentials import PasswordSource
 from sync.tryton.connector import tryton_connector
 from ui.crash import crash_handler, refuse_start, route_qt_message
+from ui.device_links import DeviceLinks
 from ui.main_window import MainWindow
-from ui.print_link import PrintLink, printer_set
-from ui.serial_link import SerialScannerLink
 from ui.style import Light
 from ui.sync_link import SyncLink
 
@@ -60,34 +59,18 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     sys.excepthook = crash_handler(log_file)
     log.info("bench %s starting with data in %s", settings[BENCH_ID], folder)
     window = MainWindow(bench, receiving, settings)
-    link = SerialScannerLink(settings, window) if settings[SERIAL_PORT] else None
-    if link is not None:
-        window.attach_serial_scanner(link)
-        link.start()
-    printing = start_printing(store, settings, window)
+    devices = DeviceLinks(store, window)
+    devices.start(settings)
+    window.settings_applied.connect(devices.start)
     syncing = start_sync(store, settings, window, passwords)
     window.show()
     try:
         return app.exec()
     finally:
-        for device in (link, printing, syncing):
-            if device is not None:
-                device.stop()
+        devices.stop()
+        if syncing is not None:
+            syncing.stop()
         store.close()
-
-
-def start_printing(store: Store, settings: Settings, window: MainWindow) -> PrintLink | None:
-    """The print queue on a thread per printer, when a printer is set; the header says
-    whether each answers, or that none is set."""
-    if not printer_set(settings):
-        return None
-    printing = PrintLink(store, settings, window)
-    window.header.show_printers_set(printing.printers)
-    printing.printer_tried.connect(window.header.show_printer_tried)
-    # Each try changes a job's attempts and last error: the Label jobs tab shows them.
-    printing.printer_tried.connect(lambda _tried: window.redraw())
-    printing.start()
-    return printing
 
 
 def start_sync(

@@ -32,6 +32,8 @@ from station.store.schema import Photo
 log = logging.getLogger("station.bench")
 PIN_TRIES = 5
 PIN_LOCKOUT_S = 300.0
+# A CANCEL that throws work away waits for a second one (or a CONFIRM) this long.
+CANCEL_AGAIN_S = 5.0
 Memory = TypeVar("Memory")
 
 
@@ -54,6 +56,7 @@ class Bench(Generic[Memory]):
         self._idle = memory  # what a bench remembers when nobody has started anything
         self._pin_failures: list[float] = []
         self._last_scan: Scan | None = None
+        self._cancel_asked_at: float | None = None  # a first CANCEL, waiting to be confirmed
 
     # --- what a subclass says ---------------------------------------------------------------
 
@@ -69,11 +72,28 @@ class Bench(Generic[Memory]):
         """The scan log columns naming the unit or receipt in progress, e.g. ``unit_id``."""
         raise NotImplementedError
 
+    def _open_work(self, session: Session) -> str | None:
+        """The work in progress in words (what it is, at which step), or None."""
+        raise NotImplementedError
+
+    def _cancel_loses_work(self, session: Session) -> bool:
+        """True when CANCEL now would end the work in progress, not just clear a question."""
+        raise NotImplementedError
+
+    # --- what the screen and the window ask ------------------------------------------------
+
+    def open_work(self) -> str | None:
+        """What is open, e.g. "RMA-10004 line 1 is open at step checklist", or None."""
+        with self.store.read() as session:
+            return self._open_work(session)
+
     # --- intents ----------------------------------------------------------------------------
 
     def handle(self, scan: Scan) -> Feedback:
         """One scan, from any device: classified, applied and recorded, or refused."""
         classified = self.classifier.classify(scan)
+        # Any scan or key but the confirming one lets a first CANCEL lapse.
+        cancel_asked, self._cancel_asked_at = self._cancel_asked_at, None
         if self._is_duplicate(scan):
             ignored = Feedback(Tone.DUPLICATE, f"Duplicate ignored: {classified.value}")
             return self._log_only(classified, ScanOutcome.DUPLICATE, ignored)
@@ -83,7 +103,9 @@ class Bench(Generic[Memory]):
             return self._log_only(
                 classified, ScanOutcome.REJECTED, Feedback.bad(classified.problem)
             )
-        return self._apply(classified, lambda session: self._route(session, classified))
+        return self._apply(
+            classified, lambda session: self._route(session, classified, cancel_asked)
+        )
 
     def press(self, code: str) -> Feedback:
         """The keyboard twin of a command barcode, e.g. ``press("GRADE-B")``."""
@@ -207,13 +229,24 @@ class Bench(Generic[Memory]):
             return Feedback.not_stored(what, exc)
         return None
 
-    def _route(self, session: Session, scan: Classified) -> Feedback:
-        if scan.command is not None and scan.command.word == "MODE":
+    def _route(self, session: Session, scan: Classified, cancel_asked: float | None) -> Feedback:
+        word = scan.command.word if scan.command is not None else None
+        if scan.command is not None and word == "MODE":
             return self._switch(session, scan.command.argument.lower())
         if self.operator is None:
             if scan.kind is not ScanKind.BADGE:
                 raise Refusal("Sign in first: scan your badge or enter your PIN.")
             return self._sign_in(session, self._badge_holder(session, scan))
+        confirming = cancel_asked is not None and time.monotonic() - cancel_asked < CANCEL_AGAIN_S
+        if word == "CANCEL" and not confirming and self._cancel_loses_work(session):
+            # One stray Esc must not throw away a half-done inspection or receipt.
+            self._cancel_asked_at = time.monotonic()
+            return Feedback.warn(
+                f"{self._open_work(session)}. Cancel it and lose its work? "
+                "Press Esc again or scan CONFIRM to cancel; anything else carries on."
+            )
+        if word == "CONFIRM" and confirming:
+            scan = self.classifier.classify(Scan("@CANCEL", source=scan.scan.source))
         return self._advance(session, scan)
 
     def _switch(self, session: Session, mode: str) -> Feedback:

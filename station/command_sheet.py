@@ -85,7 +85,7 @@ def write_command_sheet(target: Path, pack: RulePack) -> Path:
 
 def _title(canvas: Canvas, y: float, pack: RulePack) -> float:
     canvas.setFont("Helvetica-Bold", 18)
-    canvas.drawString(_MARGIN, y - 8 * mm, "Returns bench — command sheet")
+    canvas.drawString(_MARGIN, y - 8 * mm, "Bench command sheet — returns and receiving")
     canvas.setFont("Helvetica", 9)
     canvas.drawString(
         _MARGIN,

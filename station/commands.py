@@ -16,7 +16,7 @@ class Command:
 
 BASIC: tuple[Command, ...] = (
     Command("CONFIRM", "Confirm: record the return and print its label", "Enter"),
-    Command("CANCEL", "Cancel the return in progress", "Esc"),
+    Command("CANCEL", "Cancel the return or receipt in progress (asks: again, or @CONFIRM)", "Esc"),
     Command("UNDO", "Undo the last step", "Ctrl+Z"),
     Command("NEXT", "Next return", "Ctrl+N"),
     Command("PRINT", "Reprint the last label", "Ctrl+P"),

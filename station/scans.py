@@ -193,9 +193,15 @@ class Classifier:
                     raise ValueError(result.gs1_message_error or "not a GS1 element string")
                 message = result.gs1_message
         except (ValueError, biip.ParseError) as exc:
-            return Classified(
-                scan, ScanKind.REJECTED, printable(text), problem=f"Unreadable GS1 code: {exc}"
-            )
+            unreadable = f"Unreadable GS1 code: {exc}"
+            if text[:3] in GS1_AIM:
+                # A scanner set to send GS1's AIM prefix for every Code 128 marks plain codes
+                # (a serial, an RMA) as GS1 too.
+                unreadable += (
+                    f" The scanner marked it GS1 ({text[:3]}), but a plain code may be"
+                    " sent so by mistake: check the scanner's AIM / FNC1 setting."
+                )
+            return Classified(scan, ScanKind.REJECTED, printable(text), problem=unreadable)
         found = {es.ai.ai: es for es in message.element_strings}
         problem = _gs1_problem(found)
         if problem:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # QtMultimedia may not load at run time; see audio_output_cou
 
 log = logging.getLogger("station.ui.feedback")
 NO_AUDIO = "no audio device: tones are silent"
+SILENT = "No sound device: the bench's tones are silent. Watch the colour of each answer."
 
 
 def audio_output_count() -> int:
@@ -88,6 +89,8 @@ class FeedbackPlayer(QObject):
         super().__init__(window)
         self.flash = FlashOverlay(window, settings[FLASH_MS])
         self._effects: dict[Tone, QSoundEffect] = {}
+        # Said on screen once, at start: an operator who hears no tones should know why.
+        self.silent: str | None = None
         if settings[SOUNDS]:
             self._load_effects()
 
@@ -96,9 +99,11 @@ class FeedbackPlayer(QObject):
             outputs = audio_output_count()
         except ImportError as exc:
             log.warning("%s (QtMultimedia unavailable: %s)", NO_AUDIO, exc)
+            self.silent = SILENT
             return
         if outputs == 0:
             log.warning(NO_AUDIO)
+            self.silent = SILENT
             return
         from PySide6.QtMultimedia import QSoundEffect  # noqa: PLC0415 - loads only with audio
 

@@ -59,9 +59,7 @@ class Header(QFrame):
         self.pulling = QProgressBar()
         self.pulling.setMaximumWidth(220)
         self.pulling.hide()
-        self.scanner.set(
-            Light.OK, scanner, "Keyboard-wedge scanner: scans arrive as fast key bursts"
-        )
+        self.show_wedge_only(scanner)
         self.erp.set(Light.OFF, "not configured", "ERP sync is not set up at this bench")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
@@ -88,6 +86,9 @@ class Header(QFrame):
             self.store.set(Light.OK, "ok", "The last write to the local database succeeded")
         else:
             self.store.set(Light.BAD, "NOT RECORDING", detail)
+
+    def show_wedge_only(self, wedge: str) -> None:
+        self.scanner.set(Light.OK, wedge, "Keyboard-wedge scanner: scans arrive as fast key bursts")
 
     def show_serial_scanner(self, state: str, wedge: str) -> None:
         if state == ScannerState.CONNECTED:

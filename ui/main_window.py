@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,6 +89,13 @@ class Mode:
 
 
 class MainWindow(QMainWindow):
+    """Signals:
+    settings_applied(object): new ``Settings`` saved in the settings dialog, for the
+        device links to start again with.
+    """
+
+    settings_applied = Signal(object)
+
     def __init__(
         self,
         bench: ReturnsBench,
@@ -157,6 +164,8 @@ class MainWindow(QMainWindow):
 
         self._connect()
         self.player = FeedbackPlayer(settings, self)
+        if self.player.silent is not None:
+            self.feedback = Feedback.warn(self.player.silent)
         self.wedge = WedgeFilter(settings, scope=self, parent=self)
         _application().installEventFilter(self.wedge)
         self.wedge.scan_received.connect(self.on_scan)
@@ -255,12 +264,23 @@ class MainWindow(QMainWindow):
     def focus_code(self) -> None:
         self._screen().code.setFocus()
 
+    def printers_changed(self, names: list[str]) -> None:
+        """The printers the bench prints on now; with none, labels wait and say why."""
+        self.header.show_printers_set(names)
+        for model in (self.labels, self.receiving_labels):
+            model.why_waiting = "" if names else "no printer set"
+        self.redraw()
+
     def attach_serial_scanner(self, link: SerialScannerLink) -> None:
         link.scan_received.connect(self.take)
         link.state_changed.connect(
             lambda state: self.header.show_serial_scanner(state, self._wedge)
         )
         self.header.show_serial_scanner(link.scanner.state, self._wedge)
+
+    def detach_serial_scanner(self) -> None:
+        """The serial scanner was taken out of the settings: the wedge alone reads."""
+        self.header.show_wedge_only(self._wedge)
 
     def on_key(self, text: str, key: int) -> None:
         self.modes[self.mode].on_key(text, key)
@@ -363,7 +383,12 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(
             lambda file: self.show_feedback(Feedback.good(f"Settings saved to {file}."))
         )
+        dialog.applied.connect(self._apply_settings)
         dialog.exec()
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.settings_applied.emit(settings)
 
     def print_command_sheet(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -412,11 +437,28 @@ class MainWindow(QMainWindow):
         self.receiving.show_view(self.receiving_view)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.isVisible() and not self._quit_anyway():
+            event.ignore()
+            return
         saved = self._save_notes_quietly()
         if saved is not None and saved.tone is Tone.BAD:
             log.error("notes typed before closing were not saved: %s", saved.message)
         _application().removeEventFilter(self.wedge)
         super().closeEvent(event)
+
+    def _quit_anyway(self) -> bool:
+        """Quitting keeps open work (it resumes), but the operator should know what is open."""
+        open_work = next(
+            (work for mode in self.modes.values() if (work := mode.bench.open_work())), None
+        )
+        if open_work is None:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Quit with work open?",
+            f"{open_work}; it resumes when the bench starts again. Quit anyway?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def _starting_mode(modes: Mapping[str, Mode]) -> str:

@@ -92,4 +92,6 @@ class ApprovalBanner(QFrame):
     def show_reason(self, reason: str | None) -> None:
         self.setVisible(reason is not None)
         if reason is not None:
-            self.text.setText(f"Supervisor approval needed: {reason}. Scan a supervisor badge.")
+            self.text.setText(
+                f"Supervisor approval needed: {reason}. Scan a supervisor badge or type their PIN."
+            )

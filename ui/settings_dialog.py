@@ -8,6 +8,7 @@ so the dialog fits a bench screen 1000 pixels high with Save and Close always in
 
 Signals:
     saved(str): the settings were written to this file.
+    applied(object): the ``Settings`` just saved, for the scanner and printers to use now.
 """
 
 import unicodedata
@@ -143,6 +144,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 
 class SettingsDialog(QDialog):
     saved = Signal(str)
+    applied = Signal(object)
 
     def __init__(
         self, settings: Settings, scans: ScanLogModel, parent: QWidget | None = None
@@ -320,8 +322,9 @@ class SettingsDialog(QDialog):
             self._say(f"Not saved: {exc}", ok=False)
             return
         self.settings = changed
-        self._say(f"Saved to {file}. Restart the station to use the new devices.", ok=True)
+        self._say(f"Saved to {file}. The scanner and printers use them now.", ok=True)
         self.saved.emit(str(file))
+        self.applied.emit(changed)
 
     def print_test_label(self) -> None:
         try:

@@ -107,7 +107,8 @@ class ReturnCard(Card):
         if expected is None:
             return escape(serial or "—")
         if serial is None:
-            return f"expected {escape(expected)}"
+            # Not shown until scanned: a serial on screen invites typing it instead.
+            return "on the RMA: scan the unit's serial to check it"
         if serial == expected.upper():
             return f"{escape(serial)} <span style='color:{PASS_COLOUR}'>✓ as expected</span>"
         return f"<b style='color:{FAIL_COLOUR}'>{escape(serial)}</b> ≠ expected {escape(expected)}"

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from station.setting_keys import WEDGE_MAX_GAP_MS, WEDGE_MIN_LENGTH, WEDGE_PREFIX
 from station.settings import Settings
+from ui.code_entry import CodeEntry
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 MODIFIER_KEYS = (
@@ -71,6 +72,12 @@ def is_text_input(widget: QWidget | None) -> bool:
 
 def is_password(widget: QWidget | None) -> bool:
     return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
+
+
+def is_typed_by_hand(widget: QWidget | None) -> bool:
+    """A field whose keys always come from a person: a PIN, or the F2 code entry (a scan
+    taken there arrives whole anyway, ended by its Enter)."""
+    return is_password(widget) or isinstance(widget, CodeEntry)
 
 
 def shortcut_key(key: int, modifiers: Qt.KeyboardModifier) -> int:
@@ -119,8 +126,9 @@ class WedgeFilter(QObject):
         if key in MODIFIER_KEYS or key in FOCUS_KEYS:
             return False
         held = HeldKey(key, event.modifiers(), event.text(), watched)
-        if is_password(watched) or is_password(QApplication.focusWidget()):
-            # A PIN is never held or read as a scan; it goes straight to its field.
+        if is_typed_by_hand(watched) or is_typed_by_hand(QApplication.focusWidget()):
+            # A PIN, or a code a person types at F2, is never held or read as a scan: at a
+            # person's uneven pace a few fast keys would otherwise split it in two.
             self._give_back()
             self._deliver(held)
             return True

@@ -145,6 +145,23 @@ class ReceivingBench(Bench[Counting]):
     def _subject(self) -> dict[str, str | None]:
         return {"receipt_id": self.mem.receipt_id or self.mem.last_receipt_id}
 
+    def _open_work(self, session: Session) -> str | None:
+        receipt = self._receipt_or_none(session)
+        if receipt is None:
+            return None
+        what = receipt.number or f"A blind receipt for {receipt.supplier.name}"
+        return f"{what} is open at step {self._step(session, receipt)}"
+
+    def _cancel_loses_work(self, session: Session) -> bool:
+        receipt = self._receipt_or_none(session)
+        return receipt is not None and not receipt.received and not self._cancel_clears()
+
+    def _cancel_clears(self) -> bool:
+        """CANCEL answers a question the bench asked (an offer, a serial, a nest, a putaway,
+        a close) instead of ending the receipt."""
+        mem = self.mem
+        return bool(mem.offered or mem.awaiting_serial or mem.nesting or mem.putaway or mem.closing)
+
     def _receipt_or_none(self, session: Session) -> Receipt | None:
         if self.mem.receipt_id is None:
             return None
@@ -358,7 +375,7 @@ class ReceivingBench(Bench[Counting]):
         session.execute(delete(Lpn).where(Lpn.receipt_id == receipt.id))
         self.audit(session, "receipt_cancelled", receipt.id)
         self.mem = Counting(last_receipt_id=self.mem.last_receipt_id)
-        return Feedback.good("Receipt cancelled.")
+        return Feedback.warn("Receipt cancelled.")
 
     # --- closing, and what only a supervisor may do -------------------------------------
 

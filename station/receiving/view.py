@@ -162,6 +162,7 @@ def _line_row(
     received = sum(r.quantity for r in rows if not r.damaged)
     lots = sorted({r.lot for r in rows if r.lot})
     serials = sum(1 for r in rows if r.serial and not r.damaged)
+    counted_serials = f"{serials} serial{'' if serials == 1 else 's'}" if serials else ""
     if line_no is None:
         status: LineStatus | None = LineStatus.UNEXPECTED
     elif hide or expected is None:
@@ -175,7 +176,7 @@ def _line_row(
         expected=None if hide else expected,
         received=received,
         damaged=sum(r.quantity for r in rows if r.damaged),
-        lots=", ".join(lots) or (f"{serials} serials" if serials else ""),
+        lots=", ".join(lots) or counted_serials,
         status=status,
     )
 

@@ -168,6 +168,19 @@ class ReturnsBench(Bench[Remembered]):
     def _subject(self) -> dict[str, str | None]:
         return {"unit_id": self.mem.unit_id or self.mem.last_unit_id}
 
+    def _open_work(self, session: Session) -> str | None:
+        unit = self._unit_or_none(session)
+        if unit is None:
+            return None
+        step = self._step(unit)
+        if unit.line is not None:
+            return f"{unit.line.rma_number} line {unit.line.line_no} is open at step {step}"
+        what = "An unexpected return" if step is Step.TRIAGE else "A return"
+        return f"{what} is open at step {step}"
+
+    def _cancel_loses_work(self, session: Session) -> bool:  # noqa: ARG002 (the memory tells)
+        return self.mem.unit_id is not None
+
     def _unit_or_none(self, session: Session) -> ReturnUnit | None:
         if self.mem.unit_id is None:
             return None
@@ -402,7 +415,9 @@ class ReturnsBench(Bench[Remembered]):
             self.audit(session, "return_cancelled", unit.id)
         if unit.status == UnitStatus.CANCELLED:
             self.mem = Remembered()
-        return Feedback.good(f"Undone: {undone}." if word == "UNDO" else "Return cancelled.")
+        if word == "UNDO":
+            return Feedback.good(f"Undone: {undone}.")
+        return Feedback.warn("Return cancelled.")
 
     def _reprint(self, session: Session) -> Feedback:
         job = last_label(session, self.bench_id)

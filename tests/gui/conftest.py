@@ -34,7 +34,9 @@ def make_window(qtbot: QtBot, store: Store, tmp_path: Path) -> Callable[[Setting
     def make(settings: Settings) -> MainWindow:
         bench = ReturnsBench(store, settings, load_rulepack(), tmp_path / "photos")
         window = MainWindow(bench, ReceivingBench(store, settings, tmp_path / "photos"), settings)
-        qtbot.addWidget(window)
+        # Hidden first, the window closes at the end of a test without asking about the
+        # work a test left open (a window nobody sees asks nobody).
+        qtbot.addWidget(window, before_close_func=lambda shown: shown.hide())
         window.show()
         qtbot.waitExposed(window)
         return window

@@ -2,6 +2,7 @@
 
 import logging
 import wave
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtWidgets import QWidget
@@ -11,7 +12,8 @@ import resources
 import ui.feedback
 from station.feedback import Feedback, Tone
 from station.settings import Settings
-from ui.feedback import NO_AUDIO, FeedbackPlayer
+from ui.feedback import NO_AUDIO, SILENT, FeedbackPlayer
+from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -90,3 +92,16 @@ def test_each_tone_is_a_shipped_mono_16_bit_wav(tone: Tone, seconds: float) -> N
     with wave.open(str(resources.path("sounds", f"{tone}.wav"))) as sound:
         assert (sound.getnchannels(), sound.getsampwidth(), sound.getframerate()) == (1, 2, 22050)
         assert sound.getnframes() / 22050 == pytest.approx(seconds, abs=0.005)
+
+
+def test_a_bench_without_a_sound_device_says_so_on_screen_once(
+    make_window: Callable[[Settings], MainWindow], settings: Settings
+) -> None:
+    """The bench window (the tests have no sound card) opens on the reason it is silent."""
+    bench = make_window(settings)
+    assert bench.player.silent == SILENT
+    line = bench.returns.feedback
+    assert line.text() == SILENT and line.property("tone") == "warn"
+    quiet = make_window(settings.with_values(ui__sounds=False))  # silent by choice: no word
+    assert quiet.player.silent is None
+    assert quiet.returns.feedback.text() == "Ready."

@@ -10,13 +10,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.gui import start_printing
 from devices.print_queue import PrinterReach, Tried
 from station.label_jobs import queue_label
 from station.settings import Settings
 from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import LabelJob
+from ui.device_links import DeviceLinks
 from ui.main_window import MainWindow
 from ui.print_link import PrintLink
 
@@ -71,13 +71,15 @@ def test_a_printer_that_refuses_connections_is_red_and_every_try_is_shown_and_lo
     window = make_window(settings)
     queue_triage_label(store)
     with caplog.at_level(logging.WARNING, logger="station.devices.printing"):
-        link = start_printing(store, settings, window)
+        devices = DeviceLinks(store, window)  # as the window starts its printers
+        devices.start(settings)
+        link = devices.printing
         assert link is not None
         try:
             with qtbot.waitSignal(link.printer_tried, timeout=5000):
                 pass
         finally:
-            link.stop()
+            devices.stop()
     light = window.header.printer
     assert light.state == "bad"
     assert light.text.text().startswith("Printer: unreachable: [Errno 111] Connection refused")

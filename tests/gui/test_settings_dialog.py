@@ -102,8 +102,10 @@ def test_saving_writes_what_the_station_reads_at_its_next_start(
     stock.setCurrentText("4x6")
     dialog.labels_for_second["bin"].setChecked(True)
     dialog.labels_for_second["command"].setChecked(True)
-    with qtbot.waitSignal(dialog.saved):
+    with qtbot.waitSignal(dialog.saved), qtbot.waitSignal(dialog.applied) as applied:
         qtbot.mouseClick(button(dialog, "Save"), Qt.MouseButton.LeftButton)
+    assert applied.args is not None and applied.args[0][WEDGE_PREFIX] == "~"  # for use now
+    assert "use them now" in dialog.result_line.text()
     again = Settings.load(tmp_path / "station.toml", required=True)
     assert again[WEDGE_PREFIX] == "~"
     assert again[PRINTER2_STOCK] == "4x6"

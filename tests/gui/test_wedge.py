@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.wedge
 from station.settings import Settings
+from ui.code_entry import CodeEntry
 from ui.wedge import WedgeFilter
 
 pytestmark = pytest.mark.gui
@@ -20,16 +21,17 @@ SLOW_MS = GAP_MS
 
 
 class Bench(QWidget):
-    """A stand-in window: a text field, a PIN field and a plain label."""
+    """A stand-in window: a text field, a PIN field, the F2 code field and a plain label."""
 
     def __init__(self) -> None:
         super().__init__()
         self.edit = QLineEdit()
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code = CodeEntry()
         self.label = QLabel("not a text field")
         layout = QVBoxLayout(self)
-        for widget in (self.edit, self.pin, self.label):
+        for widget in (self.edit, self.pin, self.code, self.label):
             layout.addWidget(widget)
         self.scans: list[str] = []
         self.keys: list[tuple[str, int]] = []
@@ -138,6 +140,26 @@ def test_a_pin_field_is_never_intercepted(bench: Bench, qtbot: QtBot) -> None:
         qtbot.keyClicks(bench.pin, "482913")  # as fast as a scanner
         qtbot.keyClick(bench.pin, Qt.Key.Key_Return)
     assert bench.pin.text() == "482913"
+    assert bench.scans == []
+    assert bench.keys == []
+
+
+def test_a_code_typed_at_f2_is_never_split_into_a_scan(
+    bench: Bench, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person types at about 60 ms a key: "BA" slower than the gap, then "DGE-2001" and
+    Enter faster than it, which once left "BA" in the field and took the rest as a scan."""
+    clock = [100.0]
+    monkeypatch.setattr(ui.wedge.time, "monotonic", lambda: clock[0])
+    entered: list[str] = []
+    bench.code.code_entered.connect(entered.append)
+    bench.code.setFocus()
+    for text, gap_ms in [("B", 60), ("A", 60)] + [(ch, 30) for ch in "DGE-2001"]:
+        clock[0] += gap_ms / 1000
+        qtbot.keyClick(bench.code, text)
+    clock[0] += 0.03
+    qtbot.keyClick(bench.code, Qt.Key.Key_Return)
+    assert entered == ["BADGE-2001"]
     assert bench.scans == []
     assert bench.keys == []
 

@@ -1,5 +1,6 @@
 """The window's other intents: PINs, notes, photos, undo and cancel keys, menu actions."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text
 
+import station.bench
 from station.feedback import Tone
 from station.label_jobs import queue_label
 from station.returns.view import Step
@@ -99,10 +101,68 @@ def test_undo_and_cancel_keys(window: MainWindow, scanner: Scanner, store: Store
     scanner.scan("@YES")
     assert scanner.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier).tone is Tone.GOOD
     assert window.view.unit is not None and window.view.unit.checklist[0].answer is None
-    assert scanner.press(Qt.Key.Key_Escape).message == "Return cancelled."
+    asked = scanner.press(Qt.Key.Key_Escape)
+    assert asked.tone is Tone.WARN
+    assert asked.message.startswith("RMA-10004 line 1 is open at step checklist.")
+    line = window.returns.feedback
+    assert "Esc again or scan CONFIRM" in line.text() and line.property("tone") == "warn"
+    assert window.view.step is Step.CHECKLIST  # one Esc throws nothing away
+    cancelled = scanner.press(Qt.Key.Key_Escape)
+    assert (cancelled.tone, cancelled.message) == (Tone.WARN, "Return cancelled.")
+    assert line.property("tone") == "warn"  # amber: work was thrown away, not recorded
     assert window.view.step is Step.IDENTIFY
     with store.read() as session:
         assert session.scalars(select(ReturnUnit.status)).one() == "cancelled"
+
+
+def test_a_first_esc_lapses_after_another_key_or_a_few_seconds(
+    window: MainWindow, scanner: Scanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_return(scanner)
+    assert scanner.press(Qt.Key.Key_Escape).tone is Tone.WARN
+    assert scanner.press("Y").tone is Tone.GOOD  # the operator carries on
+    assert scanner.press(Qt.Key.Key_Escape).tone is Tone.WARN  # so Esc asks again
+    later = time.monotonic() + station.bench.CANCEL_AGAIN_S + 1
+    monkeypatch.setattr(station.bench.time, "monotonic", lambda: later)
+    assert scanner.press(Qt.Key.Key_Escape).tone is Tone.WARN  # too late: it asks again
+    assert window.view.step is Step.CHECKLIST
+    assert scanner.scan("@CONFIRM").message == "Return cancelled."
+
+
+@pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+def test_quitting_with_a_return_open_says_what_is_open(
+    window: MainWindow,
+    scanner: Scanner,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: QMessageBox.StandardButton,
+) -> None:
+    start_return(scanner)
+    scanner.scan("@YES")
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    quit_action = next(
+        a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "Quit"
+    )
+    quit_action.trigger()  # Bench → Quit, or Ctrl+Q
+    assert asked == [
+        "RMA-10004 line 1 is open at step checklist; it resumes when the bench starts again. "
+        "Quit anyway?"
+    ]
+    assert window.isVisible() is (answer is QMessageBox.StandardButton.No)
+
+
+def test_quitting_with_nothing_open_asks_nothing(
+    window: MainWindow, scanner: Scanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanner.scan("BADGE-1001")
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: pytest.fail("asked"))
+    window.close()
+    assert not window.isVisible()
 
 
 def test_letters_mean_nothing_outside_their_step(

@@ -15,7 +15,7 @@ import pytest
 from bench_driver import Scanner
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from receiving_data import ASN, SSCC, ReceiptUnderTest, add_test_receipt
@@ -272,3 +272,39 @@ def test_the_keys_say_what_they_mean_while_counting_and_for_damage(dock: Dock) -
     assert "Keys 1–6 now mean the damage reason" in choices.text()
     assert "&nbsp;1&nbsp;</b>&nbsp;crushed" in choices.text()
     assert "the count" not in choices.text()
+
+
+@pytest.mark.usefixtures("goods")  # the expected receipt ASN
+def test_a_receipt_is_cancelled_by_a_second_esc_and_says_so_in_amber(
+    window: MainWindow, scanner: Scanner, store: Store
+) -> None:
+    for code in ("@MODE-RECEIVING", "BADGE-2001", ASN):
+        scanner.scan(code)
+    asked = scanner.press(Qt.Key.Key_Escape)
+    assert asked.tone is Tone.WARN and asked.message.startswith(f"{ASN} is open at step receive")
+    assert window.receiving_view.receipt is not None  # one Esc throws nothing away
+    cancelled = scanner.press(Qt.Key.Key_Escape)
+    assert (cancelled.tone, cancelled.message) == (Tone.WARN, "Receipt cancelled.")
+    assert window.receiving_view.receipt is None
+    with store.read() as session:
+        assert session.scalars(select(Receipt.status)).one() == "cancelled"
+
+
+@pytest.mark.usefixtures("goods")  # the expected receipt ASN
+def test_quitting_with_a_receipt_open_says_what_is_open(
+    window: MainWindow, scanner: Scanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for code in ("@MODE-RECEIVING", "BADGE-2001", ASN):
+        scanner.scan(code)
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window.close()
+    assert asked == [
+        f"{ASN} is open at step receive; it resumes when the bench starts again. Quit anyway?"
+    ]
+    assert window.isVisible()

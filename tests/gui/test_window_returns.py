@@ -144,6 +144,7 @@ def test_an_override_waits_for_a_supervisor_badge(
     assert window.view.step is Step.APPROVAL
     assert window.returns.banner.isVisible()
     assert "RESTOCK → DISPOSE" in window.returns.banner.text.text()
+    assert "Scan a supervisor badge or type their PIN." in window.returns.banner.text.text()
     refused = scanner.scan("@CONFIRM")
     assert refused.tone is Tone.BAD and "supervisor must approve" in refused.message
     assert window.returns.feedback.property("tone") == "bad"
@@ -404,3 +405,15 @@ def test_every_key_says_what_it_means_at_its_step(window: MainWindow, scanner: S
     scanner.press(Qt.Key.Key_Return)
     assert window.view.step is Step.DECIDE
     assert "Another disposition" in choices.text()
+
+
+def test_the_expected_serial_is_shown_only_once_the_unit_s_is_scanned(
+    window: MainWindow, scanner: Scanner
+) -> None:
+    for code in ("BADGE-1001", "RMA-10012", "4001954833795"):
+        scanner.scan(code)
+    serial = window.returns.return_card.values["Serial"]
+    assert "SNDL80MB9VSI" not in serial.text()  # nothing on screen to copy by hand
+    assert "scan the unit's serial" in serial.text()
+    scanner.scan("SNDL80MB9VSX")
+    assert "≠ expected SNDL80MB9VSI" in serial.text()

@@ -23,6 +23,7 @@ def main(database: str, first: int) -> None:
     bench.handle(Scan("BADGE-1001"))
     if bench.step() is Step.TRIAGE:  # killed mid-return last time: start clean
         bench.handle(Scan("@CANCEL"))
+        bench.handle(Scan("@CONFIRM"))  # the cancel asked to be confirmed
     print("READY", flush=True)
     number = first
     while True:

@@ -90,6 +90,9 @@ def test_the_command_sheet_scans_back(tmp_path: Path, pack: RulePack) -> None:
     printed = {value for _section, rows in sheet_entries(pack) for value, _m, _k in rows}
     assert read == printed
     assert {"@CONFIRM", "@GRADE-E", "@REASON-DEFECTIVE", "@DISP-WRITEOFF", "@TRIAGE"} <= read
+    first = pypdfium2.PdfDocument(out)[0].get_textpage()
+    title = first.get_text_range().splitlines()[0]
+    assert title == "Bench command sheet — returns and receiving"  # not returns alone
 
 
 def test_a_config_named_in_the_environment_must_exist(tmp_path: Path) -> None:
@@ -97,3 +100,21 @@ def test_a_config_named_in_the_environment_must_exist(tmp_path: Path) -> None:
     done = station("settings", env=env)
     assert done.returncode == 2
     assert "typo.toml does not exist" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("report", ["--from YYYY-MM-DD", "--to YYYY-MM-DD", "e.g. 2026-11-01", "report file"]),
+        ("command-sheet", ["the PDF to write"]),
+        ("erp-demo", ["up: start it", "down: stop it", "status: where it runs"]),
+    ],
+)
+def test_the_help_says_formats_and_what_each_choice_does(
+    command: str, said: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    printed = " ".join(capsys.readouterr().out.split())  # argparse wraps its lines
+    for words in said:
+        assert words in printed

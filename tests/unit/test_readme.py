@@ -43,6 +43,7 @@ def test_the_quick_start_walk_through(bench: ReturnsBench) -> None:
     assert view.unit is not None
     assert view.unit.policy_verdict == "pass"
     bench.press("CANCEL")
+    bench.press("CANCEL")  # a return in progress is cancelled by a second Esc
 
     scan(bench, "4009999999995")
     assert bench.press("TRIAGE").tone is Tone.WARN

@@ -218,3 +218,11 @@ def test_impossible_dates_unknown_ais_and_zero_counts_are_refused(raw: str, said
 )
 def test_receiving_documents_are_told_apart_from_serials(raw: str, kind: ScanKind) -> None:
     assert kind_of(raw) is kind
+
+
+def test_a_plain_code_marked_gs1_by_the_scanner_points_at_its_aim_setting() -> None:
+    refused = classifier.classify(Scan("]C1SNDL80MB9VSI"))
+    assert refused.kind is ScanKind.REJECTED
+    assert refused.problem is not None and refused.problem.startswith("Unreadable GS1 code")
+    assert "scanner marked it GS1 (]C1)" in refused.problem
+    assert "AIM" in refused.problem

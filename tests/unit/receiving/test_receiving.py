@@ -178,6 +178,7 @@ def test_serials_one_per_unit_and_never_twice(
     scan(bench, goods.serial_item.gtin)
     assert bench.step() is RStep.SERIAL
     assert scan(bench, "SNT0000001").tone is Tone.GOOD
+    assert bench.view().receipt.lines[1].lots == "1 serial"  # type: ignore[union-attr]
     gs1 = f"01{goods.serial_item.gtin}21SNT0000002"
     assert scan(bench, gs1).tone is Tone.GOOD
     again = scan(bench, f"]C101{goods.serial_item.gtin}21SNT0000001")
@@ -431,7 +432,9 @@ def test_cancel_clears_an_offer_then_the_receipt_and_frees_its_plates(
     assert bench.step() is RStep.UNEXPECTED
     assert scan(bench, "@CANCEL").message == "Cleared."
     assert bench.step() is RStep.RECEIVE
-    assert scan(bench, "@CANCEL").message == "Receipt cancelled."
+    asked = scan(bench, "@CANCEL")
+    assert asked.tone is Tone.WARN and asked.message.startswith("ASN-900001 is open at step")
+    assert scan(bench, "@CONFIRM").message == "Receipt cancelled."
     scan(bench, PO)  # the same expected receipt, started again
     assert scan(bench, "LPN-PRE-0009").tone is Tone.GOOD  # the plate serves again
     scan(bench, goods.over_ok.gtin)
