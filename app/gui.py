@@ -1,6 +1,10 @@
 """The bench window wired up: logging, the store, the rule pack, both benches, the devices'
 and the sync's workers, the crash handling, and Qt's loop.
 
+``STATION_EXIT_WHEN_READY=1`` makes the window print the wall-clock time (``time.time()``)
+on stdout and quit as soon as it is shown and idle, ready for its first scan: ``make
+bench`` measures the cold start with it (tests/benchmarks/cold_start.py).
+
 Only this module (and the ``station`` command, lazily, for the GUI subcommand) brings Qt
 into the composition root, so every other subcommand runs on a machine without a screen.
 """
@@ -8,10 +12,11 @@ into the composition root, so every other subcommand runs on a machine without a
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import qInstallMessageHandler
+from PySide6.QtCore import QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from station import paths
@@ -64,6 +69,9 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     window.settings_applied.connect(devices.start)
     syncing = start_sync(store, settings, window, passwords)
     window.show()
+    if os.environ.get("STATION_EXIT_WHEN_READY") == "1":
+        # A zero timer fires once the events of the showing (layout, paint) are done.
+        QTimer.singleShot(0, lambda: _ready_and_quit(app, window))
     try:
         return app.exec()
     finally:
@@ -71,6 +79,12 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
         if syncing is not None:
             syncing.stop()
         store.close()
+
+
+def _ready_and_quit(app: QApplication, window: MainWindow) -> None:
+    print(f"ready {time.time():.6f}", flush=True)
+    window.close()
+    app.quit()
 
 
 def start_sync(

@@ -2,6 +2,7 @@
 
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,28 @@ def test_the_window_opens_on_an_empty_store_and_closes(
     assert handlers == [route_qt_message]
     assert sys.excepthook.__qualname__ == "crash_handler.<locals>.report"
     assert (data_dir / "station.db").exists()
+
+
+@pytest.mark.usefixtures("qapp", "data_dir")
+def test_the_window_says_when_it_is_ready_and_quits_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(app.gui, "qInstallMessageHandler", lambda _handler: None)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setenv("STATION_EXIT_WHEN_READY", "1")
+    watchdog = QTimer()  # should the hook not quit, fail (status 1) rather than hang
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(lambda: QApplication.exit(1))
+    watchdog.start(5000)
+    started = time.time()
+    status = app.gui.run(Settings(), ())
+    watchdog.stop()
+    assert status == 0
+    word, at = capsys.readouterr().out.split()
+    assert word == "ready" and started < float(at) <= time.time()
+    assert not any(
+        isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
 
 
 def test_no_display_is_said_in_words(
