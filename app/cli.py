@@ -4,6 +4,9 @@ This is the composition root: it may import every package, plainly. Qt comes in 
 the operator asks for the window (``app.gui``, imported inside that branch), so that
 ``station --help`` and every other subcommand run on a machine without a screen or Qt.
 Here too the demo's parts are handed in: its password source, its data and its server.
+Each subcommand imports what only it needs, so that opening the window, the common case
+(``make bench``'s cold_start), loads neither the report's PDF library nor the demo's
+history generator.
 """
 
 import argparse
@@ -14,22 +17,13 @@ from datetime import date
 from pathlib import Path
 
 from demo import erp_command, erp_server
-from demo.history import write_history
-from demo.master_data import load_demo_data
-from devices import cli as devices_cli
 from station import __version__, paths
-from station.command_sheet import write_command_sheet
 from station.errors import ConfigError, KnownError
 from station.rulepack import load_rulepack
 from station.setting_keys import RULEPACK
 from station.settings import Settings, reference
 from station.store.engine import Store, open_store
-from station.supervisor.kpis import Filters
-from station.supervisor.report import build_report, write_csv
-from station.supervisor.report_pdf import write_pdf
-from sync import cli as sync_cli
 from sync.credentials import OS_SOURCES, PasswordSource
-from sync.tryton.connector import tryton_connector
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,10 +111,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(reference())
         return 0
     if args.command == "command-sheet":
+        from station.command_sheet import write_command_sheet  # noqa: PLC0415
+
         write_command_sheet(args.out, load_rulepack(_rulepack_file(settings)))
         print(f"Command sheet written to {args.out}")
         return 0
     if args.command == "demo-data":
+        from demo.master_data import load_demo_data  # noqa: PLC0415
+
         store = open_store(paths.database_file(paths.data_dir()))
         try:
             if args.action == "history":
@@ -133,12 +131,17 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "report":
         return _report(args, settings)
     if args.command == "sync":
+        from sync import cli as sync_cli  # noqa: PLC0415
+        from sync.tryton.connector import tryton_connector  # noqa: PLC0415
+
         return sync_cli.sync_once(settings, tryton_connector(settings, passwords()))
     if args.command == "erp-demo":
         return erp_command.erp_demo_command(args.action, settings)
     if args.command == "devices":
+        from devices import cli as devices_cli  # noqa: PLC0415
+
         return devices_cli.run(args.action, args.port, args.count, settings)
-    from app import gui  # noqa: PLC0415 - Qt only for the window, not for the other commands
+    from app import gui  # noqa: PLC0415 - Qt only for the window
 
     return gui.run(settings, passwords())
 
@@ -150,6 +153,10 @@ def passwords() -> tuple[PasswordSource, ...]:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from station.supervisor.kpis import Filters  # noqa: PLC0415
+    from station.supervisor.report import build_report, write_csv  # noqa: PLC0415
+    from station.supervisor.report_pdf import write_pdf  # noqa: PLC0415
+
     if args.end < args.start:
         raise ConfigError(f"the report ends ({args.end}) before it starts ({args.start})")
     filters = Filters(args.start, args.end, args.bench, args.operator, args.category, args.supplier)
@@ -167,6 +174,8 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _history(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    from demo.history import write_history  # noqa: PLC0415
+
     if args.days < 1 or args.units < 0:
         raise ConfigError("history needs --days of at least 1 and --units of at least 0")
     started = time.monotonic()

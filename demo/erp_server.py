@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from demo.erp_seed import seed
 from sync.connector import RetryLater
 from sync.credentials import PasswordSource
 from sync.tryton.rpc import Client, Login
@@ -148,6 +147,8 @@ def start(folder: Path, timeout: float = 60.0) -> Running:
     if not state.get("seeded"):
         admin = Login(url, DATABASE, ADMIN, state["admin_password"])
         station_password = secrets.token_urlsafe(12)
+        from demo.erp_seed import seed  # noqa: PLC0415 - its data set only to make a server
+
         seed(Client(admin), Login(url, DATABASE, STATION_USER, station_password))
         state.update(seeded=True, station_password=station_password)
         _save_state(folder, state)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -50,8 +51,10 @@ from ui.returns_screen import ReturnsScreen
 from ui.serial_link import SerialScannerLink
 from ui.settings_dialog import SettingsDialog
 from ui.style import SHEET
-from ui.supervisor_window import SupervisorWindow
 from ui.wedge import WedgeFilter
+
+if TYPE_CHECKING:  # the supervisor's view (numpy, charts) loads on its first opening
+    from ui.supervisor_window import SupervisorWindow
 
 log = logging.getLogger("station.ui")
 PHOTO_FILES = "Images (*.jpg *.jpeg *.png *.webp *.heic);;All files (*)"
@@ -368,6 +371,8 @@ class MainWindow(QMainWindow):
         except NotAllowed as refused:
             self.show_feedback(Feedback.bad(str(refused)))
             return
+        from ui.supervisor_window import SupervisorWindow  # noqa: PLC0415 - see above
+
         self.supervisor = SupervisorWindow(
             bench.store,
             self.bench.inspection,

@@ -145,4 +145,10 @@ def test_the_by_name_check_finds_each_way(tmp_path: Path) -> None:
 
 def test_the_composition_root_wires_every_layer() -> None:
     loaded, _ = imported("app", "nothing", first="from app import cli, gui")
-    assert {"ui.main_window", "sync.cycle", "devices.cli", "demo.erp_server", "station"} <= loaded
+    assert {
+        "ui.main_window",
+        "sync.cycle",
+        "devices.print_queue",
+        "demo.erp_server",
+        "station",
+    } <= loaded
