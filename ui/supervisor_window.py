@@ -60,6 +60,7 @@ NARROWINGS = ("bench", "operator", "category", "supplier")
 LIVE_AFTER_S = 5.0  # how fresh today's figures are when Show is pressed again
 TOP_ITEMS = 8  # the chart's items: every name readable
 CHART_POINTS = 11  # as the style sheet's smallest text (ui.style)
+BAR_PX, CHART_FRAME_PX = 22, 90  # a named bar's line, and the title and axis around them
 
 
 class FigureModel(TextTableModel):
@@ -99,6 +100,8 @@ class BarChart(QChartView):
     def show_counts(self, counts: dict[str, int] | dict[str, float]) -> None:
         # Across, the first bar is drawn at the bottom: reversed, the largest is on top.
         self.labels = list(reversed(list(counts))) if self.across else list(counts)
+        if self.across:  # a line of text per named bar, or Qt leaves every other name out
+            self.setMinimumHeight(max(220, CHART_FRAME_PX + BAR_PX * len(self.labels)))
         bars = QBarSet(self.title)
         bars.append([float(counts[label]) for label in self.labels])
         if self.on_bar is not None:

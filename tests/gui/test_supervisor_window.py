@@ -10,6 +10,7 @@ import pytest
 from bench_driver import Scanner
 from PySide6.QtCharts import QAbstractBarSeries
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -23,7 +24,7 @@ from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store
 from ui.main_window import MainWindow
-from ui.supervisor_window import SupervisorWindow
+from ui.supervisor_window import CHART_FRAME_PX, BarChart, SupervisorWindow
 
 pytestmark = pytest.mark.gui
 TODAY = date.today()
@@ -131,3 +132,14 @@ def test_the_approve_and_refuse_buttons_wait_for_a_pick(
     cell = table.visualRect(table.model().index(0, 2)).center()
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     assert [b.isEnabled() for b in answers] == [True, True]
+
+
+def test_a_chart_of_named_bars_has_a_line_of_text_for_each_name(qtbot: QtBot) -> None:
+    """Qt leaves every other name out when the bars are thinner than their names' text."""
+    chart = BarChart("Units by found reason", across=True)
+    qtbot.addWidget(chart)
+    names = [f"REASON_{n}" for n in range(12)]
+    chart.show_counts(dict.fromkeys(names, 3))
+    (named, *_) = chart.chart().axes(Qt.Orientation.Vertical)
+    line = QFontMetrics(named.labelsFont()).height()
+    assert chart.minimumHeight() - CHART_FRAME_PX >= len(names) * line
