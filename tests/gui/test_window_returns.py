@@ -417,3 +417,17 @@ def test_the_expected_serial_is_shown_only_once_the_unit_s_is_scanned(
     assert "scan the unit's serial" in serial.text()
     scanner.scan("SNDL80MB9VSX")
     assert "≠ expected SNDL80MB9VSI" in serial.text()
+
+
+def test_a_badge_typed_at_f2_on_the_sign_in_screen_signs_in(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot
+) -> None:
+    """The quick start's way without a scanner: F2, the badge, Enter, from the first screen,
+    where the PIN field has the keyboard."""
+    pin = window.returns.sign_in.pin
+    code = window.returns.code
+    qtbot.keyClick(pin, Qt.Key.Key_F2)  # where the key goes: the field with the keyboard
+    qtbot.waitUntil(code.hasFocus)
+    scanner.type_slowly(code, "BADGE-1001")
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    assert window.bench.operator is not None and window.bench.operator.badge == "BADGE-1001"
