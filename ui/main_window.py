@@ -9,8 +9,7 @@ drawn again from a fresh view and the table models.
 """
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,23 +27,23 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from station.command_sheet import write_command_sheet
-from station.commands import MODES, Command
+from station.commands import Command
 from station.errors import NotAllowed
 from station.feedback import Feedback, Tone
 from station.operators import Role, require
 from station.receiving.bench import ReceivingBench
 from station.receiving.view import ReceivingView, RStep
-from station.recording import last_mode
 from station.returns.bench import ReturnsBench
 from station.returns.view import BenchView, Step
 from station.scans import Scan
 from station.setting_keys import WEDGE_PREFIX
 from station.settings import Settings
+from ui.bench_modes import Mode, starting_mode
 from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer
 from ui.header import Header
 from ui.keys import key_intent, receiving_key_intent
-from ui.models import LabelJobModel, ScanLogModel, StoreTableModel, TriageQueueModel
+from ui.models import LabelJobModel, ScanLogModel, TriageQueueModel
 from ui.print_link import printer_set
 from ui.receiving_screen import ReceivingScreen
 from ui.returns_screen import ReturnsScreen
@@ -58,37 +57,6 @@ if TYPE_CHECKING:  # the supervisor's view (numpy, charts) loads on its first op
 
 log = logging.getLogger("station.ui")
 PHOTO_FILES = "Images (*.jpg *.jpeg *.png *.webp *.heic);;All files (*)"
-
-
-@dataclass(frozen=True)
-class Mode:
-    """One way the station works: a bench, its screen and tables, the command that reaches it.
-
-    The window keeps one per mode in a table and looks the current one up; a third mode is
-    one more entry.
-    """
-
-    bench: ReturnsBench | ReceivingBench
-    screen: ReturnsScreen | ReceivingScreen
-    draw: Callable[[], None]  # a fresh view of the bench, shown on its screen
-    on_key: Callable[[str, int], None]  # a key pressed (its text, its code) in this mode
-    tables: tuple[StoreTableModel, ...]  # read again on every redraw
-    labels: LabelJobModel  # the queue the header's printer light counts
-
-    @property
-    def name(self) -> str:
-        """What ``MODE-<name>`` switches to and the audit remembers: returns, receiving."""
-        return self.bench.mode
-
-    @property
-    def title(self) -> str:
-        return self.name.capitalize()
-
-    @property
-    def command(self) -> Command:
-        """The command barcode that switches to this mode, and its key."""
-        code = f"MODE-{self.name.upper()}"
-        return next(command for command in MODES if command.code == code)
 
 
 class MainWindow(QMainWindow):
@@ -151,7 +119,7 @@ class MainWindow(QMainWindow):
         )
         self.modes = {mode.name: mode for mode in modes}
         self._switches = ", ".join(f"{m.command.key} {m.name}" for m in modes)
-        self.mode = _starting_mode(self.modes)
+        self.mode = starting_mode(self.modes)
         self.screens = QStackedWidget()
         for mode in modes:
             self.screens.addWidget(mode.screen)
@@ -464,18 +432,6 @@ class MainWindow(QMainWindow):
             f"{open_work}; it resumes when the bench starts again. Quit anyway?",
         )
         return answer == QMessageBox.StandardButton.Yes
-
-
-def _starting_mode(modes: Mapping[str, Mode]) -> str:
-    """Where the bench left off: the mode with work open, else the mode last switched to,
-    else the first. Work is open in one mode at most: a busy bench refuses to switch."""
-    busy = next((name for name, mode in modes.items() if mode.bench.busy()), None)
-    if busy is not None:
-        return busy
-    first = next(iter(modes.values()))
-    with first.bench.store.read() as session:
-        last = last_mode(session, first.bench.bench_id)
-    return last if last is not None and last in modes else first.name
 
 
 def _application() -> QApplication:
