@@ -26,7 +26,7 @@ class Mode:
     screen: ReturnsScreen | ReceivingScreen
     draw: Callable[[], None]  # a fresh view of the bench, shown on its screen
     on_key: Callable[[str, int], None]  # a key pressed (its text, its code) in this mode
-    tables: tuple[StoreTableModel, ...]  # read again on every redraw
+    tables: tuple[StoreTableModel, ...]  # counted on every redraw, read when in sight
     labels: LabelJobModel  # the queue the header's printer light counts
 
     @property

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTableView, QTabWidget, QV
 from station.feedback import Feedback
 from ui.code_entry import CodeEntry
 from ui.feedback import show_tone
-from ui.models import TextTableModel
+from ui.models import StoreTableModel
 from ui.pin import ApprovalBanner, SignInPanel
 from ui.tables import read_only_table
 
@@ -59,9 +59,12 @@ class BenchScreen(QWidget):
         self.sign_in.pin.pin_entered.connect(self.sign_in_requested)
         self.banner.pin.pin_entered.connect(self.approval_requested)
 
-    def add_table(self, title: str, model: TextTableModel) -> QTableView:
+    def add_table(self, title: str, model: StoreTableModel) -> QTableView:
+        """A tab of rows; only the tab in front reads its rows at each scan."""
         table = read_only_table(model)
         self.tabs.addTab(table, title)
+        model.sight(self.tabs.currentWidget() is table)
+        self.tabs.currentChanged.connect(lambda _: model.sight(self.tabs.currentWidget() is table))
         return table
 
     def retitle(self, table: QTableView, title: str) -> None:

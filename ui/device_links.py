@@ -48,7 +48,7 @@ class DeviceLinks(QObject):
         if self.printing is not None:
             self.printing.printer_tried.connect(self.window.header.show_printer_tried)
             # Each try changes a job's attempts and last error: the Label jobs tab shows them.
-            self.printing.printer_tried.connect(lambda _tried: self.window.redraw())
+            self.printing.printer_tried.connect(lambda _tried: self.window.show_label_jobs())
         before = self._switching
         new = (self.scanner, self.printing)
 

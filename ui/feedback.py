@@ -39,7 +39,9 @@ def show_tone(label: QLabel, feedback: Feedback | None) -> None:
     colour = TONE_COLOURS[feedback.tone] if feedback else NEUTRAL
     label.setText(feedback.message if feedback else "Ready.")
     label.setProperty("tone", feedback.tone.value if feedback else "")
-    label.setStyleSheet(f"background: {colour};")
+    sheet = f"background: {colour};"
+    if label.styleSheet() != sheet:  # a new sheet restyles the label: a millisecond a scan
+        label.setStyleSheet(sheet)
 
 
 class FlashOverlay(QWidget):

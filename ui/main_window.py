@@ -43,7 +43,7 @@ from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer
 from ui.header import Header
 from ui.keys import key_intent, receiving_key_intent
-from ui.models import LabelJobModel, ScanLogModel, TriageQueueModel
+from ui.models import LabelJobModel, ScanLogModel, StoreTableModel, TriageQueueModel
 from ui.print_link import printer_set
 from ui.receiving_screen import ReceivingScreen
 from ui.returns_screen import ReturnsScreen
@@ -386,9 +386,18 @@ class MainWindow(QMainWindow):
         self.header.show_mode(mode.title, self._switches)
         mode.screen.show_feedback(self.feedback)
         mode.draw()
+        self._read_tables(mode.tables)
+
+    def show_label_jobs(self) -> None:
+        """A printer's try changed a job's state, attempts or last error: its table and the
+        printer light are read again, not the whole screen (a redraw while scans go on)."""
+        self._read_tables((self.modes[self.mode].labels,))
+
+    def _read_tables(self, tables: tuple[StoreTableModel, ...]) -> None:
+        mode = self.modes[self.mode]
         healthy = self.feedback is None or self.feedback.stored
         problem = "" if healthy or self.feedback is None else self.feedback.message
-        for model in mode.tables:
+        for model in tables:
             try:
                 model.refresh()
             except SQLAlchemyError as exc:
@@ -398,7 +407,7 @@ class MainWindow(QMainWindow):
         self.header.show_store(healthy, problem)
         self.header.show_printer(mode.labels.queued)
         self.returns.show_unsure_labels(self.labels.unsure)
-        self.returns.retitle(self.triage_table, f"Triage queue ({self.triage.rowCount()})")
+        self.returns.retitle(self.triage_table, f"Triage queue ({self.triage.waiting})")
         self.returns.retitle(self.labels_table, f"Label jobs ({self.labels.queued} queued)")
 
     def _draw_returns(self) -> None:

@@ -1,7 +1,9 @@
 """Thin table models over the core's queries: the triage queue, label jobs and recent scans.
 
 Each model copies the rows it shows into plain text when ``refresh`` is called (after every
-action at the bench), so painting never touches the database.
+action at the bench), so painting never touches the database. A model whose table is out
+of sight (a tab behind another) only counts at a refresh and reads its rows when its tab
+is opened: 200 rows read for nobody cost every scan 3 to 5 ms.
 """
 
 from datetime import UTC, datetime
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 from station import label_jobs
 from station.feedback import Tone
 from station.recording import recent_scans
-from station.returns.view import triage_queue
+from station.returns.view import triage_count, triage_queue
 from station.states import LabelJobState, ScanOutcome
 from station.store.engine import Store
 from ui.style import TONE_COLOURS
@@ -90,10 +92,25 @@ class StoreTableModel(TextTableModel):
         super().__init__(parent)
         self.store = store
         self.bench = bench
+        self.in_sight = True
+        self.stale = False  # rows not read at the last refresh, while out of sight
 
     def refresh(self) -> None:
         with self.store.read() as session:
-            self.show(self.query(session))
+            self.tally(session)
+            if self.in_sight:
+                self.show(self.query(session))
+        self.stale = not self.in_sight
+
+    def sight(self, in_sight: bool) -> None:
+        """Whether a table shows these rows now; coming into sight, they are read if stale."""
+        self.in_sight = in_sight
+        if in_sight and self.stale:
+            self.refresh()
+
+    def tally(self, session: Session) -> None:
+        """Counts shown outside the table (a tab's title, a header light), kept current
+        whether the table is in sight or not."""
 
     def query(self, session: Session) -> list[Row]:
         raise NotImplementedError
@@ -103,6 +120,13 @@ class TriageQueueModel(StoreTableModel):
     """Units sent to triage (no RMA found), newest first, for whoever works the shelf."""
 
     headers = ("Sent", "LPN", "Scanned", "SKU", "Operator", "Notes")
+
+    def __init__(self, store: Store, bench: str, parent: QObject | None = None) -> None:
+        super().__init__(store, bench, parent)
+        self.waiting = 0
+
+    def tally(self, session: Session) -> None:
+        self.waiting = triage_count(session)
 
     def query(self, session: Session) -> list[Row]:
         return [
@@ -133,9 +157,11 @@ class LabelJobModel(StoreTableModel):
         # A job that no printer will take says why it waits, not an empty last error.
         self.why_waiting = "" if printer_set else "no printer set"
 
-    def query(self, session: Session) -> list[Row]:
+    def tally(self, session: Session) -> None:
         self.queued = label_jobs.count(session, self.bench, LabelJobState.QUEUED)
         self.unsure = label_jobs.count(session, self.bench, LabelJobState.UNSURE)
+
+    def query(self, session: Session) -> list[Row]:
         return [
             (
                 local_time(job.created_at),

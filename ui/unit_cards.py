@@ -1,12 +1,16 @@
 """The three cards of the unit at the bench: the return, its inspection, its disposition.
 
 Each card draws one ``UnitView`` (the unit in progress, or the one just recorded) and
-nothing else; they hold no state of their own.
+nothing else; they hold no state of their own. Their lines come and go with every scan
+without ever being hidden or shown: showing a widget makes Qt lay out every layout up to
+the window there and then, about 10 ms a line at the bench's size, so a card that revealed
+five lines held the scanner's next read for 50 ms. A ``Line`` with nothing to say takes
+no room instead, and the window is laid out once, after the scan.
 """
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from station.commands import GRADE_MEANINGS
@@ -19,13 +23,46 @@ PASS_COLOUR, FAIL_COLOUR, WARN_COLOUR = "#1b7f3b", "#c62828", "#b35c00"
 VERDICT_COLOURS = {Verdict.PASS: PASS_COLOUR, Verdict.WARN: WARN_COLOUR, Verdict.FAIL: FAIL_COLOUR}
 
 
-def _label(name: str = "value") -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    # Wrapping also keeps a long text from widening its card and squeezing the others.
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    return label
+# The room above each line of a card, kept inside the line so that an empty one leaves none.
+GAP = 6
+ROW_GAP = 3
+
+
+class Line(QLabel):
+    """A line of a card, no room at all while its text is empty (see the module's note)."""
+
+    def __init__(self, name: str = "value", gap: int = GAP, wrap: bool = True) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setContentsMargins(0, gap, 0, 0)
+        # Wrapping also keeps a long text from widening its card and squeezing the others.
+        self.setWordWrap(wrap)
+        self.setTextFormat(Qt.TextFormat.RichText if wrap else Qt.TextFormat.PlainText)
+        # Qt lays the text out anew at each of the dozens of questions a layout pass asks;
+        # the answers hold while the text, width and style do.
+        self._heights: dict[tuple[str, int], int] = {}
+
+    def sizeHint(self) -> QSize:
+        return super().sizeHint() if self.text() else QSize(0, 0)
+
+    def minimumSizeHint(self) -> QSize:
+        return super().minimumSizeHint() if self.text() else QSize(0, 0)
+
+    def heightForWidth(self, width: int) -> int:
+        text = self.text()
+        if not text:
+            return 0
+        height = self._heights.get((text, width))
+        if height is None:
+            if len(self._heights) > 64:  # widths and texts of the last few units only
+                self._heights.clear()
+            height = self._heights[text, width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()
+        super().changeEvent(event)
 
 
 class Card(QFrame):
@@ -36,15 +73,14 @@ class Card(QFrame):
         self.title.setObjectName("cardTitle")
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(14, 10, 14, 10)
-        self.body.setSpacing(6)
+        self.body.setSpacing(0)  # each Line keeps its own gap
         self.body.addWidget(self.title)
-        self.placeholder = _label("placeholder")
+        self.placeholder = Line("placeholder")
         self.body.addWidget(self.placeholder)
 
     def say(self, text: str) -> None:
         """A line in place of content that is not there yet."""
         self.placeholder.setText(text)
-        self.placeholder.setVisible(bool(text))
 
 
 class ReturnCard(Card):
@@ -56,14 +92,15 @@ class ReturnCard(Card):
         super().__init__("Return", parent)
         self.form = QFormLayout()
         self.form.setHorizontalSpacing(12)
-        self.form.setVerticalSpacing(3)
-        self.values: dict[str, QLabel] = {}
+        self.form.setVerticalSpacing(0)
+        self.names: dict[str, Line] = {}
+        self.values: dict[str, Line] = {}
         for row in self.ROWS:
-            self.values[row] = _label()
-            self.form.addRow(row, self.values[row])
+            self.names[row], self.values[row] = Line(gap=ROW_GAP), Line(gap=ROW_GAP)
+            self.form.addRow(self.names[row], self.values[row])
         self.body.addLayout(self.form)
-        self.policy = _label()
-        self.policy_lines = _label("why")
+        self.policy = Line()
+        self.policy_lines = Line("why")
         self.body.addWidget(self.policy)
         self.body.addWidget(self.policy_lines)
         self.body.addStretch(1)
@@ -89,8 +126,8 @@ class ReturnCard(Card):
                 "Scanned": "",  # the RMA says it all
             }
         for row, text in texts.items():
+            self.names[row].setText(row if text else "")
             self.values[row].setText(text)
-            self.form.setRowVisible(self.values[row], bool(text))
         self.say("" if unit else "Scan an RMA, order, tracking number or the item to begin.")
         verdict = unit.policy_verdict if unit else None
         if verdict is None:
@@ -124,9 +161,9 @@ class InspectionCard(Card):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Inspection", parent)
-        self.checklist = _label()
-        self.grade = _label()
-        self.reason = _label()
+        self.checklist = Line()
+        self.grade = Line()
+        self.reason = Line()
         for widget in (self.checklist, self.grade, self.reason):
             self.body.addWidget(widget)
         self.body.addStretch(1)
@@ -145,7 +182,6 @@ class InspectionCard(Card):
             if lines
             else ""
         )
-        self.checklist.setVisible(bool(lines))
         if unit is None or lines:
             self.say("")
         elif unit.rma_number is None:
@@ -160,8 +196,6 @@ class InspectionCard(Card):
         self.reason.setText(
             f"Found reason: <b>{escape(reasons.get(found, found))}</b>" if found else ""
         )
-        self.grade.setVisible(bool(grade))
-        self.reason.setVisible(bool(found))
 
 
 def _checklist_row(line: ChecklistLine, current: bool) -> str:
@@ -190,14 +224,13 @@ class DispositionCard(Card):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Disposition", parent)
-        self.caption = _label("why")
-        self.disposition = _label("disposition")
-        self.destination = QLabel()
-        self.destination.setObjectName("destination")
+        self.caption = Line("why")
+        self.disposition = Line("disposition")
         # One unbroken code in big type: never wrapped at its hyphen, never widening the card.
+        self.destination = Line("destination", wrap=False)
         self.destination.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.why = _label("reasons")
-        self.footer = _label("why")
+        self.why = Line("reasons")
+        self.footer = Line("why")
         self.decision = (self.caption, self.disposition, self.destination, self.why, self.footer)
         for widget in self.decision:
             self.body.addWidget(widget)
@@ -205,10 +238,9 @@ class DispositionCard(Card):
 
     def show_unit(self, unit: UnitView | None, recorded: bool) -> None:
         """``recorded``: the unit was just recorded, so its label and LPN are real."""
-        decided = unit is not None and unit.destination is not None
-        for widget in self.decision:
-            widget.setVisible(decided)
         if unit is None or unit.destination is None:
+            for line in self.decision:
+                line.clear()
             if unit is None:
                 self.say("")
             elif unit.rma_number is None:

@@ -7,7 +7,7 @@ and draws it. Nothing in here writes.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.commands import GRADE_MEANINGS
@@ -170,6 +170,12 @@ def unit_view(
         photos=len(unit.photos),
         rulepack_version=unit.rulepack_version,
     )
+
+
+def triage_count(session: Session) -> int:
+    """How many units wait on the triage shelf."""
+    waiting = select(func.count()).where(ReturnUnit.status == UnitStatus.TRIAGE)
+    return session.scalar(waiting) or 0
 
 
 def triage_queue(session: Session, limit: int) -> list[ReturnUnit]:

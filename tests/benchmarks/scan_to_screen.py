@@ -3,7 +3,7 @@
 The bench window (``ui.main_window.MainWindow``, offscreen) runs as ``station`` runs it: its
 sync worker against a live demo Tryton once a second (``erp.interval_s = 1``, started as
 ``app.gui.start_sync`` starts it) and its print queue to a raw-9100 printer on 127.0.0.1
-(tests/fake_printer.py), each on its own thread. Once the first sync cycle is online, 600
+(tests/fake_printer.py), started as the window starts its devices, each on its own thread. Once the first sync cycle is online, 600
 scans of real returns (the ``scan_to_commit`` script: every demo RMA line returned whole,
 then parcels on no RMA sent to triage) are typed into the window as key events with no
 pause between keys, as a wedge scanner types them, then Enter; the bench's sync sends them
@@ -55,7 +55,7 @@ from station.store.schema import ReturnUnit
 from sync.credentials import OS_SOURCES
 from sync.cycle import SyncState, SyncStatus
 from ui.main_window import MainWindow
-from ui.print_link import PrintLink
+from ui.device_links import DeviceLinks
 
 SCANS = 600
 TICK_MS = 5
@@ -150,15 +150,14 @@ def main() -> None:
         })  # fmt: skip
         bench = ReturnsBench(store, settings, load_rulepack(), folder / "photos")
         window = MainWindow(bench, ReceivingBench(store, settings, folder / "photos"), settings)
-        printing = PrintLink(store, settings, window)
-        printing.jobs_settled.connect(lambda _count: window.redraw())
+        devices = DeviceLinks(store, window)
         syncing = start_sync(store, settings, window, OS_SOURCES)
         assert syncing is not None
         heard: list[SyncState] = []
         syncing.state_changed.connect(heard.append)
         scanning = Scanning(window, list(islice(script(bench), SCANS)), heard)
         try:
-            printing.start()
+            devices.start(settings)
             window.show()
             QTimer.singleShot(0, scanning.wait_online)
             # An error in a scan is printed by PySide6 and the loop goes on: do not wait forever.
@@ -170,7 +169,7 @@ def main() -> None:
             with store.read() as session:
                 units = session.scalar(select(func.count()).select_from(ReturnUnit))
         finally:
-            printing.stop()
+            devices.stop()
             syncing.stop()
             window.close()
             store.close()

@@ -83,3 +83,24 @@ def test_label_jobs_are_per_bench(store: Store, tmp_path: Path) -> None:
     labels.refresh()
     scans.refresh()
     assert (labels.rowCount(), labels.queued, scans.rowCount()) == (0, 0, 0)
+
+
+def test_a_table_out_of_sight_counts_and_reads_its_rows_when_it_comes_into_sight(
+    store: Store, tmp_path: Path
+) -> None:
+    work_a_shift(store, tmp_path)
+    triage, labels, scans = models(store)
+    for model in (triage, labels, scans):
+        model.sight(False)
+        model.refresh()
+    # Out of sight, no rows are read, but the counts beside the tables are current.
+    assert (triage.rowCount(), labels.rowCount(), scans.rowCount()) == (0, 0, 0)
+    assert (triage.waiting, labels.queued) == (1, 2)
+    scans.sight(True)  # its tab is opened
+    assert column(scans, "Scanned")[:2] == ["@CONFIRM", "@TRIAGE"]
+    before = scans.rowCount()
+    ReturnsBench(store, Settings(), load_rulepack(), tmp_path).handle(Scan("@YES", at=200.0))
+    scans.sight(True)  # already in sight and read: nothing is read again until a refresh
+    assert scans.rowCount() == before
+    scans.refresh()
+    assert scans.rowCount() == before + 1

@@ -85,6 +85,7 @@ def test_a_printer_that_refuses_connections_is_red_and_every_try_is_shown_and_lo
     assert light.text.text().startswith("Printer: unreachable: [Errno 111] Connection refused")
     assert light.text.text().endswith(", 1 queued")
     assert f"Printer {printer} cannot be reached" in light.toolTip()
+    window.returns.tabs.setCurrentWidget(window.labels_table)
     jobs = window.labels
     row = [jobs.data(jobs.index(0, column)) for column in range(jobs.columnCount())]
     assert row[1] == LPN and row[4] == LabelJobState.QUEUED
@@ -103,6 +104,7 @@ def test_a_bench_with_no_printer_says_so_and_turns_red_once_a_label_waits(
     queue_triage_label(store)
     window.redraw()
     assert (light.state, light.text.text()) == ("bad", "Printer: no printer set, 1 queued")
+    window.returns.tabs.setCurrentWidget(window.labels_table)
     jobs = window.labels
     said = [jobs.data(jobs.index(0, column)) for column in (4, 5, 6)]
     assert said == [LabelJobState.QUEUED, "0", "no printer set"]

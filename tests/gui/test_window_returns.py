@@ -220,6 +220,7 @@ def test_a_bad_check_digit_flashes_red(window: MainWindow, scanner: Scanner, qtb
     assert flash.isVisible() and flash.tone is Tone.BAD
     assert flash.geometry() == window.rect()
     assert window.header.store.state == "ok"  # a refused scan is still recorded
+    window.returns.tabs.setCurrentIndex(2)  # Recent scans
     assert window.scans.data(window.scans.index(0, 1)) == "rejected"
     qtbot.waitUntil(lambda: not flash.isVisible(), timeout=2000)
 
@@ -275,7 +276,7 @@ def shows_no_unit(window: MainWindow) -> bool:
         and window.view.last is None
         and screen.return_card.values["RMA"].text() == ""
         and screen.inspection_card.checklist.text() == ""
-        and not screen.disposition_card.destination.isVisible()
+        and screen.disposition_card.destination.text() == ""
     )
 
 
