@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import station.bench
 from station.feedback import Tone
-from station.operators import PIN_LOCKOUT
+from station.operators import PIN_LOCKOUT, by_badge
 from station.receiving.bench import ReceivingBench
 from station.recording import audit_work, utcnow
 from station.returns.bench import ReturnsBench
@@ -177,3 +177,31 @@ def test_the_lockout_ends_after_its_minutes(
     later = utcnow() + PIN_LOCKOUT + timedelta(seconds=1)
     monkeypatch.setattr(station.bench, "utcnow", lambda: later)
     assert bench.sign_in_pin("1111").tone is Tone.GOOD
+
+
+@pytest.mark.parametrize(
+    "case",  # who, whether the bench switched to takes them, and which bench that is
+    [
+        ("BADGE-2001", False, "returns"),
+        ("BADGE-1001", False, "receiving"),
+        ("BADGE-3001", True, "returns"),
+        ("BADGE-3001", True, "receiving"),
+    ],
+    ids=["clerk-to-returns", "inspector-to-receiving", "supervisor-to-returns", "to-receiving"],
+)
+def test_a_mode_switch_carries_over_only_an_operator_the_new_bench_s_roles_allow(
+    store: Store, pack: RulePack, tmp_path: Path, case: tuple[str, bool, str]
+) -> None:
+    badge, carried, kept = case
+    returns = ReturnsBench(store, Settings(), pack, tmp_path)
+    receiving = ReceivingBench(store, Settings(), tmp_path, date.today)
+    left, joined = (receiving, returns) if kept == "returns" else (returns, receiving)
+    with store.read() as session:
+        operator = by_badge(session, badge)
+    left.operator = operator  # signed in where their role allows, by whatever way
+    said = joined.adopt(left.hand_over())
+    assert left.operator is None
+    assert (joined.operator == operator) is carried
+    if not carried:
+        assert said is not None and said.tone is Tone.WARN
+        assert f"may not work the {kept} bench" in said.message
