@@ -41,6 +41,7 @@ from station.store.schema import Photo
 log = logging.getLogger("station.bench")
 # A CANCEL that throws work away waits for a second one (or a CONFIRM) this long.
 CANCEL_AGAIN_S = 5.0
+TYPED = "keyboard"  # the source of a code typed at the F2 field, or of a key pressed
 Memory = TypeVar("Memory")
 
 
@@ -264,9 +265,19 @@ class Bench(Generic[Memory]):
         return Feedback(Tone.GOOD, f"Switched to {mode}.", switch_to=mode)
 
     def _badge_holder(self, session: Session, scan: Classified) -> SignedIn:
+        """Who a badge scan names: the one gate of a badge, to sign in or to approve.
+
+        Badge numbers are sequential and printed on the badge, so a number typed at the
+        keyboard proves nothing: it never stands for a supervisor, who types the PIN
+        instead (the PIN counts toward the lockout; a number typed would not)."""
         who = by_badge(session, scan.value)
         if who is None:
             raise Refusal(f"Badge {scan.value} is not known at this bench.")
+        if who.role is Role.SUPERVISOR and scan.scan.source == TYPED:
+            raise Refusal(
+                "A supervisor's badge number typed by hand approves nothing: "
+                "scan the badge, or enter the supervisor's PIN."
+            )
         return who
 
     def _sign_in(self, session: Session, who: SignedIn) -> Feedback:
