@@ -130,7 +130,7 @@ class Bench(Generic[Memory]):
                 return Feedback.bad("Too many wrong PINs: scan a badge, or wait a few minutes.")
             who = by_pin(session, pin)
         keyed = Classified(
-            Scan("PIN", source="keyboard"), ScanKind.BADGE, who.badge if who else "unknown PIN"
+            Scan("PIN", source=TYPED), ScanKind.BADGE, who.badge if who else "unknown PIN"
         )
         if who is None:
             counted = self._record(
