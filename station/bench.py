@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from station import label_jobs
 from station.errors import NotAllowed, Refusal
 from station.feedback import Feedback, Tone
-from station.operators import Role, SignedIn, by_badge, by_pin, require
+from station.operators import (
+    Role,
+    SignedIn,
+    by_badge,
+    by_pin,
+    pin_accepted,
+    pin_failed,
+    pins_locked_out,
+    require,
+)
 from station.photos import keep_photo
 from station.recording import audit, record_scan, utcnow
 from station.scans import Classified, Classifier, Scan, ScanKind
@@ -30,10 +39,9 @@ from station.store.engine import Store
 from station.store.schema import Photo
 
 log = logging.getLogger("station.bench")
-PIN_TRIES = 5
-PIN_LOCKOUT_S = 300.0
 # A CANCEL that throws work away waits for a second one (or a CONFIRM) this long.
 CANCEL_AGAIN_S = 5.0
+TYPED = "keyboard"  # the source of a code typed at the F2 field, or of a key pressed
 Memory = TypeVar("Memory")
 
 
@@ -54,7 +62,6 @@ class Bench(Generic[Memory]):
         self.operator: SignedIn | None = None
         self.mem = memory
         self._idle = memory  # what a bench remembers when nobody has started anything
-        self._pin_failures: list[float] = []
         self._last_scan: Scan | None = None
         self._cancel_asked_at: float | None = None  # a first CANCEL, waiting to be confirmed
 
@@ -115,25 +122,25 @@ class Bench(Generic[Memory]):
         return self._with_pin(pin, self._sign_in)
 
     def _with_pin(self, pin: str, act: Callable[[Session, SignedIn], Feedback]) -> Feedback:
-        """A PIN typed at the bench stands for its holder's badge; a wrong one is logged.
-
-        After ``PIN_TRIES`` wrong PINs in ``PIN_LOCKOUT_S`` seconds the bench takes badges
-        only, so four digits cannot be guessed at the approval banner.
-        """
-        now = time.monotonic()
-        self._pin_failures = [t for t in self._pin_failures if now - t < PIN_LOCKOUT_S]
-        if len(self._pin_failures) >= PIN_TRIES:
-            return Feedback.bad("Too many wrong PINs: scan a badge, or wait a few minutes.")
+        """A PIN typed at the bench stands for its holder's badge; a wrong one is logged
+        and counted toward the station's lockout (``station.operators.pins_locked_out``)."""
+        now = utcnow()
         with self.store.read() as session:
+            if pins_locked_out(session, self.bench_id, now):
+                return Feedback.bad("Too many wrong PINs: scan a badge, or wait a few minutes.")
             who = by_pin(session, pin)
         keyed = Classified(
-            Scan("PIN", source="keyboard"), ScanKind.BADGE, who.badge if who else "unknown PIN"
+            Scan("PIN", source=TYPED), ScanKind.BADGE, who.badge if who else "unknown PIN"
         )
         if who is None:
-            self._pin_failures.append(now)
-            return self._log_only(keyed, ScanOutcome.REFUSED, Feedback.bad("PIN not recognised."))
-        self._pin_failures.clear()
-        return self._apply(keyed, lambda session: act(session, who))
+            counted = self._record(
+                "the wrong PIN", lambda session: pin_failed(session, self.bench_id, self.mode, now)
+            )
+            return counted or self._log_only(
+                keyed, ScanOutcome.REFUSED, Feedback.bad("PIN not recognised.")
+            )
+        ended = self._record("the right PIN", lambda session: pin_accepted(session, self.bench_id))
+        return ended or self._apply(keyed, lambda session: act(session, who))
 
     def sign_out(self) -> Feedback:
         if self.operator is None:
@@ -258,9 +265,19 @@ class Bench(Generic[Memory]):
         return Feedback(Tone.GOOD, f"Switched to {mode}.", switch_to=mode)
 
     def _badge_holder(self, session: Session, scan: Classified) -> SignedIn:
+        """Who a badge scan names: the one gate of a badge, to sign in or to approve.
+
+        Badge numbers are sequential and printed on the badge, so a number typed at the
+        keyboard proves nothing: it never stands for a supervisor, who types the PIN
+        instead (the PIN counts toward the lockout; a number typed would not)."""
         who = by_badge(session, scan.value)
         if who is None:
             raise Refusal(f"Badge {scan.value} is not known at this bench.")
+        if who.role is Role.SUPERVISOR and scan.scan.source == TYPED:
+            raise Refusal(
+                "A supervisor's badge number typed by hand approves nothing: "
+                "scan the badge, or enter the supervisor's PIN."
+            )
         return who
 
     def _sign_in(self, session: Session, who: SignedIn) -> Feedback:

@@ -1,6 +1,8 @@
 """Operators and their roles: who may do what at a bench.
 
-PINs are stored as salted scrypt hashes; a PIN is short, so the hash must be slow.
+PINs are stored as salted scrypt hashes; a PIN is short, so the hash must be slow, and
+wrong ones are counted in the store: after ``PIN_TRIES`` in ``PIN_LOCKOUT`` at a station,
+in any mode and across a restart, the station takes badges only.
 """
 
 import hashlib
@@ -8,18 +10,21 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from station.errors import NotAllowed
-from station.store.schema import Operator
+from station.store.schema import Operator, PinFailure
 
 log = logging.getLogger("station.operators")
 # scrypt cost: about 30 ms per PIN on a bench PC, so trying all 10,000 four-digit PINs
 # against a stolen database takes minutes per operator, not microseconds.
 _N, _R, _P = 2**14, 8, 1
+PIN_TRIES = 5
+PIN_LOCKOUT = timedelta(minutes=5)
 
 
 class Role(StrEnum):
@@ -62,6 +67,27 @@ def by_pin(session: Session, pin: str) -> SignedIn | None:
         return None
     row = holders[0]
     return SignedIn(row.name, row.badge, Role(row.role))
+
+
+def pins_locked_out(session: Session, bench: str, now: datetime) -> bool:
+    """True while the station has had ``PIN_TRIES`` wrong PINs since the last right one,
+    within ``PIN_LOCKOUT``: four digits cannot be guessed at the approval banner."""
+    tries = session.scalar(
+        select(func.count())
+        .select_from(PinFailure)
+        .where(PinFailure.bench == bench, PinFailure.counted, PinFailure.at > now - PIN_LOCKOUT)
+    )
+    return (tries or 0) >= PIN_TRIES
+
+
+def pin_failed(session: Session, bench: str, mode: str, now: datetime) -> None:
+    session.add(PinFailure(at=now, bench=bench, mode=mode, counted=True))
+
+
+def pin_accepted(session: Session, bench: str) -> None:
+    """A right PIN ends the count of wrong ones before it; their rows stay."""
+    counted = update(PinFailure).where(PinFailure.bench == bench, PinFailure.counted)
+    session.execute(counted.values(counted=False))
 
 
 def require(operator: SignedIn | None, *roles: Role, action: str) -> SignedIn:

@@ -20,6 +20,7 @@ import tomli_w
 
 from station import setting_keys as keys
 from station.errors import ConfigError
+from station.operators import Role, SignedIn, require
 
 _TYPE_WORDS: dict[type, str] = {str: "text", int: "a whole number", bool: "true or false"}
 
@@ -74,6 +75,13 @@ class Settings:
         except OSError as exc:
             raise ConfigError(f"{self.file} cannot be written: {exc}") from exc
         return self.file
+
+    def save_at_bench(self, by: SignedIn | None) -> Path:
+        """``save`` from the bench's settings screen, for a supervisor signed in there only:
+        the settings name the printers, the scanner and the ERP the bench trusts. (The
+        command line, run by whoever owns the station's files, saves with ``save``.)"""
+        require(by, Role.SUPERVISOR, action="save the settings")
+        return self.save()
 
     @classmethod
     def load(cls, file: Path, *, required: bool = False) -> "Settings":

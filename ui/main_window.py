@@ -352,7 +352,9 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         scans = ScanLogModel(self.bench.store, self.bench.bench_id, self)
-        dialog = SettingsDialog(self.settings, scans, self)
+        dialog = SettingsDialog(
+            self.settings, scans, self, signed_in=lambda: self.active().operator
+        )
         dialog.saved.connect(
             lambda file: self.show_feedback(Feedback.good(f"Settings saved to {file}."))
         )

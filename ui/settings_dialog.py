@@ -5,6 +5,8 @@ write a file the station would refuse at its next start. "Print test label" send
 to the printer as typed, saved or not, and asks its status where the transport answers;
 new devices are used from the next start of the station. The pages are tabs that scroll,
 so the dialog fits a bench screen 1000 pixels high with Save and Close always in sight.
+Anyone may open it to read; only a supervisor signed in at the bench saves (the core
+refuses anyone else too).
 
 Signals:
     saved(str): the settings were written to this file.
@@ -12,10 +14,11 @@ Signals:
 """
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +39,8 @@ from serial.tools import list_ports
 
 from devices.label_jobs import sample_label
 from devices.printers import NotSent, Unsure, printer_for
-from station.errors import ConfigError
+from station.errors import ConfigError, NotAllowed
+from station.operators import Role, SignedIn
 from station.setting_keys import (
     BENCH_ID,
     ERP_DATABASE,
@@ -147,11 +151,23 @@ class SettingsDialog(QDialog):
     applied = Signal(object)
 
     def __init__(
-        self, settings: Settings, scans: ScanLogModel, parent: QWidget | None = None
+        self,
+        settings: Settings,
+        scans: ScanLogModel,
+        parent: QWidget | None = None,
+        *,
+        signed_in: Callable[[], SignedIn | None] = lambda: None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Bench settings")
         self.settings = settings
+        # Who is signed in at the bench now, asked when shown and at Save: a badge scanned
+        # while the dialog is open may have signed the supervisor out.
+        self.signed_in = signed_in
+        self.read_only = QLabel(
+            "Read only: a supervisor signs in at the bench to change the settings."
+        )
+        self.read_only.setWordWrap(True)
         self.fields: dict[str, Field] = {}
         self.labels_for_second: dict[str, QCheckBox] = {}
         self.character_names: dict[QLineEdit, QLabel] = {}
@@ -188,12 +204,14 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.result_line)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for text, slot in (("Save", self.save), ("Close", self.reject)):
-            button = QPushButton(text)
+        buttons.addWidget(self.read_only, 1)
+        self.save_button = QPushButton("Save")
+        close = QPushButton("Close")
+        for button, slot in ((self.save_button, self.save), (close, self.reject)):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         layout.addLayout(buttons)
+        self._may_save()
 
     def _group(self, title: str, entries: tuple[tuple[Setting[Any], str], ...]) -> QGroupBox:
         box = QGroupBox(title)
@@ -317,9 +335,10 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         try:
             changed = self.settings.changed(self.values())
-            file = changed.save()
-        except ConfigError as exc:
+            file = changed.save_at_bench(self.signed_in())
+        except (ConfigError, NotAllowed) as exc:
             self._say(f"Not saved: {exc}", ok=False)
+            self._may_save()
             return
         self.settings = changed
         self._say(f"Saved to {file}. The scanner and printers use them now.", ok=True)
@@ -377,6 +396,17 @@ class SettingsDialog(QDialog):
         self.resize(self.width(), max(self.height(), min(room, self.height() + PREVIEW_HEIGHT)))
         QTimer.singleShot(0, lambda: page.ensureWidgetVisible(self.preview))
         self._say(f"Preview of the {purpose} label on {stock_field.currentText()} in stock.", True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._may_save()
+        super().showEvent(event)
+
+    def _may_save(self) -> None:
+        """Save is for a supervisor signed in at the bench; anyone else reads, and is told why."""
+        who = self.signed_in()
+        supervisor = who is not None and who.role is Role.SUPERVISOR
+        self.save_button.setEnabled(supervisor)
+        self.read_only.setVisible(not supervisor)
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.scan_table:

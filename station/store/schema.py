@@ -235,6 +235,20 @@ class Operator(Base):
 # --- bench facts ---------------------------------------------------------------------------
 
 
+class PinFailure(Base):
+    """A wrong PIN typed at a bench of this station, in either mode. The station's wrong
+    PINs of the last minutes lock PINs out, across a restart; a right PIN ends the count
+    (``counted``) but keeps the row, for whoever audits the guessing."""
+
+    __tablename__ = "pin_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    bench: Mapped[str] = mapped_column(String(40), index=True)
+    mode: Mapped[str] = mapped_column(String(20))  # the bench mode it was typed at
+    counted: Mapped[bool] = mapped_column(default=True)
+
+
 class ScanRecord(Base):
     """Every scan the bench read, accepted or not; the raw text is never thrown away."""
 

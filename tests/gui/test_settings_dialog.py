@@ -1,5 +1,5 @@
 """The settings screen: a test label to a real (loopback) printer, the last scans, and a
-save the station reads back at its next start."""
+save the station reads back at its next start, by a supervisor signed in only."""
 
 import io
 from collections.abc import Iterator
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBo
 from pytestqt.qtbot import QtBot
 
 import ui.settings_dialog
+from station.operators import Role, SignedIn
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
@@ -36,6 +37,8 @@ from ui.models import ScanLogModel
 from ui.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.gui
+SAM = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+INES = SignedIn("Ines Inspector", "BADGE-1001", Role.INSPECTOR)
 
 
 @pytest.fixture
@@ -48,7 +51,7 @@ def printer() -> Iterator[LoopbackPrinter]:
 @pytest.fixture
 def dialog(qtbot: QtBot, store: Store, tmp_path: Path) -> SettingsDialog:
     settings = Settings.load(tmp_path / "station.toml")
-    shown = SettingsDialog(settings, ScanLogModel(store, "BENCH-01"))
+    shown = SettingsDialog(settings, ScanLogModel(store, "BENCH-01"), signed_in=lambda: SAM)
     qtbot.addWidget(shown)
     shown.show()
     return shown
@@ -222,3 +225,38 @@ def test_an_unknown_label_has_no_preview(
     qtbot.mouseClick(button(dialog, "Preview"), Qt.MouseButton.LeftButton)
     assert dialog.result_line.text().startswith("No preview: no 4x6 layout")
     assert not dialog.preview.isVisible()
+
+
+@pytest.mark.parametrize("who", [None, INES], ids=["nobody", "an-inspector"])
+def test_only_a_supervisor_signed_in_saves(
+    qtbot: QtBot, store: Store, tmp_path: Path, who: SignedIn | None
+) -> None:
+    signed_in: list[SignedIn | None] = [who]
+    shown = SettingsDialog(
+        Settings.load(tmp_path / "station.toml"),
+        ScanLogModel(store, "BENCH-01"),
+        signed_in=lambda: signed_in[0],
+    )
+    qtbot.addWidget(shown)
+    shown.show()
+    save = button(shown, "Save")
+    assert not save.isEnabled()
+    assert shown.read_only.isVisible() and "supervisor" in shown.read_only.text()
+    prefix = shown.fields[WEDGE_PREFIX.key]
+    assert isinstance(prefix, QLineEdit)
+    prefix.setText("~")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    shown.save()  # as if the button were not there: the core refuses as well
+    assert (
+        shown.result_line.text().startswith("Not saved")
+        and "save the settings" in shown.result_line.text()
+    )
+    assert not (tmp_path / "station.toml").exists()
+
+    signed_in[0] = SAM  # a supervisor signs in while the dialog is open
+    shown.hide()
+    shown.show()
+    assert save.isEnabled() and not shown.read_only.isVisible()
+    with qtbot.waitSignal(shown.saved):
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert Settings.load(tmp_path / "station.toml")[WEDGE_PREFIX] == "~"

@@ -19,6 +19,7 @@ from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import LabelJob, Photo, ReturnUnit
 from ui.main_window import MainWindow
+from ui.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.gui
 
@@ -228,3 +229,17 @@ def test_labels_that_may_not_have_printed_go_again_when_a_person_says_so(
     assert not window.returns.resend.isVisible()
     with store.read() as session:
         assert session.scalars(select(LabelJob.status)).one() == LabelJobState.QUEUED
+
+
+def test_the_settings_save_only_for_the_supervisor_signed_in_at_the_mode_shown(
+    window: MainWindow, scanner: Scanner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[SettingsDialog] = []
+    monkeypatch.setattr(SettingsDialog, "exec", lambda dialog: opened.append(dialog) or 0)
+    window.open_settings()  # nobody signed in: to read only
+    scanner.scan("BADGE-1001")
+    window.open_settings()  # an inspector
+    scanner.scan("@MODE-RECEIVING")  # the inspector stays behind at returns
+    scanner.scan("BADGE-3001")
+    window.open_settings()
+    assert [dialog.save_button.isEnabled() for dialog in opened] == [False, False, True]

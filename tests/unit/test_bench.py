@@ -3,22 +3,24 @@
 import hashlib
 import itertools
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from receiving_data import ASN, add_test_receipt
 from sqlalchemy import select
 
+import station.bench
 from station.feedback import Tone
+from station.operators import PIN_LOCKOUT, by_badge
 from station.receiving.bench import ReceivingBench
-from station.recording import audit_work
+from station.recording import audit_work, utcnow
 from station.returns.bench import ReturnsBench
 from station.rulepack import RulePack, load_rulepack
 from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store
-from station.store.schema import AuditEntry, Photo, ReturnUnit
+from station.store.schema import AuditEntry, Photo, PinFailure, ReturnUnit
 
 _clock = itertools.count(1000, 2)
 AnyBench = ReturnsBench | ReceivingBench
@@ -118,3 +120,88 @@ def test_work_is_audited_at_the_bench_that_works_it(store: Store, bench: Returns
     (entry,) = audited(store, "approved")
     assert (entry.bench, entry.operator, entry.subject) == ("BENCH-02", "BADGE-3001", unit.id)
     assert entry.detail == {"what": "a costly write-off"}
+
+
+WRONG_PINS = ("0001", "0002", "0003", "0004", "0005")
+
+
+def pin_failures(store: Store) -> list[PinFailure]:
+    with store.read() as session:
+        return list(session.scalars(select(PinFailure).order_by(PinFailure.id)))
+
+
+def test_the_pin_lockout_outlives_a_restart(store: Store, pack: RulePack, tmp_path: Path) -> None:
+    bench = ReturnsBench(store, Settings(), pack, tmp_path)
+    for wrong in WRONG_PINS:
+        assert bench.sign_in_pin(wrong).message == "PIN not recognised."
+    restarted = ReturnsBench(store, Settings(), pack, tmp_path)
+    locked = restarted.sign_in_pin("1111")
+    assert locked.tone is Tone.BAD and "Too many wrong PINs" in locked.message
+    assert restarted.operator is None
+
+
+def test_both_modes_count_the_station_s_wrong_pins_together(
+    store: Store, pack: RulePack, tmp_path: Path
+) -> None:
+    returns = ReturnsBench(store, Settings(), pack, tmp_path)
+    receiving = ReceivingBench(store, Settings(), tmp_path, date.today)
+    for wrong in WRONG_PINS[:3]:
+        returns.sign_in_pin(wrong)
+    for wrong in WRONG_PINS[3:]:
+        receiving.sign_in_pin(wrong)
+    for bench, pin in ((receiving, "2222"), (returns, "1111")):
+        assert "Too many wrong PINs" in bench.sign_in_pin(pin).message
+        assert bench.operator is None
+    assert [f.mode for f in pin_failures(store)] == ["returns"] * 3 + ["receiving"] * 2
+
+
+def test_a_right_pin_ends_the_count_and_the_tries_stay_for_the_audit(
+    store: Store, bench: ReturnsBench
+) -> None:
+    for wrong in WRONG_PINS[:4]:
+        bench.sign_in_pin(wrong)
+    assert bench.sign_in_pin("1111").tone is Tone.GOOD
+    bench.sign_out()
+    for wrong in WRONG_PINS[:4]:
+        bench.sign_in_pin(wrong)
+    assert bench.sign_in_pin("1111").tone is Tone.GOOD
+    tries = pin_failures(store)
+    assert [(f.bench, f.counted) for f in tries] == [("BENCH-01", False)] * 8
+
+
+def test_the_lockout_ends_after_its_minutes(
+    bench: ReturnsBench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for wrong in WRONG_PINS:
+        bench.sign_in_pin(wrong)
+    later = utcnow() + PIN_LOCKOUT + timedelta(seconds=1)
+    monkeypatch.setattr(station.bench, "utcnow", lambda: later)
+    assert bench.sign_in_pin("1111").tone is Tone.GOOD
+
+
+@pytest.mark.parametrize(
+    "case",  # who, whether the bench switched to takes them, and which bench that is
+    [
+        ("BADGE-2001", False, "returns"),
+        ("BADGE-1001", False, "receiving"),
+        ("BADGE-3001", True, "returns"),
+        ("BADGE-3001", True, "receiving"),
+    ],
+    ids=["clerk-to-returns", "inspector-to-receiving", "supervisor-to-returns", "to-receiving"],
+)
+def test_a_mode_switch_carries_over_only_an_operator_the_new_bench_s_roles_allow(
+    store: Store, pack: RulePack, tmp_path: Path, case: tuple[str, bool, str]
+) -> None:
+    badge, carried, kept = case
+    returns = ReturnsBench(store, Settings(), pack, tmp_path)
+    receiving = ReceivingBench(store, Settings(), tmp_path, date.today)
+    left, joined = (receiving, returns) if kept == "returns" else (returns, receiving)
+    with store.read() as session:
+        operator = by_badge(session, badge)
+    left.operator = operator  # signed in where their role allows, by whatever way
+    said = joined.adopt(left.hand_over())
+    assert left.operator is None
+    assert (joined.operator == operator) is carried
+    if not carried:
+        assert said is not None and said.tone is Tone.WARN
+        assert f"may not work the {kept} bench" in said.message

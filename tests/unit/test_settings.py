@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from station import setting_keys
-from station.errors import ConfigError
+from station.errors import ConfigError, NotAllowed
+from station.operators import Role, SignedIn
 from station.setting_keys import (
     BENCH_ID,
     DUPLICATE_WINDOW_MS,
@@ -148,3 +149,18 @@ def test_a_bench_id_too_long_for_its_lpns_labels_is_refused(tmp_path: Path) -> N
     assert settings.changed({"bench.id": "RCV-WEST"})[BENCH_ID] == "RCV-WEST"
     with pytest.raises(ConfigError, match=r"bench\.id.*at most 8 characters"):
         settings.changed({"bench.id": "RCV-WEST-2"})
+
+
+@pytest.mark.parametrize(
+    "who",
+    [None, SignedIn("Carl Clerk", "BADGE-2001", Role.CLERK)],
+    ids=["nobody", "a-clerk"],
+)
+def test_only_a_supervisor_saves_from_the_bench(tmp_path: Path, who: SignedIn | None) -> None:
+    file = tmp_path / "station.toml"
+    changed = Settings.load(file).changed({"scanner.wedge_prefix": "~"})
+    with pytest.raises(NotAllowed, match="save the settings"):
+        changed.save_at_bench(who)
+    assert not file.exists()
+    supervisor = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+    assert changed.save_at_bench(supervisor) == file

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from receiving_data import ASN, PO, SSCC, SUPPLIER, ReceiptUnderTest, add_test_receipt
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from station.feedback import Feedback, Tone
 from station.receiving.bench import ReceivingBench
@@ -22,6 +22,7 @@ from station.store.schema import (
     Item,
     LabelJob,
     Lpn,
+    Operator,
     OutboxEvent,
     Putaway,
     Receipt,
@@ -558,3 +559,73 @@ def test_the_close_event_carries_damaged_and_expiry_discrepancies(
     assert len(found["damaged"]["photos"]) == 1
     assert found["expiry"]["accepted_by"] == "BADGE-3001"
     assert found["expiry"]["expiry"] == soon.isoformat()
+
+
+def typed(bench: ReceivingBench, raw: str) -> Feedback:
+    """A code typed at the F2 field."""
+    return bench.handle(Scan(raw, source="keyboard", at=float(next(_clock))))
+
+
+def waiting_to_close(bench: ReceivingBench, goods: ReceiptUnderTest) -> None:
+    receive_everything(bench, goods)
+    assert scan(bench, "@CLOSE").tone is Tone.WARN
+    assert bench.step() is RStep.APPROVAL
+
+
+def still_open(store: Store) -> Receipt:
+    with store.read() as session:
+        receipt = session.scalars(select(Receipt)).one()
+    assert (receipt.status, receipt.approved_by) == ("open", None)
+    assert outbox(store, "receipt_closed") == []
+    return receipt
+
+
+def test_a_second_clerk_never_closes_a_receipt_beyond_tolerance(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    waiting_to_close(bench, goods)
+    for refused in (scan(bench, "BADGE-2002"), bench.approve_with_pin("59184")):
+        assert refused.tone is Tone.BAD and "supervisor only" in refused.message
+        assert bench.step() is RStep.APPROVAL
+    still_open(store)
+    with store.read() as session:
+        kept_out = session.scalars(select(AuditEntry).where(AuditEntry.action == "refused"))
+        assert [entry.operator for entry in kept_out] == ["BADGE-2002", "BADGE-2002"]
+
+
+def test_an_approval_holds_only_while_its_giver_is_a_supervisor(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    """Approved from the supervisor's queue, then the ERP made the approver a clerk: the
+    clerk's next CLOSE waits for a supervisor again."""
+    waiting_to_close(bench, goods)
+    with store.unit() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        receipt.approved_by = "BADGE-3002"
+        session.execute(update(Operator).where(Operator.badge == "BADGE-3002").values(role="clerk"))
+    said = scan(bench, "@CLOSE")
+    assert said.tone is Tone.WARN and "A supervisor must approve" in said.message
+    still_open(store)
+
+
+def test_a_supervisor_badge_typed_by_hand_accepts_no_short_lot(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    started(bench)
+    scan(bench, goods.gs1(goods.lot_item, lot="L1", expiry=TODAY + timedelta(days=30), count=6))
+    assert bench.step() is RStep.SHELF_LIFE
+    refused = typed(bench, "BADGE-3001")
+    assert refused.tone is Tone.BAD and "PIN" in refused.message
+    assert bench.step() is RStep.SHELF_LIFE and rows(store)[0].accepted_by is None
+    assert bench.approve_with_pin("3333").tone is Tone.GOOD  # the PIN accepts from the keys
+
+
+def test_a_supervisor_badge_typed_by_hand_closes_nothing(
+    bench: ReceivingBench, goods: ReceiptUnderTest, store: Store
+) -> None:
+    waiting_to_close(bench, goods)
+    refused = typed(bench, "BADGE-3001")
+    assert refused.tone is Tone.BAD and "PIN" in refused.message
+    still_open(store)
+    closed = scan(bench, "BADGE-3001")  # the badge itself, scanned
+    assert closed.tone is Tone.WARN and "closed" in closed.message

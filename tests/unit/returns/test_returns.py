@@ -1,6 +1,7 @@
 """The returns workflow, driven by scans as a bench would, checked in the store."""
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -641,3 +642,58 @@ def test_the_unit_just_recorded_is_shown_until_the_next_identification(
     assert bench.view().last is not None
     scan(bench, a_line(demo, apparel).rma)
     assert bench.view().last is None
+
+
+def typed(bench: ReturnsBench, raw: str) -> Feedback:
+    """A code typed at the F2 field."""
+    return bench.handle(Scan(raw, source="keyboard", at=float(next(_clock))))
+
+
+def override_waiting(bench: ReturnsBench, demo: dict[str, Any]) -> None:
+    start(bench, a_line(demo, apparel))
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@DISP-DONATE")
+
+
+def write_off_waiting(bench: ReturnsBench, demo: dict[str, Any]) -> None:
+    start(bench, a_line(demo, lambda ln, i: serial_electronics(ln, i) and ln.value_cents > 25000))
+    scan(bench, "@YES", "@YES", "@YES", "@YES", "@YES", "@GRADE-E", "@REASON-DAMAGED")
+
+
+def rma_refusing(bench: ReturnsBench, demo: dict[str, Any]) -> None:
+    line = a_line(demo, apparel)
+    closed_in_the_erp(bench.store, line, ShipmentState.DONE)
+    start(bench, line)
+
+
+@pytest.mark.parametrize(
+    ("waiting", "step"),
+    [
+        (override_waiting, Step.APPROVAL),
+        (write_off_waiting, Step.APPROVAL),
+        (rma_refusing, Step.POLICY),
+    ],
+    ids=["override", "costly-write-off", "accept-on-rma"],
+)
+def test_a_supervisor_badge_typed_by_hand_approves_nothing(
+    bench: ReturnsBench,
+    demo: dict[str, Any],
+    waiting: Callable[[ReturnsBench, dict[str, Any]], None],
+    step: Step,
+) -> None:
+    waiting(bench, demo)
+    assert bench.step() is step
+    refused = typed(bench, "BADGE-3001")
+    assert refused.tone is Tone.BAD and "PIN" in refused.message
+    assert bench.step() is step
+    view = bench.view()
+    assert view.unit is not None and view.unit.approved_by is None
+    assert bench.approve_with_pin("3333").tone is Tone.GOOD  # the PIN approves from the keys
+
+
+def test_a_supervisor_badge_typed_by_hand_signs_nobody_in(bench: ReturnsBench) -> None:
+    refused = typed(bench, "BADGE-3001")
+    assert refused.tone is Tone.BAD and "PIN" in refused.message
+    assert bench.operator is None
+    assert scan(bench, "BADGE-3001").tone is Tone.GOOD  # the badge itself, scanned
+    bench.sign_out()
+    assert typed(bench, "BADGE-1001").tone is Tone.GOOD  # an inspector's typed badge signs in
