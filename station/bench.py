@@ -20,7 +20,7 @@ from station import label_jobs
 from station.errors import NotAllowed, Refusal
 from station.feedback import Feedback, Tone
 from station.operators import Role, SignedIn, by_badge, by_pin, require
-from station.photos import keep_photo
+from station.photos import NotAPhoto, keep_photo
 from station.recording import audit, record_scan, utcnow
 from station.scans import Classified, Classifier, Scan, ScanKind
 from station.setting_keys import BENCH_ID, DUPLICATE_WINDOW_MS
@@ -206,7 +206,7 @@ class Bench(Generic[Memory]):
         names what it is a photo of, e.g. ``{"unit_id": ...}``."""
         try:
             kept = keep_photo(folder, source)
-        except OSError as exc:
+        except (NotAPhoto, OSError) as exc:
             return Feedback.bad(f"The photo was not kept: {exc}")
 
         def write(session: Session) -> None:
