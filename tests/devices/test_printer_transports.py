@@ -3,6 +3,7 @@
 
 import os
 import pty
+import socket
 import stat
 import threading
 import time
@@ -14,7 +15,7 @@ from fake_printer import LoopbackPrinter
 from sqlalchemy import select
 
 from devices.print_queue import PrintQueue
-from devices.printers import CupsPrinter, NotSent, RawTcpPrinter, SerialPrinter
+from devices.printers import CupsPrinter, NotSent, RawTcpPrinter, SerialPrinter, Unsure
 from station.label_jobs import queue_label
 from station.states import LabelJobState
 from station.store.engine import Store
@@ -98,6 +99,16 @@ def test_a_printer_that_trickles_its_status_is_given_up_on_at_the_deadline(
         printer.close()
     assert said == "unknown"
     assert took < 1.5
+
+
+def test_a_printer_that_takes_no_bytes_leaves_the_job_unsure_at_the_deadline() -> None:
+    # It answers the connection, then reads nothing: the job stops at the socket buffers.
+    with socket.create_server(("127.0.0.1", 0)) as deaf:
+        printer = RawTcpPrinter("127.0.0.1", deaf.getsockname()[1], timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(Unsure, match="broke off while receiving"):
+            printer.send(b"^XA" + bytes(16 * 1024 * 1024) + b"^XZ")
+        assert time.monotonic() - started < 1.0
 
 
 @pytest.fixture
