@@ -4,12 +4,16 @@ Raw TCP has no job acknowledgement, so what is known is told apart from what is 
 a printer that cannot be reached got nothing and the job may simply be tried again; a
 connection that breaks while the bytes are going out may have printed, and no automatic
 retry may print that label a second time.
+
+Every call to a printer has one deadline for the whole of it: a printer that trickles a
+byte now and then would otherwise keep a per-read timeout from ever running out.
 """
 
 import os
 import re
 import socket
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +27,21 @@ class NotSent(Exception):
 
 class Unsure(Exception):
     """The bytes went out, or part of them, without the printer taking them whole."""
+
+
+class Deadline:
+    """One overall time limit for a device call; each read or write gets what is left."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left, more than none; TimeoutError (an OSError) once they are spent."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no answer within {self.seconds:g} s")
+        return left
 
 
 class Printer(Protocol):
@@ -40,12 +59,14 @@ class RawTcpPrinter:
         self.name = f"{host}:{port}"
 
     def send(self, job: bytes) -> None:
+        deadline = Deadline(self.timeout)
         try:
-            connection = socket.create_connection((self.host, self.port), self.timeout)
+            connection = socket.create_connection((self.host, self.port), deadline.left())
         except OSError as exc:
             raise NotSent(f"printer {self.name} cannot be reached: {exc}") from exc
         with connection:
             try:
+                connection.settimeout(deadline.left())  # sendall's limit is for all of it
                 connection.sendall(job)
                 connection.shutdown(socket.SHUT_WR)  # the printer sees the end of the job
             except OSError as exc:
@@ -53,13 +74,16 @@ class RawTcpPrinter:
 
     def status(self) -> str:
         """What the printer says of itself (``~HS``): ready, paper out, paused, head open,
-        ribbon out; ``unknown`` when it does not answer, which many printers do when in
-        an error state, so silence is not taken for "offline"."""
+        ribbon out; ``unknown`` when it does not answer within the timeout, which many
+        printers do when in an error state, so silence is not taken for "offline"."""
+        deadline = Deadline(self.timeout)
         try:
-            with socket.create_connection((self.host, self.port), self.timeout) as connection:
+            with socket.create_connection((self.host, self.port), deadline.left()) as connection:
+                connection.settimeout(deadline.left())
                 connection.sendall(b"~HS")
                 answer = b""
                 while answer.count(b"\x03") < 3:
+                    connection.settimeout(deadline.left())
                     chunk = connection.recv(1024)
                     if not chunk:
                         break
@@ -96,19 +120,21 @@ class SerialPrinter:
 
     def status(self) -> str:
         """``~HS`` on the line, as on TCP; ``unknown`` when nothing answers in time."""
+        deadline = Deadline(self.timeout)
         try:
             with self._open() as port:
                 port.write(b"~HS")
                 port.flush()
-                return host_status(_answer(port))
+                return host_status(_answer(port, deadline))
         except (serial.SerialException, OSError, ValueError):
             return "unknown"
 
 
-def _answer(port: serial.SerialBase) -> bytes:
+def _answer(port: serial.SerialBase, deadline: Deadline) -> bytes:
     """The three ``~HS`` strings, or what came before the line went quiet or closed."""
     answer = b""
     while answer.count(b"\x03") < 3:
+        port.timeout = deadline.left()
         try:
             chunk = port.read(port.in_waiting or 1)
         except serial.SerialException:  # a socket:// printer hangs up once it has answered

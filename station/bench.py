@@ -29,7 +29,7 @@ from station.operators import (
     pins_locked_out,
     require,
 )
-from station.photos import keep_photo
+from station.photos import NotAPhoto, keep_photo
 from station.recording import audit, record_scan, utcnow
 from station.scans import Classified, Classifier, Scan, ScanKind
 from station.setting_keys import BENCH_ID, DUPLICATE_WINDOW_MS
@@ -213,7 +213,7 @@ class Bench(Generic[Memory]):
         names what it is a photo of, e.g. ``{"unit_id": ...}``."""
         try:
             kept = keep_photo(folder, source)
-        except OSError as exc:
+        except (NotAPhoto, OSError) as exc:
             return Feedback.bad(f"The photo was not kept: {exc}")
 
         def write(session: Session) -> None:

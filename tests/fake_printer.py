@@ -2,6 +2,7 @@
 
 import socket
 import threading
+import time
 
 
 class LoopbackPrinter:
@@ -14,8 +15,10 @@ class LoopbackPrinter:
         b"\x021234,0\x03\r\n"
     )
 
-    def __init__(self, answer: bytes = READY) -> None:
-        self.answer = answer
+    def __init__(self, answer: bytes = READY, trickle: float = 0.0) -> None:
+        """``trickle``: seconds between the bytes of the status answer (0: all at once),
+        as a printer in trouble may dribble them out."""
+        self.answer, self.trickle = answer, trickle
         self.jobs: list[bytes] = []
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
@@ -32,11 +35,22 @@ class LoopbackPrinter:
                 chunks = []
                 while chunk := connection.recv(65536):
                     if chunk == b"~HS":  # a status question, not a job
-                        connection.sendall(self.answer)
+                        self._say(connection)
                         break
                     chunks.append(chunk)
                 if chunks:
                     self.jobs.append(b"".join(chunks))
+
+    def _say(self, connection: socket.socket) -> None:
+        if not self.trickle:
+            connection.sendall(self.answer)
+            return
+        for byte in self.answer:
+            time.sleep(self.trickle)
+            try:
+                connection.sendall(bytes([byte]))
+            except OSError:  # the station stopped listening
+                return
 
     def close(self) -> None:
         if self.server.fileno() == -1:

@@ -3,8 +3,10 @@
 Every value goes through the settings registry before it is saved, so the screen cannot
 write a file the station would refuse at its next start. "Print test label" sends straight
 to the printer as typed, saved or not, and asks its status where the transport answers;
-new devices are used from the next start of the station. The pages are tabs that scroll,
-so the dialog fits a bench screen 1000 pixels high with Save and Close always in sight.
+that is done on a thread of its own, since a printer may take its time up to its deadline,
+and the answer is shown when it comes. Saved devices are used at once. The pages are tabs
+that scroll, so the dialog fits a bench screen 1000 pixels high with Save and Close always
+in sight.
 Anyone may open it to read; only a supervisor signed in at the bench saves (the core
 refuses anyone else too).
 
@@ -13,11 +15,12 @@ Signals:
     applied(object): the ``Settings`` just saved, for the scanner and printers to use now.
 """
 
+import threading
 import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,7 +41,7 @@ from PySide6.QtWidgets import (
 from serial.tools import list_ports
 
 from devices.label_jobs import sample_label
-from devices.printers import NotSent, Unsure, printer_for
+from devices.printers import NotSent, Printer, Unsure, printer_for
 from station.errors import ConfigError, NotAllowed
 from station.operators import Role, SignedIn
 from station.setting_keys import (
@@ -176,6 +179,7 @@ class SettingsDialog(QDialog):
         self.result_line.setWordWrap(True)
         self.scans = scans
         self.preview_image: QImage | None = None  # the last preview, at printer resolution
+        self._test_print: _TestPrint | None = None  # the test print under way or last done
         self.tabs = QTabWidget()
         self.pages: dict[str, QVBoxLayout] = {}
         self.page_tabs: dict[str, _Page] = {}
@@ -298,15 +302,15 @@ class SettingsDialog(QDialog):
         self.test_purpose.addItems(LABEL_PURPOSES)
         self.test_printer = QComboBox()
         self.test_printer.addItems(["Label printer", "Second label printer"])
-        print_test = QPushButton("Print test label")
-        print_test.clicked.connect(self.print_test_label)
+        self.print_test = QPushButton("Print test label")
+        self.print_test.clicked.connect(self.print_test_label)
         show_preview = QPushButton("Preview")
         show_preview.clicked.connect(self.show_preview)
         for widget in (
             QLabel("Test label:"),
             self.test_purpose,
             self.test_printer,
-            print_test,
+            self.print_test,
             show_preview,
         ):
             line.addWidget(widget)
@@ -362,13 +366,21 @@ class SettingsDialog(QDialog):
         try:
             label = sample_label(purpose, dpi, stock)
             printer = printer_for(url, chosen[PRINTER_BAUD])
-            printer.send(label)
-        except (ValueError, NotSent, Unsure) as exc:
+        except ValueError as exc:
             self._say(f"Not printed: {exc}", ok=False)
             return
-        status = getattr(printer, "status", None)
-        said = f" The printer says: {status()}." if callable(status) else ""
-        self._say(f"Test {purpose} label sent to {printer.name} ({stock}, {dpi} dpi).{said}", True)
+        sent = f"Test {purpose} label sent to {printer.name} ({stock}, {dpi} dpi)."
+        # Kept here as well as by the thread, so that it is let go of on this thread.
+        self._test_print = _TestPrint(printer, label, sent)
+        self._test_print.answered.connect(self._test_print_answered)
+        self.print_test.setEnabled(False)  # one test print at a time
+        self._say(f"Printing a test {purpose} label on {printer.name}…", ok=True)
+        threading.Thread(target=self._test_print.run, name="test-print", daemon=True).start()
+
+    @Slot(str, bool)
+    def _test_print_answered(self, text: str, ok: bool) -> None:
+        self.print_test.setEnabled(True)
+        self._say(text, ok)
 
     def show_preview(self) -> None:
         """The test label as the office-printer PDF draws it, scaled to fit the screen."""
@@ -426,6 +438,31 @@ def character_name(text: str) -> str:
     if not text:
         return "(none)"
     return f"({unicodedata.name(text, f'U+{ord(text):04X}').lower()})"
+
+
+class _TestPrint(QObject):
+    """A test label sent, and the printer's status asked, away from the GUI thread.
+
+    Signals:
+        answered(str, bool): what to tell the operator, and whether it went well; emitted
+            from the printing thread, queued to the dialog's.
+    """
+
+    answered = Signal(str, bool)
+
+    def __init__(self, printer: Printer, label: bytes, sent: str) -> None:
+        super().__init__()
+        self.printer, self.label, self.sent = printer, label, sent
+
+    def run(self) -> None:
+        try:
+            self.printer.send(self.label)
+        except (NotSent, Unsure) as exc:
+            self.answered.emit(f"Not printed: {exc}", False)
+            return
+        status = getattr(self.printer, "status", None)
+        said = f" The printer says: {status()}." if callable(status) else ""
+        self.answered.emit(f"{self.sent}{said}", True)
 
 
 class _Page(QScrollArea):

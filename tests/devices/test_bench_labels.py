@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from conftest import ZplJob
 from fake_printer import LoopbackPrinter
+from label_render import ZplJob
 from PIL import Image
 from sqlalchemy import select
 

@@ -52,6 +52,14 @@ DATA: dict[str, object] = {
     "meaning": "Switch the bench to receiving",
 }
 HOSTILE = "Jumper ^XA^FO0,0^FDgotcha^FS~JR ^XZ_5E"
+# Codes from the ERP that ZPL's Code 128 field would take for commands unless escaped:
+# "^" ends the field, "~" runs a command, ">" followed by a character is an invocation
+# (">8" an FNC1, ">5" code set C, ">:" code set B); "_" is the ^FH escape elsewhere.
+HOSTILE_CODES = {
+    "rma": "RMA-1>8^XA~JR_5E",
+    "bin": "BIN>:A^FS~01_7E",
+    "lpn": "LPN>5>0^FD~_1",
+}
 # (symbology identifier, text) per label; "]C1" is Code 128 starting with FNC1, i.e. GS1-128,
 # and zxing-cpp gives GS1 content as "(AI)data" only when the AIs parse.
 LABEL_CODES = {
@@ -131,6 +139,21 @@ CASES = [
     ),
     Case("traced-203", TRACED, 203, TRACED_DATA, TRACED_CODES),
     Case("hostile-unit-203", UNIT, 203, {**DATA, "item": HOSTILE}, LABEL_CODES["unit"]),
+    *(
+        Case(
+            f"hostile-{name}-{dpi}",
+            load_template(name),
+            dpi,
+            {**DATA, field: HOSTILE_CODES[field]},
+            {("]C0", HOSTILE_CODES[field])},
+        )
+        for name, field, dpi in (
+            ("rma", "rma", 203),
+            ("bin", "bin", 300),
+            ("lpn", "lpn", 203),
+            ("plate-2x1", "lpn", 300),
+        )
+    ),
 ]
 
 
@@ -214,6 +237,9 @@ def test_a_triaged_unit_leaves_out_what_it_does_not_know(tmp_path: Path) -> None
     [
         ("lpn", {"lpn": None}, "no 'lpn'"),
         ("lpn", {"lpn": "LPN-Größe"}, "not printable ASCII"),
+        ("rma", {"rma": "RMA-№1"}, "not printable ASCII"),
+        ("bin", {"bin": "BIN-\u00a0A01"}, "not printable ASCII"),
+        ("bin-2x1", {"bin": "BIN-A01\n^XZ"}, "not printable ASCII"),
         ("unit", {"gtin": "12345"}, "not a GTIN"),
         ("unit", {"lpn": "LPN(1)"}, "cannot go in GS1"),
     ],

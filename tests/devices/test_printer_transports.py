@@ -3,9 +3,11 @@
 
 import os
 import pty
+import socket
 import stat
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from fake_printer import LoopbackPrinter
 from sqlalchemy import select
 
 from devices.print_queue import PrintQueue
-from devices.printers import CupsPrinter, NotSent, SerialPrinter
+from devices.printers import CupsPrinter, NotSent, RawTcpPrinter, SerialPrinter, Unsure
 from station.label_jobs import queue_label
 from station.states import LabelJobState
 from station.store.engine import Store
@@ -72,6 +74,41 @@ def test_socket_urls_reach_a_network_printer_through_the_serial_code() -> None:
         assert through.status() == "ready"
     finally:
         printer.close()
+
+
+@pytest.mark.parametrize(
+    "connect",
+    [
+        lambda port: RawTcpPrinter("127.0.0.1", port, timeout=1.0),
+        lambda port: SerialPrinter(f"socket://127.0.0.1:{port}", timeout=1.0),
+    ],
+    ids=["tcp", "socket-url"],
+)
+def test_a_printer_that_trickles_its_status_is_given_up_on_at_the_deadline(
+    connect: Callable[[int], RawTcpPrinter | SerialPrinter],
+) -> None:
+    # One byte every 0.2 s: each read gets a byte well within any per-read timeout, so
+    # only an overall deadline ends the call (the whole answer would take 18 s).
+    printer = LoopbackPrinter(trickle=0.2)
+    try:
+        asked = connect(printer.port)
+        started = time.monotonic()
+        said = asked.status()
+        took = time.monotonic() - started
+    finally:
+        printer.close()
+    assert said == "unknown"
+    assert took < 1.5
+
+
+def test_a_printer_that_takes_no_bytes_leaves_the_job_unsure_at_the_deadline() -> None:
+    # It answers the connection, then reads nothing: the job stops at the socket buffers.
+    with socket.create_server(("127.0.0.1", 0)) as deaf:
+        printer = RawTcpPrinter("127.0.0.1", deaf.getsockname()[1], timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(Unsure, match="broke off while receiving"):
+            printer.send(b"^XA" + bytes(16 * 1024 * 1024) + b"^XZ")
+        assert time.monotonic() - started < 1.0
 
 
 @pytest.fixture

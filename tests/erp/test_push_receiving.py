@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_photos import photo_at
 from sqlalchemy import select, update
 
 from station.feedback import Feedback, Tone
@@ -62,7 +63,7 @@ def receive(bench: ReceivingBench, photo: Path) -> tuple[str, str]:
     scan(bench, gs1("87422146", "LHAZASZ", 101), gs1("4005181171095", "LNEW001", 93))
     first = put_away(bench)
     scan(bench, "@NEW-LPN", gs1("4005142447566", "LNY80Z4", 28), "@DAMAGED", "@REASON-CRUSHED")
-    photo.write_bytes(b"\xff\xd8 a crushed carton")
+    photo_at(photo)
     assert bench.add_photo(photo).tone is Tone.GOOD
     second = put_away(bench)
     said = bench.handle(Scan("@CLOSE", at=float(next(_clock))))

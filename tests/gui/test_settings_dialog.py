@@ -2,6 +2,8 @@
 save the station reads back at its next start, by a supervisor signed in only."""
 
 import io
+import itertools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 import zxingcpp
 from fake_printer import LoopbackPrinter
 from PIL import Image
-from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
@@ -84,7 +86,36 @@ def test_a_test_label_goes_to_the_printer_as_typed(
     qtbot.mouseClick(button(dialog, "Print test label"), Qt.MouseButton.LeftButton)
     (job,) = printer.wait_jobs(1)
     assert b"BIN-TEST-01" in job and job.startswith(b"^XA")
-    assert "The printer says: ready" in dialog.result_line.text()
+    qtbot.waitUntil(lambda: "The printer says: ready" in dialog.result_line.text())
+
+
+def test_the_window_keeps_turning_while_a_test_print_waits_on_a_slow_printer(
+    dialog: SettingsDialog, qtbot: QtBot
+) -> None:
+    # A printer that dribbles its status a byte every 0.2 s: the answer comes at the
+    # printer's deadline, and the dialog's event loop turns all the while.
+    slow = LoopbackPrinter(trickle=0.2)
+    ticks = []
+    clock = QTimer()
+    clock.timeout.connect(lambda: ticks.append(time.monotonic()))
+    clock.start(50)
+    try:
+        url = dialog.fields[PRINTER_URL.key]
+        assert isinstance(url, QLineEdit)
+        url.setText(f"tcp://127.0.0.1:{slow.port}")
+        started = time.monotonic()
+        qtbot.mouseClick(button(dialog, "Print test label"), Qt.MouseButton.LeftButton)
+        assert time.monotonic() - started < 0.5
+        assert dialog.result_line.text().startswith("Printing a test")
+        assert not button(dialog, "Print test label").isEnabled()
+        qtbot.waitUntil(lambda: "The printer says:" in dialog.result_line.text(), timeout=10_000)
+    finally:
+        clock.stop()
+        slow.close()
+    assert "The printer says: unknown" in dialog.result_line.text()
+    assert button(dialog, "Print test label").isEnabled()
+    waited = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 40 and max(waited) < 0.5
 
 
 def test_a_printer_that_is_not_there_says_so(dialog: SettingsDialog, qtbot: QtBot) -> None:
@@ -92,7 +123,7 @@ def test_a_printer_that_is_not_there_says_so(dialog: SettingsDialog, qtbot: QtBo
     assert isinstance(url, QLineEdit)
     url.setText("folder:/proc/cannot-write-here")
     qtbot.mouseClick(button(dialog, "Print test label"), Qt.MouseButton.LeftButton)
-    assert dialog.result_line.text().startswith("Not printed:")
+    qtbot.waitUntil(lambda: dialog.result_line.text().startswith("Not printed:"))
 
 
 def test_saving_writes_what_the_station_reads_at_its_next_start(

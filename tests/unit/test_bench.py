@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from fake_photos import photo_at
 from receiving_data import ASN, add_test_receipt
 from sqlalchemy import select
 
@@ -64,8 +65,7 @@ def test_a_photo_is_kept_and_audited_the_same_way_at_both_benches(
     wanting: Callable[[Store, Path], BenchAt], store: Store, tmp_path: Path
 ) -> None:
     bench, badge, subject = wanting(store, tmp_path / "photos")
-    photo = tmp_path / "Damage.JPG"
-    photo.write_bytes(b"\xff\xd8 what the unit looked like")
+    photo = photo_at(tmp_path / "Damage.JPG")
 
     said = bench.add_photo(photo)
 
@@ -90,6 +90,24 @@ def test_a_photo_that_cannot_be_read_is_neither_kept_nor_audited(
     said = bench.add_photo(tmp_path / "gone.jpg")
 
     assert said.tone is Tone.BAD and said.message.startswith("The photo was not kept:")
+    with store.read() as session:
+        assert list(session.scalars(select(Photo))) == []
+    assert audited(store, "photo_added") == []
+
+
+@BENCHES
+def test_a_file_that_is_not_a_photo_is_refused_with_why_and_not_kept(
+    wanting: Callable[[Store, Path], BenchAt], store: Store, tmp_path: Path
+) -> None:
+    bench, _, _ = wanting(store, tmp_path / "photos")
+    notes = tmp_path / "passwd.jpg"
+    notes.write_text("root:x:0:0:root:/root:/bin/bash\n")
+
+    said = bench.add_photo(notes)
+
+    assert said.tone is Tone.BAD
+    assert said.message.startswith("The photo was not kept: passwd.jpg is not a photo")
+    assert not any((tmp_path / "photos").rglob("*.*"))
     with store.read() as session:
         assert list(session.scalars(select(Photo))) == []
     assert audited(store, "photo_added") == []

@@ -1,11 +1,12 @@
 """Classification of raw scans, including the garbage a bench really sees."""
 
 import pytest
+from gs1_digits import gs1_check_digit, with_gs1_check_digit
 from hypothesis import given
 from hypothesis import strategies as st
 
 from station.commands import CommandCode
-from station.gtin import check_digit, to_gtin14, with_check_digit
+from station.gtin import to_gtin14, with_check_digit
 from station.scans import Classifier, Scan, ScanKind, printable
 from station.settings import Settings
 
@@ -22,7 +23,7 @@ def kind_of(raw: str) -> ScanKind:
     )
 )
 def test_every_gtin_with_a_right_check_digit_is_accepted_as_14_digits(payload: str) -> None:
-    code = with_check_digit(payload)
+    code = with_gs1_check_digit(payload)
     result = classifier.classify(Scan(code))
     assert result.kind is ScanKind.GTIN
     assert result.gtin == to_gtin14(code)
@@ -38,7 +39,7 @@ def test_every_gtin_with_a_right_check_digit_is_accepted_as_14_digits(payload: s
 def test_every_wrong_check_digit_is_rejected_with_the_expected_digit(
     payload: str, off: int
 ) -> None:
-    right = check_digit(payload)
+    right = gs1_check_digit(payload)
     code = payload + str((right + off) % 10)
     result = classifier.classify(Scan(code))
     assert result.kind is ScanKind.REJECTED

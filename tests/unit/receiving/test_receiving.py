@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fake_photos import photo_at
 from receiving_data import ASN, PO, SSCC, SUPPLIER, ReceiptUnderTest, add_test_receipt
 from sqlalchemy import func, select, update
 
@@ -209,8 +210,7 @@ def test_a_damaged_unit_leaves_the_plate_with_reason_and_photo(
     assert bench.step() is RStep.DAMAGE
     assert scan(bench, "@REASON-CRUSHED").tone is Tone.GOOD
     assert bench.step() is RStep.DAMAGE  # still no photo
-    photo = tmp_path / "crushed.jpg"
-    photo.write_bytes(b"\xff\xd8 a crushed carton")
+    photo = photo_at(tmp_path / "crushed.jpg")
     assert bench.add_photo(photo).tone is Tone.GOOD
     assert bench.step() is RStep.RECEIVE
     good, damaged = rows(store)
@@ -548,8 +548,7 @@ def test_the_close_event_carries_damaged_and_expiry_discrepancies(
     soon = TODAY + timedelta(days=30)
     scan(bench, goods.gs1(goods.lot_item, lot="L1", expiry=soon, count=24), "BADGE-3001")
     scan(bench, goods.over_ok.gtin, "@QTY-20", "@DAMAGED", "@REASON-WET")
-    photo = tmp_path / "wet.jpg"
-    photo.write_bytes(b"\xff\xd8 a wet carton")
+    photo = photo_at(tmp_path / "wet.jpg")
     bench.add_photo(photo)
     put_away(bench)
     scan(bench, "@CLOSE", "BADGE-3001")

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from demo_lines import DemoLine, a_line, demo_lines
+from fake_photos import photo_at
 from sqlalchemy import select, text
 
 from station.feedback import Feedback, Tone
@@ -283,8 +284,7 @@ def test_an_unexpected_return_goes_to_triage_with_what_is_known(
     scan(bench, "@TRIAGE")
     assert bench.step() is Step.TRIAGE
     bench.save_notes("Box had no paperwork; customer note says 'broken'.")
-    photo = tmp_path / "parcel.jpg"
-    photo.write_bytes(b"\xff\xd8\xff fake jpeg bytes")
+    photo = photo_at(tmp_path / "parcel.jpg")
     assert bench.add_photo(photo).tone is Tone.GOOD
     scan(bench, "@CONFIRM")
     with store.read() as session:
