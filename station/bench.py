@@ -22,7 +22,7 @@ from station.feedback import Feedback, Tone
 from station.operators import Role, SignedIn, by_badge, by_pin, require
 from station.photos import keep_photo
 from station.recording import audit, record_scan, utcnow
-from station.scans import Classified, Classifier, Scan, ScanKind
+from station.scans import Classified, Classifier, Scan, ScanKind, printable
 from station.setting_keys import BENCH_ID, DUPLICATE_WINDOW_MS
 from station.settings import Settings
 from station.states import ScanOutcome
@@ -34,6 +34,8 @@ PIN_TRIES = 5
 PIN_LOCKOUT_S = 300.0
 # A CANCEL that throws work away waits for a second one (or a CONFIRM) this long.
 CANCEL_AGAIN_S = 5.0
+# How much of a scan a line of the station log quotes.
+LOGGED_CHARS = 200
 Memory = TypeVar("Memory")
 
 
@@ -90,7 +92,30 @@ class Bench(Generic[Memory]):
     # --- intents ----------------------------------------------------------------------------
 
     def handle(self, scan: Scan) -> Feedback:
-        """One scan, from any device: classified, applied and recorded, or refused."""
+        """One scan, from any device: classified, applied and recorded, or refused.
+
+        Nothing raises out of here, and every scan gets its row in the scan log: one the
+        station breaks on (a bug) changes nothing, is logged as failed with its traceback
+        in the station log, and is answered in red, rather than lost behind a crash dialog.
+        """
+        before, operator = self.mem, self.operator
+        typed = scan.raw.strip()
+        # Digits typed at the code field with nobody signed in are someone's PIN: tried as
+        # one, so they reach the scan log (and the station log) masked, never in clear.
+        pin = self.operator is None and scan.source == "keyboard" and _digits(typed)
+        try:
+            if pin:
+                self._cancel_asked_at = None
+                return self.sign_in_pin(typed)
+            return self._take(scan)
+        except Exception:
+            self.mem, self.operator = before, operator
+            if pin:
+                scan = Scan(f"PIN attempt ({len(typed)} digits)", source=scan.source, at=scan.at)
+            log.exception("the bench failed on the scan %s", _for_log(scan))
+            return self._log_failure(scan)
+
+    def _take(self, scan: Scan) -> Feedback:
         classified = self.classifier.classify(scan)
         # Any scan or key but the confirming one lets a first CANCEL lapse.
         cancel_asked, self._cancel_asked_at = self._cancel_asked_at, None
@@ -123,7 +148,11 @@ class Bench(Generic[Memory]):
         now = time.monotonic()
         self._pin_failures = [t for t in self._pin_failures if now - t < PIN_LOCKOUT_S]
         if len(self._pin_failures) >= PIN_TRIES:
-            return Feedback.bad("Too many wrong PINs: scan a badge, or wait a few minutes.")
+            return self._log_only(
+                Classified(Scan("PIN", source="keyboard"), ScanKind.BADGE, "PIN not tried"),
+                ScanOutcome.REFUSED,
+                Feedback.bad("Too many wrong PINs: scan a badge, or wait a few minutes."),
+            )
         with self.store.read() as session:
             who = by_pin(session, pin)
         keyed = Classified(
@@ -299,7 +328,7 @@ class Bench(Generic[Memory]):
             return self._log_only(classified, ScanOutcome.REFUSED, Feedback.bad(str(refused)), who)
         except (SQLAlchemyError, OSError) as exc:
             self.mem, self.operator = before, operator
-            log.exception("scan %r not recorded", classified.scan.raw)
+            log.exception("scan %s not recorded", _for_log(classified.scan))
             return Feedback.not_stored(f"scan {classified.value}", exc)
 
     def _log_only(
@@ -326,9 +355,31 @@ class Bench(Generic[Memory]):
                         session, "refused", classified.value, by=refused, reason=feedback.message
                     )
         except (SQLAlchemyError, OSError) as exc:
-            log.exception("scan %r not logged", classified.scan.raw)
+            log.exception("scan %s not logged", _for_log(classified.scan))
             return Feedback.not_stored(f"{feedback.message} — this scan", exc)
         return feedback
+
+    def _log_failure(self, scan: Scan) -> Feedback:
+        """Log a scan the station broke on, with as little of the station as can be."""
+        said = Feedback.bad(
+            "The station failed on this scan and changed nothing (the fault is in the "
+            "station log): scan it again, and tell a supervisor if it repeats."
+        )
+        failed = Classified(scan, ScanKind.REJECTED, "", problem=said.message)
+        try:
+            with self.store.unit() as session:
+                record_scan(
+                    session,
+                    failed,
+                    bench=self.bench_id,
+                    operator=self._badge(),
+                    outcome=ScanOutcome.FAILED,
+                    message=said.message,
+                )
+        except Exception as exc:
+            log.exception("the scan the bench failed on was not logged either")
+            return Feedback.not_stored("the scan the station failed on", exc)
+        return said
 
     def _is_duplicate(self, scan: Scan) -> bool:
         last = self._last_scan
@@ -341,3 +392,13 @@ class Bench(Generic[Memory]):
 
     def _badge(self) -> str | None:
         return self.operator.badge if self.operator else None
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _for_log(scan: Scan) -> str:
+    """A scan as the station log names it: printable, and short however long the read."""
+    shown = printable(scan.raw[:LOGGED_CHARS])
+    return shown + f"… ({len(scan.raw):,} chars)" if len(scan.raw) > LOGGED_CHARS else shown
