@@ -126,6 +126,13 @@ def last_mode(session: Session, bench: str) -> str | None:
     return mode
 
 
+def scanned(record: ScanRecord) -> str:
+    """What a scan log row says was read: the text kept, and of a read longer than that, its
+    whole length, e.g. "AAAA… (50,000,000 chars)"."""
+    cut = record.raw_length is not None and record.raw_length > RAW_KEPT
+    return f"{record.raw}… ({record.raw_length:,} chars)" if cut else record.raw
+
+
 def recent_scans(session: Session, bench: str, limit: int) -> list[ScanRecord]:
     """What the bench read lately, the latest first."""
     return list(

@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from station.feedback import Tone
+from station.recording import RAW_KEPT
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
@@ -83,3 +84,18 @@ def test_label_jobs_are_per_bench(store: Store, tmp_path: Path) -> None:
     labels.refresh()
     scans.refresh()
     assert (labels.rowCount(), labels.queued, scans.rowCount()) == (0, 0, 0)
+
+
+def test_the_scan_log_shows_the_start_of_a_huge_read_and_says_it_was_cut(
+    store: Store, tmp_path: Path
+) -> None:
+    bench = ReturnsBench(store, Settings(), load_rulepack(), tmp_path)
+    bench.handle(Scan("A" * 50_000_000, at=1.0))
+    bench.handle(Scan("RMA-1\ud800", at=2.0))
+    scans = ScanLogModel(store, "BENCH-01")
+    scans.refresh()
+    assert column(scans, "Scanned") == [
+        "RMA-1\\ud800",
+        "A" * RAW_KEPT + "… (50,000,000 chars)",
+    ]
+    assert column(scans, "Outcome") == ["rejected", "rejected"]
