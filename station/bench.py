@@ -34,6 +34,8 @@ PIN_TRIES = 5
 PIN_LOCKOUT_S = 300.0
 # A CANCEL that throws work away waits for a second one (or a CONFIRM) this long.
 CANCEL_AGAIN_S = 5.0
+# GTIN-8: an all-digit barcode shorter than this is no code a bench reads.
+SHORTEST_GTIN = 8
 # How much of a scan a line of the station log quotes.
 LOGGED_CHARS = 200
 Memory = TypeVar("Memory")
@@ -100,9 +102,7 @@ class Bench(Generic[Memory]):
         """
         before, operator = self.mem, self.operator
         typed = scan.raw.strip()
-        # Digits typed at the code field with nobody signed in are someone's PIN: tried as
-        # one, so they reach the scan log (and the station log) masked, never in clear.
-        pin = self.operator is None and scan.source == "keyboard" and _digits(typed)
+        pin = self.operator is None and _typed_pin(typed, scan.source)
         try:
             if pin:
                 self._cancel_asked_at = None
@@ -394,8 +394,14 @@ class Bench(Generic[Memory]):
         return self.operator.badge if self.operator else None
 
 
-def _digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
+def _typed_pin(text: str, source: str) -> bool:
+    """Whether digits read with nobody signed in are someone's PIN, to be tried as one and
+    to reach the scan log (and the station log) masked, never in clear: typed at the code
+    field, or typed on the sign-in page fast enough for the wedge to take them for a scan
+    (no barcode a bench reads is all digits and shorter than a GTIN)."""
+    if not (text.isascii() and text.isdigit()):
+        return False
+    return source == "keyboard" or (source == "wedge" and len(text) < SHORTEST_GTIN)
 
 
 def _for_log(scan: Scan) -> str:

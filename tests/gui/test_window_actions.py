@@ -70,6 +70,16 @@ def test_a_pin_typed_at_f2_is_tried_and_never_logged_in_clear(
     assert logged == ["PIN"]
 
 
+def test_a_pin_typed_faster_than_a_scanner_on_the_sign_in_page_is_never_logged_in_clear(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    qtbot.keyClicks(window, "7305")  # outside the PIN field, at a scanner's pace: a scan
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.header.operator.text() == "Ida Lindqvist (inspector)"
+    with store.read() as session:
+        assert list(session.scalars(select(ScanRecord.raw))) == ["PIN"]
+
+
 def test_notes_are_saved_when_the_field_loses_focus(
     window: MainWindow, scanner: Scanner, qtbot: QtBot, store: Store
 ) -> None:

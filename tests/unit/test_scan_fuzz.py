@@ -146,7 +146,8 @@ def test_no_scan_raises_and_each_is_logged_once_within_bounds(
         row = last_row(store)
         assert row.outcome is not ScanOutcome.FAILED, row.message  # caught, but still a bug
         typed = raw.strip()
-        if nobody and source == "keyboard" and typed.isascii() and typed.isdigit():
+        digits = typed.isascii() and typed.isdigit()
+        if nobody and digits and (source == "keyboard" or (source == "wedge" and len(typed) < 8)):
             assert row.raw == "PIN" and typed not in row.message  # a PIN, tried and masked
         else:
             assert row.raw == printable(raw[:RAW_KEPT])

@@ -112,11 +112,19 @@ def test_a_classifier_that_breaks_still_gets_the_scan_logged(
     assert (row.raw, row.outcome) == ("RMA-10004", ScanOutcome.FAILED)
 
 
-@pytest.mark.parametrize(("pin", "signed_in"), [("1111", "BADGE-1001"), ("9999", None)])
-def test_digits_typed_at_f2_with_nobody_signed_in_are_a_pin_never_logged(
-    store: Store, bench: ReturnsBench, pin: str, signed_in: str | None
+@pytest.mark.parametrize(
+    ("pin", "source", "signed_in"),
+    [
+        ("1111", "keyboard", "BADGE-1001"),  # typed at F2
+        ("9999", "keyboard", None),
+        ("482913", "wedge", "BADGE-1002"),  # typed so fast on the sign-in page it was a scan
+        ("0000", "wedge", None),
+    ],
+)
+def test_digits_typed_with_nobody_signed_in_are_a_pin_never_logged(
+    store: Store, bench: ReturnsBench, pin: str, source: str, signed_in: str | None
 ) -> None:
-    take(bench, f" {pin} ", source="keyboard")
+    take(bench, f" {pin} ", source=source)
 
     assert bench.operator is None if signed_in is None else bench.operator.badge == signed_in
     (row,) = logged(store)
@@ -127,13 +135,14 @@ def test_digits_typed_at_f2_with_nobody_signed_in_are_a_pin_never_logged(
     assert not any(pin in detail for detail in details)
 
 
+@pytest.mark.parametrize(("code", "source"), [("96385074", "wedge"), ("1111", "serial")])
 def test_digits_scanned_with_nobody_signed_in_are_a_code_not_a_pin(
-    store: Store, bench: ReturnsBench
+    store: Store, bench: ReturnsBench, code: str, source: str
 ) -> None:
-    take(bench, "4000000000006", source="wedge")
+    take(bench, code, source=source)  # a GTIN-8 at the wedge; nobody types at a serial port
 
     (row,) = logged(store)
-    assert (row.raw, row.outcome) == ("4000000000006", ScanOutcome.REFUSED)
+    assert (row.raw, row.outcome) == (code, ScanOutcome.REFUSED)
 
 
 def test_a_pin_at_f2_past_the_lockout_is_logged_too(store: Store, bench: ReturnsBench) -> None:
