@@ -39,6 +39,8 @@ GS1_AIM = ("]C1", "]d2", "]Q3", "]e0")
 AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _PRINTABLE = {"\\": "\\\\"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# An AI in brackets with nothing before the next one or the end: "(01)…(10)(21)X".
+_EMPTY_HRI = re.compile(r"\((\d{2,4})\)\s*(?=\(|$)")
 
 
 class ScanKind(StrEnum):
@@ -211,6 +213,9 @@ class Classifier:
     def _gs1(self, scan: Scan, text: str) -> Classified:
         try:
             if text.startswith("("):
+                empty = _EMPTY_HRI.search(text)
+                if empty:  # biip would leave such an AI out, and the code read as whole
+                    raise ValueError(f"AI {empty[1]} has no value.")
                 message = GS1Message.parse_hri(text)
             else:
                 result = biip.parse(text, config=self.gs1_config)

@@ -184,12 +184,15 @@ def test_printable_writes_a_lone_surrogate_as_an_escape_that_can_be_stored() -> 
         "010590123412345730|10X",  # the attacker's: AI 30 empty before a separator
         "0105901234123457\x1d30\x1d10X",
         "]C1010590123412345710ABC|30",  # and at the end of the code
+        "(01)05901234123457(10)(21)X",  # in brackets, which biip would leave out
+        "(01)05901234123457(30)",
     ],
 )
 def test_a_gs1_ai_with_no_value_is_an_unreadable_code(raw: str) -> None:
     result = classifier.classify(Scan(raw))
     assert result.kind is ScanKind.REJECTED
     assert result.problem is not None and "has no value" in result.problem
+    assert result.problem.startswith("Unreadable GS1 code: AI ")
 
 
 def test_a_scan_of_megabytes_is_named_by_its_start() -> None:
