@@ -54,7 +54,7 @@ def record_scan(
             "at": utcnow(),
             "bench": bench,
             "operator": operator,
-            "source": storable(classified.scan.source),
+            "source": classified.scan.source,
             "raw": printable(raw[:RAW_KEPT]),
             "raw_length": len(raw),
             # Lone surrogates are hashed as they came (``surrogatepass``), not refused.

@@ -99,3 +99,20 @@ def test_the_scan_log_shows_the_start_of_a_huge_read_and_says_it_was_cut(
         "A" * RAW_KEPT + "… (50,000,000 chars)",
     ]
     assert column(scans, "Outcome") == ["rejected", "rejected"]
+
+
+def test_a_scan_the_station_failed_on_shows_red(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bench = ReturnsBench(store, Settings(), load_rulepack(), tmp_path)
+
+    def broken(_: Scan) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bench.classifier, "classify", broken)
+    bench.handle(Scan("RMA-10004", at=1.0))
+    scans = ScanLogModel(store, "BENCH-01")
+    scans.refresh()
+    assert column(scans, "Outcome") == ["failed"]
+    brush = scans.data(scans.index(0, 0), Qt.ItemDataRole.ForegroundRole)
+    assert brush.color().name() == TONE_COLOURS[Tone.BAD]
