@@ -3,9 +3,10 @@
 pyserial's ``readline`` can block past its timeout while bytes keep dribbling in, so the
 framing is ours: a scan ends at CR, LF or CRLF, or, for scanners set up without a
 suffix, when the line goes quiet for ``frame_gap``. A scan longer than ``max_length`` is
-cut there and still delivered, so the bench rejects it aloud rather than losing it. An
-AIM symbology identifier (``]C1``, ``]E0``, ``]d2``…) is read into the scan and kept in
-its text; GS (0x1D) passes through.
+cut one byte past it (``read_limit``, where every device cuts a read) and still
+delivered, so the bench rejects it aloud rather than losing it. An AIM symbology
+identifier (``]C1``, ``]E0``, ``]d2``…) is read into the scan and kept in its text; GS
+(0x1D) passes through.
 
 An unplugged scanner makes reads fail; the reader then reports ``disconnected``, closes
 the port, and opens it again every ``retry`` seconds until it is back. A scan is handed
@@ -22,7 +23,7 @@ from typing import Protocol
 
 import serial
 
-from station.scans import Scan
+from station.scans import Scan, read_limit
 from station.worker import Worker
 
 log = logging.getLogger("station.devices.scanner")
@@ -68,7 +69,7 @@ class Framer:
                 continue  # the rest of an over-long read: its start was delivered, cut
             else:
                 self._buffer.append(byte)
-                if len(self._buffer) > self.max_length:
+                if len(self._buffer) >= read_limit(self.max_length):
                     frames.extend(self._finish())
                     self._overflowing = True
         if data:

@@ -31,7 +31,7 @@ from station.operators import (
 )
 from station.photos import NotAPhoto, keep_photo
 from station.recording import audit, record_scan, utcnow
-from station.scans import Classified, Classifier, Scan, ScanKind
+from station.scans import Classified, Classifier, Scan, ScanKind, printable
 from station.setting_keys import BENCH_ID, DUPLICATE_WINDOW_MS
 from station.settings import Settings
 from station.states import ScanOutcome
@@ -42,6 +42,10 @@ log = logging.getLogger("station.bench")
 # A CANCEL that throws work away waits for a second one (or a CONFIRM) this long.
 CANCEL_AGAIN_S = 5.0
 TYPED = "keyboard"  # the source of a code typed at the F2 field, or of a key pressed
+# GTIN-8: an all-digit barcode shorter than this is no code a bench reads.
+SHORTEST_GTIN = 8
+# How much of a scan a line of the station log quotes.
+LOGGED_CHARS = 200
 Memory = TypeVar("Memory")
 
 
@@ -97,7 +101,28 @@ class Bench(Generic[Memory]):
     # --- intents ----------------------------------------------------------------------------
 
     def handle(self, scan: Scan) -> Feedback:
-        """One scan, from any device: classified, applied and recorded, or refused."""
+        """One scan, from any device: classified, applied and recorded, or refused.
+
+        Nothing raises out of here, and every scan gets its row in the scan log: one the
+        station breaks on (a bug) changes nothing, is logged as failed with its traceback
+        in the station log, and is answered in red, rather than lost behind a crash dialog.
+        """
+        before, operator = self.mem, self.operator
+        typed = scan.raw.strip()
+        pin = self.operator is None and _typed_pin(typed, scan.source)
+        try:
+            if pin:
+                self._cancel_asked_at = None
+                return self.sign_in_pin(typed)
+            return self._take(scan)
+        except Exception:
+            self.mem, self.operator = before, operator
+            if pin:
+                scan = Scan(f"PIN attempt ({len(typed)} digits)", source=scan.source, at=scan.at)
+            log.exception("the bench failed on the scan %s", _for_log(scan))
+            return self._log_failure(scan)
+
+    def _take(self, scan: Scan) -> Feedback:
         classified = self.classifier.classify(scan)
         # Any scan or key but the confirming one lets a first CANCEL lapse.
         cancel_asked, self._cancel_asked_at = self._cancel_asked_at, None
@@ -123,12 +148,19 @@ class Bench(Generic[Memory]):
 
     def _with_pin(self, pin: str, act: Callable[[Session, SignedIn], Feedback]) -> Feedback:
         """A PIN typed at the bench stands for its holder's badge; a wrong one is logged
-        and counted toward the station's lockout (``station.operators.pins_locked_out``)."""
+        and counted toward the station's lockout (``station.operators.pins_locked_out``):
+        after five wrong PINs the bench takes badges only, so four digits cannot be guessed
+        at the approval banner."""
         now = utcnow()
         with self.store.read() as session:
-            if pins_locked_out(session, self.bench_id, now):
-                return Feedback.bad("Too many wrong PINs: scan a badge, or wait a few minutes.")
-            who = by_pin(session, pin)
+            locked = pins_locked_out(session, self.bench_id, now)
+            who = None if locked else by_pin(session, pin)
+        if locked:
+            return self._log_only(
+                Classified(Scan("PIN", source=TYPED), ScanKind.BADGE, "PIN not tried"),
+                ScanOutcome.REFUSED,
+                Feedback.bad("Too many wrong PINs: scan a badge, or wait a few minutes."),
+            )
         keyed = Classified(
             Scan("PIN", source=TYPED), ScanKind.BADGE, who.badge if who else "unknown PIN"
         )
@@ -316,7 +348,7 @@ class Bench(Generic[Memory]):
             return self._log_only(classified, ScanOutcome.REFUSED, Feedback.bad(str(refused)), who)
         except (SQLAlchemyError, OSError) as exc:
             self.mem, self.operator = before, operator
-            log.exception("scan %r not recorded", classified.scan.raw)
+            log.exception("scan %s not recorded", _for_log(classified.scan))
             return Feedback.not_stored(f"scan {classified.value}", exc)
 
     def _log_only(
@@ -343,9 +375,31 @@ class Bench(Generic[Memory]):
                         session, "refused", classified.value, by=refused, reason=feedback.message
                     )
         except (SQLAlchemyError, OSError) as exc:
-            log.exception("scan %r not logged", classified.scan.raw)
+            log.exception("scan %s not logged", _for_log(classified.scan))
             return Feedback.not_stored(f"{feedback.message} — this scan", exc)
         return feedback
+
+    def _log_failure(self, scan: Scan) -> Feedback:
+        """Log a scan the station broke on, with as little of the station as can be."""
+        said = Feedback.bad(
+            "The station failed on this scan and changed nothing (the fault is in the "
+            "station log): scan it again, and tell a supervisor if it repeats."
+        )
+        failed = Classified(scan, ScanKind.REJECTED, "", problem=said.message)
+        try:
+            with self.store.unit() as session:
+                record_scan(
+                    session,
+                    failed,
+                    bench=self.bench_id,
+                    operator=self._badge(),
+                    outcome=ScanOutcome.FAILED,
+                    message=said.message,
+                )
+        except Exception as exc:
+            log.exception("the scan the bench failed on was not logged either")
+            return Feedback.not_stored("the scan the station failed on", exc)
+        return said
 
     def _is_duplicate(self, scan: Scan) -> bool:
         last = self._last_scan
@@ -358,3 +412,19 @@ class Bench(Generic[Memory]):
 
     def _badge(self) -> str | None:
         return self.operator.badge if self.operator else None
+
+
+def _typed_pin(text: str, source: str) -> bool:
+    """Whether digits read with nobody signed in are someone's PIN, to be tried as one and
+    to reach the scan log (and the station log) masked, never in clear: typed at the code
+    field, or typed on the sign-in page fast enough for the wedge to take them for a scan
+    (no barcode a bench reads is all digits and shorter than a GTIN)."""
+    if not (text.isascii() and text.isdigit()):
+        return False
+    return source == "keyboard" or (source == "wedge" and len(text) < SHORTEST_GTIN)
+
+
+def _for_log(scan: Scan) -> str:
+    """A scan as the station log names it: printable, and short however long the read."""
+    shown = printable(scan.raw[:LOGGED_CHARS])
+    return shown + f"… ({len(scan.raw):,} chars)" if len(scan.raw) > LOGGED_CHARS else shown

@@ -9,6 +9,7 @@ for the ORM to track: that halves their cost on the way from scan to commit (mea
 a recorded return).
 """
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -17,7 +18,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from station.outbox import OutboxRecord
-from station.scans import Classified, printable
+from station.scans import Classified, printable, storable
+from station.setting_keys import LONGEST_SCAN
 from station.states import OutboxStatus, ScanOutcome
 from station.store.schema import AuditEntry, Base, OutboxEvent, ScanRecord
 
@@ -25,6 +27,9 @@ _TABLES = Base.metadata.tables
 _SCAN = insert(_TABLES[ScanRecord.__tablename__])
 _AUDIT = insert(_TABLES[AuditEntry.__tablename__])
 _EVENT = insert(_TABLES[OutboxEvent.__tablename__])
+# How much of a read the scan log keeps: any read a device hands on (one past the longest
+# scan a setting allows) whole, and of a longer one its start, its length and its hash.
+RAW_KEPT = LONGEST_SCAN + 1
 
 
 def utcnow() -> datetime:
@@ -42,6 +47,7 @@ def record_scan(
     unit_id: str | None = None,
     receipt_id: str | None = None,
 ) -> None:
+    raw = classified.scan.raw
     session.connection().execute(
         _SCAN,
         {
@@ -49,10 +55,13 @@ def record_scan(
             "bench": bench,
             "operator": operator,
             "source": classified.scan.source,
-            "raw": printable(classified.scan.raw),
+            "raw": printable(raw[:RAW_KEPT]),
+            "raw_length": len(raw),
+            # Lone surrogates are hashed as they came (``surrogatepass``), not refused.
+            "raw_sha256": hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest(),
             "kind": classified.kind.value,
             "outcome": outcome,
-            "message": message,
+            "message": storable(message),
             "unit_id": unit_id,
             "receipt_id": receipt_id,
         },
@@ -115,6 +124,13 @@ def last_mode(session: Session, bench: str) -> str | None:
         .limit(1)
     )
     return mode
+
+
+def scanned(record: ScanRecord) -> str:
+    """What a scan log row says was read: the text kept, and of a read longer than that, its
+    whole length, e.g. "AAAA… (50,000,000 chars)"."""
+    cut = record.raw_length is not None and record.raw_length > RAW_KEPT
+    return f"{record.raw}… ({record.raw_length:,} chars)" if cut else record.raw
 
 
 def recent_scans(session: Session, bench: str, limit: int) -> list[ScanRecord]:

@@ -38,6 +38,9 @@ GS = "\x1d"
 GS1_AIM = ("]C1", "]d2", "]Q3", "]e0")
 AIM = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _PRINTABLE = {"\\": "\\\\"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# An AI in brackets with nothing before the next one or the end: "(01)…(10)(21)X".
+_EMPTY_HRI = re.compile(r"\((\d{2,4})\)\s*(?=\(|$)")
 
 
 class ScanKind(StrEnum):
@@ -89,15 +92,36 @@ class Classified:
         return self.kind is ScanKind.REJECTED
 
 
+def read_limit(max_length: int) -> int:
+    """Where every device (the serial framer, the wedge, the code field) cuts a read: one
+    character past the longest scan, so an over-long read still reaches the bench, whose
+    classifier rejects it aloud, but never with megabytes behind it."""
+    return max_length + 1
+
+
 def printable(raw: str) -> str:
     """The raw text with control characters written as ``\\xNN``, for logs and screens.
 
     A backslash is doubled, so a scanned ``\\x1d`` (four characters) stays apart from a GS.
+    A lone surrogate (Qt text can carry one) is written ``\\udNNN``: as itself it cannot be
+    encoded, so no store, log or screen could take the text.
     """
-    return "".join(
-        _PRINTABLE.get(ch, ch) if 32 <= ord(ch) < 127 or ord(ch) > 159 else f"\\x{ord(ch):02x}"
-        for ch in raw
-    )
+    return "".join(_printable_char(ch) for ch in raw)
+
+
+def _printable_char(ch: str) -> str:
+    code = ord(ch)
+    if code < 32 or 127 <= code <= 159:
+        return f"\\x{code:02x}"
+    if _SURROGATE.match(ch):
+        return f"\\u{code:04x}"
+    return _PRINTABLE.get(ch, ch)
+
+
+def storable(text: str) -> str:
+    """Text from anywhere (a message quoting a scan, an exception's words) that an encoder
+    takes: each lone surrogate becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 class Classifier:
@@ -126,7 +150,10 @@ class Classifier:
         text = scan.raw.strip(" \r\n\t")
         problem = self._bad_characters(text)
         if problem:
-            return Classified(scan, ScanKind.REJECTED, printable(text), problem=problem)
+            # A read of megabytes is named by its start: its whole is in no one's interest.
+            cut = "…" if len(text) > self.max_length else ""
+            shown = printable(text[: self.max_length]) + cut
+            return Classified(scan, ScanKind.REJECTED, shown, problem=problem)
         if AIM.match(text):
             if text[:3] in GS1_AIM:
                 return self._gs1(scan, text)
@@ -186,6 +213,9 @@ class Classifier:
     def _gs1(self, scan: Scan, text: str) -> Classified:
         try:
             if text.startswith("("):
+                empty = _EMPTY_HRI.search(text)
+                if empty:  # biip would leave such an AI out, and the code read as whole
+                    raise ValueError(f"AI {empty[1]} has no value.")
                 message = GS1Message.parse_hri(text)
             else:
                 result = biip.parse(text, config=self.gs1_config)
@@ -222,7 +252,12 @@ class Classifier:
 
 
 def _gs1_problem(found: dict[str, GS1ElementString]) -> str | None:
-    """What is wrong inside a well-formed element string: a check digit, a zero count."""
+    """What is wrong inside a well-formed element string: an empty value, a check digit, a
+    zero count."""
+    for ai, element in found.items():
+        if not element.value:
+            # biip lets an AI stand with nothing before its separator (``30|10X``).
+            return f"Unreadable GS1 code: AI {ai} has no value."
     for ai in ("01", "02"):
         if ai in found and found[ai].gtin is None:
             return f"GTIN in the GS1 code is wrong: {found[ai].gtin_error}"

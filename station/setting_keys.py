@@ -131,8 +131,19 @@ SERIAL_FRAME_GAP_MS = _declare(
     "A serial scanner sending no CR or LF after a scan: the pause that ends it.",
     _at_least(5),
 )
+# No symbology holds more than a few thousand characters (a QR code at most 4,296); the
+# scan log keeps a read of up to this many (and one more, where a device cut it) whole.
+LONGEST_SCAN = 4096
+
+
+def _scan_length(value: int) -> str | None:
+    if not 8 <= value <= LONGEST_SCAN:
+        return f"must be from 8 to {LONGEST_SCAN}"
+    return None
+
+
 MAX_SCAN_LENGTH = _declare(
-    "scanner.max_length", int, 512, "Longest scan accepted, in characters.", _at_least(8)
+    "scanner.max_length", int, 512, "Longest scan accepted, in characters.", _scan_length
 )
 
 RMA_PATTERN = _declare("patterns.rma", str, r"RMA-\d{4,10}", "RMA numbers.", _regex)

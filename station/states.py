@@ -90,6 +90,7 @@ class ScanOutcome(StrEnum):
     REJECTED = "rejected"  # unreadable or refused: logged, answered with the reason
     REFUSED = "refused"  # read, but not allowed now (a wrong PIN, a step out of turn)
     DUPLICATE = "duplicate"  # the same code again within the window: ignored
+    FAILED = "failed"  # the station broke on it (a bug): logged with its traceback, red
 
 
 class DiscrepancyKind(StrEnum):

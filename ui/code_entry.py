@@ -3,6 +3,9 @@
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from station.scans import read_limit
+from station.setting_keys import LONGEST_SCAN
+
 
 class CodeEntry(QLineEdit):
     """A code typed by hand (a damaged label, a bench without a scanner).
@@ -21,6 +24,9 @@ class CodeEntry(QLineEdit):
             "F2: type a code (RMA, ASN, GTIN, serial, plate, bin, badge, @command) + Enter"
         )
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # A paste of megabytes is cut where a device cuts a read, past any scan a setting
+        # allows: the bench rejects it as too long, without holding (or logging) it whole.
+        self.setMaxLength(read_limit(LONGEST_SCAN))
         self.returnPressed.connect(self._enter)
 
     def _enter(self) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from station import label_jobs
 from station.feedback import Tone
-from station.recording import recent_scans
+from station.recording import recent_scans, scanned
 from station.returns.view import triage_count, triage_queue
 from station.states import LabelJobState, ScanOutcome
 from station.store.engine import Store
@@ -189,12 +189,13 @@ class ScanLogModel(StoreTableModel):
     _OUTCOME_TONES: ClassVar[dict[str, Tone]] = {
         ScanOutcome.REJECTED: Tone.BAD,
         ScanOutcome.REFUSED: Tone.BAD,
+        ScanOutcome.FAILED: Tone.BAD,
         ScanOutcome.DUPLICATE: Tone.DUPLICATE,
     }
 
     def query(self, session: Session) -> list[Row]:
         return [
-            (local_time(s.at), s.outcome, s.message, s.raw, s.kind, s.operator or "")
+            (local_time(s.at), s.outcome, s.message, scanned(s), s.kind, s.operator or "")
             for s in recent_scans(session, self.bench, RECENT)
         ]
 

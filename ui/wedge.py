@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.setting_keys import WEDGE_MAX_GAP_MS, WEDGE_MIN_LENGTH, WEDGE_PREFIX
+from station.scans import read_limit
+from station.setting_keys import MAX_SCAN_LENGTH, WEDGE_MAX_GAP_MS, WEDGE_MIN_LENGTH, WEDGE_PREFIX
 from station.settings import Settings
 from ui.code_entry import CodeEntry
 
@@ -107,6 +108,7 @@ class WedgeFilter(QObject):
         self._prefix = settings[WEDGE_PREFIX]
         self._max_gap = settings[WEDGE_MAX_GAP_MS] / 1000
         self._min_length = settings[WEDGE_MIN_LENGTH]
+        self._longest = read_limit(settings[MAX_SCAN_LENGTH])
         self._held: list[HeldKey] = []
         self._capturing = False
         self._last_key_at = 0.0
@@ -179,7 +181,10 @@ class WedgeFilter(QObject):
     # --- holding, finishing and giving back ---------------------------------------------
 
     def _hold(self, held: HeldKey) -> None:
-        self._held.append(held)
+        # A burst is cut where the serial framer cuts a read; the rest of it, up to its
+        # Enter, is dropped. A held prefix is not part of the scan.
+        if len(self._held) < self._longest + (1 if self._capturing else 0):
+            self._held.append(held)
         self._timer.start()
 
     def _finish(self, scan: str) -> None:

@@ -250,7 +250,8 @@ class PinFailure(Base):
 
 
 class ScanRecord(Base):
-    """Every scan the bench read, accepted or not; the raw text is never thrown away."""
+    """Every scan the bench read, accepted or not; the raw text is never thrown away (of a
+    read longer than any scan, its start, length and hash are kept)."""
 
     __tablename__ = "scan"
 
@@ -259,7 +260,12 @@ class ScanRecord(Base):
     bench: Mapped[str] = mapped_column(String(40))
     operator: Mapped[str | None]
     source: Mapped[str] = mapped_column(String(20))
-    raw: Mapped[str]  # control characters shown as \xNN so the row is printable
+    # The read's first ``recording.RAW_KEPT`` characters, control characters shown as \xNN
+    # so the row is printable; its whole length and its SHA-256 say what the rest was (both
+    # None on rows from before 0012, which kept the whole read).
+    raw: Mapped[str]
+    raw_length: Mapped[int | None]
+    raw_sha256: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[ScanOutcome] = mapped_column(state_of(ScanOutcome, "outcome"))
     message: Mapped[str]

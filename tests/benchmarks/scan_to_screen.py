@@ -3,12 +3,12 @@
 The bench window (``ui.main_window.MainWindow``, offscreen) runs as ``station`` runs it: its
 sync worker against a live demo Tryton once a second (``erp.interval_s = 1``, started as
 ``app.gui.start_sync`` starts it) and its print queue to a raw-9100 printer on 127.0.0.1
-(tests/fake_printer.py), started as the window starts its devices, each on its own thread. Once the first sync cycle is online, 600
-scans of real returns (the ``scan_to_commit`` script: every demo RMA line returned whole,
-then parcels on no RMA sent to triage) are typed into the window as key events with no
-pause between keys, as a wedge scanner types them, then Enter; the bench's sync sends them
-to Tryton and its labels print while the scans go on. The loop turns for 20 ms between
-scans, as it does between a scanner's reads.
+(tests/fake_printer.py), started as the window starts its devices, each on its own thread.
+Once the first sync cycle is online, 600 scans of real returns (the ``scan_to_commit``
+script: every demo RMA line returned whole, then parcels on no RMA sent to triage) are typed
+into the window as key events with no pause between keys, as a wedge scanner types them,
+then Enter; the bench's sync sends them to Tryton and its labels print while the scans go
+on. The loop turns for 20 ms between scans, as it does between a scanner's reads.
 
 - ``p50_ms`` / ``p95_ms``: one scan, from its first key event to the window's feedback
   changed and the redraw it asked for painted (the events pending after the Enter key
@@ -54,8 +54,8 @@ from station.store.engine import open_store
 from station.store.schema import ReturnUnit
 from sync.credentials import OS_SOURCES
 from sync.cycle import SyncState, SyncStatus
-from ui.main_window import MainWindow
 from ui.device_links import DeviceLinks
+from ui.main_window import MainWindow
 
 SCANS = 600
 TICK_MS = 5

@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from station.feedback import Tone
+from station.recording import RAW_KEPT
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
@@ -104,3 +105,35 @@ def test_a_table_out_of_sight_counts_and_reads_its_rows_when_it_comes_into_sight
     assert scans.rowCount() == before
     scans.refresh()
     assert scans.rowCount() == before + 1
+
+
+def test_the_scan_log_shows_the_start_of_a_huge_read_and_says_it_was_cut(
+    store: Store, tmp_path: Path
+) -> None:
+    bench = ReturnsBench(store, Settings(), load_rulepack(), tmp_path)
+    bench.handle(Scan("A" * 50_000_000, at=1.0))
+    bench.handle(Scan("RMA-1\ud800", at=2.0))
+    scans = ScanLogModel(store, "BENCH-01")
+    scans.refresh()
+    assert column(scans, "Scanned") == [
+        "RMA-1\\ud800",
+        "A" * RAW_KEPT + "… (50,000,000 chars)",
+    ]
+    assert column(scans, "Outcome") == ["rejected", "rejected"]
+
+
+def test_a_scan_the_station_failed_on_shows_red(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bench = ReturnsBench(store, Settings(), load_rulepack(), tmp_path)
+
+    def broken(_: Scan) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bench.classifier, "classify", broken)
+    bench.handle(Scan("RMA-10004", at=1.0))
+    scans = ScanLogModel(store, "BENCH-01")
+    scans.refresh()
+    assert column(scans, "Outcome") == ["failed"]
+    brush = scans.data(scans.index(0, 0), Qt.ItemDataRole.ForegroundRole)
+    assert brush.color().name() == TONE_COLOURS[Tone.BAD]

@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWid
 from pytestqt.qtbot import QtBot
 
 import ui.wedge
+from devices.serial_scanner import Framer
+from station.scans import read_limit
+from station.setting_keys import LONGEST_SCAN
 from station.settings import Settings
 from ui.code_entry import CodeEntry
 from ui.wedge import WedgeFilter
@@ -187,3 +190,30 @@ def test_a_prefix_with_no_enter_is_given_back(prefixed: Bench, qtbot: QtBot) -> 
     assert prefixed.edit.text() == ""  # slower than the gap, but the prefix holds the keys
     qtbot.waitUntil(lambda: prefixed.edit.text() == "~5")
     assert prefixed.scans == []
+
+
+def test_an_endless_burst_is_cut_where_the_serial_framer_cuts_a_read(
+    make_bench: Callable[[Settings], Bench], qtbot: QtBot
+) -> None:
+    bench = make_bench(Settings().with_values(scanner__max_length=8))
+    qtbot.keyClicks(bench.edit, "RMA-1234567890")
+    qtbot.keyClick(bench.edit, Qt.Key.Key_Return)
+    assert bench.scans == ["RMA-12345"]  # one past the longest: the bench rejects it aloud
+    assert Framer(max_length=8, frame_gap=0.05).feed(b"RMA-1234567890\r", 0.0) == [b"RMA-12345"]
+
+
+def test_a_prefixed_burst_is_cut_at_the_same_length(
+    make_bench: Callable[[Settings], Bench], qtbot: QtBot
+) -> None:
+    bench = make_bench(Settings().with_values(scanner__max_length=8, scanner__wedge_prefix="~"))
+    qtbot.keyClicks(bench.edit, "~RMA-1234567890")
+    qtbot.keyClick(bench.edit, Qt.Key.Key_Return)
+    assert bench.scans == ["RMA-12345"]
+
+
+def test_the_code_field_cuts_a_paste_of_megabytes(bench: Bench) -> None:
+    entered: list[str] = []
+    bench.code.code_entered.connect(entered.append)
+    bench.code.setText("RMA-" + "7" * 50_000_000)
+    bench.code.returnPressed.emit()
+    assert entered == ["RMA-" + "7" * (read_limit(LONGEST_SCAN) - 4)]

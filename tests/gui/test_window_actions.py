@@ -17,7 +17,7 @@ from station.label_jobs import queue_label
 from station.returns.view import Step
 from station.states import LabelJobState
 from station.store.engine import Store
-from station.store.schema import LabelJob, Photo, ReturnUnit
+from station.store.schema import LabelJob, Photo, ReturnUnit, ScanRecord
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
 
@@ -54,6 +54,31 @@ def test_a_wrong_pin_is_refused(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert window.feedback is not None and window.feedback.tone is Tone.BAD
     assert window.view.step is Step.SIGN_IN
+
+
+@pytest.mark.parametrize(("pin", "badge"), [("1111", "BADGE-1001"), ("0000", None)])
+def test_a_pin_typed_at_f2_is_tried_and_never_logged_in_clear(
+    window: MainWindow, qtbot: QtBot, store: Store, pin: str, badge: str | None
+) -> None:
+    window.focus_code()
+    code = window.returns.code
+    qtbot.keyClicks(code, pin)
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    operator = window.view.operator
+    assert (operator.badge if operator else None) == badge
+    with store.read() as session:
+        logged = list(session.scalars(select(ScanRecord.raw)))
+    assert logged == ["PIN"]
+
+
+def test_a_pin_typed_faster_than_a_scanner_on_the_sign_in_page_is_never_logged_in_clear(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    qtbot.keyClicks(window, "7305")  # outside the PIN field, at a scanner's pace: a scan
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.header.operator.text() == "Ida Lindqvist (inspector)"
+    with store.read() as session:
+        assert list(session.scalars(select(ScanRecord.raw))) == ["PIN"]
 
 
 def test_notes_are_saved_when_the_field_loses_focus(

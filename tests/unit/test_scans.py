@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from station.commands import CommandCode
 from station.gtin import to_gtin14, with_check_digit
-from station.scans import Classifier, Scan, ScanKind, printable
+from station.scans import Classifier, Scan, ScanKind, printable, storable
 from station.settings import Settings
 
 classifier = Classifier(Settings())
@@ -170,6 +170,36 @@ def test_bad_input_is_rejected_with_a_reason(raw: str, words: str) -> None:
 def test_printable_shows_control_characters_as_hex() -> None:
     assert printable("A\x1dB\x00") == "A\\x1dB\\x00"
     assert printable("A\\x1dB") == "A\\\\x1dB"  # typed backslashes stay apart from a GS
+
+
+def test_printable_writes_a_lone_surrogate_as_an_escape_that_can_be_stored() -> None:
+    shown = printable("RMA-1\ud800\udfff")
+    assert shown == "RMA-1\\ud800\\udfff"
+    assert shown.encode("utf-8")
+    assert storable("why: \ud800") == "why: \ufffd"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "010590123412345730|10X",  # the attacker's: AI 30 empty before a separator
+        "0105901234123457\x1d30\x1d10X",
+        "]C1010590123412345710ABC|30",  # and at the end of the code
+        "(01)05901234123457(10)(21)X",  # in brackets, which biip would leave out
+        "(01)05901234123457(30)",
+    ],
+)
+def test_a_gs1_ai_with_no_value_is_an_unreadable_code(raw: str) -> None:
+    result = classifier.classify(Scan(raw))
+    assert result.kind is ScanKind.REJECTED
+    assert result.problem is not None and "has no value" in result.problem
+    assert result.problem.startswith("Unreadable GS1 code: AI ")
+
+
+def test_a_scan_of_megabytes_is_named_by_its_start() -> None:
+    result = classifier.classify(Scan("A" * 10_000_000))
+    assert result.kind is ScanKind.REJECTED
+    assert result.value == "A" * classifier.max_length + "…"
 
 
 SSCC = with_check_digit("34012345" + "000000123")

@@ -60,6 +60,8 @@ def test_a_file_overrides_by_table_and_key(tmp_path: Path) -> None:
         ("[scanner]\nduplicate_window_ms = true\n", "must be a whole number"),
         ("[scanner]\nduplicate_window_ms = -5\n", "must be at least 0"),
         ("[scanner]\nwedge_prefix = '~~'\n", "single character"),
+        # Past what the scan log keeps whole (and every device lets through).
+        ("[scanner]\nmax_length = 50000\n", "'scanner.max_length' must be from 8 to 4096"),
         ("[patterns]\nrma = 'RMA-(\\\\d+'\n", "'patterns.rma' is not a valid pattern"),
         ("[ui]\nsounds = 'yes'\n", "'ui.sounds' must be true or false"),
         ("[bench\nid = 1\n", "is not valid TOML"),
