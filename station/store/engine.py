@@ -36,6 +36,8 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
 )
+# The first 16 bytes of every SQLite database file (sqlite.org/fileformat.html, 1.3).
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class Store:
@@ -101,6 +103,7 @@ def head_revision() -> str:
 def open_store(file: Path) -> Store:
     """Open (creating or upgrading) the store at ``file``; refuse one newer than this app."""
     file.parent.mkdir(parents=True, exist_ok=True)
+    _check_file(file)
     engine = make_engine(file)
     try:
         _check_integrity(engine, file)
@@ -114,6 +117,26 @@ def open_store(file: Path) -> Store:
         engine.dispose()
         raise
     return Store(engine, file)
+
+
+def _check_file(file: Path) -> None:
+    """Only a missing file is a first start. SQLite would take an empty file for a new
+    database and the migrations would build a store with no operators and no outbox over
+    it, so an empty file, or one that is not a database, is refused and left as it is."""
+    try:
+        with file.open("rb") as stored:
+            header = stored.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"The local database {file} cannot be opened: {exc.strerror}") from exc
+    if header != SQLITE_HEADER:
+        what = "it is empty" if not header else "it is not a SQLite database"
+        raise StoreError(
+            f"The local database {file} cannot be opened: {what}. The file is kept as it is "
+            "for support to look at; the station starts afresh only where there is no file "
+            "at all. Call support before scanning on."
+        )
 
 
 def _check_integrity(engine: Engine, file: Path) -> None:

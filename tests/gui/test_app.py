@@ -68,6 +68,18 @@ def test_an_unreadable_database_stops_the_start(
     assert str(data_dir / "station.db") in dialogs[0][2]
 
 
+@pytest.mark.usefixtures("qapp")
+def test_an_empty_database_file_stops_the_start(
+    data_dir: Path, dialogs: list[tuple[Any, ...]]
+) -> None:
+    (data_dir / "station.db").touch()
+    # Were the file taken for a first start, the window would open: end it (status 1).
+    QTimer.singleShot(5000, lambda: QApplication.exit(1))
+    assert app.gui.run(Settings(), ()) == 2
+    assert "it is empty" in dialogs[0][2]
+    assert (data_dir / "station.db").stat().st_size == 0
+
+
 def test_a_broken_rule_pack_stops_the_start(data_dir: Path, dialogs: list[tuple[Any, ...]]) -> None:
     pack = data_dir / "returns.toml"
     pack.write_text("version = ", encoding="utf-8")

@@ -44,6 +44,29 @@ def test_a_bad_config_file_gets_a_message_not_a_traceback(tmp_path: Path) -> Non
     assert "Traceback" not in done.stderr
 
 
+def test_an_empty_store_file_is_refused_by_the_report(tmp_path: Path) -> None:
+    (tmp_path / "station.db").touch()
+    env = {**os.environ, "STATION_DATA_DIR": str(tmp_path)}
+    env.pop("STATION_CONFIG", None)
+    out = tmp_path / "report.csv"
+    done = station(
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+        env=env,
+    )
+    assert done.returncode == 2
+    assert "it is empty" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+    assert (tmp_path / "station.db").stat().st_size == 0
+
+
 def test_demo_data_load_fills_the_data_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -114,6 +114,23 @@ def test_a_damaged_file_is_refused_with_a_message(tmp_path: Path) -> None:
         open_store(file)
 
 
+def test_an_empty_file_is_refused_and_kept_not_taken_for_a_first_start(tmp_path: Path) -> None:
+    file = tmp_path / "station.db"
+    file.touch()
+    with pytest.raises(StoreError, match="it is empty") as refused:
+        open_store(file)
+    assert "kept" in str(refused.value)
+    assert file.exists() and file.stat().st_size == 0
+
+
+def test_a_file_that_is_not_a_database_is_kept_as_it_is(tmp_path: Path) -> None:
+    file = tmp_path / "station.db"
+    file.write_bytes(b"PK\x03\x04 a zip someone saved here")
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        open_store(file)
+    assert file.read_bytes() == b"PK\x03\x04 a zip someone saved here"
+
+
 def test_a_file_with_damaged_pages_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "station.db"
     store = open_store(file)
