@@ -44,12 +44,13 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     if missing:
         print(f"station: {missing}", file=sys.stderr)
         return 2
-    folder = paths.data_dir()
-    log_file = setup_logging(folder)
+    # Qt first, so that even a data folder the station cannot write is said in a dialog.
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     rulepack = settings[RULEPACK]
     try:
+        folder = paths.data_dir()
+        log_file = setup_logging(folder)
         store = open_store(paths.database_file(folder))
     except KnownError as exc:
         return refuse_start(exc)

@@ -80,6 +80,28 @@ def test_an_empty_database_file_stops_the_start(
     assert (data_dir / "station.db").stat().st_size == 0
 
 
+@pytest.mark.parametrize("blocked", ["data folder", "log folder"])
+def test_a_data_folder_the_station_cannot_write_stops_the_start_in_words(
+    blocked: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dialogs: list[tuple[Any, ...]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A regular file where a folder must go: refused to root as well, where chmod is not.
+    if blocked == "data folder":
+        (tmp_path / "disk").write_text("a file, not a folder")
+        folder = tmp_path / "disk" / "station"
+    else:
+        folder = tmp_path / "station"
+        folder.mkdir()
+        (folder / "logs").write_text("a file, not a folder")
+    monkeypatch.setenv("STATION_DATA_DIR", str(folder))
+    assert app.gui.run(Settings(), ()) == 2
+    assert "cannot use its data folder" in dialogs[0][2]
+    assert "cannot use its data folder" in capsys.readouterr().err
+
+
 def test_a_broken_rule_pack_stops_the_start(data_dir: Path, dialogs: list[tuple[Any, ...]]) -> None:
     pack = data_dir / "returns.toml"
     pack.write_text("version = ", encoding="utf-8")

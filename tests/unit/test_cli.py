@@ -67,6 +67,15 @@ def test_an_empty_store_file_is_refused_by_the_report(tmp_path: Path) -> None:
     assert (tmp_path / "station.db").stat().st_size == 0
 
 
+def test_a_data_folder_the_station_cannot_make_is_said_in_words(tmp_path: Path) -> None:
+    (tmp_path / "disk").write_text("a file where the data folder should go")
+    env = {**os.environ, "STATION_DATA_DIR": str(tmp_path / "disk" / "station")}
+    env.pop("STATION_CONFIG", None)
+    done = station("demo-data", "load", env=env)
+    assert done.returncode == 2
+    assert "cannot use its data folder" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_demo_data_load_fills_the_data_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
