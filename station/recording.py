@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from station.audit_chain import GENESIS, link, stored_time
 from station.outbox import OutboxRecord
 from station.scans import Classified, printable
 from station.states import OutboxStatus, ScanOutcome
@@ -25,6 +26,7 @@ _TABLES = Base.metadata.tables
 _SCAN = insert(_TABLES[ScanRecord.__tablename__])
 _AUDIT = insert(_TABLES[AuditEntry.__tablename__])
 _EVENT = insert(_TABLES[OutboxEvent.__tablename__])
+_LAST_AUDIT = select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
 
 
 def utcnow() -> datetime:
@@ -62,15 +64,26 @@ def record_scan(
 def audit(
     session: Session, *, bench: str, operator: str, action: str, subject: str, **detail: Any
 ) -> None:
-    session.connection().execute(
+    """An audit entry chained to the one before; the unit holds the write lock, so no other
+    writer can chain to the same one."""
+    connection = session.connection()
+    last = connection.execute(_LAST_AUDIT).first()
+    before_id, before_hash = (last.id, last.hash) if last else (0, GENESIS)
+    entry_id, at = before_id + 1, utcnow()
+    connection.execute(
         _AUDIT,
         {
-            "at": utcnow(),
+            "id": entry_id,
+            "at": at,
             "bench": bench,
             "operator": operator,
             "action": action,
             "subject": subject,
             "detail": detail,
+            "prev_hash": before_hash,
+            "hash": link(
+                before_hash, (entry_id, stored_time(at), bench, operator, action, subject, detail)
+            ),
         },
     )
 

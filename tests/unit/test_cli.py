@@ -2,6 +2,7 @@
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,27 @@ def test_a_data_folder_the_station_cannot_make_is_said_in_words(tmp_path: Path) 
     done = station("demo-data", "load", env=env)
     assert done.returncode == 2
     assert "cannot use its data folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_audit_verify_names_the_entry_changed_behind_the_stations_back(tmp_path: Path) -> None:
+    from station.recording import audit  # noqa: PLC0415
+
+    store = open_store(tmp_path / "station.db")
+    for subject in ("U-1", "U-2", "U-3"):
+        with store.unit() as session:
+            audit(session, bench="RET-01", operator="1001", action="unit_decided", subject=subject)
+    store.close()
+    env = {**os.environ, "STATION_DATA_DIR": str(tmp_path)}
+    env.pop("STATION_CONFIG", None)
+    done = station("audit", "verify", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "3 entries chained" in done.stdout
+    with sqlite3.connect(tmp_path / "station.db") as raw:
+        raw.execute("UPDATE audit SET subject = 'U-9' WHERE id = 2")
+    raw.close()
+    done = station("audit", "verify", env=env)
+    assert done.returncode == 1
+    assert "entry #2 was changed" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_demo_data_load_fills_the_data_directory(
