@@ -20,6 +20,7 @@ from station.audit_chain import GENESIS, link, stored_time
 from station.outbox import OutboxRecord
 from station.scans import Classified, printable
 from station.states import OutboxStatus, ScanOutcome
+from station.store.high_water import wrote
 from station.store.schema import AuditEntry, Base, OutboxEvent, ScanRecord
 
 _TABLES = Base.metadata.tables
@@ -44,7 +45,7 @@ def record_scan(
     unit_id: str | None = None,
     receipt_id: str | None = None,
 ) -> None:
-    session.connection().execute(
+    written = session.connection().execute(
         _SCAN,
         {
             "at": utcnow(),
@@ -59,6 +60,7 @@ def record_scan(
             "receipt_id": receipt_id,
         },
     )
+    wrote(session.info, "scan", written.lastrowid)
 
 
 def audit(
@@ -86,6 +88,7 @@ def audit(
             ),
         },
     )
+    wrote(session.info, "audit", entry_id)
 
 
 class Worked(Protocol):
@@ -105,7 +108,7 @@ def audit_work(session: Session, work: Worked, operator: str, action: str, **det
 
 def emit(session: Session, event: OutboxRecord) -> None:
     """An outbox event; its UUID is made now and reused on every retry to the ERP."""
-    session.connection().execute(
+    written = session.connection().execute(
         _EVENT,
         {
             "event_id": str(uuid.uuid4()),
@@ -117,6 +120,7 @@ def emit(session: Session, event: OutboxRecord) -> None:
             "attempts": 0,
         },
     )
+    wrote(session.info, "outbox", written.lastrowid)
 
 
 def last_mode(session: Session, bench: str) -> str | None:

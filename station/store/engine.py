@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station.errors import StoreError
 from station.paths import backup_dir
+from station.store import high_water
 
 log = logging.getLogger("station.store")
 
@@ -43,9 +44,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 class Store:
     """The bench's database. One ``unit()`` per operator action, never shared by threads."""
 
-    def __init__(self, engine: Engine, file: Path) -> None:
+    def __init__(self, engine: Engine, file: Path, mark: high_water.HighWater) -> None:
         self.engine = engine
         self.file = file
+        self._mark = mark
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -56,9 +58,13 @@ class Store:
         first and wrote later would otherwise fail at once, without waiting, if another
         thread (the print or sync worker) committed in between.
         """
+        written: dict[str, int] = {}
         with self._sessions.begin() as session:
             session.connection(execution_options={WRITE: True})
             yield session
+            written = session.info.pop(high_water.WRITTEN, written)
+        if written:  # on disk now: the mark may say so
+            self._mark.reach(written)
 
     def read(self) -> Session:
         """A session for queries only; the caller closes it (``with store.read() as s``)."""
@@ -66,6 +72,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        self._mark.close()
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -108,6 +115,7 @@ def open_store(file: Path) -> Store:
     try:
         _check_integrity(engine, file)
         _migrate(engine, file)
+        mark = _check_high_water(engine, file)
     except DatabaseError as exc:
         engine.dispose()
         if "malformed" in str(exc.orig):  # so damaged that even the check could not run
@@ -116,7 +124,7 @@ def open_store(file: Path) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, file)
+    return Store(engine, file, mark)
 
 
 def _check_file(file: Path) -> None:
@@ -145,6 +153,29 @@ def _check_integrity(engine: Engine, file: Path) -> None:
         verdict = connection.exec_driver_sql("PRAGMA quick_check").scalar()
     if verdict != "ok":
         raise _damaged(file, str(verdict))
+
+
+def _check_high_water(engine: Engine, file: Path) -> high_water.HighWater:
+    """Refuse a store that lost committed rows (a damaged write-ahead log): its LPN numbers
+    would be handed out again and its lost returns, acknowledged at the bench, would never
+    reach the ERP; better a bench stopped with a call to support than one working on as if
+    nothing happened."""
+    with engine.connect() as connection:
+        now = high_water.highest(connection)
+    marked = high_water.read(file)
+    lost = high_water.behind(marked, now) if marked is not None else {}
+    if lost:
+        said = "; ".join(
+            f"{t} ends at #{has}, #{had} was written" for t, (has, had) in lost.items()
+        )
+        log.error("store %s is behind its high-water mark: %s", file, said)
+        raise StoreError(
+            f"The local database {file} lost work it had recorded ({said}): its write-ahead "
+            "log was damaged. The returns and receipts of the last minutes must be checked "
+            "and scanned again. Call support before scanning on; once the loss is dealt "
+            f"with, support removes {high_water.mark_file(file)} to open the store again."
+        )
+    return high_water.HighWater(file, now)
 
 
 def _damaged(file: Path, verdict: str) -> StoreError:

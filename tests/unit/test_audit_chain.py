@@ -5,12 +5,15 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.config import Config
 
 from station.audit_chain import verify
+from station.errors import StoreError
 from station.recording import audit
 from station.store.engine import MIGRATIONS, Store, make_engine, open_store
+from station.store.high_water import mark_file
 
 NOON = datetime(2026, 12, 5, 12, 0)
 
@@ -104,6 +107,9 @@ def test_the_last_entries_removed_since_a_verification_are_caught(tmp_path: Path
     write_entries(store, 5)
     assert verify(store, NOON).ok
     behind_its_back(store, "DELETE FROM audit WHERE id >= 4")
+    with pytest.raises(StoreError, match=r"audit ends at #3, #5 was written"):
+        open_store(store.file)
+    mark_file(store.file).unlink()  # the mark beside it taken out too
     verdict = verify(open_store(store.file), NOON)
     assert (
         verdict.broken == "entry #5, the last verified on 2026-12-05 12:00, was removed or changed"

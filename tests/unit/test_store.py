@@ -1,6 +1,7 @@
 """The local store: pragmas, whole units of work, migrations, backups, a newer database."""
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from station.outbox import InspectionRecorded, ReturnReceived, RmaEvent, unsent_
 from station.recording import emit
 from station.states import OutboxStatus
 from station.store.engine import MIGRATIONS, Store, head_revision, make_engine, open_store
+from station.store.high_water import mark_file
 from station.store.schema import Base, OutboxEvent
 
 
@@ -150,6 +152,47 @@ def test_a_file_with_damaged_pages_is_refused(tmp_path: Path) -> None:
         open_store(file)
     assert "is damaged" in str(refused.value)
     assert "backups" in str(refused.value)
+
+
+def crash_image(store: Store, folder: Path) -> Path:
+    """The store's files as a power cut would leave them: copied while it is open."""
+    folder.mkdir()
+    for name in ("station.db", "station.db-wal", "station.db-mark"):
+        shutil.copyfile(store.file.with_name(name), folder / name)
+    return folder / "station.db"
+
+
+def test_a_store_that_lost_committed_events_in_its_wal_is_refused(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "station.db")
+    with store.unit() as session:
+        emit(session, ReturnReceived(unit="u0", rma="RMA-1"))
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    for number in range(1, 10):  # each its own commit, in the WAL only
+        with store.unit() as session:
+            emit(session, ReturnReceived(unit=f"u{number}", rma="RMA-1"))
+    file = crash_image(store, tmp_path / "crash")
+    store.close()
+    wal = bytearray(file.with_name("station.db-wal").read_bytes())
+    page = int.from_bytes(wal[8:12], "big")
+    frames = (len(wal) - 32) // (24 + page)
+    middle = 32 + (frames // 2) * (24 + page) + 24 + 100  # in the page of a middle frame
+    wal[middle] ^= 0x01
+    file.with_name("station.db-wal").write_bytes(bytes(wal))
+    with pytest.raises(StoreError, match=r"outbox ends at #\d, #10 was written") as refused:
+        open_store(file)
+    assert "write-ahead log was damaged" in str(refused.value)
+    assert "station.db-mark" in str(refused.value)
+
+
+def test_a_store_without_its_mark_opens_and_marks_anew(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "station.db")
+    with store.unit() as session:
+        emit(session, ReturnReceived(unit="u1", rma="RMA-1"))
+    store.close()
+    mark_file(store.file).unlink()
+    open_store(store.file).close()
+    assert json.loads(mark_file(store.file).read_bytes()) == {"audit": 0, "outbox": 1, "scan": 0}
 
 
 def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
