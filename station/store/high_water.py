@@ -78,6 +78,11 @@ class HighWater:
             self._write()
 
     def _write(self) -> None:
+        # Another process on the same store (``station sync --once`` beside the window) may
+        # have marked higher: a mark never goes down.
+        stored = os.pread(self._fd, _SIZE, 0).strip()
+        for table, row_id in (json.loads(stored) if stored else {}).items():
+            self._marked[table] = max(row_id, self._marked.get(table, 0))
         text = json.dumps(self._marked, sort_keys=True).encode("ascii")
         os.pwrite(self._fd, text.ljust(_SIZE), 0)
         os.fsync(self._fd)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from station.errors import StoreError
 from station.outbox import InspectionRecorded, ReturnReceived, RmaEvent, unsent_about
-from station.recording import emit
+from station.recording import audit, emit
 from station.states import OutboxStatus
 from station.store.engine import MIGRATIONS, Store, head_revision, make_engine, open_store
 from station.store.high_water import mark_file
@@ -193,6 +193,18 @@ def test_a_store_without_its_mark_opens_and_marks_anew(tmp_path: Path) -> None:
     mark_file(store.file).unlink()
     open_store(store.file).close()
     assert json.loads(mark_file(store.file).read_bytes()) == {"audit": 0, "outbox": 1, "scan": 0}
+
+
+def test_a_second_process_on_the_store_never_lowers_the_mark(tmp_path: Path) -> None:
+    window, command_line = open_store(tmp_path / "station.db"), open_store(tmp_path / "station.db")
+    for number in range(5):
+        with window.unit() as session:
+            emit(session, ReturnReceived(unit=f"u{number}", rma="RMA-1"))
+    with command_line.unit() as session:
+        audit(session, bench="RET-01", operator="1001", action="synced", subject="erp")
+    window.close()
+    command_line.close()
+    assert json.loads(mark_file(window.file).read_bytes()) == {"audit": 1, "outbox": 5, "scan": 0}
 
 
 def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
