@@ -13,7 +13,9 @@ from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import app.gui
+from station.audit_chain import last_check
 from station.settings import Settings
+from station.store.engine import open_store
 from ui.crash import crash_handler, route_qt_message
 from ui.main_window import MainWindow
 
@@ -137,6 +139,10 @@ def test_the_window_opens_on_an_empty_store_and_closes(
     assert handlers == [route_qt_message]
     assert sys.excepthook.__qualname__ == "crash_handler.<locals>.report"
     assert (data_dir / "station.db").exists()
+    store = open_store(data_dir / "station.db")
+    verified = last_check(store)  # at start, off the GUI thread
+    store.close()
+    assert verified is not None and verified.broken is None
 
 
 def test_the_window_says_when_it_is_ready_and_quits_when_asked(tmp_path: Path) -> None:
