@@ -10,6 +10,7 @@ lost committed work.
 """
 
 import json
+import logging
 import os
 import threading
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy import Connection
 TABLES = {"outbox": "seq", "scan": "id", "audit": "id"}
 WRITTEN = "station_high_water"  # session.info key: the ids a unit of work wrote
 _SIZE = 128  # the mark is rewritten in place, within one disk sector
+log = logging.getLogger("station.store")
 
 
 def mark_file(database: Path) -> Path:
@@ -75,7 +77,10 @@ class HighWater:
             if all(self._marked.get(t) == i for t, i in raised.items()):
                 return
             self._marked.update(raised)
-            self._write()
+            try:
+                self._write()
+            except OSError:  # the unit is committed all the same: it must not read as failed
+                log.exception("the store's high-water mark could not be written")
 
     def _write(self) -> None:
         # Another process on the same store (``station sync --once`` beside the window) may
@@ -88,4 +93,7 @@ class HighWater:
         os.fsync(self._fd)
 
     def close(self) -> None:
-        os.close(self._fd)
+        with self._lock:
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1

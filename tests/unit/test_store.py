@@ -328,3 +328,22 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
         connection.exec_driver_sql("UPDATE label_job SET status = 'anything'")  # unchecked
         assert connection.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == len(events)
     engine.dispose()
+
+
+def test_a_mark_that_cannot_be_written_leaves_the_unit_committed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = open_store(tmp_path / "station.db")
+
+    def disk_error(*_args: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("os.pwrite", disk_error)
+        with store.unit() as session:
+            emit(session, ReturnReceived(unit="u1", rma="RMA-1"))
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxEvent)) == 1
+    assert "high-water mark could not be written" in caplog.text
+    store.close()
+    store.close()  # a second close is harmless
