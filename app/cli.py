@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True, help="the report file to write")
     for narrowing in ("bench", "operator", "category", "supplier"):
         report.add_argument(f"--{narrowing}", help=f"only this {narrowing}")
+    audit = sub.add_parser("audit", help="the audit trail")
+    audit.add_argument(
+        "action",
+        choices=["verify"],
+        help="verify: walk its hash chain and name the first entry changed, inserted or removed",
+    )
     sync = sub.add_parser("sync", help="exchange data with the ERP")
     sync.add_argument("--once", action="store_true", required=True, help="one full cycle")
     erp = sub.add_parser("erp-demo", help="the local demo Tryton server")
@@ -130,6 +136,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "report":
         return _report(args, settings)
+    if args.command == "audit":
+        return _verify_audit()
     if args.command == "sync":
         from sync import cli as sync_cli  # noqa: PLC0415
         from sync.tryton.connector import tryton_connector  # noqa: PLC0415
@@ -171,6 +179,28 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         write_pdf(report, args.out)
     print(f"Report of {report.returns.units} returns written to {args.out}")
     return 0
+
+
+def _verify_audit() -> int:
+    from station.audit_chain import verify  # noqa: PLC0415
+    from station.recording import utcnow  # noqa: PLC0415
+
+    store = open_store(paths.database_file(paths.data_dir()))
+    try:
+        verdict = verify(store, utcnow())
+    finally:
+        store.close()
+    if verdict.ok:
+        print(
+            f"The audit trail holds: {verdict.entries} entries chained, up to #{verdict.head_id}."
+        )
+        return 0
+    print(
+        f"station: the audit trail was tampered with: {verdict.broken} "
+        f"({verdict.entries} entries hold before it). Call support.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _history(store: Store, args: argparse.Namespace, settings: Settings) -> int:

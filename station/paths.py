@@ -9,13 +9,26 @@ from pathlib import Path
 
 import platformdirs
 
+from station.errors import StoreError
+
 APP = "station"
 
 
 def data_dir() -> Path:
     override = os.environ.get("STATION_DATA_DIR")
     folder = Path(override) if override else Path(platformdirs.user_data_dir(APP, appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    return usable(folder)
+
+
+def usable(folder: Path) -> Path:
+    """``folder``, made if missing; one that cannot be made is said in words, not a traceback."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"The station cannot use its data folder {folder}: {exc.strerror}. "
+            "Check that the folder is on a writable disk, or set STATION_DATA_DIR to one that is."
+        ) from exc
     return folder
 
 
@@ -36,12 +49,8 @@ def log_file(folder: Path) -> Path:
 
 
 def photo_dir(folder: Path) -> Path:
-    target = folder / "photos"
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+    return usable(folder / "photos")
 
 
 def backup_dir(folder: Path) -> Path:
-    target = folder / "backups"
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+    return usable(folder / "backups")

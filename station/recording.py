@@ -17,10 +17,12 @@ from typing import Any, Protocol
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from station.audit_chain import GENESIS, link, stored_time
 from station.outbox import OutboxRecord
 from station.scans import Classified, printable, storable
 from station.setting_keys import LONGEST_SCAN
 from station.states import OutboxStatus, ScanOutcome
+from station.store.high_water import wrote
 from station.store.schema import AuditEntry, Base, OutboxEvent, ScanRecord
 
 _TABLES = Base.metadata.tables
@@ -30,6 +32,7 @@ _EVENT = insert(_TABLES[OutboxEvent.__tablename__])
 # How much of a read the scan log keeps: any read a device hands on (one past the longest
 # scan a setting allows) whole, and of a longer one its start, its length and its hash.
 RAW_KEPT = LONGEST_SCAN + 1
+_LAST_AUDIT = select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
 
 
 def utcnow() -> datetime:
@@ -48,7 +51,7 @@ def record_scan(
     receipt_id: str | None = None,
 ) -> None:
     raw = classified.scan.raw
-    session.connection().execute(
+    written = session.connection().execute(
         _SCAN,
         {
             "at": utcnow(),
@@ -66,22 +69,35 @@ def record_scan(
             "receipt_id": receipt_id,
         },
     )
+    wrote(session.info, "scan", written.lastrowid)
 
 
 def audit(
     session: Session, *, bench: str, operator: str, action: str, subject: str, **detail: Any
 ) -> None:
-    session.connection().execute(
+    """An audit entry chained to the one before; the unit holds the write lock, so no other
+    writer can chain to the same one."""
+    connection = session.connection()
+    last = connection.execute(_LAST_AUDIT).first()
+    before_id, before_hash = (last.id, last.hash) if last else (0, GENESIS)
+    entry_id, at = before_id + 1, utcnow()
+    connection.execute(
         _AUDIT,
         {
-            "at": utcnow(),
+            "id": entry_id,
+            "at": at,
             "bench": bench,
             "operator": operator,
             "action": action,
             "subject": subject,
             "detail": detail,
+            "prev_hash": before_hash,
+            "hash": link(
+                before_hash, (entry_id, stored_time(at), bench, operator, action, subject, detail)
+            ),
         },
     )
+    wrote(session.info, "audit", entry_id)
 
 
 class Worked(Protocol):
@@ -101,7 +117,7 @@ def audit_work(session: Session, work: Worked, operator: str, action: str, **det
 
 def emit(session: Session, event: OutboxRecord) -> None:
     """An outbox event; its UUID is made now and reused on every retry to the ERP."""
-    session.connection().execute(
+    written = session.connection().execute(
         _EVENT,
         {
             "event_id": str(uuid.uuid4()),
@@ -113,6 +129,7 @@ def emit(session: Session, event: OutboxRecord) -> None:
             "attempts": 0,
         },
     )
+    wrote(session.info, "outbox", written.lastrowid)
 
 
 def last_mode(session: Session, bench: str) -> str | None:

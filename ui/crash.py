@@ -29,8 +29,11 @@ ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None]
 
 
 def refuse_start(exc: KnownError) -> int:
-    """A start the operator can act on (a bad database, a bad rule pack): said in a dialog."""
+    """A start the operator can act on (a bad database, a bad rule pack): said in a dialog,
+    and on stderr for whoever started the window from a terminal or a script (the log
+    file itself may be what could not be written)."""
     log.error("cannot start: %s", exc)
+    print(f"station: {exc}", file=sys.stderr)
     QMessageBox.critical(None, "The station cannot start", str(exc))
     return 2
 

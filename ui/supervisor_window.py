@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.audit_chain import last_check
 from station.errors import KnownError
+from station.feedback import Tone
 from station.operators import SignedIn
 from station.returns.inspection import Inspection
 from station.store.engine import Store
@@ -52,6 +54,7 @@ from station.supervisor.report import (
 )
 from station.supervisor.report_pdf import write_pdf
 from ui.models import TextTableModel, local_time
+from ui.style import TONE_COLOURS
 from ui.tables import PickList, read_only_table
 
 ALL = "All"
@@ -190,6 +193,7 @@ class SupervisorWindow(QDialog):
         self.alerts = QLabel()
         self.alerts.setWordWrap(True)
         self.drilled = QLabel("Click a bar to see the units behind it.")
+        self.audit_trail = QLabel()
         self._layout()
         self._fill_choices()
         self.refresh()
@@ -240,6 +244,7 @@ class SupervisorWindow(QDialog):
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.audit_trail)
         layout.addWidget(tabs)
 
     def _approvals_tab(self) -> QWidget:
@@ -334,6 +339,27 @@ class SupervisorWindow(QDialog):
         self.receiving.show(receiving_figures(report))
         self.units.show([])
         self.show_waiting()
+        self.show_audit_trail()
+
+    def show_audit_trail(self) -> None:
+        """When the audit chain was last verified, and in red if it was found broken."""
+        check = last_check(self.store)
+        if check is None:
+            said = "Audit trail: not verified yet (station audit verify)."
+        elif check.broken is None:
+            said = (
+                f"Audit trail verified {local_time(check.at)}: sound, "
+                f"{check.entries} entries chained."
+            )
+        else:
+            said = (
+                f"Audit trail BROKEN, found {local_time(check.at)}: {check.broken}. Call support."
+            )
+        self.audit_trail.setText(said)
+        broken = check is not None and check.broken is not None
+        self.audit_trail.setStyleSheet(
+            f"color: {TONE_COLOURS[Tone.BAD]}; font-weight: bold;" if broken else ""
+        )
 
     def drill(self, dimension: str, value: str) -> None:
         """The units behind a bar, under the filters the chart was drawn with."""

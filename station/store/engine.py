@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station.errors import StoreError
 from station.paths import backup_dir
+from station.store import high_water
 
 log = logging.getLogger("station.store")
 
@@ -36,14 +37,17 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
 )
+# The first 16 bytes of every SQLite database file (sqlite.org/fileformat.html, 1.3).
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class Store:
     """The bench's database. One ``unit()`` per operator action, never shared by threads."""
 
-    def __init__(self, engine: Engine, file: Path) -> None:
+    def __init__(self, engine: Engine, file: Path, mark: high_water.HighWater) -> None:
         self.engine = engine
         self.file = file
+        self._mark = mark
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -54,9 +58,13 @@ class Store:
         first and wrote later would otherwise fail at once, without waiting, if another
         thread (the print or sync worker) committed in between.
         """
+        written: dict[str, int] = {}
         with self._sessions.begin() as session:
             session.connection(execution_options={WRITE: True})
             yield session
+            written = session.info.pop(high_water.WRITTEN, written)
+        if written:  # on disk now: the mark may say so
+            self._mark.reach(written)
 
     def read(self) -> Session:
         """A session for queries only; the caller closes it (``with store.read() as s``)."""
@@ -64,6 +72,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        self._mark.close()
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -101,10 +110,12 @@ def head_revision() -> str:
 def open_store(file: Path) -> Store:
     """Open (creating or upgrading) the store at ``file``; refuse one newer than this app."""
     file.parent.mkdir(parents=True, exist_ok=True)
+    _check_file(file)
     engine = make_engine(file)
     try:
         _check_integrity(engine, file)
         _migrate(engine, file)
+        mark = _check_high_water(engine, file)
     except DatabaseError as exc:
         engine.dispose()
         if "malformed" in str(exc.orig):  # so damaged that even the check could not run
@@ -113,7 +124,27 @@ def open_store(file: Path) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, file)
+    return Store(engine, file, mark)
+
+
+def _check_file(file: Path) -> None:
+    """Only a missing file is a first start. SQLite would take an empty file for a new
+    database and the migrations would build a store with no operators and no outbox over
+    it, so an empty file, or one that is not a database, is refused and left as it is."""
+    try:
+        with file.open("rb") as stored:
+            header = stored.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"The local database {file} cannot be opened: {exc.strerror}") from exc
+    if header != SQLITE_HEADER:
+        what = "it is empty" if not header else "it is not a SQLite database"
+        raise StoreError(
+            f"The local database {file} cannot be opened: {what}. The file is kept as it is "
+            "for support to look at; the station starts afresh only where there is no file "
+            "at all. Call support before scanning on."
+        )
 
 
 def _check_integrity(engine: Engine, file: Path) -> None:
@@ -122,6 +153,29 @@ def _check_integrity(engine: Engine, file: Path) -> None:
         verdict = connection.exec_driver_sql("PRAGMA quick_check").scalar()
     if verdict != "ok":
         raise _damaged(file, str(verdict))
+
+
+def _check_high_water(engine: Engine, file: Path) -> high_water.HighWater:
+    """Refuse a store that lost committed rows (a damaged write-ahead log): its LPN numbers
+    would be handed out again and its lost returns, acknowledged at the bench, would never
+    reach the ERP; better a bench stopped with a call to support than one working on as if
+    nothing happened."""
+    with engine.connect() as connection:
+        now = high_water.highest(connection)
+    marked = high_water.read(file)
+    lost = high_water.behind(marked, now) if marked is not None else {}
+    if lost:
+        said = "; ".join(
+            f"{t} ends at #{has}, #{had} was written" for t, (has, had) in lost.items()
+        )
+        log.error("store %s is behind its high-water mark: %s", file, said)
+        raise StoreError(
+            f"The local database {file} lost work it had recorded ({said}): its write-ahead "
+            "log was damaged. The returns and receipts of the last minutes must be checked "
+            "and scanned again. Call support before scanning on; once the loss is dealt "
+            f"with, support removes {high_water.mark_file(file)} to open the store again."
+        )
+    return high_water.HighWater(file, now)
 
 
 def _damaged(file: Path, verdict: str) -> StoreError:

@@ -468,6 +468,8 @@ class OutboxEvent(Base):
 
 
 class AuditEntry(Base):
+    """Who did what at the bench; a hash chain (station.audit_chain) shows tampering."""
+
     __tablename__ = "audit"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -477,6 +479,21 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str]
     detail: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))  # the entry before's hash
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheck(Base):
+    """One verification of the audit chain: what it saw and the first break, if any."""
+
+    __tablename__ = "audit_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    entries: Mapped[int]
+    head_id: Mapped[int]  # the last entry in a sound chain, checked again next time
+    head_hash: Mapped[str] = mapped_column(String(64))
+    broken: Mapped[str | None]  # None: the chain held
 
 
 class SyncCursor(Base):

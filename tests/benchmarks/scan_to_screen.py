@@ -116,6 +116,8 @@ class Scanning:
     def next_scan(self) -> None:
         if len(self.took) == len(self.codes):
             self.ticks.timer.stop()
+            # The script may end mid-return: a shown window would ask whether to quit.
+            self.window.hide()
             QApplication.quit()
             return
         code = self.codes[len(self.took)]

@@ -13,7 +13,9 @@ from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import app.gui
+from station.audit_chain import last_check
 from station.settings import Settings
+from station.store.engine import open_store
 from ui.crash import crash_handler, route_qt_message
 from ui.main_window import MainWindow
 
@@ -68,6 +70,40 @@ def test_an_unreadable_database_stops_the_start(
     assert str(data_dir / "station.db") in dialogs[0][2]
 
 
+@pytest.mark.usefixtures("qapp")
+def test_an_empty_database_file_stops_the_start(
+    data_dir: Path, dialogs: list[tuple[Any, ...]]
+) -> None:
+    (data_dir / "station.db").touch()
+    # Were the file taken for a first start, the window would open: end it (status 1).
+    QTimer.singleShot(5000, lambda: QApplication.exit(1))
+    assert app.gui.run(Settings(), ()) == 2
+    assert "it is empty" in dialogs[0][2]
+    assert (data_dir / "station.db").stat().st_size == 0
+
+
+@pytest.mark.parametrize("blocked", ["data folder", "log folder"])
+def test_a_data_folder_the_station_cannot_write_stops_the_start_in_words(
+    blocked: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dialogs: list[tuple[Any, ...]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A regular file where a folder must go: refused to root as well, where chmod is not.
+    if blocked == "data folder":
+        (tmp_path / "disk").write_text("a file, not a folder")
+        folder = tmp_path / "disk" / "station"
+    else:
+        folder = tmp_path / "station"
+        folder.mkdir()
+        (folder / "logs").write_text("a file, not a folder")
+    monkeypatch.setenv("STATION_DATA_DIR", str(folder))
+    assert app.gui.run(Settings(), ()) == 2
+    assert "cannot use its data folder" in dialogs[0][2]
+    assert "cannot use its data folder" in capsys.readouterr().err
+
+
 def test_a_broken_rule_pack_stops_the_start(data_dir: Path, dialogs: list[tuple[Any, ...]]) -> None:
     pack = data_dir / "returns.toml"
     pack.write_text("version = ", encoding="utf-8")
@@ -103,6 +139,10 @@ def test_the_window_opens_on_an_empty_store_and_closes(
     assert handlers == [route_qt_message]
     assert sys.excepthook.__qualname__ == "crash_handler.<locals>.report"
     assert (data_dir / "station.db").exists()
+    store = open_store(data_dir / "station.db")
+    verified = last_check(store)  # at start, off the GUI thread
+    store.close()
+    assert verified is not None and verified.broken is None
 
 
 def test_the_window_says_when_it_is_ready_and_quits_when_asked(tmp_path: Path) -> None:

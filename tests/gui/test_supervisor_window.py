@@ -3,7 +3,7 @@ filters, a chart's bar opening the units behind it, and the exports."""
 
 import itertools
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from demo.history import write_history
+from station.audit_chain import verify
 from station.feedback import Tone
 from station.operators import Role, SignedIn
 from station.returns.bench import ReturnsBench
@@ -24,6 +26,7 @@ from station.scans import Scan
 from station.settings import Settings
 from station.store.engine import Store
 from ui.main_window import MainWindow
+from ui.style import TONE_COLOURS
 from ui.supervisor_window import CHART_FRAME_PX, BarChart, SupervisorWindow
 
 pytestmark = pytest.mark.gui
@@ -132,6 +135,26 @@ def test_the_approve_and_refuse_buttons_wait_for_a_pick(
     cell = table.visualRect(table.model().index(0, 2)).center()
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
     assert [b.isEnabled() for b in answers] == [True, True]
+
+
+def test_the_view_says_when_the_audit_trail_was_verified_and_red_when_broken(
+    qtbot: QtBot, store: Store, bench: ReturnsBench
+) -> None:
+    view = SupervisorWindow(store, bench.inspection, bench="BENCH-09", today=TODAY)
+    qtbot.addWidget(view)
+    assert view.audit_trail.text().startswith("Audit trail: not verified yet")
+    bench.handle(Scan("BADGE-1001", at=float(next(_clock))))  # signing in is audited
+    verify(store, datetime(2026, 12, 5, 9, 30))
+    view.refresh()
+    assert "verified" in view.audit_trail.text() and "1 entries chained" in view.audit_trail.text()
+    assert view.audit_trail.styleSheet() == ""
+    with store.unit() as session:
+        session.execute(text("UPDATE audit SET operator = 'BADGE-3001' WHERE id = 1"))
+    verify(store, datetime(2026, 12, 5, 10, 0))
+    view.refresh()
+    assert "BROKEN" in view.audit_trail.text()
+    assert "entry #1 was changed" in view.audit_trail.text()
+    assert TONE_COLOURS[Tone.BAD] in view.audit_trail.styleSheet()
 
 
 def test_a_chart_of_named_bars_has_a_line_of_text_for_each_name(qtbot: QtBot) -> None:

@@ -2,6 +2,7 @@
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,59 @@ def test_a_bad_config_file_gets_a_message_not_a_traceback(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert "scanner.duplicate_window_ms" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_empty_store_file_is_refused_by_the_report(tmp_path: Path) -> None:
+    (tmp_path / "station.db").touch()
+    env = {**os.environ, "STATION_DATA_DIR": str(tmp_path)}
+    env.pop("STATION_CONFIG", None)
+    out = tmp_path / "report.csv"
+    done = station(
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+        env=env,
+    )
+    assert done.returncode == 2
+    assert "it is empty" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+    assert (tmp_path / "station.db").stat().st_size == 0
+
+
+def test_a_data_folder_the_station_cannot_make_is_said_in_words(tmp_path: Path) -> None:
+    (tmp_path / "disk").write_text("a file where the data folder should go")
+    env = {**os.environ, "STATION_DATA_DIR": str(tmp_path / "disk" / "station")}
+    env.pop("STATION_CONFIG", None)
+    done = station("demo-data", "load", env=env)
+    assert done.returncode == 2
+    assert "cannot use its data folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_audit_verify_names_the_entry_changed_behind_the_stations_back(tmp_path: Path) -> None:
+    from station.recording import audit  # noqa: PLC0415
+
+    store = open_store(tmp_path / "station.db")
+    for subject in ("U-1", "U-2", "U-3"):
+        with store.unit() as session:
+            audit(session, bench="RET-01", operator="1001", action="unit_decided", subject=subject)
+    store.close()
+    env = {**os.environ, "STATION_DATA_DIR": str(tmp_path)}
+    env.pop("STATION_CONFIG", None)
+    done = station("audit", "verify", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "3 entries chained" in done.stdout
+    with sqlite3.connect(tmp_path / "station.db") as raw:
+        raw.execute("UPDATE audit SET subject = 'U-9' WHERE id = 2")
+    raw.close()
+    done = station("audit", "verify", env=env)
+    assert done.returncode == 1
+    assert "entry #2 was changed" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_demo_data_load_fills_the_data_directory(

@@ -1,6 +1,7 @@
 """The local store: pragmas, whole units of work, migrations, backups, a newer database."""
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from station.errors import StoreError
 from station.outbox import InspectionRecorded, ReturnReceived, RmaEvent, unsent_about
-from station.recording import emit
+from station.recording import audit, emit
 from station.states import OutboxStatus
 from station.store.engine import MIGRATIONS, Store, head_revision, make_engine, open_store
+from station.store.high_water import mark_file
 from station.store.schema import Base, OutboxEvent
 
 
@@ -114,6 +116,23 @@ def test_a_damaged_file_is_refused_with_a_message(tmp_path: Path) -> None:
         open_store(file)
 
 
+def test_an_empty_file_is_refused_and_kept_not_taken_for_a_first_start(tmp_path: Path) -> None:
+    file = tmp_path / "station.db"
+    file.touch()
+    with pytest.raises(StoreError, match="it is empty") as refused:
+        open_store(file)
+    assert "kept" in str(refused.value)
+    assert file.exists() and file.stat().st_size == 0
+
+
+def test_a_file_that_is_not_a_database_is_kept_as_it_is(tmp_path: Path) -> None:
+    file = tmp_path / "station.db"
+    file.write_bytes(b"PK\x03\x04 a zip someone saved here")
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        open_store(file)
+    assert file.read_bytes() == b"PK\x03\x04 a zip someone saved here"
+
+
 def test_a_file_with_damaged_pages_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "station.db"
     store = open_store(file)
@@ -133,6 +152,59 @@ def test_a_file_with_damaged_pages_is_refused(tmp_path: Path) -> None:
         open_store(file)
     assert "is damaged" in str(refused.value)
     assert "backups" in str(refused.value)
+
+
+def crash_image(store: Store, folder: Path) -> Path:
+    """The store's files as a power cut would leave them: copied while it is open."""
+    folder.mkdir()
+    for name in ("station.db", "station.db-wal", "station.db-mark"):
+        shutil.copyfile(store.file.with_name(name), folder / name)
+    return folder / "station.db"
+
+
+def test_a_store_that_lost_committed_events_in_its_wal_is_refused(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "station.db")
+    with store.unit() as session:
+        emit(session, ReturnReceived(unit="u0", rma="RMA-1"))
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    for number in range(1, 10):  # each its own commit, in the WAL only
+        with store.unit() as session:
+            emit(session, ReturnReceived(unit=f"u{number}", rma="RMA-1"))
+    file = crash_image(store, tmp_path / "crash")
+    store.close()
+    wal = bytearray(file.with_name("station.db-wal").read_bytes())
+    page = int.from_bytes(wal[8:12], "big")
+    frames = (len(wal) - 32) // (24 + page)
+    middle = 32 + (frames // 2) * (24 + page) + 24 + 100  # in the page of a middle frame
+    wal[middle] ^= 0x01
+    file.with_name("station.db-wal").write_bytes(bytes(wal))
+    with pytest.raises(StoreError, match=r"outbox ends at #\d, #10 was written") as refused:
+        open_store(file)
+    assert "write-ahead log was damaged" in str(refused.value)
+    assert "station.db-mark" in str(refused.value)
+
+
+def test_a_store_without_its_mark_opens_and_marks_anew(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "station.db")
+    with store.unit() as session:
+        emit(session, ReturnReceived(unit="u1", rma="RMA-1"))
+    store.close()
+    mark_file(store.file).unlink()
+    open_store(store.file).close()
+    assert json.loads(mark_file(store.file).read_bytes()) == {"audit": 0, "outbox": 1, "scan": 0}
+
+
+def test_a_second_process_on_the_store_never_lowers_the_mark(tmp_path: Path) -> None:
+    window, command_line = open_store(tmp_path / "station.db"), open_store(tmp_path / "station.db")
+    for number in range(5):
+        with window.unit() as session:
+            emit(session, ReturnReceived(unit=f"u{number}", rma="RMA-1"))
+    with command_line.unit() as session:
+        audit(session, bench="RET-01", operator="1001", action="synced", subject="erp")
+    window.close()
+    command_line.close()
+    assert json.loads(mark_file(window.file).read_bytes()) == {"audit": 1, "outbox": 5, "scan": 0}
 
 
 def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
@@ -256,3 +328,22 @@ def test_the_typed_states_migration_keeps_every_row_and_fills_the_subjects(
         connection.exec_driver_sql("UPDATE label_job SET status = 'anything'")  # unchecked
         assert connection.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == len(events)
     engine.dispose()
+
+
+def test_a_mark_that_cannot_be_written_leaves_the_unit_committed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = open_store(tmp_path / "station.db")
+
+    def disk_error(*_args: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("os.pwrite", disk_error)
+        with store.unit() as session:
+            emit(session, ReturnReceived(unit="u1", rma="RMA-1"))
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxEvent)) == 1
+    assert "high-water mark could not be written" in caplog.text
+    store.close()
+    store.close()  # a second close is harmless
