@@ -41,6 +41,7 @@ from ui.style import Light
 from ui.sync_link import SyncLink
 
 log = logging.getLogger("station")
+AUDIT_AFTER_START_MS = 3000
 
 
 def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
@@ -74,6 +75,8 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     window.settings_applied.connect(devices.start)
     syncing = start_sync(store, settings, window, passwords)
     verifying = verify_audit_trail(store)
+    # Once the window is up and taking scans: the walk would slow its start by half.
+    QTimer.singleShot(AUDIT_AFTER_START_MS, verifying.start)
     window.show()
     if os.environ.get("STATION_EXIT_WHEN_READY") == "1":
         # A zero timer fires once the events of the showing (layout, paint) are done.
@@ -84,7 +87,8 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
         devices.stop()
         if syncing is not None:
             syncing.stop()
-        verifying.join()
+        if verifying.ident is not None:  # started: let it finish with the store open
+            verifying.join()
         store.close()
 
 
@@ -111,7 +115,8 @@ def start_sync(
 
 def verify_audit_trail(store: Store) -> threading.Thread:
     """The audit chain walked at each start, on a thread of its own (100,000 entries take
-    about 2 s, without holding the write lock); the supervisor view shows the result."""
+    about 2 s, without holding the write lock), to be started; the supervisor view shows
+    the result."""
 
     def walk() -> None:
         try:
@@ -122,9 +127,7 @@ def verify_audit_trail(store: Store) -> threading.Thread:
         if not verdict.ok:
             log.error("the audit trail is broken: %s", verdict.broken)
 
-    thread = threading.Thread(target=walk, name="audit-verify", daemon=True)
-    thread.start()
-    return thread
+    return threading.Thread(target=walk, name="audit-verify", daemon=True)
 
 
 def _missing_display() -> str | None:
