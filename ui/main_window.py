@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from station.command_sheet import write_command_sheet
 from station.commands import Command
 from station.errors import NotAllowed
 from station.feedback import Feedback, Tone
@@ -48,7 +47,6 @@ from ui.print_link import printer_set
 from ui.receiving_screen import ReceivingScreen
 from ui.returns_screen import ReturnsScreen
 from ui.serial_link import SerialScannerLink
-from ui.settings_dialog import SettingsDialog
 from ui.style import SHEET
 from ui.wedge import WedgeFilter
 
@@ -351,6 +349,10 @@ class MainWindow(QMainWindow):
         self.supervisor.show()
 
     def open_settings(self) -> None:
+        # Here, not at the top: its label preview draws with the PDF library, a tenth of
+        # the window's start for a dialog opened now and then.
+        from ui.settings_dialog import SettingsDialog  # noqa: PLC0415
+
         scans = ScanLogModel(self.bench.store, self.bench.bench_id, self)
         dialog = SettingsDialog(
             self.settings, scans, self, signed_in=lambda: self.active().operator
@@ -371,6 +373,9 @@ class MainWindow(QMainWindow):
         )
         if not chosen:
             return
+        # Here, not at the top: its PDF library is a tenth of the window's start.
+        from station.command_sheet import write_command_sheet  # noqa: PLC0415
+
         try:
             write_command_sheet(Path(chosen), self.bench.pack)
         except OSError as exc:

@@ -166,6 +166,37 @@ def test_the_window_says_when_it_is_ready_and_quits_when_asked(tmp_path: Path) -
     assert word == "ready" and started < float(at) <= time.time()
 
 
+# What the window's start does without: the supervisor view's numbers and charts, the PDF
+# library of the command sheet, the label preview and the report, Alembic (for a store
+# already at its schema) and the demo's data. Each was a tenth of the start or more.
+NOT_AT_START = ("numpy", "PySide6.QtCharts", "reportlab", "alembic", "demo.history")
+START_AND_SAY_WHAT_LOADED = f"""
+import sys
+from app.cli import main
+main([])
+print(*[name for name in {NOT_AT_START!r} if name in sys.modules])
+"""
+
+
+def test_the_window_starts_without_what_it_does_not_need(tmp_path: Path) -> None:
+    env = {**os.environ, "STATION_DATA_DIR": str(tmp_path), "STATION_EXIT_WHEN_READY": "1"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.pop("STATION_CONFIG", None)
+    loaded = []
+    for _start in range(2):  # the first builds the store, the second opens it
+        done = subprocess.run(
+            [sys.executable, "-c", START_AND_SAY_WHAT_LOADED],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        loaded.append(done.stdout.splitlines()[-1].split())
+    assert loaded == [["alembic"], []]
+
+
 def test_no_display_is_said_in_words(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

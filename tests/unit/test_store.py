@@ -10,6 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -107,6 +108,13 @@ def test_head_revision_is_what_a_new_store_records(tmp_path: Path) -> None:
             head_revision()
         )
     store.close()
+
+
+def test_the_head_read_from_the_file_names_is_alembic_s_head() -> None:
+    """A store at the head opens without Alembic, trusting the migrations' file names."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
 
 
 def test_a_damaged_file_is_refused_with_a_message(tmp_path: Path) -> None:
