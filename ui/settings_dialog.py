@@ -39,6 +39,7 @@ from devices.printers import NotSent, Unsure, printer_for
 from station.errors import ConfigError
 from station.setting_keys import (
     BENCH_ID,
+    ERP_CA_BUNDLE,
     ERP_DATABASE,
     ERP_INTERVAL_S,
     ERP_URL,
@@ -124,6 +125,7 @@ PAGES: tuple[tuple[str, tuple[Group, ...]], ...] = (
                 "ERP (Tryton)",
                 (
                     (ERP_URL, "Server (http://host:port; empty: work alone)"),
+                    (ERP_CA_BUNDLE, "CA bundle for https (empty: the system's CAs)"),
                     (ERP_DATABASE, "Database"),
                     (ERP_USER, "User"),
                     (ERP_INTERVAL_S, "Seconds between sync cycles"),
