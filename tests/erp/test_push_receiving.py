@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench_events import blind_receipt
 from fault_proxy import Fault, FaultProxy
 from sqlalchemy import select, update
 
 from demo import erp_server
 from station.feedback import Feedback, Tone
 from station.gtin import to_gtin14
-from station.outbox import PutawayDone, ReceiptClosed
+from station.outbox import PutawayDone
 from station.receiving.bench import ReceivingBench
 from station.receiving.view import RStep
 from station.recording import emit, utcnow
@@ -39,7 +40,7 @@ _clock = itertools.count(1000, 2)
 ASN = "ASN-200001"
 # A receipt nobody announced: the supplier's code at the bench, then what came.
 SUPPLIER = "SUP-HANSEOUTFITT"
-BLIND = {"AP-1001": "7610912083911", "AP-1002": "8710449266418"}
+BLIND_GOODS = [*["7610912083911"] * 3, *["8710449266418"] * 2]  # AP-1001 x3, AP-1002 x2
 
 
 def scan(bench: ReceivingBench, *raws: str) -> Feedback:
@@ -167,25 +168,6 @@ def test_a_putaway_whose_close_never_comes_is_rejected_after_a_day(
     assert "waited a day: ASN-200005 is not closed in the ERP yet" in pushed.problems[0]
 
 
-def receive_blind(bench: ReceivingBench) -> str:
-    """Three of one item and two of another on one plate, put away, closed; returns the
-    station's receipt id, the reference the ERP's shipment is made under."""
-    scan(bench, "BADGE-2001", SUPPLIER, "@NEW-LPN")
-    scan(bench, *[BLIND["AP-1001"]] * 3, *[BLIND["AP-1002"]] * 2)
-    put_away(bench)
-    said = bench.handle(Scan("@CLOSE", at=float(next(_clock))))
-    if bench.step() is RStep.APPROVAL:  # what nobody announced may be beyond the tolerance
-        said = bench.approve_with_pin("3333")
-    assert "closed" in said.message, said.message
-    with bench.store.read() as session:
-        closed = session.scalars(
-            select(OutboxEvent).where(OutboxEvent.kind == "receipt_closed")
-        ).one()
-    event = ReceiptClosed.from_payload(closed.payload)
-    assert not event.asn
-    return event.subject
-
-
 def blind_shipments(admin: Client, reference: str) -> list[tuple[str, str, list[Any]]]:
     """Every supplier shipment under ``reference``: its state, supplier and moves in."""
     found = admin.model(
@@ -209,7 +191,7 @@ def test_a_blind_receipt_is_made_in_the_erp_received_and_done_once(
     store: Store, tmp_path: Path, station_client: Client, admin_client: Client
 ) -> None:
     bench = ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
-    reference = receive_blind(bench)
+    reference = blind_receipt(bench, SUPPLIER, BLIND_GOODS)
     assert blind_shipments(admin_client, reference) == []
     pushed = Pusher(Tryton(station_client)).push_due(store)
     assert (pushed.sent, pushed.rejected) == (2, 0), pushed.problems  # the putaway + the close
@@ -254,7 +236,7 @@ def test_a_blind_receipt_whose_answer_was_lost_is_made_once_on_the_retry(
     proxy, client = answers_lost
     proxy.plan(lost, Fault.DROP)
     bench = ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
-    reference = receive_blind(bench)
+    reference = blind_receipt(bench, SUPPLIER, BLIND_GOODS)
     pusher = Pusher(Tryton(client), random.Random(13))
     first = pusher.push_due(store)
     assert first.sent < 2 and first.problems == [], first  # the close waits for the retry
