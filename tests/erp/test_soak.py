@@ -41,7 +41,7 @@ from station.settings import Settings
 from station.states import OutboxStatus
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
-from sync.push import LONGEST_WAIT, Pusher
+from sync.push import Pusher
 from sync.tryton.connector import HANDLERS, Tryton
 from sync.tryton.push_receiving import RECEIPTS
 from sync.tryton.push_returns import RETURNS
@@ -167,24 +167,31 @@ class Soak:
                 sku, gtin = loose[len(made.unexpected) % len(loose)]
                 made.unexpected[triage(self.returns, gtin)] = sku
 
-    def rounds(self, pusher: Pusher, moments: Iterator[datetime], most: int) -> int:
+    def rounds(self, pusher: Pusher, most: int) -> int:
         """Rounds of pushing, at most ``most``, until nothing the pusher handles is pending."""
         done = 0
         while done < most and waiting(self.store):
-            pusher.push_due(self.store, next(moments))
+            pusher.push_due(self.store, self.all_due())
             done += 1
         return done
+
+    def all_due(self) -> datetime:
+        """The moment every waiting event is due: just past the last backoff, so the soak
+        never waits on a clock. No later: the clock must not run ahead of the benches, or
+        a putaway waiting on its receipt's close would seem to wait a day and be rejected."""
+        with self.store.read() as session:
+            last = session.scalar(
+                select(func.max(OutboxEvent.next_attempt_at)).where(
+                    OutboxEvent.status == OutboxStatus.PENDING
+                )
+            )
+        now = utcnow()
+        return max(now, last + timedelta(seconds=1)) if last else now
 
     def run(self, total: int) -> dict[str, Any]:
         """``total`` events made and pushed in batches; the figures, printed and returned."""
         store, proxy = self.store, self.proxy
         pusher = Pusher(Tryton(self.client), random.Random(SEED))
-        # Each round just past the longest backoff after the last, and past any Retry-After,
-        # so every waiting event is due again and the soak never waits on a clock; not
-        # further, or a putaway waiting on its receipt's close would wait "a day" in a few
-        # rounds and be rejected.
-        step = LONGEST_WAIT + timedelta(seconds=1)
-        moments = (utcnow() + step * n for n in itertools.count(1))
         made, rma_units, loose = Made(), single_units(self.demo), loose_items(self.demo)
         producing = pushing = 0.0
         rounds = 0
@@ -193,11 +200,11 @@ class Soak:
             self.make_batch(min(total, outbox_size(store) + BATCH), rma_units, loose, made)
             producing += time.monotonic() - started
             started = time.monotonic()
-            rounds += self.rounds(pusher, moments, ROUNDS_A_BATCH)
+            rounds += self.rounds(pusher, ROUNDS_A_BATCH)
             pushing += time.monotonic() - started
         proxy.heal()
         started = time.monotonic()
-        rounds += self.rounds(pusher, moments, HEALED_ROUNDS)
+        rounds += self.rounds(pusher, HEALED_ROUNDS)
         pushing += time.monotonic() - started
 
         with store.read() as session:
