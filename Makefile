@@ -10,7 +10,7 @@ QT_DESKTOP_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
 	libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: demo demo-down test bench lint screenshot clean desktop-libs
+.PHONY: demo demo-down test soak bench lint screenshot clean desktop-libs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -49,6 +49,11 @@ $(ZPL_RENDERER): tests/zpl/package-lock.json
 
 test: lint $(ZPL_RENDERER)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
+
+# 10,000 bench events of every kind pushed to a live Tryton through the fault proxy, each
+# checked to arrive exactly once; prints its figures as JSON. `make test` runs 300 of them.
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -m soak -s tests/erp/test_soak.py
 
 bench: $(STAMP)
 	$(PY) tests/benchmarks/scan_to_commit.py

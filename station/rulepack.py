@@ -15,6 +15,9 @@ from station.errors import ConfigError
 
 CONDITIONS = ("category", "grade", "found_reason", "policy", "checklist", "sku")
 QUESTION_KEYS = {"id", "question", "pass", "forces", "suggests_reason", "blocks_refund"}
+RULE_KEYS = {"id", "why", "then", "value_above", "value_at_most", *CONDITIONS}
+DISPOSITION_KEYS = {"label", "destination", "value_approval", "recovery"}
+PACK_KEYS = ("version", "reasons", "dispositions", "triage", "checklist", "rule", "override")
 
 
 @dataclass(frozen=True)
@@ -71,22 +74,100 @@ def load_rulepack(file: Path | None = None) -> RulePack:
         raise ConfigError(f"Rule pack {source} cannot be read: {exc}") from exc
     try:
         return _build(raw)
-    except (KeyError, TypeError, ValueError) as exc:
+    except ValueError as exc:
         raise ConfigError(f"Rule pack {source} is not valid: {exc}") from exc
 
 
+class _Table:
+    """One table of the pack, read field by field.
+
+    Every field's type and range is checked here, at load, so that a wrong value is
+    refused naming its owner and field instead of failing at the bench when a rule is tried.
+    """
+
+    def __init__(self, owner: str, raw: object, known: set[str] | None = None) -> None:
+        if not isinstance(raw, dict):
+            raise ValueError(f"{owner} must be a table, not {raw!r}")
+        unknown = set(raw) - (set(raw) if known is None else known)
+        if unknown:
+            raise ValueError(f"{owner} has unknown keys {sorted(unknown)}")
+        self.owner = owner
+        self.raw: dict[str, object] = raw
+
+    def has(self, key: str) -> bool:
+        return key in self.raw
+
+    def text(self, key: str) -> str:
+        value = self.optional_text(key)
+        if value is None:
+            raise ValueError(f"{self.owner}: {key} is missing")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{self.owner}: {key} must be a text, not {value!r}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.raw.get(key, False)
+        if not isinstance(value, bool):
+            raise ValueError(f"{self.owner}: {key} must be true or false, not {value!r}")
+        return value
+
+    def whole_units(self, key: str) -> int | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        # bool is an int to Python; a value of `true` is a typo, not 1.
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(
+                f"{self.owner}: {key} must be a whole number of currency units from 0,"
+                f" not {value!r}"
+            )
+        return value
+
+    def share(self, key: str) -> float:
+        value = self.raw.get(key, 0.0)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise ValueError(f"{self.owner}: {key} must be a share from 0 to 1, not {value!r}")
+        return float(value)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = self.raw[key]
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"{self.owner}: {key} must be a list of texts")
+        if not values:
+            raise ValueError(f"{self.owner}: {key} is empty, so the rule could never apply")
+        return tuple(values)
+
+    def tables(self, key: str) -> dict[str, object]:
+        value = self.raw.get(key, {})
+        if not isinstance(value, dict):
+            raise ValueError(f"{self.owner}: {key} must be a table, not {value!r}")
+        return value
+
+    def rows(self, key: str, required: bool) -> list[object]:
+        if required and key not in self.raw:
+            raise ValueError(f"{self.owner}: {key} is missing")
+        value = self.raw.get(key, [])
+        if not isinstance(value, list):
+            raise ValueError(f"{self.owner}: {key} must be a list of [[{key}]] tables")
+        return value
+
+
 def _build(raw: dict[str, Any]) -> RulePack:
+    pack = _Table("the pack", raw, set(PACK_KEYS))
+    for key in ("reasons", "dispositions", "triage"):
+        if not pack.has(key):
+            raise ValueError(f"the pack: [{key}] is missing")
     dispositions = {
-        code: Disposition(
-            code,
-            spec["label"],
-            spec["destination"],
-            bool(spec.get("value_approval")),
-            _share(code, spec.get("recovery", 0.0)),
-        )
-        for code, spec in raw["dispositions"].items()
+        code: _disposition(code, spec) for code, spec in pack.tables("dispositions").items()
     }
-    reasons = {code: str(label) for code, label in raw["reasons"].items()}
+    reason_table = _Table("[reasons]", pack.tables("reasons"))
+    reasons = {code: reason_table.text(code) for code in reason_table.raw}
     allowed = {
         "grade": set(GRADES),
         "found_reason": set(reasons),
@@ -94,10 +175,19 @@ def _build(raw: dict[str, Any]) -> RulePack:
         "checklist": {"passed", "failed"},
     }
     checklists = {
-        category: tuple(_question(q, dispositions, reasons) for q in questions)
-        for category, questions in raw.get("checklist", {}).items()
+        category: _checklist(category, questions, dispositions, reasons)
+        for category, questions in pack.tables("checklist").items()
     }
-    rules = tuple(_rule(r, dispositions, allowed) for r in raw["rule"])
+    rules = tuple(
+        _rule("rule", n, r, dispositions, allowed)
+        for n, r in enumerate(pack.rows("rule", required=True), 1)
+    )
+    overrides = tuple(
+        _rule("override", n, r, dispositions, allowed)
+        for n, r in enumerate(pack.rows("override", required=False), 1)
+    )
+    if not rules:
+        raise ValueError("the pack has no [[rule]]: the last one must be a fallback")
     fallback = rules[-1]
     if (
         fallback.conditions
@@ -105,67 +195,110 @@ def _build(raw: dict[str, Any]) -> RulePack:
         or fallback.value_at_most is not None
     ):
         raise ValueError(f"the last rule ('{fallback.id}') must have no conditions: a fallback")
+    # A trace names the rule that decided; two rules of one name would make it ambiguous.
+    _unique("rule id", [r.id for r in (*overrides, *rules)])
     return RulePack(
-        version=str(raw["version"]),
+        version=pack.text("version"),
         reasons=reasons,
         dispositions=dispositions,
-        triage_destination=raw["triage"]["destination"],
+        triage_destination=_Table("[triage]", pack.raw["triage"], {"destination"}).text(
+            "destination"
+        ),
         checklists=checklists,
         rules=rules,
-        overrides=tuple(_rule(r, dispositions, allowed) for r in raw.get("override", [])),
+        overrides=overrides,
     )
 
 
-def _share(code: str, value: object) -> float:
-    if not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ValueError(f"the recovery of {code} must be a share from 0 to 1, not {value!r}")
-    return float(value)
+def _unique(what: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for one in ids:
+        if one in seen:
+            raise ValueError(f"{what} '{one}' is used twice")
+        seen.add(one)
+
+
+def _disposition(code: str, raw: object) -> Disposition:
+    spec = _Table(f"disposition {code}", raw, DISPOSITION_KEYS)
+    return Disposition(
+        code,
+        spec.text("label"),
+        spec.text("destination"),
+        spec.flag("value_approval"),
+        spec.share("recovery"),
+    )
+
+
+def _checklist(
+    category: str, questions: object, dispositions: dict[str, Disposition], reasons: dict[str, str]
+) -> tuple[Question, ...]:
+    if not isinstance(questions, list):
+        raise ValueError(f"checklist {category} must be a list of [[checklist.{category}]]")
+    checklist = tuple(_question(category, q, dispositions, reasons) for q in questions)
+    # A forced disposition is traced as "checklist:<id>": the ids of one checklist are unique.
+    _unique(f"checklist {category}: question id", [q.id for q in checklist])
+    return checklist
 
 
 def _question(
-    raw: dict[str, Any], dispositions: dict[str, Disposition], reasons: dict[str, str]
+    category: str, raw: object, dispositions: dict[str, Disposition], reasons: dict[str, str]
 ) -> Question:
-    unknown = set(raw) - QUESTION_KEYS
-    if unknown:
-        raise ValueError(f"question '{raw.get('id')}' has unknown keys {sorted(unknown)}")
-    if raw["pass"] not in ("yes", "no"):
-        raise ValueError(f"question '{raw['id']}': pass must be yes or no")
-    forces = raw.get("forces")
+    name = raw.get("id") if isinstance(raw, dict) else None
+    spec = _Table(f"question '{name}' of checklist {category}", raw, QUESTION_KEYS)
+    question_id = spec.text("id")
+    if spec.raw.get("pass") not in ("yes", "no"):
+        raise ValueError(f"question '{question_id}': pass must be yes or no")
+    forces = spec.optional_text("forces")
     if forces is not None and forces not in dispositions:
-        raise ValueError(f"question '{raw['id']}' forces unknown disposition {forces}")
-    suggests = raw.get("suggests_reason")
+        raise ValueError(f"question '{question_id}' forces unknown disposition {forces}")
+    suggests = spec.optional_text("suggests_reason")
     if suggests is not None and suggests not in reasons:
-        raise ValueError(f"question '{raw['id']}' suggests unknown reason {suggests}")
+        raise ValueError(f"question '{question_id}' suggests unknown reason {suggests}")
     return Question(
-        raw["id"], raw["question"], raw["pass"], forces, suggests, bool(raw.get("blocks_refund"))
+        question_id,
+        spec.text("question"),
+        spec.text("pass"),
+        forces,
+        suggests,
+        spec.flag("blocks_refund"),
     )
 
 
 def _rule(
-    raw: dict[str, Any], dispositions: dict[str, Disposition], allowed: dict[str, set[str]]
+    kind: str,
+    number: int,
+    raw: object,
+    dispositions: dict[str, Disposition],
+    allowed: dict[str, set[str]],
 ) -> Rule:
-    known = {"id", "why", "then", "value_above", "value_at_most", *CONDITIONS}
-    unknown = set(raw) - known
-    if unknown:
-        raise ValueError(f"rule '{raw.get('id')}' has unknown keys {sorted(unknown)}")
-    if raw["then"] not in dispositions:
-        raise ValueError(f"rule '{raw['id']}' leads to unknown disposition {raw['then']}")
+    name = raw.get("id") if isinstance(raw, dict) else None
+    owner = f"{kind} '{name}'" if isinstance(name, str) else f"{kind} number {number}"
+    spec = _Table(owner, raw, RULE_KEYS)
+    rule_id = spec.text("id")
+    then = spec.text("then")
+    if then not in dispositions:
+        raise ValueError(f"{owner} leads to unknown disposition {then}")
     conditions = []
-    for name in CONDITIONS:
-        if name not in raw:
+    for condition in CONDITIONS:
+        if not spec.has(condition):
             continue
-        values = raw[name]
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise ValueError(f"rule '{raw['id']}': {name} must be a list of texts")
-        strange = set(values) - allowed.get(name, set(values))
+        values = spec.texts(condition)
+        strange = set(values) - allowed.get(condition, set(values))
         if strange:
-            raise ValueError(f"rule '{raw['id']}': {name} can never be {sorted(strange)}")
-        conditions.append((name, tuple(values)))
+            raise ValueError(f"{owner}: {condition} can never be {sorted(strange)}")
+        conditions.append((condition, values))
+    value_above = spec.whole_units("value_above")
+    value_at_most = spec.whole_units("value_at_most")
+    if value_above is not None and value_at_most is not None and value_at_most <= value_above:
+        raise ValueError(
+            f"{owner}: value_at_most {value_at_most} is not above value_above {value_above},"
+            " so the rule could never apply"
+        )
     return Rule(
-        id=raw["id"],
-        why=raw["why"],
-        then=raw["then"],
+        id=rule_id,
+        why=spec.text("why"),
+        then=then,
         conditions=tuple(conditions),
-        value_above=raw.get("value_above"),
-        value_at_most=raw.get("value_at_most"),
+        value_above=value_above,
+        value_at_most=value_at_most,
     )

@@ -324,6 +324,13 @@ ERP_URL = _declare(
 )
 ERP_DATABASE = _declare("erp.database", str, "station", "The Tryton database.")
 ERP_USER = _declare("erp.user", str, "station", "The Tryton user the station logs in as.")
+ERP_CA_BUNDLE = _declare(
+    "erp.ca_bundle",
+    str,
+    "",
+    "For an https:// ERP whose certificate a site's own CA signed: the PEM file of that CA. "
+    "Empty: the system's trusted CAs. The certificate is always checked.",
+)
 ERP_INTERVAL_S = _declare(
     "erp.interval_s",
     int,

@@ -46,6 +46,7 @@ from station.errors import ConfigError, NotAllowed
 from station.operators import Role, SignedIn
 from station.setting_keys import (
     BENCH_ID,
+    ERP_CA_BUNDLE,
     ERP_DATABASE,
     ERP_INTERVAL_S,
     ERP_URL,
@@ -131,6 +132,7 @@ PAGES: tuple[tuple[str, tuple[Group, ...]], ...] = (
                 "ERP (Tryton)",
                 (
                     (ERP_URL, "Server (http://host:port; empty: work alone)"),
+                    (ERP_CA_BUNDLE, "CA bundle for https (empty: the system's CAs)"),
                     (ERP_DATABASE, "Database"),
                     (ERP_USER, "User"),
                     (ERP_INTERVAL_S, "Seconds between sync cycles"),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 
 from station.outbox import OutboxRecord, UnitEvent
-from station.setting_keys import ERP_DATABASE, ERP_URL, ERP_USER
+from station.setting_keys import ERP_CA_BUNDLE, ERP_DATABASE, ERP_URL, ERP_USER
 from station.settings import Settings
 from sync.connector import Connector, Cursor, Likeness, Outgoing, Page
 from sync.credentials import PasswordSource, erp_password
@@ -56,8 +56,10 @@ def tryton_connector(
     """How to reach the configured ERP; called on the worker's thread, where a keyring
     that blocks on looking the password up cannot stall the window."""
     user, url, database = settings[ERP_USER], settings[ERP_URL], settings[ERP_DATABASE]
+    ca_bundle = settings[ERP_CA_BUNDLE]
 
     def connect() -> Connector:
-        return Tryton(Client(Login(url, database, user, erp_password(user, url, sources))))
+        password = erp_password(user, url, sources)
+        return Tryton(Client(Login(url, database, user, password, ca_bundle)))
 
     return connect

@@ -27,10 +27,13 @@ LONGEST_MESSAGE = 500
 
 @dataclass(frozen=True)
 class Login:
-    url: str  # http://127.0.0.1:8000
+    url: str  # http://127.0.0.1:8000, or https:// with the server's certificate checked
     database: str
     user: str
     password: str = field(repr=False)  # never in a log line or a test report
+    # A PEM file of the CAs an https:// ERP's certificate is checked against, for a site's
+    # own CA; empty: the system's trusted CAs. Either way the certificate is checked.
+    ca_bundle: str = ""
 
 
 def encode(value: Any) -> Any:
@@ -89,6 +92,9 @@ class Client:
     def __init__(self, login: Login, http: requests.Session | None = None) -> None:
         self.login_data = login
         self.http = http or requests.Session()
+        # Given with each request: a session's own ``verify`` loses to REQUESTS_CA_BUNDLE
+        # in the environment, which would silently override the site's bundle.
+        self.verify: str | bool = login.ca_bundle or True
         self.session: str | None = None
         self.context: dict[str, Any] = {}
         self._id = 0
@@ -153,9 +159,20 @@ class Client:
             headers["Authorization"] = auth
         body = {"id": self._id, "method": method, "params": encode(params)}
         try:
-            response = self.http.post(url, json=body, headers=headers, timeout=TIMEOUT)
+            response = self.http.post(
+                url, json=body, headers=headers, timeout=TIMEOUT, verify=self.verify
+            )
+        except requests.exceptions.SSLError as exc:
+            raise RetryLater(
+                f"{method}: the ERP's certificate is not trusted ({exc}); for a site's own"
+                " CA, name its bundle in the settings (erp.ca_bundle)"
+            ) from exc
         except requests.RequestException as exc:
             raise RetryLater(f"{method}: the ERP cannot be reached ({exc})") from exc
+        except OSError as exc:  # requests checks the CA bundle's path before connecting
+            raise RetryLater(
+                f"{method}: the CA bundle {self.login_data.ca_bundle!r} cannot be used ({exc})"
+            ) from exc
         status = response.status_code
         if status == 401:
             raise LogInAgain(f"{method}: not logged in (HTTP 401)")

@@ -9,10 +9,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from bench_events import record_return, triage
-from demo_lines import DemoLine, demo_lines
+from bench_events import (
+    assert_returned_once,
+    loose_items,
+    record_return,
+    single_units,
+    triage,
+    waiting,
+)
+from demo_lines import DemoLine
 from fault_proxy import Fault, FaultProxy
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from demo import erp_server
 from station.recording import utcnow
@@ -48,27 +55,6 @@ def flaky_client(
     client = Client(dataclasses.replace(erp.station, url=proxy.url))
     yield client
     client.http.close()  # its kept-alive links: no socket left for the collector to warn of
-
-
-def loose_items(demo: dict[str, Any]) -> list[tuple[str, str]]:
-    """(SKU, GTIN) of items on no RMA: a parcel of one is an unexpected return."""
-    on_rmas = {line["sku"] for rma in demo["rmas"] for line in rma["lines"]}
-    return [(item["sku"], item["gtins"][0]) for item in demo["items"] if item["sku"] not in on_rmas]
-
-
-def single_units(demo: dict[str, Any]) -> list[DemoLine]:
-    """Lines that are their RMA's only unit: once it is disposed of, the shipment is done."""
-    alone = {r["number"] for r in demo["rmas"] if [li["quantity"] for li in r["lines"]] == [1]}
-    return demo_lines(demo, lambda line, _item: line.rma in alone)
-
-
-def waiting(store: Store) -> int:
-    """Events the pusher has a handler for that are still pending."""
-    with store.read() as session:
-        count = select(func.count()).select_from(OutboxEvent)
-        return session.scalar(
-            count.where(OutboxEvent.status == "pending", OutboxEvent.kind.in_(HANDLERS))
-        ) or 0  # fmt: skip
 
 
 def push_rounds(
@@ -147,45 +133,6 @@ def test_every_event_reaches_the_erp_exactly_once_over_a_link_that_fails(
     for line in recorded.returned:
         mine = {e.kind: e for e in events if e.payload.get("rma") == line.rma}
         assert_returned_once(admin_client, line, mine)
-
-
-def assert_returned_once(admin: Client, line: DemoLine, events: dict[str, OutboxEvent]) -> None:
-    """The RMA's shipment received and done with one move in and one out, where the bench
-    sent the unit; one inspection, passed; one complaint, approved or recorded."""
-    (shipment,) = admin.model(
-        RETURNS, "search_read", [["reference", "=", line.rma]], 0, None, None, ["state"]
-    )
-    assert shipment["state"] == "done", f"{line.rma} is {shipment['state']}, all its events sent"
-    of_rma = f"{RETURNS},{shipment['id']}"
-    moves = admin.model(
-        "stock.move", "search_read", [["shipment", "=", of_rma]], 0, None, [["id", "ASC"]],
-        ["product.code", "from_location.code", "to_location.code", "quantity", "state"],
-    )  # fmt: skip
-    assert [
-        (m["product."]["code"], m["from_location."]["code"], m["to_location."]["code"],
-         m["quantity"], m["state"])
-        for m in moves
-    ] == [
-        (line.sku, "CUS", "IN", 1, "done"),
-        (line.sku, "IN", events["disposition_decided"].payload["destination"], 1, "done"),
-    ]  # fmt: skip
-    inspections = admin.model(
-        "quality.inspection", "search_read", [["origin", "=", of_rma]], 0, None, None,
-        ["state", "reference"],
-    )  # fmt: skip
-    assert [(i["reference"], i["state"]) for i in inspections] == [
-        (events["inspection_recorded"].event_id, "passed")
-    ]
-    refund = events["refund_eligible"].event_id
-    complaints = admin.model(
-        "sale.complaint", "search_read", [["reference", "in", [line.rma, refund]]], 0, None,
-        None, ["reference", "state"],
-    )  # fmt: skip
-    assert [(c["reference"], c["state"]) for c in complaints] in (
-        [(line.rma, "approved")],  # the RMA's own complaint, approved by the verified return
-        [(line.rma, "done")],  # ... and already processed by Tryton
-        [(refund, "waiting")],  # no complaint on the RMA: the refund recorded for the office
-    ), line.rma
 
 
 def test_a_login_whose_preferences_were_lost_is_done_again_whole(

@@ -4,14 +4,19 @@ in the damaged goods' location), done, and each putaway checked, once."""
 
 import dataclasses
 import itertools
+import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bench_events import blind_receipt
 from fake_photos import photo_at
+from fault_proxy import Fault, FaultProxy
 from sqlalchemy import select, update
 
+from demo import erp_server
 from station.feedback import Feedback, Tone
 from station.gtin import to_gtin14
 from station.outbox import PutawayDone
@@ -34,6 +39,9 @@ _clock = itertools.count(1000, 2)
 # ASN-200001 in the demo: HB-3010 lot LHAZASZ x101, HB-3047 lot LXUKCOG x93, HB-3042 lot
 # LNY80Z4 x30, all lot-tracked with a minimum shelf life.
 ASN = "ASN-200001"
+# A receipt nobody announced: the supplier's code at the bench, then what came.
+SUPPLIER = "SUP-HANSEOUTFITT"
+BLIND_GOODS = [*["7610912083911"] * 3, *["8710449266418"] * 2]  # AP-1001 x3, AP-1002 x2
 
 
 def scan(bench: ReceivingBench, *raws: str) -> Feedback:
@@ -159,3 +167,82 @@ def test_a_putaway_whose_close_never_comes_is_rejected_after_a_day(
     pushed = Pusher(Tryton(station_client)).push_due(store)
     assert pushed.rejected == 1
     assert "waited a day: ASN-200005 is not closed in the ERP yet" in pushed.problems[0]
+
+
+def blind_shipments(admin: Client, reference: str) -> list[tuple[str, str, list[Any]]]:
+    """Every supplier shipment under ``reference``: its state, supplier and moves in."""
+    found = admin.model(
+        RECEIPTS, "search_read", [["reference", "=", reference]], 0, None, None,
+        ["state", "supplier.code", "incoming_moves.product.code", "incoming_moves.quantity"],
+    )  # fmt: skip
+    return [
+        (
+            shipment["state"],
+            shipment["supplier."]["code"],
+            sorted((m["product."]["code"], m["quantity"]) for m in shipment["incoming_moves."]),
+        )
+        for shipment in found
+    ]
+
+
+BLIND_DONE = ("done", SUPPLIER, [("AP-1001", 3.0), ("AP-1002", 2.0)])
+
+
+def test_a_blind_receipt_is_made_in_the_erp_received_and_done_once(
+    store: Store, tmp_path: Path, station_client: Client, admin_client: Client
+) -> None:
+    bench = ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
+    reference = blind_receipt(bench, SUPPLIER, BLIND_GOODS)
+    assert blind_shipments(admin_client, reference) == []
+    pushed = Pusher(Tryton(station_client)).push_due(store)
+    assert (pushed.sent, pushed.rejected) == (2, 0), pushed.problems  # the putaway + the close
+    assert blind_shipments(admin_client, reference) == [BLIND_DONE]
+
+    with store.unit() as session:  # every answer lost: all of it sent again
+        session.execute(update(OutboxEvent).values(status="pending"))
+    again = Pusher(Tryton(station_client)).push_due(store)
+    assert (again.sent, again.rejected) == (2, 0), again.problems
+    assert blind_shipments(admin_client, reference) == [BLIND_DONE]
+
+
+@pytest.fixture
+def answers_lost(erp: erp_server.Running) -> Iterator[tuple[FaultProxy, Client]]:
+    """The station's client through a proxy that faults only where a test plans it."""
+    with FaultProxy(erp.station.url, random.Random(13), rate=0, drop_rate=0) as proxy:
+        client = Client(dataclasses.replace(erp.station, url=proxy.url))
+        try:
+            yield proxy, client
+        finally:
+            client.http.close()  # its kept-alive links: no socket left to warn of
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [
+        f"model.{RECEIPTS}.create",  # the blind receipt's shipment made
+        f"model.{RECEIPTS}.write",  # its moves counted in
+        f"model.{RECEIPTS}.receive",
+        f"model.{RECEIPTS}.do",
+    ],
+)
+def test_a_blind_receipt_whose_answer_was_lost_is_made_once_on_the_retry(
+    store: Store,
+    tmp_path: Path,
+    answers_lost: tuple[FaultProxy, Client],
+    admin_client: Client,
+    lost: str,
+) -> None:
+    """Tryton committed the step and its answer never came: the retry finds the shipment
+    by the station's reference and carries on from where it is, making no second one."""
+    proxy, client = answers_lost
+    proxy.plan(lost, Fault.DROP)
+    bench = ReceivingBench(store, Settings({}), tmp_path / "photos", date.today)
+    reference = blind_receipt(bench, SUPPLIER, BLIND_GOODS)
+    pusher = Pusher(Tryton(client), random.Random(13))
+    first = pusher.push_due(store)
+    assert first.sent < 2 and first.problems == [], first  # the close waits for the retry
+    assert proxy.injected == {Fault.DROP: 1} and proxy.dropped == {lost: 1}
+    assert len(blind_shipments(admin_client, reference)) == 1  # Tryton did commit it
+    retry = pusher.push_due(store, utcnow() + timedelta(hours=1))
+    assert retry.problems == [] and pending(store) == 0, retry
+    assert blind_shipments(admin_client, reference) == [BLIND_DONE]
