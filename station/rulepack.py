@@ -50,6 +50,16 @@ class Disposition:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """When the customer's stated reason stands as the found reason without asking the
+    inspector to agree: it claims no fault (the customer's own choice), the checklist found
+    nothing and the grade is this good. The inspector may still choose another (key R)."""
+
+    reasons: frozenset[str] = frozenset()
+    grades: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class RulePack:
     version: str
     reasons: dict[str, str]
@@ -58,6 +68,7 @@ class RulePack:
     checklists: dict[str, tuple[Question, ...]]
     rules: tuple[Rule, ...]
     overrides: tuple[Rule, ...]
+    agreement: Agreement = Agreement()
 
     def checklist(self, category: str) -> tuple[Question, ...]:
         return self.checklists.get(category, ())
@@ -113,7 +124,20 @@ def _build(raw: dict[str, Any]) -> RulePack:
         checklists=checklists,
         rules=rules,
         overrides=tuple(_rule(r, dispositions, allowed) for r in raw.get("override", [])),
+        agreement=_agreement(raw.get("agreed_reasons", {}), allowed),
     )
+
+
+def _agreement(raw: dict[str, Any], allowed: dict[str, set[str]]) -> Agreement:
+    names = {"reasons": "found_reason", "grades": "grade"}
+    for key, known in names.items():
+        listed = raw.get(key, [])
+        if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
+            raise TypeError(f"[agreed_reasons] {key} must be a list of codes")
+        unknown = sorted(set(listed) - allowed[known])
+        if unknown:
+            raise ValueError(f"[agreed_reasons] {key}: {', '.join(unknown)} not known")
+    return Agreement(frozenset(raw.get("reasons", [])), frozenset(raw.get("grades", [])))
 
 
 def _share(code: str, value: object) -> float:
