@@ -24,6 +24,7 @@ BASIC: tuple[Command, ...] = (
     Command("NO", "Checklist: no", "N"),
     Command("SKIP", "Checklist: skip the question", "S"),
     Command("TRIAGE", "No RMA: send the unit to the triage queue", "T"),
+    Command("REASON", "Choose another found reason", "R"),
 )
 RECEIVING: tuple[Command, ...] = (
     Command("NEW-LPN", "Start a new license plate and print its label", "Ctrl+L"),

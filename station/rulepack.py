@@ -17,7 +17,16 @@ CONDITIONS = ("category", "grade", "found_reason", "policy", "checklist", "sku")
 QUESTION_KEYS = {"id", "question", "pass", "forces", "suggests_reason", "blocks_refund"}
 RULE_KEYS = {"id", "why", "then", "value_above", "value_at_most", *CONDITIONS}
 DISPOSITION_KEYS = {"label", "destination", "value_approval", "recovery"}
-PACK_KEYS = ("version", "reasons", "dispositions", "triage", "checklist", "rule", "override")
+PACK_KEYS = (
+    "version",
+    "reasons",
+    "agreed_reasons",
+    "dispositions",
+    "triage",
+    "checklist",
+    "rule",
+    "override",
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,16 @@ class Disposition:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """When the customer's stated reason stands as the found reason without asking the
+    inspector to agree: it claims no fault (the customer's own choice), the checklist found
+    nothing and the grade is this good. The inspector may still choose another (key R)."""
+
+    reasons: frozenset[str] = frozenset()
+    grades: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class RulePack:
     version: str
     reasons: dict[str, str]
@@ -61,6 +80,7 @@ class RulePack:
     checklists: dict[str, tuple[Question, ...]]
     rules: tuple[Rule, ...]
     overrides: tuple[Rule, ...]
+    agreement: Agreement = Agreement()
 
     def checklist(self, category: str) -> tuple[Question, ...]:
         return self.checklists.get(category, ())
@@ -207,7 +227,22 @@ def _build(raw: dict[str, Any]) -> RulePack:
         checklists=checklists,
         rules=rules,
         overrides=overrides,
+        agreement=_agreement(pack, allowed),
     )
+
+
+def _agreement(pack: _Table, allowed: dict[str, set[str]]) -> Agreement:
+    spec = _Table("[agreed_reasons]", pack.tables("agreed_reasons"), {"reasons", "grades"})
+    listed: dict[str, tuple[str, ...]] = {}
+    for key, condition in (("reasons", "found_reason"), ("grades", "grade")):
+        values = spec.raw.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"[agreed_reasons]: {key} must be a list of texts")
+        strange = set(values) - allowed[condition]
+        if strange:
+            raise ValueError(f"[agreed_reasons]: {key} can never be {sorted(strange)}")
+        listed[key] = tuple(values)
+    return Agreement(frozenset(listed["reasons"]), frozenset(listed["grades"]))
 
 
 def _unique(what: str, ids: list[str]) -> None:

@@ -46,7 +46,6 @@ HISTORY = (
     "@NO",
     "@GRADE-A",
     "@CONFIRM",
-    "@CONFIRM",
     "4000000000006",
     "@TRIAGE",
     "@CONFIRM",

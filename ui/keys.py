@@ -18,6 +18,7 @@ LETTER_STEPS = {
     "NO": (Step.CHECKLIST,),
     "SKIP": (Step.CHECKLIST,),
     "TRIAGE": (Step.IDENTIFY, Step.ITEM, Step.CHOOSE, Step.POLICY),
+    "REASON": (Step.DECIDE, Step.APPROVAL),
 }
 GRADE_STEPS = (Step.GRADE, Step.DECIDE, Step.APPROVAL)
 

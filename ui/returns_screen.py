@@ -128,8 +128,8 @@ class ReturnsScreen(BenchScreen):
                 "Enter (CONFIRM) records it. "
                 "Another disposition? Press its number (a supervisor approves)."
             )
-            labels = tuple(label for _c, label in view.dispositions)
-            self.show_choices(title, labels, " &nbsp; ")
+            numbered = tuple((str(n), label) for n, (_c, label) in enumerate(view.dispositions, 1))
+            self.show_keys(title, numbered + _keys("REASON"), " &nbsp; ")
         else:
             self.show_choices(None, (), "")
 

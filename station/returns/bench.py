@@ -364,6 +364,8 @@ class ReturnsBench(Bench[Remembered]):
             return inspection.answer(unit, word.lower())
         if word == "GRADE" and step in (Step.GRADE, Step.DECIDE, Step.APPROVAL):
             return inspection.grade(unit, argument)
+        if word == "REASON" and not argument and step in (Step.DECIDE, Step.APPROVAL):
+            return inspection.reopen_reason(unit)
         if word == "REASON" and step in (Step.REASON, Step.DECIDE, Step.APPROVAL):
             return inspection.found_reason(unit, argument)
         if word == "CONFIRM" and step is Step.REASON and unit.line is not None:

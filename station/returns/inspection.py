@@ -132,7 +132,28 @@ class Inspection:
 
     def grade(self, unit: ReturnUnit, grade: str) -> Feedback:
         unit.grade = grade
-        return self._redecide(unit, f"Grade {grade}.")
+        said = f"Grade {grade}."
+        stated = unit.line.stated_reason if unit.line else None
+        if unit.found_reason is None and stated is not None and self._agrees(unit, stated):
+            unit.found_reason = stated
+            said += f" Found reason as the customer said: {self.pack.reasons[stated]} (R: another)."
+        return self._redecide(unit, said)
+
+    def _agrees(self, unit: ReturnUnit, stated: str) -> bool:
+        """The customer's own choice, nothing found against it: see ``Agreement``."""
+        agreement = self.pack.agreement
+        return (
+            stated in agreement.reasons
+            and unit.grade in agreement.grades
+            and not any(answer.passed is False for answer in unit.answers)
+        )
+
+    def reopen_reason(self, unit: ReturnUnit) -> Feedback:
+        """The found reason chosen again: the rules decide again once it is in."""
+        unit.found_reason = None
+        unit.suggested_disposition = unit.disposition = unit.destination = None
+        unit.approved_by = None
+        return Feedback.good("Choose the found reason: press its number.")
 
     def found_reason(self, unit: ReturnUnit, code: str) -> Feedback:
         if code not in self.pack.reasons:

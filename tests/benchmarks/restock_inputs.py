@@ -4,7 +4,8 @@ Drives the real benches (``ReturnsBench``, ``ReceivingBench``) with the README w
 codes, counting every ``handle()`` (a scan) and ``press()`` / ``pick()`` (a key):
 
 - the return: ``RMA-10004``, the running shorts' GTIN ``5907725452020``, the checklist
-  answered the way that passes, ``@GRADE-A``, the customer's reason and the disposition confirmed.
+  answered the way that passes, ``@GRADE-A`` (the customer's reason, size or fit, stands
+  when nothing was found against it), and the disposition confirmed.
   ``inputs`` counts everything but the checklist's answers (the inspector's judgement, one
   per question of the category); the badge at the start of the shift is not counted either;
 - ``clicks``: the benches take every step by a scan or a key, so a step that could only be

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from demo.master_data import load_demo_data
 from station.returns.bench import ReturnsBench
+from station.returns.view import Step
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.settings import Settings
@@ -46,7 +47,9 @@ def figures(name: str, seconds: list[float]) -> dict[str, object]:
 
 
 def script(bench: ReturnsBench) -> Iterator[str]:
-    """Whole returns of every demo line that has a GTIN, then triage cycles, endlessly."""
+    """Whole returns of every demo line that has a GTIN, then triage cycles, endlessly.
+    Read one scan at a time, after the one before was handled: the found reason is
+    confirmed only where the bench asks for it."""
     with bench.store.read() as session:
         lines = [
             (line.rma_number, gtin, line.serial, len(bench.pack.checklist(line.item.category)))
@@ -59,7 +62,10 @@ def script(bench: ReturnsBench) -> Iterator[str]:
         if serial:
             yield serial
         yield from ["@YES"] * questions
-        yield from ("@GRADE-B", "@CONFIRM", "@CONFIRM")
+        yield "@GRADE-B"
+        if bench.step() is Step.REASON:
+            yield "@CONFIRM"
+        yield "@CONFIRM"
     number = 0
     while True:
         number += 1

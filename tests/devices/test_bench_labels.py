@@ -48,7 +48,7 @@ def test_a_restock_and_a_triage_print_labels_that_scan_back(
     zpl_to_png: Callable[[Sequence[ZplJob]], list[Image.Image]],
 ) -> None:
     record(bench, "BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO")
-    record(bench, "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM")
+    record(bench, "@NO", "@NO", "@GRADE-A", "@CONFIRM")
     record(bench, "4009999999995", "@TRIAGE", "@CONFIRM")
     queue = PrintQueue(
         store, bench.bench_id, RawTcpPrinter("127.0.0.1", printer.port), zpl_renderer(203)

@@ -99,7 +99,7 @@ def test_an_approval_is_answered_with_a_click(
     qtbot: QtBot, store: Store, bench: ReturnsBench
 ) -> None:
     for code in ("BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO",
-                 "@GRADE-A", "@CONFIRM", "@DISP-DONATE"):  # fmt: skip
+                 "@GRADE-A", "@DISP-DONATE"):  # fmt: skip
         bench.handle(Scan(code, at=float(next(_clock))))
     sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
     view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-09", today=TODAY)
@@ -126,7 +126,7 @@ def test_the_approve_and_refuse_buttons_wait_for_a_pick(
     assert view.waiting_list.nothing.text().startswith("Nothing waiting")
     assert [b.isEnabled() for b in answers] == [False, False]
     for code in ("BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO",
-                 "@GRADE-A", "@CONFIRM", "@DISP-DONATE"):  # fmt: skip
+                 "@GRADE-A", "@DISP-DONATE"):  # fmt: skip
         bench.handle(Scan(code, at=float(next(_clock))))
     view.show_waiting()
     assert view.approval_table.isVisible() and not view.waiting_list.nothing.isVisible()

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.gui
 REFUND_FLOW = {"return_received", "inspection_recorded", "disposition_decided", "refund_eligible"}
 # RMA-10004's one unit (an apparel item, quantity 1), restocked by scans alone.
 RESTOCK_10004 = ("BADGE-1001", "RMA-10004", "5907725452020")
-RESTOCK_10004 += ("@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM")
+RESTOCK_10004 += ("@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM")
 
 
 def the_unit(store: Store) -> ReturnUnit:
@@ -67,7 +67,7 @@ def test_a_restock_scanned_from_badge_to_label(
     window = make_window(settings)
     scanner = Scanner(qtbot, window, settings)
     codes = ["BADGE-1001", "RMA-10004", "5907725452020"]
-    codes += ["@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM"]
+    codes += ["@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM"]
 
     assert scanner.scan("BADGE-1001").tone is Tone.GOOD
     assert window.header.operator.text() == "Ines Inspector (inspector)"
@@ -79,9 +79,9 @@ def test_a_restock_scanned_from_badge_to_label(
     assert "RMA-10004" in window.returns.return_card.values["RMA"].text()
     for code in codes[3:8]:
         assert scanner.scan(code).tone is Tone.GOOD, code
-    assert window.view.step is Step.REASON
-    scanner.scan("@CONFIRM")  # the customer's reason is the found reason
+    # Size or fit and nothing found: the customer's reason is the found reason.
     assert window.view.step is Step.DECIDE
+    assert "as the customer said" in window.returns.feedback.text()
     assert window.returns.disposition_card.destination.text() == "LOC-RESTOCK"
     assert "back to stock" in window.returns.disposition_card.why.text()
     assert scanner.scan("@CONFIRM").tone is Tone.GOOD
@@ -136,8 +136,7 @@ def test_an_override_waits_for_a_supervisor_badge(
 ) -> None:
     for code in ("BADGE-1001", "RMA-10019", "7614559609350", "@YES", "@NO", "@NO", "@NO"):
         scanner.scan(code)
-    scanner.scan("@GRADE-A")
-    scanner.scan("@CONFIRM")
+    scanner.scan("@GRADE-A")  # size or fit, nothing found: the customer's reason stands
     assert window.returns.disposition_card.disposition.text() == "Restock →"
 
     assert scanner.scan("@DISP-DISPOSE").tone is Tone.WARN
@@ -239,9 +238,8 @@ def test_a_whole_return_by_keyboard_alone(
         qtbot.keyClick(code, Qt.Key.Key_Return)
         assert window.view.step is step, window.feedback
         assert not code.hasFocus() and code.text() == ""
-    for key in "YNNNA":
+    for key in "YNNNA":  # size or fit, nothing found: the customer's reason stands
         scanner.press(key)
-    scanner.press(Qt.Key.Key_Return)  # the customer's reason
     assert scanner.press(Qt.Key.Key_Return).tone is Tone.GOOD
 
     unit = the_unit(store)
@@ -400,12 +398,15 @@ def test_every_key_says_what_it_means_at_its_step(window: MainWindow, scanner: S
     assert "A as new, unopened" in window.returns.prompt.text()
     assert "as&nbsp;new,&nbsp;unopened" in choices.text()
     assert "&nbsp;E&nbsp;</b>&nbsp;scrap" in choices.text()
-    scanner.press("A")
-    assert window.view.step is Step.REASON
-    assert "&nbsp;1&nbsp;" in choices.text() and "Found reason" in choices.text()
-    scanner.press(Qt.Key.Key_Return)
+    scanner.press("A")  # size or fit, nothing found: the customer's reason stands
     assert window.view.step is Step.DECIDE
     assert "Another disposition" in choices.text()
+    assert "&nbsp;R&nbsp;</b>&nbsp;Choose&nbsp;another&nbsp;found&nbsp;reason" in choices.text()
+    scanner.press("R")
+    assert window.view.step is Step.REASON
+    assert "&nbsp;1&nbsp;" in choices.text() and "Found reason" in choices.text()
+    scanner.press(Qt.Key.Key_Return)  # agree with the customer after all
+    assert window.view.step is Step.DECIDE
 
 
 def test_the_expected_serial_is_shown_only_once_the_unit_s_is_scanned(

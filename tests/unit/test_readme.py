@@ -3,7 +3,7 @@
 import itertools
 from pathlib import Path
 
-from station.feedback import Tone
+from station.feedback import Feedback, Tone
 from station.returns.bench import ReturnsBench
 from station.returns.view import Step
 from station.scans import Scan
@@ -13,10 +13,12 @@ README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 _clock = itertools.count(0, 2)
 
 
-def scan(bench: ReturnsBench, *raws: str) -> None:
+def scan(bench: ReturnsBench, *raws: str) -> Feedback:
+    said = Feedback.good("")
     for raw in raws:
         assert f"`{raw}`" in README, f"{raw} is not in the README"
-        bench.handle(Scan(raw, at=float(next(_clock))))
+        said = bench.handle(Scan(raw, at=float(next(_clock))))
+    return said
 
 
 def test_the_configuration_table_is_the_registry() -> None:
@@ -28,8 +30,9 @@ def test_the_quick_start_walk_through(bench: ReturnsBench) -> None:
     scan(bench, "@YES", "@NO")
     bench.press("NO")
     bench.press("NO")
-    scan(bench, "@GRADE-A", "@CONFIRM")
-    bench.press("CONFIRM")
+    graded = scan(bench, "@GRADE-A")  # the customer's reason stands: nothing found against it
+    assert "as the customer said" in graded.message
+    assert bench.press("CONFIRM").tone is Tone.GOOD
     last = bench.view().last
     assert last is not None
     assert last.destination == "LOC-RESTOCK"

@@ -140,6 +140,21 @@ def _load_edited(tmp_path: Path, old: str, new: str) -> None:
         ),
         ('version = "2026.11-1"', "version = 2026", "the pack: version must be a text"),
         (
+            'grades = ["A", "B"]',
+            'grades = ["A", "F"]',
+            "[agreed_reasons]: grades can never be ['F']",
+        ),
+        (
+            'reasons = ["SIZE_FIT", "NO_LONGER_NEEDED", "CHANGED_MIND"]',
+            'reasons = ["SIZE_FIT", "BORED"]',
+            "[agreed_reasons]: reasons can never be ['BORED']",
+        ),
+        (
+            'reasons = ["SIZE_FIT", "NO_LONGER_NEEDED", "CHANGED_MIND"]',
+            'reasons = "SIZE_FIT"',
+            "[agreed_reasons]: reasons must be a list of texts",
+        ),
+        (
             'version = "2026.11-1"',
             'version = "2026.11-1"\nrulez = 1',
             "the pack has unknown keys ['rulez']",
@@ -172,3 +187,5 @@ def test_the_shipped_pack_loads_with_its_values_typed() -> None:
     scrap = next(rule for rule in pack.rules if rule.id == "scrap-expensive")
     assert scrap.value_above == 250
     assert pack.dispositions["WRITEOFF"].value_approval is True
+    assert pack.agreement.grades == {"A", "B"}
+    assert "DEFECTIVE" not in pack.agreement.reasons

@@ -81,9 +81,10 @@ def test_a_restock_from_rma_scan_to_label(
     assert bench.step() is Step.CHECKLIST
     scan(bench, "@YES", "@NO", "@SKIP")
     scan(bench, "@UNDO")  # the skip is taken back
-    scan(bench, "@NO", "@NO", "@GRADE-A")
-    assert bench.step() is Step.REASON
-    feedback = scan(bench, "@CONFIRM")
+    feedback = scan(bench, "@NO", "@NO", "@GRADE-A")
+    # Size or fit is the customer's own choice and nothing was found against it: the
+    # found reason is theirs without asking, and the rules decide at once.
+    assert "as the customer said: Size or fit" in feedback.message
     assert "Restock" in feedback.message
     view = bench.view()
     assert view.step is Step.DECIDE
@@ -120,6 +121,49 @@ def test_a_restock_from_rma_scan_to_label(
     assert bench.view().last is not None
 
 
+def test_the_found_reason_is_asked_when_the_customer_claims_a_fault_or_something_was_found(
+    bench: ReturnsBench, demo: dict[str, Any]
+) -> None:
+    # The customer says the kettle is defective: the inspector says what was found.
+    line = a_line(
+        demo, lambda line, item: not item["serial_tracked"] and line.stated_reason == "DEFECTIVE"
+    )
+    start(bench, line)
+    while bench.step() is Step.CHECKLIST:
+        scan(bench, "@SKIP")
+    scan(bench, "@GRADE-A")
+    assert bench.step() is Step.REASON
+    # Size or fit, but graded as worn: the inspector is asked.
+    scan(bench, "@CANCEL", "@CONFIRM")
+    start(bench, a_line(demo, apparel))
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-C")
+    assert bench.step() is Step.REASON
+    # Size or fit, as new, but a check failed: the inspector is asked.
+    scan(bench, "@CANCEL", "@CONFIRM")
+    start(bench, a_line(demo, apparel))
+    scan(bench, "@YES", "@YES", "@NO", "@NO", "@GRADE-A")
+    assert bench.step() is Step.REASON
+
+
+def test_r_chooses_another_found_reason_and_the_rules_decide_again(
+    bench: ReturnsBench, store: Store, demo: dict[str, Any]
+) -> None:
+    unit_id = start(bench, a_line(demo, apparel))
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A")
+    assert bench.step() is Step.DECIDE
+    feedback = bench.press("REASON")
+    assert feedback.tone is Tone.GOOD and bench.step() is Step.REASON
+    view = bench.view()
+    assert view.unit is not None and view.unit.destination is None
+    scan(bench, "@REASON-DEFECTIVE", "@CONFIRM")
+    recorded = unit(store, unit_id)
+    assert (recorded.found_reason, recorded.disposition) == (
+        "DEFECTIVE",
+        recorded.suggested_disposition,
+    )
+    assert recorded.status == "decided"
+
+
 def test_a_failed_checklist_liquidates_and_blocks_the_refund(
     bench: ReturnsBench, store: Store, demo: dict[str, Any]
 ) -> None:
@@ -151,7 +195,7 @@ def test_an_inspectors_override_waits_for_a_supervisor(
     bench: ReturnsBench, store: Store, demo: dict[str, Any]
 ) -> None:
     unit_id = start(bench, a_line(demo, apparel))
-    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM")
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A")
     feedback = scan(bench, "@DISP-DISPOSE")
     assert feedback.tone is Tone.WARN
     assert bench.step() is Step.APPROVAL
@@ -179,7 +223,7 @@ def test_an_inspectors_override_waits_for_a_supervisor(
 
 def test_approval_by_pin(bench: ReturnsBench, demo: dict[str, Any]) -> None:
     start(bench, a_line(demo, apparel))
-    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@DISP-DONATE")
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@DISP-DONATE")
     assert bench.approve_with_pin("1111").tone is Tone.BAD  # an inspector's PIN
     assert bench.approve_with_pin("0000").tone is Tone.BAD
     assert bench.approve_with_pin("3333").tone is Tone.GOOD
@@ -190,7 +234,7 @@ def test_a_supervisor_overrides_without_a_second_approval(
     bench: ReturnsBench, store: Store, demo: dict[str, Any]
 ) -> None:
     unit_id = start(bench, a_line(demo, apparel), badge="BADGE-3001")
-    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@DISP-DONATE", "@CONFIRM")
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@DISP-DONATE", "@CONFIRM")
     assert unit(store, unit_id).approved_by == "BADGE-3001"
 
 
@@ -374,7 +418,7 @@ def test_reprint_queues_the_last_label_again(
 ) -> None:
     assert scan(bench, "BADGE-1001", "@PRINT").tone is Tone.BAD
     start(bench, a_line(demo, apparel))
-    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM", "@PRINT")
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@PRINT")
     with store.read() as session:
         jobs = session.scalars(select(LabelJob).order_by(LabelJob.id)).all()
     assert [j.data.get("reprint", False) for j in jobs] == [False, True]
@@ -500,7 +544,7 @@ def test_an_inspector_cannot_record_an_expensive_write_off_alone(
 
 def test_a_new_grade_takes_the_approval_back(bench: ReturnsBench, demo: dict[str, Any]) -> None:
     start(bench, a_line(demo, apparel))
-    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@DISP-DONATE", "BADGE-3001")
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@DISP-DONATE", "BADGE-3001")
     assert bench.step() is Step.DECIDE
     scan(bench, "@GRADE-C")  # the rules decide again: the override and approval are gone
     view = bench.view()
@@ -538,7 +582,7 @@ def test_unsure_labels_go_again_only_when_a_person_says_so(
     bench: ReturnsBench, store: Store, demo: dict[str, Any]
 ) -> None:
     start(bench, a_line(demo, apparel))
-    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@CONFIRM")
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM")
     assert bench.resend_unsure_labels().tone is Tone.BAD  # nothing is unsure
     with store.unit() as session:
         session.scalars(select(LabelJob)).one().status = LabelJobState.UNSURE
@@ -651,7 +695,7 @@ def typed(bench: ReturnsBench, raw: str) -> Feedback:
 
 def override_waiting(bench: ReturnsBench, demo: dict[str, Any]) -> None:
     start(bench, a_line(demo, apparel))
-    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@CONFIRM", "@DISP-DONATE")
+    scan(bench, "@YES", "@NO", "@NO", "@NO", "@GRADE-A", "@DISP-DONATE")
 
 
 def write_off_waiting(bench: ReturnsBench, demo: dict[str, Any]) -> None:

@@ -37,7 +37,7 @@ def scan(bench: ReturnsBench | ReceivingBench, *codes: str) -> Feedback:
 def overridden(bench: ReturnsBench) -> None:
     """Running shorts the rules restock, sent to donation by the inspector."""
     scan(bench, "BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO")
-    scan(bench, "@GRADE-A", "@CONFIRM", "@DISP-DONATE")
+    scan(bench, "@GRADE-A", "@DISP-DONATE")
     assert bench.view().step is Step.APPROVAL
 
 
