@@ -80,8 +80,7 @@ class MainWindow(QMainWindow):
         self.feedback: Feedback | None = None
         self.setStyleSheet(SHEET)
         self.resize(1366, 768)
-        prefix = settings[WEDGE_PREFIX]
-        self._wedge = f"wedge, prefix {prefix}" if prefix else "wedge"
+        self._wedge = _wedge_said(settings)
         self.header = Header(bench.bench_id, self._wedge)
         self.returns = ReturnsScreen()
         self.receiving = ReceivingScreen()
@@ -364,7 +363,12 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def _apply_settings(self, settings: Settings) -> None:
+        """Saved settings, used at once: the wedge's here; the serial scanner and the
+        printers by whoever starts the devices (``settings_applied``)."""
         self.settings = settings
+        self.wedge.use(settings)
+        self._wedge = _wedge_said(settings)
+        self.header.show_wedge_only(self._wedge)  # until a serial scanner, if set, attaches
         self.settings_applied.emit(settings)
 
     def print_command_sheet(self) -> None:
@@ -448,6 +452,11 @@ class MainWindow(QMainWindow):
             f"{open_work}; it resumes when the bench starts again. Quit anyway?",
         )
         return answer == QMessageBox.StandardButton.Yes
+
+
+def _wedge_said(settings: Settings) -> str:
+    prefix = settings[WEDGE_PREFIX]
+    return f"wedge, prefix {prefix}" if prefix else "wedge"
 
 
 def _application() -> QApplication:

@@ -105,18 +105,25 @@ class WedgeFilter(QObject):
     def __init__(self, settings: Settings, scope: QWidget, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._scope = scope
-        self._prefix = settings[WEDGE_PREFIX]
-        self._max_gap = settings[WEDGE_MAX_GAP_MS] / 1000
-        self._min_length = settings[WEDGE_MIN_LENGTH]
-        self._longest = read_limit(settings[MAX_SCAN_LENGTH])
         self._held: list[HeldKey] = []
         self._capturing = False
         self._last_key_at = 0.0
         self._replaying = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(PREFIX_STALL_MS if self._prefix else settings[WEDGE_MAX_GAP_MS])
         self._timer.timeout.connect(self._give_back)
+        self.use(settings)
+
+    def use(self, settings: Settings) -> None:
+        """The wedge's settings, at start and whenever they are saved; keys held under the
+        old ones are handed back first, as a person's."""
+        if self._held or self._capturing:
+            self._give_back()
+        self._prefix = settings[WEDGE_PREFIX]
+        self._max_gap = settings[WEDGE_MAX_GAP_MS] / 1000
+        self._min_length = settings[WEDGE_MIN_LENGTH]
+        self._longest = read_limit(settings[MAX_SCAN_LENGTH])
+        self._timer.setInterval(PREFIX_STALL_MS if self._prefix else settings[WEDGE_MAX_GAP_MS])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() is not QEvent.Type.KeyPress:

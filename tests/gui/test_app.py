@@ -75,9 +75,16 @@ def test_an_empty_database_file_stops_the_start(
     data_dir: Path, dialogs: list[tuple[Any, ...]]
 ) -> None:
     (data_dir / "station.db").touch()
-    # Were the file taken for a first start, the window would open: end it (status 1).
-    QTimer.singleShot(5000, lambda: QApplication.exit(1))
-    assert app.gui.run(Settings(), ()) == 2
+    # Were the file taken for a first start, the window would open: end it (status 1). The
+    # watchdog is stopped after: left to fire later, it would end whatever loop runs then,
+    # and every later wait of the session would return at once.
+    watchdog = QTimer()
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(lambda: QApplication.exit(1))
+    watchdog.start(5000)
+    status = app.gui.run(Settings(), ())
+    watchdog.stop()
+    assert status == 2
     assert "it is empty" in dialogs[0][2]
     assert (data_dir / "station.db").stat().st_size == 0
 

@@ -117,9 +117,13 @@ def synced_window(
     link = start_sync(store, settings, window, OS_SOURCES)
     assert link is not None
     link.state_changed.connect(heard.append)
-    qtbot.waitUntil(lambda: bool(heard) and heard[-1].state == SyncStatus.ONLINE, timeout=30_000)
-    yield window, Scanner(qtbot, window, settings), heard
-    link.stop()
+    try:  # stopped even when it never comes online: a worker left running spoils later tests
+        qtbot.waitUntil(
+            lambda: bool(heard) and heard[-1].state == SyncStatus.ONLINE, timeout=30_000
+        )
+        yield window, Scanner(qtbot, window, settings), heard
+    finally:
+        link.stop()
 
 
 def receive_asn(window: MainWindow, scanner: Scanner) -> tuple[str, str]:

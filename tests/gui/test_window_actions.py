@@ -15,6 +15,7 @@ import station.bench
 from station.feedback import Tone
 from station.label_jobs import queue_label
 from station.returns.view import Step
+from station.settings import Settings
 from station.states import LabelJobState
 from station.store.engine import Store
 from station.store.schema import LabelJob, Photo, ReturnUnit, ScanRecord
@@ -268,3 +269,17 @@ def test_the_settings_save_only_for_the_supervisor_signed_in_at_the_mode_shown(
     scanner.scan("BADGE-3001")
     window.open_settings()
     assert [dialog.save_button.isEnabled() for dialog in opened] == [False, False, True]
+
+
+def test_a_wedge_prefix_saved_in_the_settings_is_used_at_once(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    prefixed = Settings().with_values(scanner__wedge_prefix="~")
+    window._apply_settings(prefixed)  # what the settings dialog's Save leads to
+    assert window.header.scanner.text.text() == "Scanner: wedge, prefix ~"
+    # With a prefix, a scan is whatever follows it up to Enter, however slowly it comes:
+    # told by speed instead, keys this slow would be a person's.
+    Scanner(qtbot, window, prefixed).type_slowly(window, "~BADGE-1001")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.view.step is Step.IDENTIFY
+    assert window.bench.operator is not None and window.bench.operator.badge == "BADGE-1001"
