@@ -1,5 +1,7 @@
 """The strip across the top: which bench, who is signed in, and the status lights."""
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from devices.print_queue import PrinterReach, Tried
@@ -54,6 +56,8 @@ class Header(QFrame):
         # The printers set at this bench, each as its last try left it; none: no printer set.
         self._printers: dict[str, Tried] = {}
         self._queued = 0
+        self._unsure = 0
+        self._erp_state: SyncState | None = None
         # A pull of more than a page (the first of the day, or after a long time offline)
         # shows how far it got; the bench works on meanwhile.
         self.pulling = QProgressBar()
@@ -100,8 +104,9 @@ class Header(QFrame):
                 "The serial scanner is not answering; it is picked up again when it returns",
             )
 
-    def show_printer(self, queued: int) -> None:
-        self._queued = queued
+    def show_printer(self, queued: int, unsure: int = 0) -> None:
+        """``unsure``: labels whose sending broke off; a person checks the printer."""
+        self._queued, self._unsure = queued, unsure
         self._draw_printer()
 
     def show_printers_set(self, names: list[str]) -> None:
@@ -116,7 +121,15 @@ class Header(QFrame):
     def _draw_printer(self) -> None:
         queued = f"{self._queued} queued"
         away = [t for t in self._printers.values() if t.reach is PrinterReach.UNREACHABLE]
-        if not self._printers:
+        if self._unsure:
+            # They are never sent again on their own: red until a person says what printed.
+            self.printer.set(
+                Light.BAD,
+                f"{self._unsure} may not have printed, {queued}",
+                "A label's sending broke off: check the printer, then Print again… under the "
+                "Label jobs tab",
+            )
+        elif not self._printers:
             # Nothing will print: red once a label waits, so the operator sets a printer.
             self.printer.set(
                 Light.BAD if self._queued else Light.OFF,
@@ -138,6 +151,7 @@ class Header(QFrame):
             )
 
     def show_erp(self, state: SyncState) -> None:
+        self._erp_state = state
         when = local_time(state.last_sync) if state.last_sync else "never"
         text = f"{state.state.value}, {state.pending} pending"
         light = LIGHTS.get(state.state, Light.BAD)
@@ -153,6 +167,11 @@ class Header(QFrame):
             ).strip()
         self.erp.set(light, f"{text}, last sync {when}", tooltip)
         self.pulling.hide()  # the cycle is over
+
+    def show_rejected(self, rejected: int) -> None:
+        """Events settled between two sync cycles: the count now, not at the next cycle."""
+        if self._erp_state is not None:
+            self.show_erp(replace(self._erp_state, rejected=rejected))
 
     def show_pull(self, entity: str, done: int, total: int) -> None:
         self.pulling.setRange(0, max(total, 1))

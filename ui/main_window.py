@@ -32,11 +32,13 @@ from station.feedback import Feedback, Tone
 from station.operators import Role, require
 from station.receiving.bench import ReceivingBench
 from station.receiving.view import ReceivingView, RStep
+from station.rejected_events import count_rejected
 from station.returns.bench import ReturnsBench
 from station.returns.view import BenchView, Step
 from station.scans import Scan
 from station.setting_keys import WEDGE_PREFIX
 from station.settings import Settings
+from station.store.engine import Store
 from ui.bench_modes import Mode, starting_mode
 from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer
@@ -325,8 +327,12 @@ class MainWindow(QMainWindow):
     def open_exceptions(self) -> None:
         bench = self.active()
         dialog = ExceptionsDialog(bench.store, bench.operator, bench.bench_id, self)
-        dialog.settled.connect(lambda said: self.show_feedback(Feedback.good(said)))
+        dialog.settled.connect(lambda said: self._settled(bench.store, said))
         dialog.exec()
+
+    def _settled(self, store: Store, said: str) -> None:
+        self.header.show_rejected(count_rejected(store))
+        self.show_feedback(Feedback.good(said))
 
     def open_supervisor(self) -> None:
         """The benches' figures, for a supervisor signed in at this bench."""
@@ -416,7 +422,7 @@ class MainWindow(QMainWindow):
                 log.exception("%s not refreshed", type(model).__name__)
                 healthy, problem = False, f"The local database cannot be read: {exc}"
         self.header.show_store(healthy, problem)
-        self.header.show_printer(mode.labels.queued)
+        self.header.show_printer(mode.labels.queued, mode.labels.unsure)
         self.returns.show_unsure_labels(self.labels.unsure)
         self.returns.retitle(self.triage_table, f"Triage queue ({self.triage.waiting})")
         self.returns.retitle(self.labels_table, f"Label jobs ({self.labels.queued} queued)")

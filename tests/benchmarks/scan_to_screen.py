@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -93,7 +94,7 @@ class Scanning:
     """Waits for the sync to be online, then scans the script, one scan every ``PAUSE_MS``
     after the last one was painted, and quits the application when done."""
 
-    def __init__(self, window: MainWindow, codes: list[str], heard: list[SyncState]) -> None:
+    def __init__(self, window: MainWindow, codes: Iterator[str], heard: list[SyncState]) -> None:
         self.window = window
         self.codes = codes
         self.heard = heard
@@ -114,13 +115,14 @@ class Scanning:
         QTimer.singleShot(PAUSE_MS, self.next_scan)
 
     def next_scan(self) -> None:
-        if len(self.took) == len(self.codes):
+        # The script is read one scan at a time: what comes next depends on the bench's step.
+        code = next(self.codes, None)
+        if code is None:
             self.ticks.timer.stop()
             # The script may end mid-return: a shown window would ask whether to quit.
             self.window.hide()
             QApplication.quit()
             return
-        code = self.codes[len(self.took)]
         before = self.window.feedback
         self.started = time.perf_counter()
         type_scan(self.window, code)
@@ -157,7 +159,7 @@ def main() -> None:
         assert syncing is not None
         heard: list[SyncState] = []
         syncing.state_changed.connect(heard.append)
-        scanning = Scanning(window, list(islice(script(bench), SCANS)), heard)
+        scanning = Scanning(window, islice(script(bench), SCANS), heard)
         try:
             devices.start(settings)
             window.show()

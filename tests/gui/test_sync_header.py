@@ -42,3 +42,29 @@ def test_events_the_erp_rejected_stay_red_in_the_header_until_settled(qtbot: QtB
     header.show_erp(SyncState(SyncStatus.ONLINE, 0, None, "", rejected=0))
     assert header.erp.state == "ok"
     assert header.erp.text.text() == "ERP: online, 0 pending, last sync never"
+
+
+def test_events_settled_between_two_cycles_leave_the_header_at_once(qtbot: QtBot) -> None:
+    header = Header("BENCH-01", "wedge")
+    qtbot.addWidget(header)
+    header.show_erp(SyncState(SyncStatus.ONLINE, 0, None, "", rejected=2))
+    header.show_rejected(1)  # a supervisor settled one in the exception queue
+    assert header.erp.text.text() == "ERP: online, 0 pending, 1 rejected, last sync never"
+    header.show_rejected(0)
+    assert (header.erp.state, header.erp.text.text()) == (
+        "ok",
+        "ERP: online, 0 pending, last sync never",
+    )
+
+
+def test_a_label_that_may_not_have_printed_turns_the_printer_light_red(qtbot: QtBot) -> None:
+    header = Header("BENCH-01", "wedge")
+    qtbot.addWidget(header)
+    header.show_printers_set(["tcp://127.0.0.1:9100"])
+    header.show_printer(queued=0, unsure=1)
+    assert (header.printer.state, header.printer.text.text()) == (
+        "bad",
+        "Printer: 1 may not have printed, 0 queued",
+    )
+    header.show_printer(queued=0, unsure=0)  # a person said what printed
+    assert header.printer.state == "ok"

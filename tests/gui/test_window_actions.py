@@ -9,16 +9,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 import station.bench
 from station.feedback import Tone
 from station.label_jobs import queue_label
+from station.operators import Role, SignedIn
+from station.outbox import UnexpectedReturn
+from station.recording import emit
+from station.rejected_events import send_again
 from station.returns.view import Step
 from station.settings import Settings
 from station.states import LabelJobState
 from station.store.engine import Store
-from station.store.schema import LabelJob, Photo, ReturnUnit, ScanRecord
+from station.store.schema import LabelJob, OutboxEvent, Photo, ReturnUnit, ScanRecord
+from sync.cycle import SyncState, SyncStatus
+from ui.exceptions_dialog import ExceptionsDialog
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
 
@@ -249,10 +255,13 @@ def test_labels_that_may_not_have_printed_go_again_when_a_person_says_so(
         session.scalars(select(LabelJob)).one().status = LabelJobState.UNSURE
     window.redraw()
     assert window.returns.resend.isVisible()
+    assert window.header.printer.state == "bad"  # the light says so too, whatever the tab
+    assert "1 may not have printed" in window.header.printer.text.text()
     monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
     window.returns.resend.click()
     assert window.feedback is not None and window.feedback.message == "1 label(s) queued again."
     assert not window.returns.resend.isVisible()
+    assert "may not have printed" not in window.header.printer.text.text()
     with store.read() as session:
         assert session.scalars(select(LabelJob.status)).one() == LabelJobState.QUEUED
 
@@ -283,3 +292,23 @@ def test_a_wedge_prefix_saved_in_the_settings_is_used_at_once(
     qtbot.keyClick(window, Qt.Key.Key_Return)
     assert window.view.step is Step.IDENTIFY
     assert window.bench.operator is not None and window.bench.operator.badge == "BADGE-1001"
+
+
+def test_an_event_settled_in_the_exception_queue_leaves_the_header_at_once(
+    window: MainWindow, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with store.unit() as session:
+        emit(session, UnexpectedReturn(sku="GONE-1"))
+        session.execute(update(OutboxEvent).values(status="rejected", last_error="gone"))
+    window.header.show_erp(SyncState(SyncStatus.ONLINE, 0, None, "", rejected=1))
+    sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+
+    def settle(dialog: ExceptionsDialog) -> int:
+        send_again(store, 1, sam, "BENCH-01")
+        dialog.settled.emit("Sent again.")
+        return 0
+
+    monkeypatch.setattr(ExceptionsDialog, "exec", settle)
+    window.open_exceptions()
+    # The pending count is the last cycle's; the rejected one is gone without waiting for it.
+    assert window.header.erp.text.text() == "ERP: online, 0 pending, last sync never"
