@@ -113,6 +113,7 @@ def main(argv: list[str]) -> int:
         app.processEvents()
         target.parent.mkdir(parents=True, exist_ok=True)
         saved = window.grab().save(str(target))
+        window.hide()  # the scene leaves work open: a shown window would ask before closing
         window.close()
         store.close()
     if not saved:
