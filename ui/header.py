@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from devices.print_queue import PrinterReach, Tried
@@ -19,6 +20,21 @@ LIGHTS = {
 }
 
 
+class Fitting(QLabel):
+    """Header text on one line where the strip has room, wrapped where it has not: a long
+    state ("online, 12 pending, 3 rejected, last sync 14:02:11") must not widen the window
+    past a 1366-pixel bench screen, and a short one should not wrap for nothing."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        # A wrapping label asks for a width of its own choosing; the header asks for one line.
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance(self.text()) + 2, metrics.height())
+
+
 class StatusLight(QWidget):
     """A coloured dot and a word, e.g. ● Printer 2 queued."""
 
@@ -27,7 +43,7 @@ class StatusLight(QWidget):
         self.state = Light.OFF
         self._name = name
         self._dot = QLabel("●")
-        self.text = QLabel(name)
+        self.text = Fitting(name)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 0, 8, 0)
         layout.setSpacing(5)
@@ -47,8 +63,8 @@ class Header(QFrame):
         self.setObjectName("header")
         self.bench = QLabel(bench)
         self.bench.setObjectName("bench")
-        self.operator = QLabel()
-        self.mode = QLabel("Mode: Returns")
+        self.operator = Fitting()
+        self.mode = Fitting("Mode: Returns")
         self.store = StatusLight("Store")
         self.scanner = StatusLight("Scanner")
         self.printer = StatusLight("Printer")

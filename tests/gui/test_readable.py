@@ -1,6 +1,8 @@
 """Read at arm's length: every text an operator reads at the bench window, and in the
 dialogs it opens, is drawn at least 14 pixels high, and a rejected scan says why."""
 
+from datetime import UTC, datetime
+
 import pytest
 from bench_driver import Scanner
 from PySide6.QtCharts import QChartView
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from sync.cycle import SyncState, SyncStatus
 from ui.exceptions_dialog import ExceptionsDialog
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
@@ -94,3 +97,23 @@ def test_a_rejected_scan_says_why_in_its_row(window: MainWindow, scanner: Scanne
     # The reason is read on screen, not only in a tooltip: its column starts well inside.
     left = table.columnViewportPosition(message)
     assert left >= 0 and left + READABLE_PX <= table.viewport().width()
+
+
+BENCH_SCREEN_PX = 1366  # the narrowest bench monitor in common use
+
+
+def test_the_window_fits_a_1366_pixel_screen_whatever_the_header_says(
+    window: MainWindow, scanner: Scanner
+) -> None:
+    scanner.scan("BADGE-3001")  # the longest name and role of the demo
+    header = window.header
+    header.show_erp(SyncState(SyncStatus.ONLINE, 12, datetime.now(UTC), "", rejected=3))
+    header.show_printers_set(["tcp://192.0.2.10:9100"])
+    header.show_printer(queued=12, unsure=1)
+    for key in (Qt.Key.Key_F7, Qt.Key.Key_F6):  # both benches
+        scanner.press(key)
+        assert window.minimumSizeHint().width() <= BENCH_SCREEN_PX
+    # The words wrap inside the header rather than widening the window.
+    window.resize(BENCH_SCREEN_PX, 768)
+    assert window.width() == BENCH_SCREEN_PX
+    assert "3 rejected" in header.erp.text.text()
