@@ -29,6 +29,11 @@ class CodeEntry(QLineEdit):
         self.setMaxLength(read_limit(LONGEST_SCAN))
         self.returnPressed.connect(self._enter)
 
+    def keep_secret(self, secret: bool) -> None:
+        """While nobody is signed in, what is typed here may be a PIN: dots, not digits,
+        for whoever stands beside the bench."""
+        self.setEchoMode(QLineEdit.EchoMode.Password if secret else QLineEdit.EchoMode.Normal)
+
     def _enter(self) -> None:
         code = self.text().strip()
         self.clear()

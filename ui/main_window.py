@@ -9,12 +9,13 @@ drawn again from a fresh view and the table models.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -309,18 +310,21 @@ class MainWindow(QMainWindow):
         return self.bench.save_notes(text)
 
     def add_photo(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(self, "Add a photo", "", PHOTO_FILES)
+        with self._asking():
+            chosen, _filter = QFileDialog.getOpenFileName(self, "Add a photo", "", PHOTO_FILES)
         if chosen:
             bench = self.active()
             self.act(lambda: bench.add_photo(Path(chosen)))
 
     def resend_labels(self) -> None:
-        answer = QMessageBox.question(
-            self,
-            "Print the labels again?",
-            f"{self.labels.unsure} label(s) were being sent when the printer or the station "
-            "stopped answering. Look at the printer: print again only what is missing.",
-        )
+        with self._asking():
+            answer = QMessageBox.question(
+                self,
+                "Print the labels again?",
+                f"{self.labels.unsure} label(s) were being sent when the printer or the "
+                "station stopped answering. Look at the printer: print again only what is "
+                "missing.",
+            )
         if answer == QMessageBox.StandardButton.Yes:
             self.act(self.active().resend_unsure_labels)
 
@@ -328,7 +332,8 @@ class MainWindow(QMainWindow):
         bench = self.active()
         dialog = ExceptionsDialog(bench.store, bench.operator, bench.bench_id, self)
         dialog.settled.connect(lambda said: self._settled(bench.store, said))
-        dialog.exec()
+        with self._asking():
+            dialog.exec()
 
     def _settled(self, store: Store, said: str) -> None:
         self.header.show_rejected(count_rejected(store))
@@ -366,7 +371,8 @@ class MainWindow(QMainWindow):
             lambda file: self.show_feedback(Feedback.good(f"Settings saved to {file}."))
         )
         dialog.applied.connect(self._apply_settings)
-        dialog.exec()
+        with self._asking():
+            dialog.exec()
 
     def _apply_settings(self, settings: Settings) -> None:
         """Saved settings, used at once: the wedge's here; the serial scanner and the
@@ -378,9 +384,10 @@ class MainWindow(QMainWindow):
         self.settings_applied.emit(settings)
 
     def print_command_sheet(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Save the bench command sheet", "command-sheet.pdf", "PDF (*.pdf)"
-        )
+        with self._asking():
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, "Save the bench command sheet", "command-sheet.pdf", "PDF (*.pdf)"
+            )
         if not chosen:
             return
         # Here, not at the top: its PDF library is a tenth of the window's start.
@@ -402,6 +409,7 @@ class MainWindow(QMainWindow):
         self.header.show_operator(mode.bench.operator)
         self.header.show_mode(mode.title, self._switches)
         mode.screen.show_feedback(self.feedback)
+        mode.screen.code.keep_secret(mode.bench.operator is None)
         mode.draw()
         self._read_tables(mode.tables)
 
@@ -452,12 +460,27 @@ class MainWindow(QMainWindow):
         )
         if open_work is None:
             return True
-        answer = QMessageBox.question(
-            self,
-            "Quit with work open?",
-            f"{open_work}; it resumes when the bench starts again. Quit anyway?",
-        )
+        with self._asking():
+            answer = QMessageBox.question(
+                self,
+                "Quit with work open?",
+                f"{open_work}; it resumes when the bench starts again. Quit anyway?",
+            )
         return answer == QMessageBox.StandardButton.Yes
+
+    @contextmanager
+    def _asking(self) -> Iterator[None]:
+        """A dialog over the window. Without a window manager (a bench session that runs
+        the station alone) nobody hands the keyboard back when it closes, and F2, F6, F7, F9
+        and Ctrl+Q would be dead until a click: the window takes it back itself."""
+        try:
+            yield
+        finally:
+            self.activateWindow()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.activateWindow()  # at start too, nobody else may give it the keyboard
 
 
 def _wedge_said(settings: Settings) -> str:

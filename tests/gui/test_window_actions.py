@@ -7,7 +7,7 @@ import pytest
 from bench_driver import Scanner
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text, update
 
@@ -70,9 +70,13 @@ def test_a_pin_typed_at_f2_is_tried_and_never_logged_in_clear(
     window.focus_code()
     code = window.returns.code
     qtbot.keyClicks(code, pin)
+    # Nobody is signed in: the digits are dots on screen too, for whoever stands by.
+    assert code.echoMode() is QLineEdit.EchoMode.Password and pin not in code.displayText()
     qtbot.keyClick(code, Qt.Key.Key_Return)
     operator = window.view.operator
     assert (operator.badge if operator else None) == badge
+    if operator is not None:  # signed in: a code typed at F2 is read as typed
+        assert code.echoMode() is QLineEdit.EchoMode.Normal
     with store.read() as session:
         logged = list(session.scalars(select(ScanRecord.raw)))
     assert logged == ["PIN"]
@@ -312,3 +316,23 @@ def test_an_event_settled_in_the_exception_queue_leaves_the_header_at_once(
     window.open_exceptions()
     # The pending count is the last cycle's; the rejected one is gone without waiting for it.
     assert window.header.erp.text.text() == "ERP: online, 0 pending, last sync never"
+
+
+def test_the_window_takes_the_keyboard_back_when_a_dialog_closes(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a window manager nobody else would, and the bench's keys would be dead."""
+    window.show()
+    qtbot.waitUntil(window.isActiveWindow)
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+
+    def away(_dialog: object) -> int:
+        elsewhere.show()  # the dialog had the keyboard; on closing it goes nowhere
+        elsewhere.activateWindow()
+        qtbot.waitUntil(elsewhere.isActiveWindow)
+        return 0
+
+    monkeypatch.setattr(SettingsDialog, "exec", away)
+    window.open_settings()
+    qtbot.waitUntil(window.isActiveWindow)
