@@ -20,6 +20,9 @@ LIGHTS = {
 }
 
 
+UNBROKEN_CHARS = 16
+
+
 class Fitting(QLabel):
     """Header text on one line where the strip has room, wrapped where it has not: a long
     state ("online, 12 pending, 3 rejected, last sync 14:02:11") must not widen the window
@@ -33,6 +36,12 @@ class Fitting(QLabel):
         # A wrapping label asks for a width of its own choosing; the header asks for one line.
         metrics = self.fontMetrics()
         return QSize(metrics.horizontalAdvance(self.text()) + 2, metrics.height())
+
+    def minimumSizeHint(self) -> QSize:
+        # A word or two ("Store: ok") is never broken: only a long state gives way.
+        if len(self.text()) <= UNBROKEN_CHARS:
+            return self.sizeHint()
+        return super().minimumSizeHint()
 
 
 class StatusLight(QWidget):
