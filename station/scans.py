@@ -60,6 +60,31 @@ class ScanKind(StrEnum):
     REJECTED = "rejected"
 
 
+# What each kind of code is called in a sentence said to an operator.
+SAID = {
+    ScanKind.COMMAND: "a command",
+    ScanKind.GS1: "a GS1 code",
+    ScanKind.GTIN: "an item barcode",
+    ScanKind.RMA: "an RMA",
+    ScanKind.ORDER: "an order number",
+    ScanKind.TRACKING: "a tracking number",
+    ScanKind.LPN: "a license plate",
+    ScanKind.BIN: "a bin",
+    ScanKind.BADGE: "a badge",
+    ScanKind.ASN: "an ASN",
+    ScanKind.PO: "a purchase order",
+    ScanKind.SUPPLIER: "a supplier code",
+    ScanKind.SERIAL: "a serial",
+    ScanKind.REJECTED: "an unreadable code",
+}
+
+
+def not_expected(kind: ScanKind, prompt: str) -> str:
+    """A code of the wrong kind for the step, and what the step wants instead."""
+    said = SAID[kind]
+    return f"{said[0].upper()}{said[1:]} is not expected now. {prompt}."
+
+
 @dataclass(frozen=True)
 class Scan:
     """One read from a device, as it arrived.

@@ -149,8 +149,10 @@ class ReturnsScreen(BenchScreen):
             self.notes_unit = unit.unit_id
             if self.notes.toPlainText() == unit.notes:
                 self.notes_shown = unit.notes
-        self.notes.setEnabled(unit is not None)
-        self.add_photo.setEnabled(unit is not None)
+        # After a restart the open unit shows, but nothing is added to it before a sign-in.
+        working = unit is not None and view.step is not Step.SIGN_IN
+        self.notes.setEnabled(working)
+        self.add_photo.setEnabled(working)
         self.photos.setText(f"{unit.photos} photo(s) on this unit" if unit else "")
 
     def show_unsure_labels(self, count: int) -> None:

@@ -34,7 +34,7 @@ from station.receiving.goods import NEEDS_EVIDENCE, NEEDS_SUPERVISOR, Goods
 from station.receiving.plates import Plates
 from station.receiving.view import PROMPTS, ReceivingView, RStep, receipt_view
 from station.recording import utcnow
-from station.scans import Classified, ScanKind
+from station.scans import Classified, ScanKind, not_expected
 from station.setting_keys import BLIND_COUNTS, DEFAULT_TOLERANCE_PCT
 from station.settings import Settings
 from station.states import ExpectedStatus, ReceiptStatus
@@ -243,7 +243,7 @@ class ReceivingBench(Bench[Counting]):
             return self.goods.count(session, receipt, serialised, offer=False)
         if step is RStep.RECEIVE and scan.kind in GOODS:
             return self.goods.count(session, receipt, scan)
-        raise Refusal(f"A {scan.kind.value} is not expected now. {self._prompt(step)}.")
+        raise Refusal(not_expected(scan.kind, self._prompt(step)))
 
     # --- starting a receipt -------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from station.returns.policy import refusals_of
 from station.returns.undo import undo_step
 from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
-from station.scans import Classified, Scan, ScanKind
+from station.scans import Classified, Scan, ScanKind, not_expected
 from station.settings import Settings
 from station.states import UnitStatus
 from station.store.engine import Store
@@ -240,7 +240,7 @@ class ReturnsBench(Bench[Remembered]):
             return self.inspection.check_policy(
                 session, unit, self.today(), f"Serial {unit.serial}"
             )
-        raise Refusal(f"A {scan.kind.value} is not expected now. {self._prompt(step, unit)}.")
+        raise Refusal(not_expected(scan.kind, self._prompt(step, unit)))
 
     def _approve(self, session: Session, unit: ReturnUnit, who: SignedIn) -> Feedback:
         """A supervisor's badge or PIN: accepting a unit its line cannot take, or approving

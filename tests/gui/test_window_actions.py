@@ -1,6 +1,7 @@
 """The window's other intents: PINs, notes, photos, undo and cancel keys, menu actions."""
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -336,3 +337,17 @@ def test_the_window_takes_the_keyboard_back_when_a_dialog_closes(
     monkeypatch.setattr(SettingsDialog, "exec", away)
     window.open_settings()
     qtbot.waitUntil(window.isActiveWindow)
+
+
+def test_after_a_restart_nothing_is_added_to_the_open_unit_before_a_sign_in(
+    window: MainWindow,
+    scanner: Scanner,
+    make_window: Callable[[Settings], MainWindow],
+    settings: Settings,
+) -> None:
+    start_return(scanner)
+    assert window.returns.add_photo.isEnabled()
+    restarted = make_window(settings)  # the same store, nobody signed in
+    assert restarted.view.step is Step.SIGN_IN
+    assert not restarted.returns.add_photo.isEnabled()
+    assert not restarted.returns.notes.isEnabled()

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from station.commands import CommandCode
 from station.gtin import to_gtin14, with_check_digit
-from station.scans import Classifier, Scan, ScanKind, printable, storable
+from station.scans import SAID, Classifier, Scan, ScanKind, not_expected, printable, storable
 from station.settings import Settings
 
 classifier = Classifier(Settings())
@@ -257,3 +257,10 @@ def test_a_plain_code_marked_gs1_by_the_scanner_points_at_its_aim_setting() -> N
     assert refused.problem is not None and refused.problem.startswith("Unreadable GS1 code")
     assert "scanner marked it GS1 (]C1)" in refused.problem
     assert "AIM" in refused.problem
+
+
+def test_every_kind_of_code_has_a_name_an_operator_reads() -> None:
+    assert set(SAID) == set(ScanKind)
+    assert not_expected(ScanKind.GTIN, "Scan the bin") == (
+        "An item barcode is not expected now. Scan the bin."
+    )

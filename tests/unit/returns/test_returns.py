@@ -741,3 +741,12 @@ def test_a_supervisor_badge_typed_by_hand_signs_nobody_in(bench: ReturnsBench) -
     assert scan(bench, "BADGE-3001").tone is Tone.GOOD  # the badge itself, scanned
     bench.sign_out()
     assert typed(bench, "BADGE-1001").tone is Tone.GOOD  # an inspector's typed badge signs in
+
+
+def test_a_code_of_the_wrong_kind_is_named_in_words(
+    bench: ReturnsBench, demo: dict[str, Any]
+) -> None:
+    start(bench, a_line(demo, apparel))
+    refused = scan(bench, "RMA-10012")  # another RMA in the middle of a return
+    assert refused.tone is Tone.BAD
+    assert refused.message.startswith("An RMA is not expected now. ")
