@@ -30,7 +30,7 @@ from station.store.schema import (
     ScanRecord,
 )
 from ui.main_window import MainWindow
-from ui.unit_cards import FAIL_COLOUR, PASS_COLOUR, WARN_COLOUR
+from ui.unit_cards import FAIL_COLOUR, PASS_COLOUR, WARN_COLOUR, Line
 
 pytestmark = pytest.mark.gui
 
@@ -433,3 +433,22 @@ def test_a_badge_typed_at_f2_on_the_sign_in_screen_signs_in(
     scanner.type_slowly(code, "BADGE-1001")
     qtbot.keyClick(code, Qt.Key.Key_Return)
     assert window.bench.operator is not None and window.bench.operator.badge == "BADGE-1001"
+
+
+def test_a_card_line_takes_no_room_while_empty_and_none_is_ever_hidden(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot
+) -> None:
+    """Showing a hidden line lays the whole window out at once (about 10 ms a line): the
+    cards' lines are emptied instead, and an empty one takes no room."""
+    line = Line()
+    qtbot.addWidget(line)
+    assert (line.sizeHint().height(), line.heightForWidth(300)) == (0, 0)
+    line.setText("Grade: <b>A</b> — as new, unopened")
+    assert line.heightForWidth(300) > 0
+    screen = window.returns
+    cards = (screen.return_card, screen.inspection_card, screen.disposition_card)
+    for code in (*RESTOCK_10004, "RMA-10019"):  # a unit decided, recorded, then cleared
+        scanner.scan(code)
+        assert not [
+            shown for card in cards for shown in card.findChildren(Line) if shown.isHidden()
+        ]
