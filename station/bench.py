@@ -93,6 +93,13 @@ class Bench(Generic[Memory]):
 
     # --- what the screen and the window ask ------------------------------------------------
 
+    def cancel_waiting(self) -> float | None:
+        """Seconds left to confirm a first CANCEL (Esc again or CONFIRM); None if none."""
+        if self._cancel_asked_at is None:
+            return None
+        left = CANCEL_AGAIN_S - (time.monotonic() - self._cancel_asked_at)
+        return left if left > 0 else None
+
     def open_work(self) -> str | None:
         """What is open, e.g. "RMA-10004 line 1 is open at step checklist", or None."""
         with self.store.read() as session:

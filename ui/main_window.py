@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         _application().installEventFilter(self.wedge)
         self.wedge.scan_received.connect(self.on_scan)
         self.wedge.key_pressed.connect(self.on_key)
+        self._cancel_lapse = _single_shot(self, self._cancel_lapsed)
         self.view: BenchView = bench.view()
         self.receiving_view: ReceivingView = receiving.view()
         self.redraw()
@@ -202,6 +203,15 @@ class MainWindow(QMainWindow):
             self._switch(feedback.switch_to)
         self.redraw()
         self.player.play(self.feedback)
+        left = self.active().cancel_waiting()
+        if left is not None:  # "press Esc again" holds only so long: then it leaves the screen
+            self._cancel_lapse.start(int(left * 1000) + 50)
+
+    def _cancel_lapsed(self) -> None:
+        asked = self.feedback is not None and self.feedback.tone is Tone.WARN
+        if asked and self.active().cancel_waiting() is None:
+            self.feedback = Feedback.good("Not cancelled: the work goes on where it was.")
+            self.redraw()
 
     def active(self) -> ReturnsBench | ReceivingBench:
         return self.modes[self.mode].bench
@@ -481,6 +491,13 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.activateWindow()  # at start too, nobody else may give it the keyboard
+
+
+def _single_shot(parent: QWidget, slot: Callable[[], None]) -> QTimer:
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.timeout.connect(slot)
+    return timer
 
 
 def _wedge_said(settings: Settings) -> str:

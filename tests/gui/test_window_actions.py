@@ -167,6 +167,18 @@ def test_a_first_esc_lapses_after_another_key_or_a_few_seconds(
     assert scanner.scan("@CONFIRM").message == "Return cancelled."
 
 
+def test_the_question_of_a_first_esc_leaves_the_screen_when_it_lapses(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(station.bench, "CANCEL_AGAIN_S", 0.3)
+    start_return(scanner)
+    assert "Press Esc again" in scanner.press(Qt.Key.Key_Escape).message
+    # Left on screen, "press Esc again" would promise what the next Esc no longer does.
+    qtbot.waitUntil(lambda: "Not cancelled" in window.returns.feedback.text(), timeout=3000)
+    assert window.view.step is Step.CHECKLIST
+    assert scanner.press(Qt.Key.Key_Escape).tone is Tone.WARN  # it asks again
+
+
 @pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
 def test_quitting_with_a_return_open_says_what_is_open(
     window: MainWindow,
