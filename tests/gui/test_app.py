@@ -37,6 +37,20 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def run_watched() -> int:
+    """``app.gui.run``, ended with status 1 should its window stay open past 5 s. The
+    watchdog is stopped after: left to fire later, it would end whatever loop runs then, and
+    every later wait of the session would return at once."""
+    watchdog = QTimer()
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(lambda: QApplication.exit(1))
+    watchdog.start(5000)
+    try:
+        return app.gui.run(Settings(), ())
+    finally:
+        watchdog.stop()
+
+
 def test_a_bug_is_logged_with_its_traceback_and_names_the_log_file(
     dialogs: list[tuple[Any, ...]], caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
@@ -75,15 +89,8 @@ def test_an_empty_database_file_stops_the_start(
     data_dir: Path, dialogs: list[tuple[Any, ...]]
 ) -> None:
     (data_dir / "station.db").touch()
-    # Were the file taken for a first start, the window would open: end it (status 1). The
-    # watchdog is stopped after: left to fire later, it would end whatever loop runs then,
-    # and every later wait of the session would return at once.
-    watchdog = QTimer()
-    watchdog.setSingleShot(True)
-    watchdog.timeout.connect(lambda: QApplication.exit(1))
-    watchdog.start(5000)
-    status = app.gui.run(Settings(), ())
-    watchdog.stop()
+    # Were the file taken for a first start, the window would open: end it (status 1).
+    status = run_watched()
     assert status == 2
     assert "it is empty" in dialogs[0][2]
     assert (data_dir / "station.db").stat().st_size == 0
@@ -136,13 +143,7 @@ def test_the_window_opens_on_an_empty_store_and_closes(
     # The audit trail's walk starts before the window closes, and the closing waits for it.
     monkeypatch.setattr(app.gui, "AUDIT_AFTER_START_MS", 0)
     QTimer.singleShot(100, close_the_window)
-    # Should another window keep the loop alive, fail (status 1) rather than hang.
-    watchdog = QTimer()
-    watchdog.setSingleShot(True)
-    watchdog.timeout.connect(lambda: QApplication.exit(1))
-    watchdog.start(5000)
-    status = app.gui.run(Settings(), ())
-    watchdog.stop()
+    status = run_watched()  # should another window keep the loop alive: status 1, no hang
     assert status == 0
     assert opened == ["Scan your badge or enter your PIN"]
     assert handlers == [route_qt_message]
