@@ -31,6 +31,7 @@ from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.setting_keys import BENCH_ID, ERP_URL, RULEPACK
 from station.settings import Settings
+from station.store.checkpoints import Checkpointer
 from station.store.engine import Store, open_store
 from sync.credentials import PasswordSource
 from sync.tryton.connector import tryton_connector
@@ -56,14 +57,17 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     try:
         folder = paths.data_dir()
         log_file = setup_logging(folder)
-        store = open_store(paths.database_file(folder))
+        store = open_store(paths.database_file(folder), checkpoints_aside=True)
     except KnownError as exc:
         return refuse_start(exc)
+    checkpoints = Checkpointer(store)
+    checkpoints.start()
     try:
         pack = load_rulepack(Path(rulepack) if rulepack else None)
         bench = ReturnsBench(store, settings, pack, paths.photo_dir(folder))
         receiving = ReceivingBench(store, settings, paths.photo_dir(folder))
     except KnownError as exc:
+        checkpoints.stop()
         store.close()
         return refuse_start(exc)
     qInstallMessageHandler(route_qt_message)
@@ -89,6 +93,7 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
             syncing.stop()
         if verifying.ident is not None:  # started: let it finish with the store open
             verifying.join()
+        checkpoints.stop()
         store.close()
 
 

@@ -60,10 +60,14 @@ class StatusLight(QWidget):
         layout.addWidget(self.text)
 
     def set(self, state: Light, detail: str, tooltip: str = "") -> None:
+        # Set at every scan, mostly to what it already says: a new style sheet or tooltip
+        # costs the window's thread several milliseconds each, so only a change is set.
+        if state is not self.state or not self._dot.styleSheet():
+            self._dot.setStyleSheet(f"color: {LIGHT_COLOURS[state]}; font-size: 15pt;")
         self.state = state
-        self._dot.setStyleSheet(f"color: {LIGHT_COLOURS[state]}; font-size: 15pt;")
         self.text.setText(f"{self._name}: {detail}")
-        self.setToolTip(tooltip)
+        if tooltip != self.toolTip():
+            self.setToolTip(tooltip)
 
 
 class Header(QFrame):

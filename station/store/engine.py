@@ -1,14 +1,16 @@
 """Opening the local store: pragmas, migrations, a backup before an upgrade.
 
 Every connection gets WAL, ``synchronous=FULL`` (a confirmed scan is a physical fact and
-must survive a power cut), foreign keys and a busy timeout. The stdlib driver's own
+must survive a power cut), foreign keys and a busy timeout. The window's store folds its
+write-ahead log back into the database on a thread of its own (``checkpoints.py``) rather
+than at whichever commit crosses SQLite's threshold. The stdlib driver's own
 transaction handling is switched off so that SQLAlchemy's ``BEGIN`` is the only one
 (SQLAlchemy's SQLite dialect notes, "Serializable isolation / Savepoints").
 """
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +37,9 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
 )
+# SQLite's own checkpoint runs in the thread whose commit takes the log past 1,000 pages:
+# at the bench, the window's, for up to 80 ms once every few dozen scans (scan_to_screen).
+CHECKPOINTS_ASIDE = "PRAGMA wal_autocheckpoint=0"
 # The first 16 bytes of every SQLite database file (sqlite.org/fileformat.html, 1.3).
 SQLITE_HEADER = b"SQLite format 3\x00"
 _HAS_VERSION_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -69,17 +74,27 @@ class Store:
         """A session for queries only; the caller closes it (``with store.read() as s``)."""
         return self._sessions()
 
+    def checkpoint(self) -> tuple[int, int]:
+        """Fold the write-ahead log into the database as far as no reader still needs it,
+        waiting on no one (PASSIVE): the log's frames, and how many of them are folded."""
+        with self.engine.connect() as connection:
+            row = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        return row[1], row[2]
+
     def close(self) -> None:
         self.engine.dispose()
         self._mark.close()
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    for pragma in PRAGMAS:
-        cursor.execute(pragma)
-    cursor.close()
+def _on_connect(pragmas: tuple[str, ...]) -> Callable[[Any, Any], None]:
+    def connected(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in pragmas:
+            cursor.execute(pragma)
+        cursor.close()
+
+    return connected
 
 
 def _on_begin(connection: Any) -> None:
@@ -87,9 +102,10 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(file: Path) -> Engine:
+def make_engine(file: Path, *, checkpoints_aside: bool = False) -> Engine:
     engine = create_engine(f"sqlite:///{file}")
-    event.listen(engine, "connect", _on_connect)
+    pragmas = (*PRAGMAS, CHECKPOINTS_ASIDE) if checkpoints_aside else PRAGMAS
+    event.listen(engine, "connect", _on_connect(pragmas))
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -102,11 +118,12 @@ def _alembic_config() -> "Config":
     return config
 
 
-def open_store(file: Path) -> Store:
-    """Open (creating or upgrading) the store at ``file``; refuse one newer than this app."""
+def open_store(file: Path, *, checkpoints_aside: bool = False) -> Store:
+    """Open (creating or upgrading) the store at ``file``; refuse one newer than this app.
+    With ``checkpoints_aside`` no commit checkpoints: a ``checkpoints.Checkpointer`` must."""
     file.parent.mkdir(parents=True, exist_ok=True)
     _check_file(file)
-    engine = make_engine(file)
+    engine = make_engine(file, checkpoints_aside=checkpoints_aside)
     try:
         _check_integrity(engine, file)
         _migrate(engine, file)

@@ -1,10 +1,13 @@
 """The header's ERP light and the bar a long pull shows."""
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from sync.cycle import SyncState, SyncStatus
-from ui.header import Header
+from ui.header import Header, StatusLight
+from ui.style import LIGHT_COLOURS, Light
 
 pytestmark = pytest.mark.gui
 
@@ -68,3 +71,35 @@ def test_a_label_that_may_not_have_printed_turns_the_printer_light_red(qtbot: Qt
     )
     header.show_printer(queued=0, unsure=0)  # a person said what printed
     assert header.printer.state == "ok"
+
+
+class Restyled(QObject):
+    """Counts the style changes of the widget it watches: each one re-polishes it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: ARG002 - Qt asks
+        if event.type() == QEvent.Type.StyleChange:
+            self.count += 1
+        return False
+
+
+def test_a_light_set_at_every_scan_restyles_only_when_its_state_changes(qtbot: QtBot) -> None:
+    light = StatusLight("Printer")
+    qtbot.addWidget(light)
+    light.show()  # a hidden widget is restyled only once shown
+    light.set(Light.OK, "ready", "Printer at 127.0.0.1")
+    dot = light.findChild(QLabel)
+    assert dot is not None and dot.text() == "●"
+    restyled = Restyled()
+    dot.installEventFilter(restyled)
+    light.set(Light.OK, "1 queued", "Printer at 127.0.0.1")
+    light.set(Light.OK, "ready", "Printer at 127.0.0.1")
+    assert restyled.count == 0
+    assert light.text.text() == "Printer: ready"
+    light.set(Light.BAD, "unreachable", "connection refused")
+    assert restyled.count == 1
+    assert LIGHT_COLOURS[Light.BAD] in dot.styleSheet()
+    assert light.toolTip() == "connection refused"
