@@ -10,12 +10,12 @@ QT_DESKTOP_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
 	libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: demo demo-down test soak bench lint screenshot clean desktop-libs
+.PHONY: demo demo-down test soak bench lint screenshot clean desktop-libs postgres-server
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,demo]'
+	$(PY) -m pip install --quiet -e '.[test,demo,hub]'
 	touch $(STAMP)
 
 demo: $(STAMP) desktop-libs
@@ -37,8 +37,15 @@ desktop-libs:
 	  fi; \
 	fi
 
+# The site's tests start PostgreSQL clusters of their own (hub/cluster.py): Debian's server.
+postgres-server:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+	  echo "Installing PostgreSQL's server for the site's tests"; \
+	  $(SUDO) apt-get install -y postgresql || { $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }; \
+	fi
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check app station ui devices sync demo tests tools
+	$(VENV)/bin/ruff check app station ui devices sync demo hub tests tools
 	$(VENV)/bin/mypy
 
 # The labels' tests render ZPL with a real ZPL renderer from npm (pinned in its lock file).
@@ -47,7 +54,7 @@ ZPL_RENDERER := tests/zpl/node_modules/.package-lock.json
 $(ZPL_RENDERER): tests/zpl/package-lock.json
 	npm ci --prefix tests/zpl --no-audit --no-fund
 
-test: lint $(ZPL_RENDERER)
+test: lint $(ZPL_RENDERER) postgres-server
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
 
 # 10,000 bench events of every kind pushed to a live Tryton through the fault proxy, each

@@ -76,6 +76,7 @@ def imported(
         ("sync", f"{QT},{DEMO_ERP},app,ui,devices,hub,demo"),
         ("ui", f"{DEMO_ERP},app,demo"),
         ("demo", f"{QT},{DEMO_ERP},app,ui,devices,hub"),
+        ("hub", f"{QT},{DEMO_ERP},app,ui,sync,devices,demo"),
     ],
 )
 def test_a_package_imports_with_what_it_must_not_use_blocked(package: str, blocked: str) -> None:
