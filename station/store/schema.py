@@ -375,6 +375,7 @@ class Received(Base):
             "ix_received_flagged",
             "receipt_id",
             sqlite_where=text("damaged OR short_life"),
+            postgresql_where=text("damaged OR short_life"),
         ),
     )
 

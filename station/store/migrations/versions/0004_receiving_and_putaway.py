@@ -218,6 +218,7 @@ def upgrade() -> None:
             ["receipt_id"],
             unique=False,
             sqlite_where=sa.text("damaged OR short_life"),
+            postgresql_where=sa.text("damaged OR short_life"),
         )
 
     with op.batch_alter_table("item", schema=None) as batch_op:

@@ -22,9 +22,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("refund_eligible", sa.Boolean(), nullable=True))
         batch_op.create_index("ix_return_unit_finished_at", ["finished_at"], unique=False)
     # Units decided before: eligible when their refund event was written.
+    outbox = sa.table("outbox", sa.column("kind"), sa.column("payload", sa.JSON()))
+    unit = sa.table(
+        "return_unit", sa.column("id"), sa.column("status"), sa.column("refund_eligible")
+    )
+    refunded = sa.select(outbox.c.payload["unit"].as_string()).where(
+        outbox.c.kind == "refund_eligible"
+    )
     op.execute(
-        "UPDATE return_unit SET refund_eligible = (id IN (SELECT json_extract(payload, '$.unit') "
-        "FROM outbox WHERE kind = 'refund_eligible')) WHERE status = 'decided'"
+        unit.update()
+        .where(unit.c.status == "decided")
+        .values(refund_eligible=unit.c.id.in_(refunded))
     )
     op.create_table(
         "fact_code",

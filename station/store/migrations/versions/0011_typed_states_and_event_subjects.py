@@ -30,17 +30,22 @@ STATES = {
     ("return_unit", "policy_verdict"): ("pass", "warn", "fail"),
     ("sync_conflict", "erp_state"): SHIPMENT_STATES,
 }
+# The payload's keys read as text in SQL that both SQLite and PostgreSQL run.
+OUTBOX = sa.table(
+    "outbox", sa.column("kind"), sa.column("payload", sa.JSON()), sa.column("subject")
+)
+RMA, UNIT, ASN, RECEIPT = (
+    OUTBOX.c.payload[k].as_string() for k in ("rma", "unit", "asn", "receipt")
+)
 # Which payload key names each kind's subject (a receipt's: its ASN, else its id).
 SUBJECTS = {
-    "inspection_recorded": "json_extract(payload, '$.rma')",
-    "return_received": "json_extract(payload, '$.rma')",
-    "disposition_decided": "json_extract(payload, '$.rma')",
-    "refund_eligible": "json_extract(payload, '$.rma')",
-    "unexpected_return": "json_extract(payload, '$.unit')",
-    "receipt_closed": "coalesce(nullif(json_extract(payload, '$.asn'), ''), "
-    "json_extract(payload, '$.receipt'))",
-    "putaway_done": "coalesce(nullif(json_extract(payload, '$.asn'), ''), "
-    "json_extract(payload, '$.receipt'))",
+    "inspection_recorded": RMA,
+    "return_received": RMA,
+    "disposition_decided": RMA,
+    "refund_eligible": RMA,
+    "unexpected_return": UNIT,
+    "receipt_closed": sa.func.coalesce(sa.func.nullif(ASN, ""), RECEIPT),
+    "putaway_done": sa.func.coalesce(sa.func.nullif(ASN, ""), RECEIPT),
 }
 
 
@@ -64,11 +69,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("subject", sa.String(length=40), nullable=True))
         batch_op.create_index(batch_op.f("ix_outbox_subject"), ["subject"], unique=False)
     for kind, subject in SUBJECTS.items():
-        op.execute(
-            sa.text(f"UPDATE outbox SET subject = {subject} WHERE kind = :kind").bindparams(
-                kind=kind
-            )
-        )
+        op.execute(OUTBOX.update().where(OUTBOX.c.kind == kind).values(subject=subject))
 
 
 def downgrade() -> None:
