@@ -90,6 +90,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     sync = sub.add_parser("sync", help="exchange data with the ERP")
     sync.add_argument("--once", action="store_true", required=True, help="one full cycle")
+    hub = sub.add_parser("hub", help="the site hub that the benches of a site replicate to")
+    hub.add_argument(
+        "action", choices=["serve", "enrol"], help="serve: run the hub; enrol: a bench's token"
+    )
+    hub.add_argument("bench", nargs="?", help="enrol: the bench's id, e.g. BENCH-07")
+    hub.add_argument(
+        "--database",
+        default=os.environ.get("STATION_HUB_DATABASE", ""),
+        help="the site's PostgreSQL, e.g. postgresql+psycopg://hub@db.example/site "
+        "(else STATION_HUB_DATABASE)",
+    )
+    hub.add_argument("--host", default="127.0.0.1", help="serve: the address to listen on")
+    hub.add_argument("--port", type=int, default=8765, help="serve: the port to listen on")
     erp = sub.add_parser("erp-demo", help="the local demo Tryton server")
     erp.add_argument(
         "action",
@@ -145,6 +158,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return sync_cli.sync_once(settings, tryton_connector(settings, passwords()))
     if args.command == "erp-demo":
         return erp_command.erp_demo_command(args.action, settings)
+    if args.command == "hub":
+        return _hub(args)
     if args.command == "devices":
         from devices import cli as devices_cli  # noqa: PLC0415
 
@@ -225,6 +240,18 @@ def _history(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     for spike in written.spikes:
         print(f"  planted: {spike.extra} extra returns of {spike.kind} {spike.key} on {spike.day}")
     return 0
+
+
+def _hub(args: argparse.Namespace) -> int:
+    from hub import cli as hub_cli  # noqa: PLC0415 - only the hub needs its server
+
+    if not args.database:
+        raise ConfigError("the hub needs its database: --database or STATION_HUB_DATABASE")
+    if args.action == "serve":
+        return hub_cli.serve(args.database, args.host, args.port)
+    if not args.bench:
+        raise ConfigError("enrol needs the bench's id: station hub enrol BENCH-07")
+    return hub_cli.enrol(args.database, args.bench)
 
 
 def _rulepack_file(settings: Settings) -> Path | None:

@@ -110,7 +110,7 @@ def make_engine(file: Path, *, checkpoints_aside: bool = False) -> Engine:
     return engine
 
 
-def _alembic_config() -> "Config":
+def alembic_config() -> "Config":
     from alembic.config import Config  # noqa: PLC0415 - see _upgrade
 
     config = Config()
@@ -225,7 +225,7 @@ def _upgrade(engine: Engine, file: Path, current: str | None) -> None:
     from alembic.script import ScriptDirectory  # noqa: PLC0415
     from alembic.util.exc import CommandError  # noqa: PLC0415
 
-    config = _alembic_config()
+    config = alembic_config()
     scripts = ScriptDirectory.from_config(config)
     head = scripts.get_current_head()
     if current is not None:

@@ -546,3 +546,37 @@ class FactDay(Base):
     rows: Mapped[int]
     columns: Mapped[bytes]
     built_at: Mapped[datetime]
+
+
+# --- the site -----------------------------------------------------------------------------
+
+
+class SiteEvent(Base):
+    """An outbox event of a bench of the site as the hub took it: once, by its UUID (a
+    resend after a lost answer changes nothing). ``id`` is the hub's order of arrival."""
+
+    __tablename__ = "site_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    bench: Mapped[str] = mapped_column(String(40), index=True)
+    seq: Mapped[int]  # its place in the bench's own outbox
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]  # at the bench
+    received_at: Mapped[datetime]  # at the hub
+
+
+class BenchToken(Base):
+    """A bench's enrolment at the hub: the SHA-256 of the token it presents (the token is
+    shown once, by ``station hub enrol``, and never stored), and until when it holds."""
+
+    __tablename__ = "bench_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bench: Mapped[str] = mapped_column(String(40), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

@@ -1,0 +1,72 @@
+"""A real hub for the site's tests: ``station hub serve`` in a process of its own, on a
+free port on 127.0.0.1, over a test's own PostgreSQL database."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import requests
+
+from hub.cluster import free_port
+
+READY_WITHIN_S = 30
+
+
+@dataclass(frozen=True)
+class RunningHub:
+    url: str
+    process: subprocess.Popen[str]
+
+
+def station(*args: str, database: str) -> subprocess.CompletedProcess[str]:
+    """The ``station`` command, as an administrator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args, "--database", database],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "STATION_CONFIG": ""},
+    )
+
+
+def enrolled(bench: str, database: str) -> str:
+    """A new token for ``bench``, as ``station hub enrol`` prints it."""
+    done = station("hub", "enrol", bench, database=database)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1].strip()
+
+
+@contextmanager
+def running_hub(database: str) -> Iterator[RunningHub]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "hub", "serve", "--database", database, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + READY_WITHIN_S
+        while True:
+            assert process.poll() is None, process.communicate()[0]
+            try:
+                if requests.get(f"{url}/v1/health", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "the hub did not answer"
+            time.sleep(0.05)
+        yield RunningHub(url, process)
+    finally:
+        process.terminate()
+        try:
+            process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()

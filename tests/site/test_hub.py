@@ -1,0 +1,168 @@
+"""The hub takes a bench's events once each, after its commit, and refuses in words what
+is not a bench's own: a real hub process over a real PostgreSQL."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from hub_process import RunningHub, enrolled, running_hub, station
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from hub import tokens
+from hub.app import LARGEST_BODY
+from station.outbox import InspectionRecorded
+from station.recording import utcnow
+from station.store.schema import SiteEvent
+
+TIMEOUT = 10
+
+
+@pytest.fixture
+def hub(site_url: str) -> Iterator[RunningHub]:
+    with running_hub(site_url) as running:
+        yield running
+
+
+def event(bench: str, seq: int, event_id: str | None = None) -> dict[str, Any]:
+    record = InspectionRecorded(
+        rma="RMA-10004", unit=f"U-{bench}-{seq}", bench=bench, operator="OP-1",
+        category="apparel", checks={"tags attached": True}, grade="A",
+    )  # fmt: skip
+    return {
+        "event_id": event_id or str(uuid.uuid4()), "seq": seq, "kind": record.kind.value,
+        "subject": record.subject, "payload": record.to_payload(),
+        "created_at": datetime(2026, 12, 5, 10, 41, seq).isoformat(),
+    }  # fmt: skip
+
+
+def post(hub: RunningHub, token: str | None, body: Any) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return requests.post(f"{hub.url}/v1/events", data=data, headers=headers, timeout=TIMEOUT)
+
+
+def stored(site_url: str) -> list[tuple[str, str, int]]:
+    engine = create_engine(site_url)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(
+                select(SiteEvent.bench, SiteEvent.event_id, SiteEvent.seq).order_by(SiteEvent.id)
+            )
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+    finally:
+        engine.dispose()
+
+
+def test_a_batch_is_stored_once_and_a_resend_changes_nothing(
+    hub: RunningHub, site_url: str
+) -> None:
+    token = enrolled("BENCH-01", site_url)
+    batch = {"bench": "BENCH-01", "events": [event("BENCH-01", seq) for seq in (1, 2, 3)]}
+    first = post(hub, token, batch)
+    assert first.status_code == 200, first.text
+    assert first.json() == {"acknowledged": 3, "new": 3}
+    # The answer was lost: the bench sends the same batch again.
+    again = post(hub, token, batch)
+    assert again.json() == {"acknowledged": 3, "new": 0}
+    assert stored(site_url) == [("BENCH-01", e["event_id"], e["seq"]) for e in batch["events"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "said"),
+    [
+        (b"{not json", 400, "not JSON"),
+        ({"bench": "BENCH-01"}, 400, '"events"'),
+        ({"bench": "BENCH-01", "events": []}, 400, "1 to 500 events"),
+        ({"bench": "BENCH-01", "events": [{"event_id": "x"}]}, 400, "event 0 must have"),
+        ({"bench": "BENCH-01", "events": [{**event("BENCH-01", 1), "event_id": "12"}]}, 400,
+         "not a UUID"),
+        ({"bench": "BENCH-01", "events": [{**event("BENCH-01", 1), "kind": "free_money"}]}, 400,
+         "'free_money' is not a kind"),
+        ({"bench": "BENCH-01", "events": [{**event("BENCH-01", 1), "payload": {"rma": "R"}}]},
+         400, "lacks"),
+        ({"bench": "BENCH-01", "events": [{**event("BENCH-01", 1), "seq": True}]}, 400, "seq"),
+        ({"bench": "BENCH-01", "events": [{**event("BENCH-01", 1), "created_at": "today"}]},
+         400, "created_at"),
+        ({"bench": "BENCH-02", "events": [event("BENCH-02", 1)]}, 403,
+         "this token is BENCH-01's, not BENCH-02's"),
+    ],
+)  # fmt: skip
+def test_what_is_not_the_benchs_own_batch_is_refused_and_nothing_written(
+    hub: RunningHub, site_url: str, body: Any, status: int, said: str
+) -> None:
+    token = enrolled("BENCH-01", site_url)
+    answer = post(hub, token, body)
+    assert answer.status_code == status
+    assert said in answer.json()["error"]
+    assert stored(site_url) == []
+
+
+def test_tokens_that_hold_for_no_one_are_refused(hub: RunningHub, site_url: str) -> None:
+    batch = {"bench": "BENCH-01", "events": [event("BENCH-01", 1)]}
+    assert post(hub, None, batch).status_code == 401
+    assert "unknown token" in post(hub, "made-up", batch).json()["error"]
+    replaced = enrolled("BENCH-01", site_url)
+    enrolled("BENCH-01", site_url)  # a new PC: the old token stops holding
+    answer = post(hub, replaced, batch)
+    assert answer.status_code == 401
+    assert "replaced by a newer one" in answer.json()["error"]
+    engine = create_engine(site_url)
+    try:
+        with Session(engine) as session, session.begin():
+            expired = tokens.enrol(
+                session, "BENCH-03", utcnow() - timedelta(days=400), timedelta(days=365)
+            )
+    finally:
+        engine.dispose()
+    answer = post(hub, expired, {"bench": "BENCH-03", "events": [event("BENCH-03", 1)]})
+    assert answer.status_code == 401
+    assert "expired on" in answer.json()["error"]
+    assert stored(site_url) == []
+
+
+def test_an_oversized_body_is_refused_before_it_is_read_whole(
+    hub: RunningHub, site_url: str
+) -> None:
+    token = enrolled("BENCH-01", site_url)
+    huge = b'{"bench": "BENCH-01", "events": ["' + b"x" * (LARGEST_BODY + 1) + b'"]}'
+    assert post(hub, token, huge).status_code == 413
+
+    def trickled() -> Iterator[bytes]:  # no Content-Length: counted as it comes
+        yield b'{"bench": "BENCH-01", "events": ["'
+        for _ in range(LARGEST_BODY // 65536 + 2):
+            yield b"x" * 65536
+
+    answer = requests.post(
+        f"{hub.url}/v1/events", data=trickled(), timeout=TIMEOUT,
+        headers={"Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    assert answer.status_code == 413
+    assert stored(site_url) == []
+
+
+def test_an_event_id_another_bench_posted_refuses_the_whole_batch(
+    hub: RunningHub, site_url: str
+) -> None:
+    first, second = enrolled("BENCH-01", site_url), enrolled("BENCH-02", site_url)
+    taken = event("BENCH-01", 1)
+    assert post(hub, first, {"bench": "BENCH-01", "events": [taken]}).status_code == 200
+    mine = event("BENCH-02", 1)
+    copied = event("BENCH-02", 2, event_id=taken["event_id"])
+    answer = post(hub, second, {"bench": "BENCH-02", "events": [mine, copied]})
+    assert answer.status_code == 409
+    assert f"event {taken['event_id']} was posted by BENCH-01" in answer.json()["error"]
+    assert stored(site_url) == [("BENCH-01", taken["event_id"], 1)]
+
+
+def test_the_hub_commands_say_what_they_lack(site_url: str) -> None:
+    done = station("hub", "enrol", database="")
+    assert done.returncode == 2
+    assert "--database or STATION_HUB_DATABASE" in done.stderr
+    done = station("hub", "enrol", database=site_url)
+    assert done.returncode == 2
+    assert "station hub enrol BENCH-07" in done.stderr
