@@ -36,7 +36,7 @@ def event(bench: str, seq: int, event_id: str | None = None) -> dict[str, Any]:
     return {
         "event_id": event_id or str(uuid.uuid4()), "seq": seq, "kind": record.kind.value,
         "subject": record.subject, "payload": record.to_payload(),
-        "created_at": datetime(2026, 12, 5, 10, 41, seq).isoformat(),
+        "created_at": (datetime(2026, 12, 5, 10, 41) + timedelta(seconds=seq)).isoformat(),
     }  # fmt: skip
 
 
