@@ -1,7 +1,7 @@
 """The hub's HTTP service: Starlette, served by uvicorn (``station hub serve``).
 
 Starlette rather than FastAPI: the hub has a handful of routes whose bodies are the
-station's own typed events, checked by the station's own readers (``hub/events.py``);
+station's own typed events, checked by the station's own readers (``station/site_batch``);
 FastAPI's models would describe them a second time. Handlers are plain functions, run on
 Starlette's thread pool, over SQLAlchemy's pool of PostgreSQL connections.
 
@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub import events, tokens
+from station import site_batch
 from station.recording import utcnow
 
 log = logging.getLogger("station.hub")
@@ -74,9 +75,9 @@ def site_app(engine: Engine) -> Starlette:
     @database_away
     def take_events(token: str, body: bytes) -> JSONResponse:
         try:
-            batch = events.read_batch(json.loads(body))
+            batch = site_batch.read_batch(json.loads(body))
         except (ValueError, RecursionError) as exc:  # json's errors and Malformed
-            message = str(exc) if isinstance(exc, events.Malformed) else f"not JSON: {exc}"
+            message = str(exc) if isinstance(exc, site_batch.Malformed) else f"not JSON: {exc}"
             return _refused(400, message)
         now = utcnow()
         try:

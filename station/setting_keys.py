@@ -338,6 +338,15 @@ ERP_INTERVAL_S = _declare(
     "Seconds between sync cycles: pull what changed, push what the benches recorded.",
     _at_least(1),
 )
+HUB_URL = _declare(
+    "hub.url",
+    str,
+    "",
+    "The site hub this bench replicates to, e.g. http://hub.example:8765. Empty: a standalone "
+    "bench. The bench's token (`station hub enrol`) comes from the OS keyring or "
+    "STATION_HUB_TOKEN, never from this file.",
+    _http_url,
+)
 SOUNDS = _declare("ui.sounds", bool, True, "Play the good, bad and warning tones.")
 FLASH_MS = _declare(
     "ui.flash_ms", int, 400, "How long the window flashes green, red or amber.", _at_least(0)

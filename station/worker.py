@@ -28,9 +28,11 @@ class Worker:
         self._thread.start()
 
     def stop(self, timeout: float) -> bool:
-        """Ask the worker to end and wait up to ``timeout``; True if it ended in time."""
+        """Ask the worker to end and wait up to ``timeout``; True if it ended in time (a
+        worker never started has nothing to wait for)."""
         self._stop.set()
-        self._thread.join(timeout)
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
         return not self._thread.is_alive()
 
     def stopping(self) -> bool:

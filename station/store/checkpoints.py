@@ -8,14 +8,15 @@ PASSIVE: it never waits on a writer, nor makes one wait (sqlite.org/wal.html, 4)
 """
 
 import logging
-import threading
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from station.store.engine import Store
+from station.worker import Worker
 
 log = logging.getLogger("station.store")
 EVERY_S = 1.0
+STOP_S = 10.0  # a checkpoint of a local file takes milliseconds; this guards a stuck disk
 
 
 class Checkpointer:
@@ -23,30 +24,26 @@ class Checkpointer:
 
     def __init__(self, store: Store, every_s: float = EVERY_S) -> None:
         self._store = store
-        self._every_s = every_s
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="store checkpoint", daemon=True)
+        self._failing = False
+        self._worker = Worker(
+            "store checkpoint", self._fold, interval=every_s, log=log, failed="checkpoint failed"
+        )
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        """Returns once no checkpoint runs: the store may close. A checkpoint of a local
-        file takes milliseconds; the deadline only guards against a stuck disk."""
-        self._stopping.set()
-        if self._thread.ident is not None:
-            self._thread.join(timeout=10)
+        """Returns once no checkpoint runs: the store may close."""
+        self._worker.stop(STOP_S)
 
-    def _run(self) -> None:
-        failing = False
-        while not self._stopping.wait(self._every_s):
-            try:
-                self._store.checkpoint()
-            except SQLAlchemyError:  # the log only grows meanwhile; the next try may do
-                if not failing:  # once, not every second
-                    log.exception("the store's write-ahead log cannot be checkpointed")
-                failing = True
-                continue
-            if failing:
-                log.info("the store's write-ahead log is checkpointed again")
-            failing = False
+    def _fold(self) -> None:
+        try:
+            self._store.checkpoint()
+        except SQLAlchemyError:  # the log only grows meanwhile; the next try may do
+            if not self._failing:  # once, not every second
+                log.exception("the store's write-ahead log cannot be checkpointed")
+            self._failing = True
+            return
+        if self._failing:
+            log.info("the store's write-ahead log is checkpointed again")
+        self._failing = False

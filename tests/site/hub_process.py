@@ -42,8 +42,8 @@ def enrolled(bench: str, database: str) -> str:
 
 
 @contextmanager
-def running_hub(database: str) -> Iterator[RunningHub]:
-    port = free_port()
+def running_hub(database: str, port: int | None = None) -> Iterator[RunningHub]:
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "hub", "serve", "--database", database, "--port", str(port)],
         stdout=subprocess.PIPE,

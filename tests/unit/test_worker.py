@@ -108,3 +108,9 @@ def test_stopping_says_when_a_long_step_should_end() -> None:
     worker.start()
     assert worker.stop(2)
     assert seen.is_set()
+
+
+def test_a_worker_never_started_stops_at_once() -> None:
+    """A link set up but never started (its window closed first) is stopped all the same."""
+    worker = Worker("never", lambda: None, interval=1, log=logging.getLogger("test"), failed="-")
+    assert worker.stop(timeout=1)

@@ -1,0 +1,145 @@
+"""The bench's outbox replicated up to the site hub, oldest first, by cursor.
+
+Every event goes up, whatever its kind and whatever the ERP made of it: the hub keeps the
+site's record of what each bench did. The hub takes a batch whole and answers after its
+commit; only then does the bench move its cursor (the last outbox seq the hub took, kept
+in ``sync_cursor`` as ``hub:outbox``). An answer lost on the way means the same batch is
+sent again, and the events' UUIDs make that change nothing at the hub.
+
+Unlike the ERP push there is no state per event: the hub refuses an event only when the
+bench's own software is wrong (a batch it cannot read). Then replication stops and says so
+in the header and the log, rather than skip an event the site would never see.
+
+Outbox rows are numbered as they are committed (one writer at a time holds the store's
+write lock), so nothing committed later can appear behind the cursor.
+"""
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from station.errors import KnownError
+from station.recording import utcnow
+from station.site_batch import MOST_EVENTS, batch_of
+from station.store.engine import Store
+from station.store.schema import OutboxEvent, SyncCursor
+from station.worker import Worker
+from sync.connector import LogInAgain, Rejected, RetryLater
+from sync.hub.wire import HubWire
+from sync.push import backoff
+
+log = logging.getLogger("station.sync.hub")
+CURSOR = "hub:outbox"
+INTERVAL_S = 1.0  # a LAN away: the supervisor's desk sees a bench's work within seconds
+
+
+def replicate(store: Store, wire: HubWire, bench: str) -> int:
+    """Sends every event not taken yet, a batch at a time; returns how many went. Raises
+    the wire's answers (``RetryLater``, ``LogInAgain``, ``Rejected``) as they come: what
+    went before stays went."""
+    went = 0
+    while True:
+        with store.read() as session:
+            taken = _taken(session)
+            events = list(
+                session.scalars(
+                    select(OutboxEvent)
+                    .where(OutboxEvent.seq > taken)
+                    .order_by(OutboxEvent.seq)
+                    .limit(MOST_EVENTS)
+                )
+            )
+        if not events:
+            return went
+        wire.post_events(batch_of(bench, events))
+        with store.unit() as session:
+            session.merge(
+                SyncCursor(entity=CURSOR, since=None, last_id=events[-1].seq, pulled_at=utcnow())
+            )
+        went += len(events)
+
+
+def waiting(store: Store) -> int:
+    """Events the hub has not taken yet."""
+    with store.read() as session:
+        left = session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.seq > _taken(session))
+        )
+    return left or 0
+
+
+def _taken(session: Session) -> int:
+    cursor = session.get(SyncCursor, CURSOR)
+    return cursor.last_id if cursor is not None else 0
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """How replication stands, as the header's Site light shows it."""
+
+    online: bool
+    waiting: int  # events the hub has not taken
+    last_taken: datetime | None  # the end of the last round the hub answered
+    problem: str  # why it stopped or waits; empty when online
+
+
+class SiteWorker:
+    """Replicates every ``INTERVAL_S`` on a thread of its own; waits with backoff while the
+    hub is away; ``on_state`` hears each round (on the worker's thread)."""
+
+    def __init__(
+        self,
+        connect: Callable[[], HubWire],
+        store: Store,
+        bench: str,
+        on_state: Callable[[SiteState], None],
+        *,
+        interval: float = INTERVAL_S,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.connect, self.store, self.bench, self.on_state = connect, store, bench, on_state
+        self.interval = interval
+        self.rng = rng or random.Random()
+        self.wire: HubWire | None = None
+        self.misses = 0
+        self.last_taken: datetime | None = None
+        self._worker = Worker(
+            "site sync", self.once, interval=interval, log=log, failed="site sync round failed"
+        )
+
+    def start(self) -> None:
+        self._worker.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._worker.stop(timeout)
+        if self.wire is not None:
+            self.wire.close()
+
+    def once(self) -> float | None:
+        """One round; returns the pause before the next when it is not the usual one."""
+        pause: float | None = None
+        try:
+            if self.wire is None:
+                self.wire = self.connect()
+            went = replicate(self.store, self.wire, self.bench)
+        except RetryLater as exc:
+            self.misses += 1
+            wait = exc.after or backoff(self.misses, self.rng).total_seconds()
+            problem, pause = f"the hub is away: {exc}", max(wait, self.interval)
+        except (LogInAgain, Rejected, KnownError) as exc:
+            problem, pause = str(exc), None
+        else:
+            self.misses, problem = 0, ""
+            self.last_taken = utcnow()
+            if went:
+                log.info("site sync: %d events taken by the hub", went)
+        if problem:
+            log.warning("site sync: %s", problem)
+        state = SiteState(not problem, waiting(self.store), self.last_taken, problem)
+        self.on_state(state)
+        return pause

@@ -1,0 +1,108 @@
+"""A bench's outbox replicated up to a real hub: every event once, whatever is lost on the
+way, and a bench cut off from the hub that works on and catches up."""
+
+from collections.abc import Iterator
+
+import pytest
+from hub_process import RunningHub, enrolled, running_hub
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from hub.cluster import free_port
+from station.returns.bench import ReturnsBench
+from station.scans import Scan
+from station.store.schema import OutboxEvent, SiteEvent, SyncCursor
+from sync.connector import LogInAgain
+from sync.hub import replicate as replication
+from sync.hub.replicate import CURSOR, SiteState, SiteWorker, replicate, waiting
+from sync.hub.wire import HubWire
+
+BENCH = "BENCH-01"  # the bench fixture's id (bench.id's default)
+
+
+@pytest.fixture
+def hub(site_url: str) -> Iterator[RunningHub]:
+    with running_hub(site_url) as running:
+        yield running
+
+
+def triage(bench: ReturnsBench, parcels: range) -> None:
+    """Parcels on no RMA sent to triage, scanned as an inspector scans them."""
+    for number in parcels:
+        for raw in (f"SNSITE{number:07d}", "@TRIAGE", "@CONFIRM"):
+            bench.handle(Scan(raw))
+
+
+def outbox(bench: ReturnsBench) -> list[str]:
+    with bench.store.read() as session:
+        return list(session.scalars(select(OutboxEvent.event_id).order_by(OutboxEvent.seq)))
+
+
+def at_the_hub(site_url: str) -> list[str]:
+    engine = create_engine(site_url)
+    try:
+        with Session(engine) as session:
+            return list(session.scalars(select(SiteEvent.event_id).order_by(SiteEvent.id)))
+    finally:
+        engine.dispose()
+
+
+def test_a_benchs_events_reach_the_hub_once_in_batches_and_a_lost_answer_changes_nothing(
+    bench: ReturnsBench, hub: RunningHub, site_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(replication, "MOST_EVENTS", 4)  # several batches from a few returns
+    bench.handle(Scan("BADGE-1001"))
+    triage(bench, range(10))  # an event each: three batches of at most four
+    written = outbox(bench)
+    assert len(written) == 10
+    wire = HubWire(hub.url, enrolled(BENCH, site_url))
+    assert replicate(bench.store, wire, BENCH) == len(written)
+    assert at_the_hub(site_url) == written
+    assert waiting(bench.store) == 0
+    # The hub's answers were lost: the bench never moved its cursor, and sends all again.
+    with bench.store.unit() as session:
+        session.delete(session.get(SyncCursor, CURSOR))
+    assert replicate(bench.store, wire, BENCH) == len(written)
+    assert at_the_hub(site_url) == written
+    wire.close()
+
+
+def test_a_bench_cut_off_from_the_hub_works_on_and_catches_up(
+    bench: ReturnsBench, site_url: str
+) -> None:
+    token = enrolled(BENCH, site_url)
+    port = free_port()
+    heard: list[SiteState] = []
+    worker = SiteWorker(lambda: HubWire(f"http://127.0.0.1:{port}", token), bench.store, BENCH,
+                        heard.append)  # fmt: skip
+    bench.handle(Scan("BADGE-1001"))
+    triage(bench, range(2))
+    pause = worker.once()  # no hub on that port yet: the link is down
+    assert not heard[-1].online
+    assert "the hub is away" in heard[-1].problem
+    assert heard[-1].waiting == len(outbox(bench))
+    assert pause is not None and pause >= 1.0
+    triage(bench, range(2, 4))  # the bench works on meanwhile
+    assert waiting(bench.store) == len(outbox(bench))
+    with running_hub(site_url, port):
+        worker.once()
+    assert heard[-1].online and heard[-1].waiting == 0 and heard[-1].problem == ""
+    assert at_the_hub(site_url) == outbox(bench)
+    worker.stop()
+
+
+def test_a_token_that_no_longer_holds_stops_replication_and_says_why(
+    bench: ReturnsBench, hub: RunningHub, site_url: str
+) -> None:
+    old = enrolled(BENCH, site_url)
+    enrolled(BENCH, site_url)  # the bench was enrolled again (a new PC): the old token ends
+    bench.handle(Scan("BADGE-1001"))
+    triage(bench, range(1))
+    with pytest.raises(LogInAgain, match="replaced by a newer one"):
+        replicate(bench.store, HubWire(hub.url, old), BENCH)
+    heard: list[SiteState] = []
+    SiteWorker(lambda: HubWire(hub.url, old), bench.store, BENCH, heard.append).once()
+    assert not heard[-1].online
+    assert "refused the bench's token" in heard[-1].problem
+    assert heard[-1].waiting == len(outbox(bench))
+    assert at_the_hub(site_url) == []
