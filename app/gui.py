@@ -29,15 +29,17 @@ from station.receiving.bench import ReceivingBench
 from station.recording import utcnow
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
-from station.setting_keys import BENCH_ID, ERP_URL, RULEPACK
+from station.setting_keys import BENCH_ID, ERP_URL, HUB_URL, RULEPACK
 from station.settings import Settings
 from station.store.checkpoints import Checkpointer
 from station.store.engine import Store, open_store
 from sync.credentials import PasswordSource
+from sync.hub.wire import HubWire, hub_token
 from sync.tryton.connector import tryton_connector
 from ui.crash import crash_handler, refuse_start, route_qt_message
 from ui.device_links import DeviceLinks
 from ui.main_window import MainWindow
+from ui.site_link import SiteLink
 from ui.style import Light
 from ui.sync_link import SyncLink
 
@@ -78,6 +80,7 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     devices.start(settings)
     window.settings_applied.connect(devices.start)
     syncing = start_sync(store, settings, window, passwords)
+    replicating = start_site(store, settings, window)
     verifying = verify_audit_trail(store)
     # Once the window is up and taking scans: the walk would slow its start by half.
     QTimer.singleShot(AUDIT_AFTER_START_MS, verifying.start)
@@ -91,6 +94,8 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
         devices.stop()
         if syncing is not None:
             syncing.stop()
+        if replicating is not None:
+            replicating.stop()
         if verifying.ident is not None:  # started: let it finish with the store open
             verifying.join()
         checkpoints.stop()
@@ -116,6 +121,18 @@ def start_sync(
     window.header.erp.set(Light.BUSY, "connecting", "The first sync with the ERP is under way")
     syncing.start()
     return syncing
+
+
+def start_site(store: Store, settings: Settings, window: MainWindow) -> SiteLink | None:
+    """Replication up to the site hub on its own thread, when a hub is set; the token is
+    looked up on that thread (a keyring may wait on an unlock prompt)."""
+    if not settings[HUB_URL]:
+        return None
+    bench = settings[BENCH_ID]
+    link = SiteLink(store, bench, lambda: HubWire(settings[HUB_URL], hub_token(bench)), window)
+    link.state_changed.connect(window.header.show_site)
+    link.start()
+    return link
 
 
 def verify_audit_trail(store: Store) -> threading.Thread:

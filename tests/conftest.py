@@ -9,8 +9,13 @@ then starts its own copy of that folder on a port of its own (about 2 s), so mod
 see each other's changes. A developer running the ERP tests over and over may point
 ``STATION_TEST_ERP_TEMPLATE`` at a folder seeded once (a stopped ``erp-demo`` folder) to
 skip the seeding.
+
+A PostgreSQL cluster for the site's tests, started once per session on a free port on
+127.0.0.1 (as an unprivileged user when the tests run as root), and a database of its own
+for each test that asks for one.
 """
 
+import itertools
 import json
 import os
 import shutil
@@ -21,9 +26,11 @@ from typing import Any
 
 import pytest
 from fake_scanner import FakeScannerPort
+from sqlalchemy import create_engine
 
 from demo import erp_server
 from demo.master_data import DEMO_FILE, load_demo_data
+from hub.cluster import Cluster, new_cluster
 from station.returns.bench import ReturnsBench
 from station.rulepack import RulePack, load_rulepack
 from station.settings import Settings
@@ -115,3 +122,32 @@ def station_client(erp: erp_server.Running) -> Client:
 @pytest.fixture
 def admin_client(erp: erp_server.Running) -> Client:
     return Client(erp.admin)
+
+
+# --- the site: a PostgreSQL cluster started once per session, a database per test ---
+
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    made = new_cluster()
+    try:
+        yield made
+    finally:
+        made.remove()
+
+
+@pytest.fixture
+def site_url(cluster: Cluster) -> Iterator[str]:
+    """An empty database of this test's own; dropped after, with whatever still holds it."""
+    name = f"test_{next(_names)}"
+    admin = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        yield cluster.url(name)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+    finally:
+        admin.dispose()

@@ -9,6 +9,7 @@ from devices.print_queue import PrinterReach, Tried
 from devices.serial_scanner import ScannerState
 from station.operators import SignedIn
 from sync.cycle import SyncState, SyncStatus
+from sync.hub.replicate import SiteState
 from ui.models import local_time
 from ui.style import LIGHT_COLOURS, Light
 
@@ -82,6 +83,8 @@ class Header(QFrame):
         self.scanner = StatusLight("Scanner")
         self.printer = StatusLight("Printer")
         self.erp = StatusLight("ERP")
+        self.site = StatusLight("Site")  # shown once the bench replicates to a site hub
+        self.site.hide()
         # The printers set at this bench, each as its last try left it; none: no printer set.
         self._printers: dict[str, Tried] = {}
         self._queued = 0
@@ -100,7 +103,7 @@ class Header(QFrame):
         for widget in (self.bench, self.operator, self.mode):
             layout.addWidget(widget)
         layout.addStretch(1)
-        for light in (self.store, self.scanner, self.printer, self.erp):
+        for light in (self.store, self.scanner, self.printer, self.erp, self.site):
             layout.addWidget(light)
         layout.addWidget(self.pulling)
 
@@ -196,6 +199,14 @@ class Header(QFrame):
             ).strip()
         self.erp.set(light, f"{text}, last sync {when}", tooltip)
         self.pulling.hide()  # the cycle is over
+
+    def show_site(self, state: SiteState) -> None:
+        """The replication to the site hub: online, or what waits and why."""
+        when = local_time(state.last_taken) if state.last_taken else "never"
+        text = f"{state.state.value}, {state.waiting} to send, last {when}"
+        tooltip = state.detail or "Every event of this bench is kept at the site hub"
+        self.site.set(LIGHTS.get(state.state, Light.BAD), text, tooltip)
+        self.site.show()
 
     def show_rejected(self, rejected: int) -> None:
         """Events settled between two sync cycles: the count now, not at the next cycle."""

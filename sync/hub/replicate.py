@@ -30,6 +30,7 @@ from station.store.engine import Store
 from station.store.schema import OutboxEvent, SyncCursor
 from station.worker import Worker
 from sync.connector import LogInAgain, Rejected, RetryLater
+from sync.cycle import SyncStatus
 from sync.hub.wire import HubWire
 from sync.push import backoff
 
@@ -82,10 +83,10 @@ def _taken(session: Session) -> int:
 class SiteState:
     """How replication stands, as the header's Site light shows it."""
 
-    online: bool
+    state: SyncStatus  # online; offline (the hub is away, the bench works on); error
     waiting: int  # events the hub has not taken
     last_taken: datetime | None  # the end of the last round the hub answered
-    problem: str  # why it stopped or waits; empty when online
+    detail: str  # why it waits or stopped; empty when online
 
 
 class SiteWorker:
@@ -123,6 +124,7 @@ class SiteWorker:
     def once(self) -> float | None:
         """One round; returns the pause before the next when it is not the usual one."""
         pause: float | None = None
+        status, detail = SyncStatus.ONLINE, ""
         try:
             if self.wire is None:
                 self.wire = self.connect()
@@ -130,16 +132,16 @@ class SiteWorker:
         except RetryLater as exc:
             self.misses += 1
             wait = exc.after or backoff(self.misses, self.rng).total_seconds()
-            problem, pause = f"the hub is away: {exc}", max(wait, self.interval)
+            status, detail = SyncStatus.OFFLINE, f"the hub is away: {exc}"
+            pause = max(wait, self.interval)
         except (LogInAgain, Rejected, KnownError) as exc:
-            problem, pause = str(exc), None
+            status, detail = SyncStatus.ERROR, str(exc)
         else:
-            self.misses, problem = 0, ""
+            self.misses = 0
             self.last_taken = utcnow()
             if went:
                 log.info("site sync: %d events taken by the hub", went)
-        if problem:
-            log.warning("site sync: %s", problem)
-        state = SiteState(not problem, waiting(self.store), self.last_taken, problem)
-        self.on_state(state)
+        if detail:
+            log.warning("site sync: %s", detail)
+        self.on_state(SiteState(status, waiting(self.store), self.last_taken, detail))
         return pause

@@ -13,6 +13,7 @@ from station.returns.bench import ReturnsBench
 from station.scans import Scan
 from station.store.schema import OutboxEvent, SiteEvent, SyncCursor
 from sync.connector import LogInAgain
+from sync.cycle import SyncStatus
 from sync.hub import replicate as replication
 from sync.hub.replicate import CURSOR, SiteState, SiteWorker, replicate, waiting
 from sync.hub.wire import HubWire
@@ -78,15 +79,16 @@ def test_a_bench_cut_off_from_the_hub_works_on_and_catches_up(
     bench.handle(Scan("BADGE-1001"))
     triage(bench, range(2))
     pause = worker.once()  # no hub on that port yet: the link is down
-    assert not heard[-1].online
-    assert "the hub is away" in heard[-1].problem
+    assert heard[-1].state is SyncStatus.OFFLINE
+    assert "the hub is away" in heard[-1].detail
     assert heard[-1].waiting == len(outbox(bench))
     assert pause is not None and pause >= 1.0
     triage(bench, range(2, 4))  # the bench works on meanwhile
     assert waiting(bench.store) == len(outbox(bench))
     with running_hub(site_url, port):
         worker.once()
-    assert heard[-1].online and heard[-1].waiting == 0 and heard[-1].problem == ""
+    assert heard[-1].state is SyncStatus.ONLINE
+    assert heard[-1].waiting == 0 and heard[-1].detail == ""
     assert at_the_hub(site_url) == outbox(bench)
     worker.stop()
 
@@ -102,7 +104,7 @@ def test_a_token_that_no_longer_holds_stops_replication_and_says_why(
         replicate(bench.store, HubWire(hub.url, old), BENCH)
     heard: list[SiteState] = []
     SiteWorker(lambda: HubWire(hub.url, old), bench.store, BENCH, heard.append).once()
-    assert not heard[-1].online
-    assert "refused the bench's token" in heard[-1].problem
+    assert heard[-1].state is SyncStatus.ERROR
+    assert "refused the bench's token" in heard[-1].detail
     assert heard[-1].waiting == len(outbox(bench))
     assert at_the_hub(site_url) == []

@@ -1,0 +1,73 @@
+"""The window with a site hub set: its work goes up on a thread of its own, and the
+header's Site light says how replication stands, to a real hub process."""
+
+from collections.abc import Callable
+
+import pytest
+from bench_driver import Scanner
+from hub_process import enrolled, running_hub
+from pytestqt.qtbot import QtBot
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from app.gui import start_site
+from hub.cluster import free_port
+from station.settings import Settings
+from station.store.engine import Store
+from station.store.schema import OutboxEvent, SiteEvent
+from sync.cycle import SyncStatus
+from sync.hub.replicate import SiteState
+from ui.main_window import MainWindow
+from ui.style import Light
+
+pytestmark = pytest.mark.gui
+
+
+def at_the_hub(site_url: str) -> int:
+    engine = create_engine(site_url)
+    try:
+        with Session(engine) as session:
+            return session.scalar(select(func.count()).select_from(SiteEvent)) or 0
+    finally:
+        engine.dispose()
+
+
+def test_a_bench_with_a_hub_replicates_and_the_header_tells_how_it_stands(
+    make_window: Callable[[Settings], MainWindow],
+    qtbot: QtBot,
+    store: Store,
+    site_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STATION_HUB_TOKEN", enrolled("BENCH-01", site_url))
+    port = free_port()
+    settings = Settings().with_values(hub__url=f"http://127.0.0.1:{port}")
+    window = make_window(settings)
+    assert not window.header.site.isVisible()  # no word of a site until it is heard from
+    heard: list[SiteState] = []
+    link = start_site(store, settings, window)
+    assert link is not None
+    link.state_changed.connect(heard.append)
+    try:
+        scanner = Scanner(qtbot, window, settings)
+        for code in ("BADGE-1001", "SNSITE0000001", "@TRIAGE", "@CONFIRM"):
+            scanner.scan(code)
+        # No hub on that port yet: the bench works on, and the light says what waits.
+        qtbot.waitUntil(lambda: bool(heard) and heard[-1].state is SyncStatus.OFFLINE)
+        site = window.header.site
+        assert site.isVisible()
+        assert site.text.text().startswith("Site: offline, 1 to send")
+        assert "the hub is away" in site.toolTip()
+        assert site.state is Light.BUSY
+        with running_hub(site_url, port):
+            qtbot.waitUntil(
+                lambda: heard[-1].state is SyncStatus.ONLINE and heard[-1].waiting == 0,
+                timeout=30_000,  # the backoff after the misses, up to 16 s
+            )
+        assert site.text.text().startswith("Site: online, 0 to send")
+        with store.read() as session:
+            assert at_the_hub(site_url) == session.scalar(
+                select(func.count()).select_from(OutboxEvent)
+            )
+    finally:
+        link.stop()
