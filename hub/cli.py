@@ -9,6 +9,8 @@ from hub import tokens
 from hub.database import open_site_database
 from station.recording import utcnow
 
+log = logging.getLogger("station.hub")
+
 
 def serve(database: str, host: str, port: int) -> int:
     import uvicorn  # noqa: PLC0415 - only the serving process needs the server
@@ -16,7 +18,9 @@ def serve(database: str, host: str, port: int) -> int:
     from hub.app import site_app  # noqa: PLC0415
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     engine = open_site_database(database)
+    log.info("the site hub listens on http://%s:%d over %r", host, port, engine.url)
     try:
         # One process: the site's rules (claims, serials) are checked in PostgreSQL's
         # transactions, so more could be run, but one serves 20 benches (make bench).

@@ -109,6 +109,7 @@ class SiteWorker:
         self.wire: HubWire | None = None
         self.misses = 0
         self.last_taken: datetime | None = None
+        self._said = ""  # the last trouble logged: a hub away an hour is one line, not 3,600
         self._worker = Worker(
             "site sync", self.once, interval=interval, log=log, failed="site sync round failed"
         )
@@ -141,7 +142,10 @@ class SiteWorker:
             self.last_taken = utcnow()
             if went:
                 log.info("site sync: %d events taken by the hub", went)
-        if detail:
+        if detail and detail != self._said:
             log.warning("site sync: %s", detail)
+        elif self._said and not detail:
+            log.info("site sync: the hub takes this bench's events again")
+        self._said = detail
         self.on_state(SiteState(status, waiting(self.store), self.last_taken, detail))
         return pause

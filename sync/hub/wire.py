@@ -43,8 +43,8 @@ class HubWire:
         """Posts a batch; returns how many events the hub stored anew (the rest it had)."""
         try:
             answer = self._session.post(f"{self.url}/v1/events", json=body, timeout=TIMEOUT)
-        except requests.RequestException as exc:
-            raise RetryLater(f"the hub cannot be reached: {exc}") from exc
+        except requests.RequestException as exc:  # the whole urllib3 chain says no more
+            raise RetryLater(f"{self.url} cannot be reached ({type(exc).__name__})") from exc
         if answer.status_code == 200:
             new: int = answer.json()["new"]
             return new

@@ -1,6 +1,7 @@
 """A bench's outbox replicated up to a real hub: every event once, whatever is lost on the
 way, and a bench cut off from the hub that works on and catches up."""
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -69,8 +70,9 @@ def test_a_benchs_events_reach_the_hub_once_in_batches_and_a_lost_answer_changes
 
 
 def test_a_bench_cut_off_from_the_hub_works_on_and_catches_up(
-    bench: ReturnsBench, site_url: str
+    bench: ReturnsBench, site_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="station.sync.hub")
     token = enrolled(BENCH, site_url)
     port = free_port()
     heard: list[SiteState] = []
@@ -84,9 +86,16 @@ def test_a_bench_cut_off_from_the_hub_works_on_and_catches_up(
     assert heard[-1].waiting == len(outbox(bench))
     assert pause is not None and pause >= 1.0
     triage(bench, range(2, 4))  # the bench works on meanwhile
+    worker.once()
     assert waiting(bench.store) == len(outbox(bench))
     with running_hub(site_url, port):
         worker.once()
+    said = [r.getMessage() for r in caplog.records if r.name == "station.sync.hub"]
+    # Told once when the hub went, once when it came back, not at every round between.
+    assert [m for m in said if "away" in m] == [
+        f"site sync: the hub is away: http://127.0.0.1:{port} cannot be reached (ConnectionError)"
+    ]
+    assert "site sync: the hub takes this bench's events again" in said
     assert heard[-1].state is SyncStatus.ONLINE
     assert heard[-1].waiting == 0 and heard[-1].detail == ""
     assert at_the_hub(site_url) == outbox(bench)
