@@ -8,6 +8,7 @@ from station.errors import KnownError
 from station.store.engine import alembic_config, head_revision
 
 POOL = 20  # connections: one per bench pushing at once on a site of 20 benches
+OVERFLOW = 20  # and as many more: Starlette's thread pool runs up to 40 handlers at once
 CONNECT_S = 5
 
 
@@ -19,7 +20,11 @@ def open_site_database(url: str) -> Engine:
     """An engine on the site's database, its schema at this release's head; refused when
     the database is not reachable or was written by a newer release."""
     engine = create_engine(
-        url, pool_size=POOL, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_S}
+        url,
+        pool_size=POOL,
+        max_overflow=OVERFLOW,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_S},
     )
     try:
         _upgrade(engine)

@@ -4,10 +4,12 @@ free port on 127.0.0.1, over a test's own PostgreSQL database."""
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 
 import requests
 
@@ -44,29 +46,35 @@ def enrolled(bench: str, database: str) -> str:
 @contextmanager
 def running_hub(database: str, port: int | None = None) -> Iterator[RunningHub]:
     port = port or free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "hub", "serve", "--database", database, "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + READY_WITHIN_S
-        while True:
-            assert process.poll() is None, process.communicate()[0]
-            try:
-                if requests.get(f"{url}/v1/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "the hub did not answer"
-            time.sleep(0.05)
-        yield RunningHub(url, process)
-    finally:
-        process.terminate()
+    # Its log goes to a file: a pipe nobody reads would fill and stop the hub mid-test.
+    with tempfile.TemporaryFile("w+") as said:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "hub", "serve", "--database", database,
+             "--port", str(port)],
+            stdout=said, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
         try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+            _wait_ready(f"http://127.0.0.1:{port}", process, said)
+            yield RunningHub(f"http://127.0.0.1:{port}", process)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_ready(url: str, process: subprocess.Popen[str], said: IO[str]) -> None:
+    deadline = time.monotonic() + READY_WITHIN_S
+    while True:
+        if process.poll() is not None:
+            said.seek(0)
+            raise AssertionError(f"the hub stopped: {said.read()}")
+        try:
+            if requests.get(f"{url}/v1/health", timeout=1).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline, "the hub did not answer"
+        time.sleep(0.05)

@@ -136,7 +136,13 @@ class SiteWorker:
             status, detail = SyncStatus.OFFLINE, f"the hub is away: {exc}"
             pause = max(wait, self.interval)
         except (LogInAgain, Rejected, KnownError) as exc:
+            # Asked again, but not every second: a token set anew is read at the next try.
+            self.misses += 1
             status, detail = SyncStatus.ERROR, str(exc)
+            pause = max(backoff(self.misses, self.rng).total_seconds(), self.interval)
+            if self.wire is not None:
+                self.wire.close()
+            self.wire = None
         else:
             self.misses = 0
             self.last_taken = utcnow()

@@ -46,7 +46,10 @@ class HubWire:
         except requests.RequestException as exc:  # the whole urllib3 chain says no more
             raise RetryLater(f"{self.url} cannot be reached ({type(exc).__name__})") from exc
         if answer.status_code == 200:
-            new: int = answer.json()["new"]
+            try:
+                new: int = answer.json()["new"]
+            except (ValueError, KeyError, TypeError) as exc:  # a proxy's page, say
+                raise RetryLater(f"{self.url} answered what is not the hub's answer") from exc
             return new
         said = _said(answer)
         if answer.status_code in (502, 503, 504):

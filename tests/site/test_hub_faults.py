@@ -32,6 +32,7 @@ class Bench:
     acknowledged: set[str] = field(default_factory=set)
     sent: list[str] = field(default_factory=list)
     answers: list[int] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)  # answers no hub may give, told after
 
     def run(self, hub: list[str], stop_by: float) -> None:
         for number in range(BATCHES):
@@ -51,8 +52,8 @@ class Bench:
                 if answer.status_code == 200:
                     self.acknowledged.update(e["event_id"] for e in batch)
                     break
-                assert answer.status_code == 503, answer.text
-                assert answer.headers["Retry-After"] == "2"
+                if answer.status_code != 503 or answer.headers.get("Retry-After") != "2":
+                    self.wrong.append(f"{answer.status_code} {answer.text}")
                 time.sleep(0.05)
 
 
@@ -108,6 +109,7 @@ def test_a_hub_killed_while_benches_post_keeps_every_acknowledged_event_once(
     stored = at_the_hub(site_url)
     assert 0 < killed_with < BENCHES * BATCHES * PER_BATCH, "the kill fell outside the posting"
     for bench in benches:
+        assert bench.wrong == []
         assert bench.acknowledged == set(bench.sent)
     assert set(stored) == {e for bench in benches for e in bench.sent}
     assert set(stored.values()) == {1}
@@ -134,6 +136,7 @@ def test_postgresql_restarting_under_load_is_retry_later_and_loses_nothing(
     answers = [code for bench in benches for code in bench.answers]
     assert 503 in answers, "no post met the restart"
     for bench in benches:
+        assert bench.wrong == []
         assert bench.acknowledged == set(bench.sent)
     assert set(stored) == {e for bench in benches for e in bench.sent}
     assert set(stored.values()) == {1}

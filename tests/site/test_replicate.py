@@ -3,6 +3,7 @@ way, and a bench cut off from the hub that works on and catches up."""
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hub_process import RunningHub, enrolled, running_hub
@@ -58,13 +59,23 @@ def test_a_benchs_events_reach_the_hub_once_in_batches_and_a_lost_answer_changes
     written = outbox(bench)
     assert len(written) == 10
     wire = HubWire(hub.url, enrolled(BENCH, site_url))
+    posts: list[int] = []  # the size of each batch posted
+    posting = wire.post_events
+
+    def counted(body: dict[str, Any]) -> int:
+        posts.append(len(body["events"]))
+        return posting(body)
+
+    monkeypatch.setattr(wire, "post_events", counted)
     assert replicate(bench.store, wire, BENCH) == len(written)
+    assert posts == [4, 4, 2]
     assert at_the_hub(site_url) == written
     assert waiting(bench.store) == 0
     # The hub's answers were lost: the bench never moved its cursor, and sends all again.
     with bench.store.unit() as session:
         session.delete(session.get(SyncCursor, CURSOR))
     assert replicate(bench.store, wire, BENCH) == len(written)
+    assert posts == [4, 4, 2, 4, 4, 2]
     assert at_the_hub(site_url) == written
     wire.close()
 
@@ -106,14 +117,25 @@ def test_a_token_that_no_longer_holds_stops_replication_and_says_why(
     bench: ReturnsBench, hub: RunningHub, site_url: str
 ) -> None:
     old = enrolled(BENCH, site_url)
-    enrolled(BENCH, site_url)  # the bench was enrolled again (a new PC): the old token ends
+    new = enrolled(BENCH, site_url)  # the bench was enrolled again (a new PC): the old ends
     bench.handle(Scan("BADGE-1001"))
     triage(bench, range(1))
     with pytest.raises(LogInAgain, match="replaced by a newer one"):
         replicate(bench.store, HubWire(hub.url, old), BENCH)
+    set_at_the_bench = [old]
     heard: list[SiteState] = []
-    SiteWorker(lambda: HubWire(hub.url, old), bench.store, BENCH, heard.append).once()
+    worker = SiteWorker(
+        lambda: HubWire(hub.url, set_at_the_bench[0]), bench.store, BENCH, heard.append
+    )
+    pause = worker.once()
     assert heard[-1].state is SyncStatus.ERROR
     assert "refused the bench's token" in heard[-1].detail
     assert heard[-1].waiting == len(outbox(bench))
+    assert pause is not None and pause >= 1.0  # not asked again every second
     assert at_the_hub(site_url) == []
+    # Support sets the new token at the bench: the next round reads it, no restart.
+    set_at_the_bench[0] = new
+    worker.once()
+    assert heard[-1].state is SyncStatus.ONLINE
+    assert at_the_hub(site_url) == outbox(bench)
+    worker.stop()
