@@ -22,6 +22,7 @@ class Worker:
         """``failed`` is what ``log`` says, with the traceback, when a step raises."""
         self.step, self.interval, self.log, self.failed = step, interval, log, failed
         self._stop = threading.Event()
+        self._woken = threading.Event()  # set by stop() or wake(): the pause ends
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
@@ -31,9 +32,15 @@ class Worker:
         """Ask the worker to end and wait up to ``timeout``; True if it ended in time (a
         worker never started has nothing to wait for)."""
         self._stop.set()
+        self._woken.set()
         if self._thread.ident is not None:
             self._thread.join(timeout)
         return not self._thread.is_alive()
+
+    def wake(self) -> None:
+        """Run the next step now, not after the pause (there is work for it: an event
+        committed for the site). A wake during a step runs one more step after it."""
+        self._woken.set()
 
     def stopping(self) -> bool:
         """True once ``stop`` was asked: a long step looks at it to end early."""
@@ -46,4 +53,5 @@ class Worker:
             except Exception:
                 self.log.exception(self.failed)
                 pause = None
-            self._stop.wait(self.interval if pause is None else pause)
+            self._woken.wait(self.interval if pause is None else pause)
+            self._woken.clear()

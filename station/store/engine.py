@@ -53,6 +53,7 @@ class Store:
         self.file = file
         self._mark = mark
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._committed: list[Callable[[dict[str, int]], None]] = []
 
     @contextmanager
     def unit(self) -> Iterator[Session]:
@@ -67,8 +68,16 @@ class Store:
             session.connection(execution_options={WRITE: True})
             yield session
             written = session.info.pop(high_water.WRITTEN, written)
-        if written:  # on disk now: the mark may say so
+        if written:  # on disk now: the mark may say so, and whoever waits on such rows
             self._mark.reach(written)
+            for heard in self._committed:
+                heard(written)
+
+    def on_committed(self, heard: Callable[[dict[str, int]], None]) -> None:
+        """``heard`` is called, on the committing thread, after each unit that wrote
+        outbox events, scans or audit entries, with the highest id of each it wrote: the
+        site's replication starts at once instead of at its next round. It must be quick."""
+        self._committed.append(heard)
 
     def read(self) -> Session:
         """A session for queries only; the caller closes it (``with store.read() as s``)."""

@@ -2,6 +2,7 @@
 way, and a bench cut off from the hub that works on and catches up."""
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -111,6 +112,25 @@ def test_a_bench_cut_off_from_the_hub_works_on_and_catches_up(
     assert heard[-1].waiting == 0 and heard[-1].detail == ""
     assert at_the_hub(site_url) == outbox(bench)
     worker.stop()
+
+
+def test_an_event_committed_goes_up_at_once_not_at_the_next_round(
+    bench: ReturnsBench, hub: RunningHub, site_url: str
+) -> None:
+    token = enrolled(BENCH, site_url)
+    heard: list[SiteState] = []
+    worker = SiteWorker(lambda: HubWire(hub.url, token), bench.store, BENCH, heard.append,
+                        interval=600)  # fmt: skip
+    worker.start()
+    try:
+        bench.handle(Scan("BADGE-1001"))
+        triage(bench, range(1))
+        deadline = time.monotonic() + 10
+        while at_the_hub(site_url) != outbox(bench):
+            assert time.monotonic() < deadline, "the commit did not wake the replication"
+            time.sleep(0.05)
+    finally:
+        worker.stop()
 
 
 def test_a_token_that_no_longer_holds_stops_replication_and_says_why(

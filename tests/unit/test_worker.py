@@ -114,3 +114,19 @@ def test_a_worker_never_started_stops_at_once() -> None:
     """A link set up but never started (its window closed first) is stopped all the same."""
     worker = Worker("never", lambda: None, interval=1, log=logging.getLogger("test"), failed="-")
     assert worker.stop(timeout=1)
+
+
+def test_a_wake_runs_the_next_step_now_not_after_the_pause() -> None:
+    ran = threading.Semaphore(0)
+
+    def step() -> None:
+        ran.release()
+
+    worker = Worker("woken", step, interval=60, log=log, failed="-")
+    worker.start()
+    try:
+        assert ran.acquire(timeout=5)  # the first step, at start
+        worker.wake()
+        assert ran.acquire(timeout=5)  # not 60 s later
+    finally:
+        assert worker.stop(timeout=5)
