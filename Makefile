@@ -62,7 +62,7 @@ test: lint $(ZPL_RENDERER) postgres-server
 soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -m soak -s tests/erp/test_soak.py
 
-bench: $(STAMP)
+bench: $(STAMP) postgres-server
 	$(PY) tests/benchmarks/scan_to_commit.py
 	$(PY) tests/benchmarks/serial_scan.py
 	$(PY) tests/benchmarks/labels.py
@@ -73,6 +73,7 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/restock_inputs.py
 	$(PY) tests/benchmarks/cold_start.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/scan_to_screen.py
+	$(PY) tests/benchmarks/site_push.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png

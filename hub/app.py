@@ -12,6 +12,7 @@ the answer sends the batch again, and the events' UUIDs make the resend change n
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Engine
@@ -83,10 +84,15 @@ def site_app(engine: Engine) -> Starlette:
 
         return guarded
 
+    def look_up(token: str, now: datetime) -> tokens.Holder:
+        with sessions() as session:
+            return tokens.holder(session, token, now)
+
+    holders = tokens.Holders(look_up)
+
     @database_away
     def whose(token: str) -> tokens.Holder:
-        with sessions() as session:
-            return tokens.holder(session, token, utcnow())
+        return holders.holder(token, utcnow())
 
     @database_away
     def take_events(bench: str, body: bytes) -> JSONResponse:
@@ -110,7 +116,9 @@ def site_app(engine: Engine) -> Starlette:
         if token is None:
             return _refused(401, "no token: send Authorization: Bearer <the bench's token>")
         # Whose the token is, before a byte of the body is read: a stranger costs no more.
-        holder = await run_in_threadpool(whose, token)
+        holder: tokens.Holder | JSONResponse | None = holders.remembered(token, utcnow())
+        if holder is None:  # not seen in the last seconds: asked of the database
+            holder = await run_in_threadpool(whose, token)
         if isinstance(holder, JSONResponse):  # the database is away
             return holder
         if holder.bench is None:

@@ -7,6 +7,8 @@ from sqlalchemy.exc import OperationalError
 from station.errors import KnownError
 from station.store.engine import alembic_config, head_revision
 
+# No ping before each use: a connection PostgreSQL dropped fails its post with a 503 and
+# is thrown away, and the bench sends again; a ping was a round trip on every post.
 POOL = 20  # connections: one per bench pushing at once on a site of 20 benches
 OVERFLOW = 20  # and as many more: Starlette's thread pool runs up to 40 handlers at once
 CONNECT_S = 5
@@ -23,7 +25,6 @@ def open_site_database(url: str) -> Engine:
         url,
         pool_size=POOL,
         max_overflow=OVERFLOW,
-        pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_S},
     )
     try:

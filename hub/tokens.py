@@ -4,6 +4,9 @@ no one post as a bench."""
 
 import hashlib
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,6 +16,7 @@ from sqlalchemy.orm import Session
 from station.store.schema import BenchToken
 
 LIFETIME = timedelta(days=365)
+FRESH_S = 10.0
 
 
 def _hashed(token: str) -> str:
@@ -40,6 +44,7 @@ class Holder:
 
     bench: str | None
     refused: str | None = None
+    expires_at: datetime | None = None
 
 
 def holder(session: Session, token: str, now: datetime) -> Holder:
@@ -50,4 +55,39 @@ def holder(session: Session, token: str, now: datetime) -> Holder:
         return Holder(None, f"this token of {found.bench} was replaced by a newer one")
     if found.expires_at <= now:
         return Holder(None, f"this token of {found.bench} expired on {found.expires_at:%Y-%m-%d}")
-    return Holder(found.bench)
+    return Holder(found.bench, expires_at=found.expires_at)
+
+
+class Holders:
+    """Whose each token that holds is, remembered for ``FRESH_S`` seconds: a bench posts
+    every second or faster, and looking its token up was half of each post's time at the
+    hub. So a token ended by a new enrolment is refused within ``FRESH_S``; an expired one
+    at once. Refused tokens are looked up every time (and never fill the memory)."""
+
+    def __init__(self, look_up: Callable[[str, datetime], Holder]) -> None:
+        self._look_up = look_up
+        self._known: dict[str, tuple[float, Holder]] = {}
+        self._lock = threading.Lock()
+
+    def remembered(self, token: str, now: datetime) -> Holder | None:
+        """The holder, if known and fresh: no database, so no wait (the event loop asks)."""
+        with self._lock:
+            seen = self._known.get(_hashed(token))
+        if seen is None:
+            return None
+        at, known = seen
+        fresh = time.monotonic() - at < FRESH_S
+        return known if fresh and known.expires_at and known.expires_at > now else None
+
+    def holder(self, token: str, now: datetime) -> Holder:
+        known = self.remembered(token, now)
+        if known is not None:
+            return known
+        key = _hashed(token)
+        found = self._look_up(token, now)
+        with self._lock:
+            if found.bench is None:
+                self._known.pop(key, None)
+            else:
+                self._known[key] = (time.monotonic(), found)
+        return found

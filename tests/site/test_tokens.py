@@ -1,0 +1,59 @@
+"""The hub remembers whose a token is for a few seconds, not longer, and never past its
+expiry: one layer, its lookup played by a function."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from hub import tokens
+from hub.tokens import FRESH_S, Holder, Holders
+
+NOW = datetime(2026, 12, 5, 10, 0)
+
+
+class Lookups:
+    """What the database says of each token, and how often it was asked."""
+
+    def __init__(self) -> None:
+        self.said: dict[str, Holder] = {}
+        self.asked = 0
+
+    def __call__(self, token: str, _now: datetime) -> Holder:
+        self.asked += 1
+        return self.said.get(token, Holder(None, "unknown token"))
+
+
+def test_a_token_that_holds_is_looked_up_once_within_its_fresh_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
+    lookups = Lookups()
+    lookups.said["t"] = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
+    holders = Holders(lookups)
+    assert holders.holder("t", NOW).bench == "BENCH-01"
+    clock[0] += FRESH_S - 1
+    assert holders.holder("t", NOW).bench == "BENCH-01"
+    assert lookups.asked == 1
+    # Enrolled anew meanwhile: the old token is refused once its fresh seconds are over.
+    lookups.said["t"] = Holder(None, "replaced by a newer one")
+    clock[0] += 2
+    assert holders.holder("t", NOW).refused == "replaced by a newer one"
+    assert lookups.asked == 2
+
+
+def test_an_expired_token_is_refused_at_once_even_when_remembered() -> None:
+    lookups = Lookups()
+    lookups.said["t"] = Holder("BENCH-01", expires_at=NOW + timedelta(seconds=1))
+    holders = Holders(lookups)
+    assert holders.holder("t", NOW).bench == "BENCH-01"
+    lookups.said["t"] = Holder(None, "expired")
+    assert holders.holder("t", NOW + timedelta(seconds=2)).refused == "expired"
+
+
+def test_refused_tokens_are_asked_every_time_and_not_remembered() -> None:
+    lookups = Lookups()
+    holders = Holders(lookups)
+    for _ in range(3):
+        assert holders.holder("made-up", NOW).bench is None
+    assert lookups.asked == 3
