@@ -3,10 +3,15 @@ benches post, or with PostgreSQL restarting under them. The benches here are cli
 the hub's wire, each sending its batches in order and sending again what was not
 acknowledged, as a bench's replication does."""
 
+import json
+import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,7 +20,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 from test_hub import event
 
-from hub.cluster import Cluster, new_cluster
+from hub.cluster import Cluster, free_port, new_cluster
 from station.store.schema import SiteEvent
 
 BENCHES = 8
@@ -166,3 +171,40 @@ def test_a_second_copy_of_an_event_would_be_counted(site_url: str) -> None:
     finally:
         engine.dispose()
     assert set(at_the_hub(site_url).values()) == {2}
+
+
+def test_a_hub_killed_while_20_benches_replicate_ends_with_each_event_once(
+    site_url: str, template_db: Path, tmp_path: Path
+) -> None:
+    """20 bench processes of the real core scan and replicate; the hub is killed with
+    SIGKILL under them and started again on its address: every event each bench holds is
+    at the hub exactly once, and no bench is left with anything waiting."""
+    port = free_port()
+    names = [f"BENCH-{n:02}" for n in range(1, 21)]
+    benches = []
+    with running_hub(site_url, port) as hub:
+        for name in names:
+            folder = tmp_path / name
+            folder.mkdir()
+            shutil.copy(template_db, folder / "station.db")
+            command = [
+                sys.executable, str(Path(__file__).with_name("bench_process.py")),
+                str(folder / "station.db"), name, hub.url, enrolled(name, site_url), "40",
+            ]  # fmt: skip
+            benches.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
+        deadline = time.monotonic() + 120
+        while sum(at_the_hub(site_url).values()) < 100:  # well under way
+            assert time.monotonic() < deadline, "the benches did not start replicating"
+            time.sleep(0.1)
+        killed_with = sum(at_the_hub(site_url).values())
+        hub.process.kill()
+        hub.process.wait()
+    with running_hub(site_url, port):
+        said = [json.loads(bench.communicate(timeout=180)[0]) for bench in benches]
+    stored = at_the_hub(site_url)
+    assert [s["waiting"] for s in said] == [0] * 20
+    held = [event for s in said for event in s["events"]]
+    assert len(held) >= 20 * 40
+    assert killed_with < len(held), "the benches were done before the kill"
+    assert set(stored) == set(held)
+    assert set(stored.values()) == {1}
