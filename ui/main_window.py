@@ -470,13 +470,18 @@ class MainWindow(QMainWindow):
         )
         if open_work is None:
             return True
+        buttons = QMessageBox.StandardButton
         with self._asking():
+            # Keep working is the default: a scanner's Enter, read into the question while
+            # the operator scans on, must not close the bench.
             answer = QMessageBox.question(
                 self,
                 "Quit with work open?",
                 f"{open_work}; it resumes when the bench starts again. Quit anyway?",
+                buttons.Yes | buttons.No,
+                buttons.No,
             )
-        return answer == QMessageBox.StandardButton.Yes
+        return answer == buttons.Yes
 
     @contextmanager
     def _asking(self) -> Iterator[None]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from bench_driver import Scanner
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text, update
 
@@ -190,7 +190,7 @@ def test_quitting_with_a_return_open_says_what_is_open(
     scanner.scan("@YES")
     asked: list[str] = []
 
-    def question(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+    def question(_parent: object, _title: str, text: str, *_buttons: object) -> object:
         asked.append(text)
         return answer
 
@@ -204,6 +204,21 @@ def test_quitting_with_a_return_open_says_what_is_open(
         "Quit anyway?"
     ]
     assert window.isVisible() is (answer is QMessageBox.StandardButton.No)
+
+
+def test_an_enter_read_into_the_quit_question_keeps_the_bench_open(
+    window: MainWindow, scanner: Scanner, qtbot: QtBot
+) -> None:
+    start_return(scanner)
+
+    def scanner_enter() -> None:  # a scan's Enter, arriving while the question is up
+        asked = QApplication.activeModalWidget()
+        assert isinstance(asked, QMessageBox)
+        qtbot.keyClick(asked, Qt.Key.Key_Return)
+
+    QTimer.singleShot(200, scanner_enter)
+    window.close()  # Ctrl+Q, Bench → Quit or the window's close button
+    assert window.isVisible()
 
 
 def test_quitting_with_nothing_open_asks_nothing(
