@@ -26,20 +26,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 sys.path.append(str(Path(__file__).resolve().parent))
+# The tests' hub process lives in tests/, beside this folder.
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-import requests
+from hub_process import running_hub
 from scan_to_commit import percentile, script
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from demo.master_data import load_demo_data
 from hub import tokens
-from hub.cluster import free_port, new_cluster
+from hub.cluster import new_cluster
 from hub.database import open_site_database
 from station.recording import utcnow
 from station.returns.bench import ReturnsBench
@@ -155,10 +158,9 @@ def enrolled(database: str, names: list[str]) -> dict[str, str]:
 
 def main() -> None:
     cluster = new_cluster()
-    hub: subprocess.Popen[str] | None = None
     benches: list[subprocess.Popen[str]] = []
     try:
-        with tempfile.TemporaryDirectory() as temporary:
+        with tempfile.TemporaryDirectory() as temporary, ExitStack() as hub_up:
             folder = Path(temporary)
             template = folder / "template.db"
             store = open_store(template)
@@ -166,13 +168,7 @@ def main() -> None:
             store.close()
             names = [f"BENCH-{number:02}" for number in range(1, BENCHES + 1)]
             issued = enrolled(cluster.url(), names)  # the site's schema is made here too
-            port = free_port()
-            hub = subprocess.Popen(
-                [sys.executable, "-m", "app", "hub", "serve", "--database", cluster.url(),
-                 "--port", str(port)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-            )  # fmt: skip
-            url = f"http://127.0.0.1:{port}"
+            url = hub_up.enter_context(running_hub(cluster.url())).url
             go = folder / "go"
             for name, token in issued.items():
                 own = folder / name
@@ -186,7 +182,6 @@ def main() -> None:
                 )
             for process in benches:  # every bench imported, its store open
                 assert json.loads(_line(process))["ready"]
-            _wait_for(url)
             go.touch()
             said = [json.loads(_line(b)) for b in benches]
             live = [t for s in said for t in s["live"]]
@@ -204,9 +199,6 @@ def main() -> None:
     finally:
         for process in benches:
             process.kill()
-        if hub is not None:
-            hub.terminate()
-            hub.wait(timeout=10)
         cluster.remove()
     per_s = (total - already) / caught_up_s
     p99 = percentile(live, 0.99) * 1000
@@ -218,18 +210,6 @@ def main() -> None:
         "target_per_s": TARGET_PER_S, "target_p99_ms": TARGET_P99_MS,
         "within_target": per_s >= TARGET_PER_S and p99 <= TARGET_P99_MS,
     }))  # fmt: skip
-
-
-def _wait_for(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{url}/v1/health", timeout=1).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        assert time.monotonic() < deadline, "the hub did not answer"
-        time.sleep(0.1)
 
 
 def _line(process: subprocess.Popen[str]) -> str:

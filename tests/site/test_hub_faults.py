@@ -84,6 +84,16 @@ def at_the_hub(url: str) -> dict[str, int]:
         engine.dispose()
 
 
+def each_acknowledged_once(benches: list[Bench], stored: dict[str, int]) -> None:
+    """Every batch was answered as a hub may answer, every event sent was acknowledged,
+    and the hub holds each exactly once."""
+    for bench in benches:
+        assert bench.wrong == []
+        assert bench.acknowledged == set(bench.sent)
+    assert set(stored) == {e for bench in benches for e in bench.sent}
+    assert set(stored.values()) == {1}
+
+
 def benches_posting(database: str) -> tuple[list[Bench], list[threading.Thread], list[str]]:
     benches = [Bench(f"BENCH-{n:02}", enrolled(f"BENCH-{n:02}", database)) for n in range(BENCHES)]
     where: list[str] = []
@@ -113,11 +123,7 @@ def test_a_hub_killed_while_benches_post_keeps_every_acknowledged_event_once(
         assert not any(thread.is_alive() for thread in threads)
     stored = at_the_hub(site_url)
     assert 0 < killed_with < BENCHES * BATCHES * PER_BATCH, "the kill fell outside the posting"
-    for bench in benches:
-        assert bench.wrong == []
-        assert bench.acknowledged == set(bench.sent)
-    assert set(stored) == {e for bench in benches for e in bench.sent}
-    assert set(stored.values()) == {1}
+    each_acknowledged_once(benches, stored)
 
 
 def test_postgresql_restarting_under_load_is_retry_later_and_loses_nothing(
@@ -140,11 +146,7 @@ def test_postgresql_restarting_under_load_is_retry_later_and_loses_nothing(
     stored = at_the_hub(database)
     answers = [code for bench in benches for code in bench.answers]
     assert 503 in answers, "no post met the restart"
-    for bench in benches:
-        assert bench.wrong == []
-        assert bench.acknowledged == set(bench.sent)
-    assert set(stored) == {e for bench in benches for e in bench.sent}
-    assert set(stored.values()) == {1}
+    each_acknowledged_once(benches, stored)
 
 
 def test_a_second_copy_of_an_event_would_be_counted(site_url: str) -> None:
