@@ -19,6 +19,7 @@ from pathlib import Path
 from demo import erp_command, erp_server
 from station import __version__, paths
 from station.errors import ConfigError, KnownError
+from station.operators import Role
 from station.rulepack import load_rulepack
 from station.setting_keys import RULEPACK
 from station.settings import Settings, reference
@@ -92,9 +93,17 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", required=True, help="one full cycle")
     hub = sub.add_parser("hub", help="the site hub that the benches of a site replicate to")
     hub.add_argument(
-        "action", choices=["serve", "enrol"], help="serve: run the hub; enrol: a bench's token"
+        "action",
+        choices=["serve", "enrol", "operator"],
+        help="serve: run the hub; enrol: a bench's token; operator: add, change or remove "
+        "an operator of the site (the PIN is read from the terminal, or a line of stdin)",
     )
-    hub.add_argument("bench", nargs="?", help="enrol: the bench's id, e.g. BENCH-07")
+    hub.add_argument(
+        "which", nargs="?", help="enrol: the bench's id, e.g. BENCH-07; operator: the badge"
+    )
+    hub.add_argument("--name", help="operator: the operator's name, as benches show it")
+    hub.add_argument("--role", choices=[r.value for r in Role], help="operator: what they may do")
+    hub.add_argument("--remove", action="store_true", help="operator: take the badge off")
     hub.add_argument(
         "--database",
         default=os.environ.get("STATION_HUB_DATABASE", ""),
@@ -249,9 +258,17 @@ def _hub(args: argparse.Namespace) -> int:
         raise ConfigError("the hub needs its database: --database or STATION_HUB_DATABASE")
     if args.action == "serve":
         return hub_cli.serve(args.database, args.host, args.port)
-    if not args.bench:
+    if args.action == "operator":
+        if not args.which or not (args.remove or (args.name and args.role)):
+            raise ConfigError(
+                "station hub operator BADGE --name NAME --role ROLE, or BADGE --remove"
+            )
+        if args.remove:
+            return hub_cli.remove_operator(args.database, args.which)
+        return hub_cli.keep_operator(args.database, args.which, args.name, Role(args.role))
+    if not args.which:
         raise ConfigError("enrol needs the bench's id: station hub enrol BENCH-07")
-    return hub_cli.enrol(args.database, args.bench)
+    return hub_cli.enrol(args.database, args.which)
 
 
 def _rulepack_file(settings: Settings) -> Path | None:

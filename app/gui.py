@@ -129,7 +129,10 @@ def start_site(store: Store, settings: Settings, window: MainWindow) -> SiteLink
     if not settings[HUB_URL]:
         return None
     bench = settings[BENCH_ID]
-    link = SiteLink(store, bench, lambda: HubWire(settings[HUB_URL], hub_token(bench)), window)
+    link = SiteLink(
+        store, bench, lambda: HubWire(settings[HUB_URL], hub_token(bench)),
+        window.bench.inspection, window,
+    )  # fmt: skip
     link.state_changed.connect(window.header.show_site)
     link.start()
     return link

@@ -2,7 +2,7 @@
 
 Starlette rather than FastAPI: the hub has a handful of routes whose bodies are the
 station's own typed events, checked by the station's own readers (``station/site_batch``);
-FastAPI's models would describe them a second time. Handlers are plain functions, run on
+FastAPI's models would describe them a second time. The handlers (``Site``) run on
 Starlette's thread pool, over SQLAlchemy's pool of PostgreSQL connections.
 
 Every answer is JSON. A post is acknowledged only after its commit: a bench that loses
@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, OperationalError
@@ -25,13 +25,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from hub import events, tokens
-from station import site_batch
+from hub import approvals, events, feed, tokens
+from station import site_approvals, site_batch, site_feed
 from station.recording import utcnow
 
 log = logging.getLogger("station.hub")
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+class FromBench(Protocol):
+    @property
+    def bench(self) -> str:
+        """The bench the body says it is from."""
+
+
+Sent = TypeVar("Sent", bound=FromBench)
 LARGEST_BODY = 4 * 1024 * 1024  # bytes: 500 events of a generous 8 KB each
 RETRY_AFTER_S = 2
 
@@ -63,77 +72,153 @@ async def _body(request: Request) -> bytes | None:
     return bytes(read)
 
 
-def site_app(engine: Engine) -> Starlette:
-    sessions = sessionmaker(engine, expire_on_commit=False)
+def database_away(call: Callable[P, T]) -> Callable[P, T | JSONResponse]:
+    """PostgreSQL restarting, unreachable or every connection busy: "retry later",
+    and nothing was taken. A value it refuses is the sender's: said, not a 500."""
 
-    def database_away(call: Callable[P, T]) -> Callable[P, T | JSONResponse]:
-        """PostgreSQL restarting, unreachable or every connection busy: "retry later",
-        and nothing was taken. A value it refuses is the sender's: said, not a 500."""
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> T | JSONResponse:
+        try:
+            return call(*args, **kwargs)
+        except (OperationalError, PoolTimeout) as exc:
+            log.warning("the site's database is away: %s", exc)
+            return _refused(
+                503, "the site's database is away; send again later",
+                **{"Retry-After": str(RETRY_AFTER_S)},
+            )  # fmt: skip
+        except DataError as exc:
+            return _refused(400, f"the site's database refused a value: {exc.orig}")
 
-        def guarded(*args: P.args, **kwargs: P.kwargs) -> T | JSONResponse:
-            try:
-                return call(*args, **kwargs)
-            except (OperationalError, PoolTimeout) as exc:
-                log.warning("the site's database is away: %s", exc)
-                return _refused(
-                    503, "the site's database is away; send again later",
-                    **{"Retry-After": str(RETRY_AFTER_S)},
-                )  # fmt: skip
-            except DataError as exc:
-                return _refused(400, f"the site's database refused a value: {exc.orig}")
+    return guarded
 
-        return guarded
 
-    def look_up(token: str, now: datetime) -> tokens.Holder:
-        with sessions() as session:
+async def health(_request: Request) -> JSONResponse:
+    return JSONResponse({"ok": True})
+
+
+class Site:
+    """The hub's handlers over the site's database; the database's work runs on
+    Starlette's thread pool, never on the event loop."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.holders = tokens.Holders(self._look_up)
+
+    def _look_up(self, token: str, now: datetime) -> tokens.Holder:
+        with self.sessions() as session:
             return tokens.holder(session, token, now)
 
-    holders = tokens.Holders(look_up)
-
     @database_away
-    def whose(token: str) -> tokens.Holder:
-        return holders.holder(token, utcnow())
+    def whose(self, token: str) -> tokens.Holder:
+        return self.holders.holder(token, utcnow())
 
-    @database_away
-    def take_events(bench: str, body: bytes) -> JSONResponse:
+    @staticmethod
+    def read(body: bytes, reader: Callable[[Any], Sent], bench: str) -> Sent | JSONResponse:
+        """The body as ``reader`` reads it, if it is the token's bench's own."""
         try:
-            batch = site_batch.read_batch(json.loads(body, parse_constant=_no_constant))
+            sent = reader(json.loads(body, parse_constant=_no_constant))
         except (ValueError, RecursionError) as exc:  # json's errors and Malformed
             message = str(exc) if isinstance(exc, site_batch.Malformed) else f"not JSON: {exc}"
             return _refused(400, message)
-        if batch.bench != bench:
-            return _refused(403, f"this token is {bench}'s, not {batch.bench}'s")
+        if sent.bench != bench:
+            return _refused(403, f"this token is {bench}'s, not {sent.bench}'s")
+        return sent
+
+    @database_away
+    def take_events(self, bench: str, body: bytes) -> JSONResponse:
+        batch = self.read(body, site_batch.read_batch, bench)
+        if isinstance(batch, JSONResponse):
+            return batch
         try:
-            with sessions.begin() as session:
+            with self.sessions.begin() as session:
                 taken = events.take(session, batch, utcnow())
         except events.NotYours as exc:  # rolled back: nothing of the batch is kept
             return _refused(409, str(exc))
         # Committed: only now is the batch acknowledged.
         return JSONResponse({"acknowledged": taken.events, "new": taken.new})
 
-    async def post_events(request: Request) -> JSONResponse:
+    @database_away
+    def put_waiting(self, bench: str, body: bytes) -> JSONResponse:
+        asked = self.read(body, site_approvals.read_asked, bench)
+        if isinstance(asked, JSONResponse):
+            return asked
+        with self.sessions.begin() as session:
+            changed = approvals.put_waiting(session, asked)
+        return JSONResponse({"changed": changed})
+
+    @database_away
+    def take_answers(self, bench: str, body: bytes) -> JSONResponse:
+        given = self.read(body, site_approvals.read_answers, bench)
+        if isinstance(given, JSONResponse):
+            return given
+        with self.sessions.begin() as session:
+            verdicts = [
+                {"id": one.id, "refused": approvals.answer(session, bench, one, utcnow())}
+                for one in given.answers
+            ]
+        return JSONResponse({"answers": verdicts})
+
+    @database_away
+    def pull(self, bench: str, marks: dict[str, str | None]) -> JSONResponse:
+        try:
+            after = {table: feed.read_mark(mark) for table, mark in marks.items()}
+        except site_batch.Malformed as exc:
+            return _refused(400, str(exc))
+        with self.sessions() as session:
+            pages = {
+                "events": feed.events_after(session, bench, after["events"]),
+                "approvals": feed.approvals_after(session, after["approvals"]),
+                "operators": feed.operators_after(session, after["operators"]),
+            }
+        return JSONResponse({
+            table: {"rows": page.rows, "mark": feed.mark_text(page.mark), "more": page.more}
+            for table, page in pages.items()
+        })  # fmt: skip
+
+    async def bench_of(self, request: Request) -> str | JSONResponse:
+        """The bench whose token the request carries, or the refusal to send."""
         token = _token(request)
         if token is None:
             return _refused(401, "no token: send Authorization: Bearer <the bench's token>")
         # Whose the token is, before a byte of the body is read: a stranger costs no more.
-        holder: tokens.Holder | JSONResponse | None = holders.remembered(token, utcnow())
+        holder: tokens.Holder | JSONResponse | None = self.holders.remembered(token, utcnow())
         if holder is None:  # not seen in the last seconds: asked of the database
-            holder = await run_in_threadpool(whose, token)
+            holder = await run_in_threadpool(self.whose, token)
         if isinstance(holder, JSONResponse):  # the database is away
             return holder
         if holder.bench is None:
             return _refused(401, holder.refused or "refused")
-        body = await _body(request)
-        if body is None:
-            return _refused(413, f"the body is larger than {LARGEST_BODY} bytes")
-        return await run_in_threadpool(take_events, holder.bench, body)
+        return holder.bench
 
-    async def health(_request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True})
+    def posted(self, handle: Callable[[str, bytes], JSONResponse]) -> Callable[[Request], Any]:
+        """A route taking a bench's JSON body: its token first, then its body, bounded."""
 
+        async def route(request: Request) -> JSONResponse:
+            bench = await self.bench_of(request)
+            if isinstance(bench, JSONResponse):
+                return bench
+            body = await _body(request)
+            if body is None:
+                return _refused(413, f"the body is larger than {LARGEST_BODY} bytes")
+            return await run_in_threadpool(handle, bench, body)
+
+        return route
+
+    async def get_feed(self, request: Request) -> JSONResponse:
+        bench = await self.bench_of(request)
+        if isinstance(bench, JSONResponse):
+            return bench
+        marks = {table: request.query_params.get(table) for table in site_feed.TABLES}
+        return await run_in_threadpool(self.pull, bench, marks)
+
+
+def site_app(engine: Engine) -> Starlette:
+    site = Site(engine)
     return Starlette(
         routes=[
-            Route("/v1/events", post_events, methods=["POST"]),
+            Route("/v1/events", site.posted(site.take_events), methods=["POST"]),
+            Route("/v1/approvals", site.posted(site.put_waiting), methods=["PUT"]),
+            Route("/v1/answers", site.posted(site.take_answers), methods=["POST"]),
+            Route("/v1/feed", site.get_feed, methods=["GET"]),
             Route("/v1/health", health, methods=["GET"]),
         ]
     )

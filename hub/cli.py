@@ -1,15 +1,22 @@
-"""``station hub serve`` and ``station hub enrol BENCH-ID``: the site hub's commands."""
+"""``station hub serve``, ``station hub enrol BENCH-ID`` and ``station hub operator
+BADGE``: the site hub's commands."""
 
+import getpass
 import logging
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from hub import tokens
+from hub import operators, tokens
 from hub.database import open_site_database
+from station.errors import ConfigError
+from station.operators import Role
 from station.recording import utcnow
 
 log = logging.getLogger("station.hub")
+T = TypeVar("T")
 
 
 def serve(database: str, host: str, port: int) -> int:
@@ -31,15 +38,43 @@ def serve(database: str, host: str, port: int) -> int:
 
 
 def enrol(database: str, bench: str) -> int:
-    engine = open_site_database(database)
-    try:
-        now = utcnow()
-        with Session(engine) as session, session.begin():
-            token = tokens.enrol(session, bench, now)
-    finally:
-        engine.dispose()
+    now = utcnow()
+    token = _in_site(database, lambda session: tokens.enrol(session, bench, now))
     # Shown once: the hub keeps only its hash.
     print(f"Token for {bench}, good until {now + tokens.LIFETIME:%Y-%m-%d} (shown only this once):")
     print(token)
     sys.stdout.flush()
     return 0
+
+
+def keep_operator(database: str, badge: str, name: str, role: Role) -> int:
+    pin = _pin()
+    new = _in_site(database, lambda session: operators.keep(session, badge, name, role, pin))
+    said = "added" if new else "changed"
+    print(f"{badge.upper()} ({name}, {role.value}) {said}: the benches have it at their next sync.")
+    return 0
+
+
+def remove_operator(database: str, badge: str) -> int:
+    _in_site(database, lambda session: operators.remove(session, badge))
+    print(f"{badge.upper()} removed: the benches take it off at their next sync.")
+    return 0
+
+
+def _pin() -> str:
+    """The PIN, never an argument (it would stay in the shell's history and ``ps``)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    pin = getpass.getpass("PIN: ")
+    if getpass.getpass("The same PIN again: ") != pin:
+        raise ConfigError("the two PINs differ: nothing was changed")
+    return pin
+
+
+def _in_site(database: str, change: Callable[[Session], T]) -> T:
+    engine = open_site_database(database)
+    try:
+        with Session(engine) as session, session.begin():
+            return change(session)
+    finally:
+        engine.dispose()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from hub.feed import STAMP
 from station.site_batch import Batch
 from station.store.schema import SiteEvent
 
@@ -28,6 +29,7 @@ def take(session: Session, batch: Batch, now: datetime) -> Taken:
     rows = [{**row, "received_at": now} for row in batch.rows]
     stored = session.execute(
         insert(SiteEvent)
+        .values(txid=STAMP)
         .on_conflict_do_nothing(index_elements=["event_id"])
         .returning(SiteEvent.id),
         rows,

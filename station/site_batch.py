@@ -34,7 +34,7 @@ def read_batch(body: Any) -> Batch:
     if not isinstance(body, dict) or set(body) != {"bench", "events"}:
         raise Malformed('the body must be {"bench": …, "events": […]} and nothing else')
     bench, events = body["bench"], body["events"]
-    if not _key(bench):
+    if not is_key(bench):
         raise Malformed(f"bench must be a bench id of 1 to {KEY_LONGEST} characters")
     if not isinstance(events, list) or not 0 < len(events) <= MOST_EVENTS:
         raise Malformed(f"events must be a list of 1 to {MOST_EVENTS} events")
@@ -53,27 +53,33 @@ def _row(bench: str, place: int, event: Any) -> dict[str, Any]:
     seq, kind, subject, payload = event["seq"], event["kind"], event["subject"], event["payload"]
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= HIGHEST_SEQ:
         raise Malformed(f"{where}: seq must be a whole number from 1 to {HIGHEST_SEQ}")
-    if not _key(kind):
+    if not is_key(kind):
         raise Malformed(f"{where}: kind must be text of 1 to {KEY_LONGEST} characters")
-    if subject is not None and not _key(subject):
+    if subject is not None and not is_key(subject):
         raise Malformed(f"{where}: subject must be text of 1 to {KEY_LONGEST} characters")
     if not isinstance(payload, dict):
         raise Malformed(f"{where}: payload must be an object")
     if payload.get("bench", bench) != bench:
         raise Malformed(f"{where}: its payload is {payload['bench']!r}'s, not {bench}'s")
-    try:
-        created_at = datetime.fromisoformat(event["created_at"])
-    except (TypeError, ValueError) as exc:
-        raise Malformed(f"{where}: created_at is not an ISO date and time") from exc
-    if created_at.tzinfo is not None:
-        raise Malformed(f"{where}: created_at must be in UTC without an offset, as benches write")
+    created_at = read_moment(event["created_at"], f"{where}: created_at")
     return {
         "event_id": event_id, "bench": bench, "seq": seq, "kind": kind, "subject": subject,
         "payload": payload, "created_at": created_at,
     }  # fmt: skip
 
 
-def _key(value: Any) -> bool:
+def read_moment(value: Any, what: str) -> datetime:
+    """A time as benches write it: ISO, in UTC without an offset."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise Malformed(f"{what} is not an ISO date and time") from exc
+    if moment.tzinfo is not None:
+        raise Malformed(f"{what} must be in UTC without an offset, as benches write")
+    return moment
+
+
+def is_key(value: Any) -> bool:
     """Text a key column takes: not empty, not too long, no NUL (PostgreSQL refuses it)."""
     return isinstance(value, str) and 0 < len(value) <= KEY_LONGEST and "\x00" not in value
 

@@ -102,3 +102,12 @@ class DiscrepancyKind(StrEnum):
     UNEXPECTED = "unexpected"  # an item nobody announced
     DAMAGED = "damaged"
     EXPIRY = "expiry"  # a lot short of shelf life, accepted by a supervisor
+
+
+class ApprovalState(StrEnum):
+    """An approval of one bench as the site knows it (``site_approval``)."""
+
+    WAITING = "waiting"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # the bench moved on: answered there, or the work undone

@@ -14,6 +14,7 @@ from typing import IO
 import requests
 
 from hub.cluster import free_port
+from station.operators import Role
 
 READY_WITHIN_S = 30
 
@@ -24,10 +25,11 @@ class RunningHub:
     process: subprocess.Popen[str]
 
 
-def station(*args: str, database: str) -> subprocess.CompletedProcess[str]:
-    """The ``station`` command, as an administrator runs it."""
+def station(*args: str, database: str, typed: str = "") -> subprocess.CompletedProcess[str]:
+    """The ``station`` command, as an administrator runs it, ``typed`` on its stdin."""
     return subprocess.run(
         [sys.executable, "-m", "app", *args, "--database", database],
+        input=typed,
         capture_output=True,
         text=True,
         timeout=60,
@@ -78,3 +80,12 @@ def _wait_ready(url: str, process: subprocess.Popen[str], said: IO[str]) -> None
             pass
         assert time.monotonic() < deadline, "the hub did not answer"
         time.sleep(0.05)
+
+
+def site_operator(database: str, badge: str, name: str, role: Role, pin: str) -> None:
+    """An operator of the site, kept at the hub as its administrator keeps them."""
+    done = station(
+        "hub", "operator", badge, "--name", name, "--role", role.value,
+        database=database, typed=f"{pin}\n",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr

@@ -18,8 +18,8 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QFont, QHideEvent, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -38,9 +38,10 @@ from station.audit_chain import last_check
 from station.errors import KnownError
 from station.feedback import Tone
 from station.operators import SignedIn
+from station.recording import utcnow
 from station.returns.inspection import Inspection
 from station.store.engine import Store
-from station.supervisor.approvals import Waiting, answer, waiting
+from station.supervisor.approvals import Waiting
 from station.supervisor.drill import UnitRecord, units_behind
 from station.supervisor.facts import Facts
 from station.supervisor.kpis import Filters
@@ -53,6 +54,7 @@ from station.supervisor.report import (
     write_csv,
 )
 from station.supervisor.report_pdf import write_pdf
+from station.supervisor.site_queue import answer, refused_lately, waiting
 from ui.models import TextTableModel, local_time
 from ui.style import TONE_COLOURS
 from ui.tables import PickList, read_only_table
@@ -62,6 +64,7 @@ DAYS = 30  # the range the view opens on
 NARROWINGS = ("bench", "operator", "category", "supplier")
 LIVE_AFTER_S = 5.0  # how fresh today's figures are when Show is pressed again
 TOP_ITEMS = 8  # the chart's items: every name readable
+WATCH_MS = 2000  # how often an open view looks for approvals come from other benches
 CHART_POINTS = 11  # as the style sheet's smallest text (ui.style)
 BAR_PX, CHART_FRAME_PX = 22, 90  # a named bar's line, and the title and axis around them
 
@@ -167,6 +170,11 @@ class SupervisorWindow(QDialog):
         self.signed_in, self.bench = signed_in, bench
         self.waiting: list[Waiting] = []
         self.approvals = ApprovalModel(self)
+        self._refusal_said = 0
+        # Other benches' approvals arrive by the site sync: looked for while the view is open.
+        self._watching = QTimer(self)
+        self._watching.setInterval(WATCH_MS)
+        self._watching.timeout.connect(self._look_again)
         self.answered = QLabel("What waits for a supervisor at the benches of this station.")
         self.today = today or datetime.now().astimezone().date()
         self.report: Report | None = None
@@ -267,10 +275,30 @@ class SupervisorWindow(QDialog):
 
     def show_waiting(self) -> None:
         with self.store.read() as session:
-            self.waiting = waiting(session, self.inspection)
+            now_waiting = waiting(session, self.inspection, self.bench)
+            refused = refused_lately(session, utcnow())
+        if refused and refused[0].id != self._refusal_said:
+            # The hub had the last word on an answer given here: say so, once.
+            last, self._refusal_said = refused[0], refused[0].id
+            self.answered.setText(f"The hub refused your answer to {last.what}: {last.refused}.")
+        if now_waiting == self.waiting and self.approvals.rowCount():
+            return  # unchanged: the supervisor's selection stays
+        self.waiting = now_waiting
         self.approvals.show(
             [(local_time(w.since), w.bench, w.operator, w.kind, w.what) for w in self.waiting]
         )
+
+    def _look_again(self) -> None:
+        if self.isVisible():
+            self.show_waiting()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._watching.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._watching.stop()
+        super().hideEvent(event)
 
     def answer(self, approve: bool) -> None:
         """The selected row approved or refused, as the signed-in supervisor."""

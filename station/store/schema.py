@@ -11,10 +11,21 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, MetaData, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from station.states import (
+    ApprovalState,
     ExpectedStatus,
     LabelJobState,
     LocationKind,
@@ -508,6 +519,7 @@ class SyncCursor(Base):
     since: Mapped[datetime | None]
     last_id: Mapped[int] = mapped_column(default=0)
     pulled_at: Mapped[datetime | None]
+    mark: Mapped[str | None] = mapped_column(String(40))  # a place in the hub's feed
 
 
 class SyncConflict(Base):
@@ -556,6 +568,7 @@ class SiteEvent(Base):
     resend after a lost answer changes nothing). ``id`` is the hub's order of arrival."""
 
     __tablename__ = "site_event"
+    __table_args__ = (Index("ix_site_event_feed", "txid", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -566,6 +579,8 @@ class SiteEvent(Base):
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]  # at the bench
     received_at: Mapped[datetime]  # at the hub
+    # The hub's transaction that took it: the order of the site's feed (``hub.feed``).
+    txid: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class BenchToken(Base):
@@ -580,3 +595,66 @@ class BenchToken(Base):
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class SiteApproval(Base):
+    """Something a bench waits for a supervisor's answer to, as the site knows it: at the
+    hub the one queue of the site, at a bench its replica from the hub's feed. A new
+    ``basis`` (what the supervisor is shown) asks anew: an answer holds for what was seen."""
+
+    __tablename__ = "site_approval"
+    __table_args__ = (
+        UniqueConstraint("bench", "kind", "key", name="uq_site_approval_item"),
+        Index("ix_site_approval_feed", "txid", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bench: Mapped[str] = mapped_column(String(40))  # the bench that asks
+    kind: Mapped[str] = mapped_column(String(20))  # station.supervisor.approvals' kinds
+    key: Mapped[str] = mapped_column(String(40))  # the unit, lot or receipt at that bench
+    operator: Mapped[str]
+    since: Mapped[datetime]
+    what: Mapped[str]
+    basis: Mapped[str]
+    state: Mapped[ApprovalState] = mapped_column(state_of(ApprovalState, "state"))
+    answered_by: Mapped[str | None]  # the supervisor's badge
+    answered_by_name: Mapped[str | None]
+    answered_at_bench: Mapped[str | None] = mapped_column(String(40))
+    answered_at: Mapped[datetime | None]
+    txid: Mapped[int | None] = mapped_column(BigInteger)  # the hub's, at its last change
+
+
+class SiteAnswer(Base):
+    """A supervisor's answer given at this bench to another bench's approval: on disk
+    until the hub takes it (``sent_at``) or refuses it (``refused``, said on screen)."""
+
+    __tablename__ = "site_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bench: Mapped[str] = mapped_column(String(40))  # the bench that asked
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(40))
+    basis: Mapped[str]
+    what: Mapped[str]
+    approve: Mapped[bool]
+    supervisor: Mapped[str]  # badge
+    answered_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    refused: Mapped[str | None]
+
+
+class SiteOperator(Base):
+    """An operator of the site, kept once at the hub (``station hub operator``) and
+    carried down by the feed into every bench's ``operator`` table; the hub checks an
+    approver's role here. A removed one stays, so that the benches hear it."""
+
+    __tablename__ = "site_operator"
+    __table_args__ = (Index("ix_site_operator_feed", "txid", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    badge: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str]
+    role: Mapped[str] = mapped_column(String(20))  # station.operators.Role
+    pin_hash: Mapped[str]
+    removed: Mapped[bool] = mapped_column(default=False)
+    txid: Mapped[int | None] = mapped_column(BigInteger)

@@ -27,6 +27,7 @@ from station.store.engine import Store
 from station.store.schema import Photo, Receipt, Received, ReturnUnit
 
 RETURN, SHELF_LIFE, TOLERANCE = "return", "shelf life", "tolerance"
+KINDS = (RETURN, SHELF_LIFE, TOLERANCE)
 HOLD = "QUARANTINE"  # where a refused write-off goes
 
 
@@ -40,6 +41,8 @@ class Waiting:
     what: str
     # What the supervisor was shown: an answer holds only while it is still so.
     basis: str
+    # Another bench's, known from the site's feed: answered through the hub.
+    at_hub: bool = False
 
 
 def waiting(session: Session, inspection: Inspection) -> list[Waiting]:

@@ -12,6 +12,9 @@ in the header and the log, rather than skip an event the site would never see.
 
 Outbox rows are numbered as they are committed (one writer at a time holds the store's
 write lock), so nothing committed later can appear behind the cursor.
+
+``SiteWorker`` runs the rounds; a bench with a window also runs the ``Exchange`` each round
+(approvals and answers up, the site's feed down: ``sync.hub.exchange``).
 """
 
 import logging
@@ -31,6 +34,7 @@ from station.store.schema import OutboxEvent, SyncCursor
 from station.worker import Worker
 from sync.connector import LogInAgain, Rejected, RetryLater
 from sync.cycle import SyncStatus
+from sync.hub.exchange import ASKING_TABLES, Exchange
 from sync.hub.wire import HubWire
 from sync.push import backoff
 
@@ -100,10 +104,13 @@ class SiteWorker:
         bench: str,
         on_state: Callable[[SiteState], None],
         *,
+        exchange: Exchange | None = None,
         interval: float = INTERVAL_S,
         rng: random.Random | None = None,
     ) -> None:
         self.connect, self.store, self.bench, self.on_state = connect, store, bench, on_state
+        # None: the bench's events only (the load tests' benches, which need no feed).
+        self.exchange = exchange
         self.interval = interval
         self.rng = rng or random.Random()
         self.wire: HubWire | None = None
@@ -119,9 +126,11 @@ class SiteWorker:
         self._worker.start()
 
     def _committed(self, written: dict[str, int]) -> None:
-        """An event committed: replicate now (within milliseconds on a LAN, not at the next
-        round), unless the hub is away and the worker waits out its backoff."""
-        if OutboxEvent.__tablename__ in written and self.misses == 0:
+        """An event, an approval asked or an answer given committed: to the hub now
+        (within milliseconds on a LAN, not at the next round), unless the hub is away and
+        the worker waits out its backoff."""
+        wanted = {OutboxEvent.__tablename__, *(ASKING_TABLES if self.exchange else ())}
+        if self.misses == 0 and not wanted.isdisjoint(written):
             self._worker.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -137,6 +146,8 @@ class SiteWorker:
             if self.wire is None:
                 self.wire = self.connect()
             went = replicate(self.store, self.wire, self.bench)
+            if self.exchange is not None:
+                self.exchange(self.wire)
         except RetryLater as exc:
             self.misses += 1
             wait = exc.after or backoff(self.misses, self.rng).total_seconds()

@@ -1,6 +1,7 @@
-"""Posting a batch of the bench's events to the site hub, with an overall deadline, and
-the hub's answer as the sync's answers: done, ``RetryLater`` (away, restarting, busy),
-``LogInAgain`` (the token no longer holds: enrol the bench again) or ``Rejected``."""
+"""The bench's calls to the site hub, each with an overall deadline: its events up, its
+approvals and the answers given here, the site's feed down. The hub's answer comes back as
+the sync's answers: done, ``RetryLater`` (away, restarting, busy), ``LogInAgain`` (the
+token no longer holds: enrol the bench again) or ``Rejected``."""
 
 import os
 from typing import Any
@@ -10,6 +11,8 @@ import requests
 from keyring.errors import KeyringError
 
 from station.errors import ConfigError
+from station.site_batch import Malformed
+from station.site_feed import Feed, read_feed
 from sync.connector import LogInAgain, Rejected, RetryLater
 
 TIMEOUT = (3.05, 15.0)  # connect, read (seconds): a batch of 500 is taken in well under one
@@ -41,16 +44,46 @@ class HubWire:
 
     def post_events(self, body: dict[str, Any]) -> int:
         """Posts a batch; returns how many events the hub stored anew (the rest it had)."""
+        new: int = self._call("POST", "/v1/events", "new", body)
+        return new
+
+    def put_waiting(self, body: dict[str, Any]) -> None:
+        """What this bench waits for a supervisor's answer to, whole."""
+        self._call("PUT", "/v1/approvals", "changed", body)
+
+    def post_answers(self, body: dict[str, Any]) -> dict[int, str | None]:
+        """Answers given here; returns, by answer id, why the hub refused it or None."""
+        verdicts = self._call("POST", "/v1/answers", "answers", body)
+        return {int(v["id"]): v["refused"] for v in verdicts}
+
+    def feed(self, marks: dict[str, str]) -> Feed:
+        """A page of the site's feed after ``marks``."""
         try:
-            answer = self._session.post(f"{self.url}/v1/events", json=body, timeout=TIMEOUT)
+            return read_feed(self._call("GET", "/v1/feed", None, params=marks))
+        except Malformed as exc:  # a proxy's page, say
+            raise RetryLater(f"{self.url} answered what is not the hub's feed") from exc
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        wanted: str | None,
+        body: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Any:
+        """The ``wanted`` field of the hub's answer (None: the whole answer)."""
+        try:
+            answer = self._session.request(
+                method, f"{self.url}{path}", json=body, params=params, timeout=TIMEOUT
+            )
         except requests.RequestException as exc:  # the whole urllib3 chain says no more
             raise RetryLater(f"{self.url} cannot be reached ({type(exc).__name__})") from exc
         if answer.status_code == 200:
             try:
-                new: int = answer.json()["new"]
+                read = answer.json()
+                return read if wanted is None else read[wanted]
             except (ValueError, KeyError, TypeError) as exc:  # a proxy's page, say
                 raise RetryLater(f"{self.url} answered what is not the hub's answer") from exc
-            return new
         said = _said(answer)
         if answer.status_code in (502, 503, 504):
             after = answer.headers.get("Retry-After", "")

@@ -53,7 +53,13 @@ def test_a_bench_with_a_hub_replicates_and_the_header_tells_how_it_stands(
         for code in ("BADGE-1001", "SNSITE0000001", "@TRIAGE", "@CONFIRM"):
             scanner.scan(code)
         # No hub on that port yet: the bench works on, and the light says what waits.
-        qtbot.waitUntil(lambda: bool(heard) and heard[-1].state is SyncStatus.OFFLINE)
+        # A round may have begun before the event was written: the one after counts it.
+        qtbot.waitUntil(
+            lambda: (
+                bool(heard) and heard[-1].state is SyncStatus.OFFLINE and heard[-1].waiting == 1
+            ),
+            timeout=30_000,  # the backoff after the misses, up to 16 s
+        )
         site = window.header.site
         assert site.isVisible()
         assert site.text.text().startswith("Site: offline, 1 to send")

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from demo.history import write_history
 from station.audit_chain import verify
@@ -24,7 +24,9 @@ from station.returns.inspection import Inspection
 from station.rulepack import RulePack
 from station.scans import Scan
 from station.settings import Settings
+from station.states import ApprovalState
 from station.store.engine import Store
+from station.store.schema import SiteAnswer, SiteApproval
 from ui.main_window import MainWindow
 from ui.style import TONE_COLOURS
 from ui.supervisor_window import CHART_FRAME_PX, BarChart, SupervisorWindow
@@ -166,3 +168,47 @@ def test_a_chart_of_named_bars_has_a_line_of_text_for_each_name(qtbot: QtBot) ->
     (named, *_) = chart.chart().axes(Qt.Orientation.Vertical)
     line = QFontMetrics(named.labelsFont()).height()
     assert chart.minimumHeight() - CHART_FRAME_PX >= len(names) * line
+
+
+def test_another_benchs_approval_shows_up_while_the_view_is_open_and_goes_through_the_hub(
+    qtbot: QtBot, store: Store, bench: ReturnsBench
+) -> None:
+    sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-01", today=TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    view.approval_table.selectRow(0)
+    assert view.approvals.rowCount() == 0
+    # The site sync brings BENCH-07's override into this bench's replica of the queue.
+    with store.unit() as session:
+        session.add(
+            SiteApproval(
+                bench="BENCH-07", kind="return", key="U-7", operator="BADGE-1002",
+                since=datetime(2026, 12, 5, 9, 41), what="APP-1: override of the rules",
+                basis="override of the rules (RESTOCK → DONATE)", state=ApprovalState.WAITING,
+            )
+        )  # fmt: skip
+    qtbot.waitUntil(lambda: view.approvals.rowCount() == 1, timeout=5000)
+    assert view.approvals.index(0, 1).data() == "BENCH-07"
+    view.approval_table.selectRow(0)
+    refuse = next(b for b in view.findChildren(QPushButton) if b.text() == "Refuse")
+    qtbot.mouseClick(refuse, Qt.MouseButton.LeftButton)
+    assert view.answered.text() == (
+        "Refused: APP-1: override of the rules. Sent to BENCH-07 through the hub."
+    )
+    assert view.approvals.rowCount() == 0  # on its way: not offered twice
+    with store.read() as session:
+        sent = session.scalars(select(SiteAnswer)).one()
+    assert (sent.bench, sent.key, sent.approve) == ("BENCH-07", "U-7", False)
+    assert sent.supervisor == sam.badge
+    # The hub refused it (the item had moved on): the view says so at its next look.
+    with store.unit() as session:
+        answer = session.get(SiteAnswer, sent.id)
+        assert answer is not None
+        answer.sent_at = answer.answered_at
+        answer.refused = "that return at BENCH-07 no longer waits"
+    qtbot.waitUntil(lambda: "The hub refused" in view.answered.text(), timeout=5000)
+    assert view.answered.text() == (
+        "The hub refused your answer to APP-1: override of the rules: "
+        "that return at BENCH-07 no longer waits."
+    )

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from hub_process import RunningHub, enrolled, running_hub, station
+from hub_process import RunningHub, enrolled, station
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -22,12 +22,6 @@ from station.recording import utcnow
 from station.store.schema import SiteEvent
 
 TIMEOUT = 10
-
-
-@pytest.fixture
-def hub(site_url: str) -> Iterator[RunningHub]:
-    with running_hub(site_url) as running:
-        yield running
 
 
 def event(bench: str, seq: int, event_id: str | None = None) -> dict[str, Any]:

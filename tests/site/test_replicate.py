@@ -3,7 +3,6 @@ way, and a bench cut off from the hub that works on and catches up."""
 
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,12 +21,6 @@ from sync.hub.replicate import CURSOR, SiteState, SiteWorker, replicate, waiting
 from sync.hub.wire import HubWire
 
 BENCH = "BENCH-01"  # the bench fixture's id (bench.id's default)
-
-
-@pytest.fixture
-def hub(site_url: str) -> Iterator[RunningHub]:
-    with running_hub(site_url) as running:
-        yield running
 
 
 def triage(bench: ReturnsBench, parcels: range) -> None:

@@ -1,0 +1,94 @@
+"""The site's feed: what benches pull down from the hub, by a mark per table, as the ERP
+pull goes by a cursor per entity: the other benches' events, and the site's approvals as
+they change.
+
+Rows are read in the order of the hub transaction that last wrote them (``txid``), not of
+their ids. PostgreSQL hands out ids as rows are inserted, so a transaction committing
+after a bench read may hold a lower id than the rows the bench has, and a mark on ids would
+step past it for good. A page holds only rows of transactions older than every one still
+running (the horizon: the snapshot's xmin); a transaction still running, or begun later,
+has a number at or past it, so nothing can ever appear behind a mark.
+"""
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from station.site_batch import Malformed
+from station.site_feed import approval_row, event_row, operator_row
+from station.store.schema import SiteApproval, SiteEvent, SiteOperator
+
+MOST_ROWS = 500  # per table per page
+# This transaction's number, and the oldest still running (xid8 has no cast to bigint).
+STAMP = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
+HORIZON = cast(cast(func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), BigInteger)
+START = (0, 0)
+
+Mark = tuple[int, int]
+Row = TypeVar("Row", SiteEvent, SiteApproval, SiteOperator)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    mark: Mark  # where the next page starts
+    more: bool  # the page was full: ask again at once
+
+
+def read_mark(text: str | None) -> Mark:
+    """A mark as the feed handed it out ("txid.id"); none is the feed's start."""
+    if not text:
+        return START
+    txid, dot, row = text.partition(".")
+    if not (dot and txid.isdigit() and row.isdigit()) or len(text) > 40:
+        raise Malformed(f"{text[:40]!r} is not a mark this hub gave")
+    return int(txid), int(row)
+
+
+def mark_text(mark: Mark) -> str:
+    return f"{mark[0]}.{mark[1]}"
+
+
+def events_after(session: Session, bench: str, mark: Mark) -> Page:
+    """The other benches' events after ``mark``: a bench has its own."""
+    page = _after(session, SiteEvent, mark, SiteEvent.bench != bench)
+    return Page([event_row(e) for e in page[0]], *page[1:])
+
+
+def approvals_after(session: Session, mark: Mark) -> Page:
+    """The site's approvals changed after ``mark``, the bench's own too: their answers."""
+    page = _after(session, SiteApproval, mark)
+    return Page([approval_row(a) for a in page[0]], *page[1:])
+
+
+def operators_after(session: Session, mark: Mark) -> Page:
+    """The site's operators added, changed or removed after ``mark``."""
+    page = _after(session, SiteOperator, mark)
+    return Page([operator_row(o) for o in page[0]], *page[1:])
+
+
+def stamp(session: Session, table: type[Row], rows: list[Row]) -> None:
+    """Marks the rows with this transaction's number, for the feed to carry them down."""
+    if rows:
+        session.flush()
+        ids = [row.id for row in rows]
+        session.execute(update(table).where(table.id.in_(ids)).values(txid=STAMP))
+
+
+def _after(
+    session: Session, table: type[Row], mark: Mark, *where: ColumnElement[bool]
+) -> tuple[list[Row], Mark, bool]:
+    horizon = session.scalar(select(HORIZON))
+    rows = list(
+        session.scalars(
+            select(table)
+            .where(tuple_(table.txid, table.id) > tuple_(*mark), table.txid < horizon, *where)
+            .order_by(table.txid, table.id)
+            .limit(MOST_ROWS)
+        )
+    )
+    last = rows[-1] if rows else None
+    reached = (last.txid or 0, last.id) if last is not None else mark
+    return rows, reached, len(rows) == MOST_ROWS

@@ -1,0 +1,175 @@
+"""What a bench trades with the site hub beside its events, each round of the site sync:
+what it waits for a supervisor's answer to goes up (whole, when it changed), the answers
+its supervisor gave to other benches' items go up, and the site's feed comes down into
+the bench's replica (``site_event``, ``site_approval``) and its own list of operators, a
+page at a time by the marks the hub hands out (kept in ``sync_cursor.mark``, with the page
+they cover). A bench away from the hub signs people in with its last copy.
+
+The hub's answers to this bench's own items are then applied to its store from the
+replica, not from the page: a bench stopped between the two applies them at its next
+round, and an answer applied already matches nothing that still waits.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+from station.errors import KnownError
+from station.recording import utcnow
+from station.returns.inspection import Inspection
+from station.site_approvals import answers_of, asked_of
+from station.site_feed import TABLES, Feed
+from station.states import ApprovalState
+from station.store.engine import Store
+from station.store.schema import (
+    Operator,
+    SiteAnswer,
+    SiteApproval,
+    SiteEvent,
+    SyncCursor,
+)
+from station.supervisor import approvals, site_queue
+from sync.hub.wire import HubWire
+
+log = logging.getLogger("station.sync.hub")
+MARKS = {table: f"hub:{table}" for table in TABLES}  # the feed's table → sync_cursor entity
+ANSWERED = (ApprovalState.APPROVED, ApprovalState.REFUSED)
+# The tables whose commits change what this bench waits for or has answered.
+ASKING_TABLES = frozenset({"return_unit", "receipt", "received", "site_answer"})
+
+
+@dataclass
+class Exchanged:
+    events: int = 0  # other benches' events the feed brought
+    approvals: int = 0  # the site's approvals changed in the replica
+    operators: int = 0  # the site's operators added, changed or removed here
+    applied: list[str] = field(default_factory=list)  # the hub's answers applied here
+
+
+class Exchange:
+    def __init__(self, store: Store, bench: str, inspection: Inspection) -> None:
+        self.store, self.bench, self.inspection = store, bench, inspection
+        self._asked: dict[str, object] | None = None  # the body the hub took last
+
+    def __call__(self, wire: HubWire) -> Exchanged:
+        self._ask(wire)
+        self._send_answers(wire)
+        done = Exchanged()
+        while True:
+            page = wire.feed(self._marks())
+            with self.store.unit() as session:
+                done.events += _keep_events(session, page)
+                done.approvals += _keep_approvals(session, page)
+                done.operators += _keep_operators(session, page)
+                for table, mark in page.marks.items():
+                    session.merge(
+                        SyncCursor(entity=MARKS[table], mark=mark, since=None, pulled_at=utcnow())
+                    )
+            if not page.more:
+                break
+        done.applied = self._apply_answers()
+        return done
+
+    def _ask(self, wire: HubWire) -> None:
+        with self.store.read() as session:
+            body = asked_of(self.bench, approvals.waiting(session, self.inspection))
+        if body != self._asked:
+            wire.put_waiting(body)
+            self._asked = body
+
+    def _send_answers(self, wire: HubWire) -> None:
+        with self.store.read() as session:
+            unsent = list(
+                session.scalars(
+                    select(SiteAnswer)
+                    .where(SiteAnswer.sent_at.is_(None), SiteAnswer.refused.is_(None))
+                    .order_by(SiteAnswer.id)
+                )
+            )
+        if not unsent:
+            return
+        verdicts = wire.post_answers(answers_of(self.bench, unsent))
+        with self.store.unit() as session:
+            for answer in unsent:
+                row = session.get(SiteAnswer, answer.id)
+                assert row is not None  # answers are never deleted
+                row.sent_at = utcnow()
+                row.refused = verdicts.get(answer.id)
+                if row.refused:
+                    log.warning("the hub refused an answer to %s: %s", row.what, row.refused)
+
+    def _marks(self) -> dict[str, str]:
+        with self.store.read() as session:
+            cursors = {
+                c.entity: c.mark
+                for c in session.scalars(
+                    select(SyncCursor).where(SyncCursor.entity.in_(MARKS.values()))
+                )
+            }
+        return {table: cursors.get(entity) or "" for table, entity in MARKS.items()}
+
+    def _apply_answers(self) -> list[str]:
+        with self.store.read() as session:
+            answered = list(
+                session.scalars(
+                    select(SiteApproval).where(
+                        SiteApproval.bench == self.bench, SiteApproval.state.in_(ANSWERED)
+                    )
+                )
+            )
+            still = {(w.kind, w.key, w.basis) for w in approvals.waiting(session, self.inspection)}
+        applied = []
+        for row in answered:
+            if (row.kind, row.key, row.basis) not in still:
+                continue
+            try:
+                said = site_queue.apply(self.store, self.inspection, row)
+            except KnownError as exc:  # the bench moved on between the two reads
+                log.info("the hub's answer to %s was not applied: %s", row.what, exc)
+                continue
+            log.info("the hub's answer from %s applied: %s", row.answered_at_bench, said)
+            applied.append(said)
+        return applied
+
+
+def _keep_events(session: Session, page: Feed) -> int:
+    if not page.events:
+        return 0
+    # A page read again after a crash before its mark was kept brings rows already here.
+    session.execute(
+        insert(SiteEvent).on_conflict_do_nothing(index_elements=["event_id"]), page.events
+    )
+    return len(page.events)
+
+
+def _keep_approvals(session: Session, page: Feed) -> int:
+    for row in page.approvals:
+        known = session.scalar(
+            select(SiteApproval).where(
+                SiteApproval.bench == row["bench"],
+                SiteApproval.kind == row["kind"],
+                SiteApproval.key == row["key"],
+            )
+        )
+        if known is None:
+            session.add(SiteApproval(**row))
+        else:
+            for name, value in row.items():
+                setattr(known, name, value)
+    return len(page.approvals)
+
+
+def _keep_operators(session: Session, page: Feed) -> int:
+    """The site's operators into the bench's own list, which signs people in offline too."""
+    for row in page.operators:
+        known = session.scalar(select(Operator).where(Operator.badge == row["badge"]))
+        if row["removed"]:
+            session.execute(delete(Operator).where(Operator.badge == row["badge"]))
+        elif known is None:
+            session.add(Operator(**{k: v for k, v in row.items() if k != "removed"}))
+        else:
+            known.name, known.role, known.pin_hash = row["name"], row["role"], row["pin_hash"]
+    return len(page.operators)
