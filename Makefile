@@ -10,7 +10,7 @@ QT_DESKTOP_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
 	libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: demo demo-down test soak bench lint screenshot clean desktop-libs postgres-server
+.PHONY: demo demo-down site-demo test soak bench lint screenshot clean desktop-libs postgres-server
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,11 @@ demo: $(STAMP) desktop-libs
 # The demo ERP outlives the window (a second `make demo` reuses it): this stops it.
 demo-down:
 	$(PY) -m app erp-demo down
+
+# A site on this machine: PostgreSQL, the hub and two bench windows. Closing both windows
+# (or Ctrl+C) stops it all.
+site-demo: $(STAMP) desktop-libs postgres-server
+	$(PY) -m app site-demo
 
 desktop-libs:
 	@if command -v dpkg >/dev/null 2>&1; then \

@@ -112,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     hub.add_argument("--host", default="127.0.0.1", help="serve: the address to listen on")
     hub.add_argument("--port", type=int, default=8765, help="serve: the port to listen on")
+    sub.add_parser(
+        "site-demo",
+        help="a site on this machine: PostgreSQL, the hub and two bench windows; close both "
+        "windows or press Ctrl+C to stop it all",
+    )
     erp = sub.add_parser("erp-demo", help="the local demo Tryton server")
     erp.add_argument(
         "action",
@@ -169,6 +174,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return erp_command.erp_demo_command(args.action, settings)
     if args.command == "hub":
         return _hub(args)
+    if args.command == "site-demo":
+        from app import site_demo  # noqa: PLC0415 - only the site demo needs the hub
+
+        return site_demo.run()
     if args.command == "devices":
         from devices import cli as devices_cli  # noqa: PLC0415
 

@@ -9,6 +9,7 @@ Every answer is JSON. A post is acknowledged only after its commit: a bench that
 the answer sends the batch again, and the events' UUIDs make the resend change nothing.
 """
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable
@@ -25,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from hub import approvals, events, feed, tokens
-from station import site_approvals, site_batch, site_feed
+from hub import approvals, claims, events, feed, tokens
+from station import site_approvals, site_batch, site_claims, site_feed
 from station.recording import utcnow
 
 log = logging.getLogger("station.hub")
@@ -146,6 +147,15 @@ class Site:
         return JSONResponse({"changed": changed})
 
     @database_away
+    def put_claims(self, bench: str, body: bytes) -> JSONResponse:
+        claimed = self.read(body, site_claims.read_claims, bench)
+        if isinstance(claimed, JSONResponse):
+            return claimed
+        with self.sessions.begin() as session:
+            clashes = claims.put_claims(session, claimed, utcnow())
+        return JSONResponse({"clashes": [dataclasses.asdict(c) for c in clashes]})
+
+    @database_away
     def take_answers(self, bench: str, body: bytes) -> JSONResponse:
         given = self.read(body, site_approvals.read_answers, bench)
         if isinstance(given, JSONResponse):
@@ -168,6 +178,8 @@ class Site:
                 "events": feed.events_after(session, bench, after["events"]),
                 "approvals": feed.approvals_after(session, after["approvals"]),
                 "operators": feed.operators_after(session, after["operators"]),
+                "claims": feed.claims_after(session, after["claims"]),
+                "conflicts": feed.conflicts_after(session, after["conflicts"]),
             }
         return JSONResponse({
             table: {"rows": page.rows, "mark": feed.mark_text(page.mark), "more": page.more}
@@ -218,6 +230,7 @@ def site_app(engine: Engine) -> Starlette:
             Route("/v1/events", site.posted(site.take_events), methods=["POST"]),
             Route("/v1/approvals", site.posted(site.put_waiting), methods=["PUT"]),
             Route("/v1/answers", site.posted(site.take_answers), methods=["POST"]),
+            Route("/v1/claims", site.posted(site.put_claims), methods=["PUT"]),
             Route("/v1/feed", site.get_feed, methods=["GET"]),
             Route("/v1/health", health, methods=["GET"]),
         ]

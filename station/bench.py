@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from station import label_jobs
+from station import label_jobs, site_claims
 from station.errors import NotAllowed, Refusal
 from station.feedback import Feedback, Tone
 from station.operators import (
@@ -244,6 +244,23 @@ class Bench(Generic[Memory]):
             subject=subject,
             **detail,
         )
+
+    def _claim(self, session: Session, subject: str, where: str) -> str:
+        """The site's work on ``subject`` (an RMA line, an expected receipt) is this
+        bench's now: refused while another bench of the site holds it, unless the operator
+        is a supervisor, who takes it over. Returns what to say of a takeover, or ""."""
+        holder = site_claims.held_elsewhere(session, subject, self.bench_id)
+        if holder is None:
+            return ""
+        known = by_badge(session, holder.operator)
+        who = known.name if known else holder.operator
+        if self.operator is None or self.operator.role is not Role.SUPERVISOR:
+            raise Refusal(
+                f"{where} is open at {holder.bench} by {who}: "
+                "a supervisor may take it over by starting it here."
+            )
+        self.audit(session, site_claims.TAKEN_OVER, subject, from_bench=holder.bench)
+        return f"Taken over from {holder.bench} ({who}). "
 
     def _keep_photo(
         self, source: Path, folder: Path, subject: str, shows: dict[str, str | int]

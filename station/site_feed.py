@@ -9,14 +9,25 @@ from typing import Any
 
 from station.operators import Role
 from station.site_batch import Malformed, read_moment
-from station.states import ApprovalState
-from station.store.schema import SiteApproval, SiteEvent, SiteOperator
+from station.states import ApprovalState, ConflictKind
+from station.store.schema import (
+    SiteApproval,
+    SiteClaim,
+    SiteConflict,
+    SiteEvent,
+    SiteOperator,
+)
 
-TABLES = ("events", "approvals", "operators")  # a mark each, named in the pull's query
+# A mark each, named in the pull's query.
+TABLES = ("events", "approvals", "operators", "claims", "conflicts")
 EVENT_FIELDS = ("event_id", "bench", "seq", "kind", "subject", "payload")
 APPROVAL_FIELDS = ("bench", "kind", "key", "operator", "what", "basis")
 ANSWER_FIELDS = ("answered_by", "answered_by_name", "answered_at_bench")
 OPERATOR_FIELDS = ("badge", "name", "role", "pin_hash", "removed")
+# The hub's ids: a bench's replica keeps each claim and conflict under the hub's own.
+CLAIM_FIELDS = ("id", "subject", "bench", "operator", "released_why")
+CLAIM_TIMES = ("since", "renewed_at", "released_at")
+CONFLICT_FIELDS = ("id", "subject", "bench", "other_bench", "detail")
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,8 @@ class Feed:
     events: list[dict[str, Any]]  # columns of ``SiteEvent``
     approvals: list[dict[str, Any]]  # columns of ``SiteApproval``
     operators: list[dict[str, Any]]  # columns of ``SiteOperator``
+    claims: list[dict[str, Any]]  # columns of ``SiteClaim``
+    conflicts: list[dict[str, Any]]  # columns of ``SiteConflict``
     marks: dict[str, str]  # the next page's marks, by table
     more: bool
 
@@ -41,12 +54,27 @@ def approval_row(row: SiteApproval) -> dict[str, Any]:
         **{name: getattr(row, name) for name in (*APPROVAL_FIELDS, *ANSWER_FIELDS)},
         "since": row.since.isoformat(),
         "state": row.state.value,
-        "answered_at": row.answered_at.isoformat() if row.answered_at else None,
+        "answered_at": _iso(row.answered_at),
     }
 
 
 def operator_row(row: SiteOperator) -> dict[str, Any]:
     return {name: getattr(row, name) for name in OPERATOR_FIELDS}
+
+
+def claim_row(row: SiteClaim) -> dict[str, Any]:
+    return {
+        **{name: getattr(row, name) for name in CLAIM_FIELDS},
+        **{name: _iso(getattr(row, name)) for name in CLAIM_TIMES},
+    }
+
+
+def conflict_row(row: SiteConflict) -> dict[str, Any]:
+    return {
+        **{name: getattr(row, name) for name in CONFLICT_FIELDS},
+        "kind": row.kind.value,
+        "found_at": row.found_at.isoformat(),
+    }
 
 
 def read_feed(body: Any) -> Feed:
@@ -55,13 +83,15 @@ def read_feed(body: Any) -> Feed:
         events = [_event(row) for row in body["events"]["rows"]]
         approvals = [_approval(row) for row in body["approvals"]["rows"]]
         operators = [_operator(row) for row in body["operators"]["rows"]]
+        claims = [_claim(row) for row in body["claims"]["rows"]]
+        conflicts = [_conflict(row) for row in body["conflicts"]["rows"]]
         marks = {table: body[table]["mark"] for table in TABLES}
         more = any(body[table]["more"] for table in TABLES)
     except (KeyError, TypeError, ValueError) as exc:
         raise Malformed(f"not the hub's feed: {exc}") from exc
     if not all(isinstance(mark, str) for mark in marks.values()):
         raise Malformed("not the hub's feed: its marks are not text")
-    return Feed(events, approvals, operators, marks, more)
+    return Feed(events, approvals, operators, claims, conflicts, marks, more)
 
 
 def _event(row: dict[str, Any]) -> dict[str, Any]:
@@ -73,15 +103,35 @@ def _event(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _approval(row: dict[str, Any]) -> dict[str, Any]:
-    answered_at: datetime | None = None
-    if row["answered_at"] is not None:
-        answered_at = read_moment(row["answered_at"], "answered_at")
     return {
         **{name: row[name] for name in (*APPROVAL_FIELDS, *ANSWER_FIELDS)},
         "since": read_moment(row["since"], "since"),
         "state": ApprovalState(row["state"]),
-        "answered_at": answered_at,
+        "answered_at": _moment_or_none(row, "answered_at"),
     }
+
+
+def _claim(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{name: row[name] for name in CLAIM_FIELDS},
+        **{name: _moment_or_none(row, name) for name in CLAIM_TIMES},
+    }
+
+
+def _conflict(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{name: row[name] for name in CONFLICT_FIELDS},
+        "kind": ConflictKind(row["kind"]),
+        "found_at": read_moment(row["found_at"], "found_at"),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _moment_or_none(row: dict[str, Any], name: str) -> datetime | None:
+    return None if row[name] is None else read_moment(row[name], name)
 
 
 def _operator(row: dict[str, Any]) -> dict[str, Any]:

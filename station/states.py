@@ -111,3 +111,10 @@ class ApprovalState(StrEnum):
     APPROVED = "approved"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"  # the bench moved on: answered there, or the work undone
+
+
+class ConflictKind(StrEnum):
+    """What two benches of the site did that cannot both stand (``site_conflict``)."""
+
+    CLAIM = "claim"  # both worked the same RMA line or expected receipt
+    SERIAL = "serial"  # both took in the same serial

@@ -73,7 +73,9 @@ class ExceptionsDialog(QDialog):
         layout.addWidget(self.queue, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.result_line)
-        layout.addWidget(QLabel("Conflicts: the ERP changed what the bench was working on."))
+        layout.addWidget(
+            QLabel("Conflicts: the ERP, or another bench of the site, changed what was worked on.")
+        )
         layout.addWidget(PickList(self.conflicts, "No conflicts."), 1)
         self.refresh()
 

@@ -205,7 +205,16 @@ class Header(QFrame):
         when = local_time(state.last_taken) if state.last_taken else "never"
         text = f"{state.state.value}, {state.waiting} to send, last {when}"
         tooltip = state.detail or "Every event of this bench is kept at the site hub"
-        self.site.set(LIGHTS.get(state.state, Light.BAD), text, tooltip)
+        light = LIGHTS.get(state.state, Light.BAD)
+        if state.conflicts:
+            count = f"{state.conflicts} conflict{'' if state.conflicts == 1 else 's'}"
+            text += f", {count}"
+            tooltip += (
+                f". {count} between benches of the site wait for a supervisor: "
+                "Bench \N{RIGHTWARDS ARROW} ERP exception queue."
+            )
+            light = Light.BAD if light is Light.BAD else Light.BUSY
+        self.site.set(light, text, tooltip)
         self.site.show()
 
     def show_rejected(self, rejected: int) -> None:

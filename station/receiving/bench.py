@@ -275,7 +275,9 @@ class ReceivingBench(Bench[Counting]):
                 f"{expected.number} was received and closed at {already.bench} ({when}): "
                 "ask the office before receiving it again."
             )
-        return self._open(session, expected, expected.supplier, scan)
+        taken_over = self._claim(session, expected.number, expected.number)
+        said = self._open(session, expected, expected.supplier, scan)
+        return dataclasses.replace(said, message=taken_over + said.message)
 
     def _expected_for(self, session: Session, scan: Classified) -> ExpectedReceipt | None:
         if scan.kind is ScanKind.ASN:

@@ -8,7 +8,7 @@ not in the UI.
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
 from station.scans import Classified, Scan, ScanKind, not_expected
 from station.settings import Settings
+from station.site_claims import line_subject
 from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import Item, ReturnUnit, RmaLine
@@ -300,13 +301,16 @@ class ReturnsBench(Bench[Remembered]):
     def _start(self, session: Session, chosen: Candidate, scan: Classified) -> Feedback:
         line = session.get(RmaLine, chosen.line_id, options=LINE_GRAPH)
         assert line is not None, "a candidate is a line of the store"
+        where = f"{chosen.rma_number} line {chosen.line_no}"
+        taken_over = self._claim(session, line_subject(chosen.rma_number, chosen.line_no), where)
         unit = self._open_unit(scan, line=line, item=line.item, serial=self.mem.serial)
         session.add(unit)
-        where = f"{chosen.rma_number} line {chosen.line_no}"
         self.audit(session, "return_started", unit.id, rma=chosen.rma_number, line=chosen.line_no)
         if unit.serial is None and line.item.serial_tracked:
-            return Feedback.good(f"{where}: scan the serial.")
-        return self.inspection.check_policy(session, unit, self.today(), where)
+            said = Feedback.good(f"{where}: scan the serial.")
+        else:
+            said = self.inspection.check_policy(session, unit, self.today(), where)
+        return replace(said, message=taken_over + said.message)
 
     def _start_triage(self, session: Session) -> Feedback:
         known = self.mem.unknown

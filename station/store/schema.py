@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from station.states import (
     ApprovalState,
+    ConflictKind,
     ExpectedStatus,
     LabelJobState,
     LocationKind,
@@ -657,4 +658,54 @@ class SiteOperator(Base):
     role: Mapped[str] = mapped_column(String(20))  # station.operators.Role
     pin_hash: Mapped[str]
     removed: Mapped[bool] = mapped_column(default=False)
+    txid: Mapped[int | None] = mapped_column(BigInteger)
+
+
+SUBJECT_LONGEST = 60  # a claim's subject: an RMA number and a line, or a receipt's number
+
+
+class SiteClaim(Base):
+    """A bench's claim (a lease) on an RMA line ("RMA-10004/1") or an expected receipt:
+    at the hub the site's truth, renewed while the bench lists it and ended when it stops,
+    when a supervisor takes it over, or when its lease runs out; at a bench the replica it
+    refuses a second start by. One claim at a time holds a subject."""
+
+    __tablename__ = "site_claim"
+    __table_args__ = (
+        Index(
+            "ix_site_claim_holding", "subject", unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+        Index("ix_site_claim_feed", "txid", "id"),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LONGEST))
+    bench: Mapped[str] = mapped_column(String(40))
+    operator: Mapped[str]  # a badge
+    since: Mapped[datetime]  # when the work began at the bench
+    renewed_at: Mapped[datetime]  # at the hub: the last time the bench listed it
+    released_at: Mapped[datetime | None]
+    released_why: Mapped[str | None]
+    txid: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SiteConflict(Base):
+    """Two benches did what cannot both stand, found by the hub when the late one came
+    back: both benches' facts are kept, and a supervisor decides (the exception queue)."""
+
+    __tablename__ = "site_conflict"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "bench", "other_bench", name="uq_site_conflict_pair"),
+        Index("ix_site_conflict_feed", "txid", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ConflictKind] = mapped_column(state_of(ConflictKind, "kind"))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LONGEST))
+    bench: Mapped[str] = mapped_column(String(40))  # the bench that came late
+    other_bench: Mapped[str] = mapped_column(String(40))  # the one that holds it
+    detail: Mapped[str]
+    found_at: Mapped[datetime]
     txid: Mapped[int | None] = mapped_column(BigInteger)

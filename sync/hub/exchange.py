@@ -1,7 +1,8 @@
 """What a bench trades with the site hub beside its events, each round of the site sync:
-what it waits for a supervisor's answer to goes up (whole, when it changed), the answers
-its supervisor gave to other benches' items go up, and the site's feed comes down into
-the bench's replica (``site_event``, ``site_approval``) and its own list of operators, a
+what it waits for a supervisor's answer to and the work it claims go up (whole, when they
+changed; the claims renewed besides), the answers its supervisor gave to other benches'
+items go up, and the site's feed comes down into the bench's replica (``site_event``,
+``site_approval``, ``site_claim``, ``site_conflict``) and its own list of operators, a
 page at a time by the marks the hub hands out (kept in ``sync_cursor.mark``, with the page
 they cover). A bench away from the hub signs people in with its last copy.
 
@@ -11,6 +12,7 @@ round, and an answer applied already matches nothing that still waits.
 """
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -21,6 +23,7 @@ from station.errors import KnownError
 from station.recording import utcnow
 from station.returns.inspection import Inspection
 from station.site_approvals import answers_of, asked_of
+from station.site_claims import RENEW, claims_of
 from station.site_feed import TABLES, Feed
 from station.states import ApprovalState
 from station.store.engine import Store
@@ -28,6 +31,8 @@ from station.store.schema import (
     Operator,
     SiteAnswer,
     SiteApproval,
+    SiteClaim,
+    SiteConflict,
     SiteEvent,
     SyncCursor,
 )
@@ -37,7 +42,7 @@ from sync.hub.wire import HubWire
 log = logging.getLogger("station.sync.hub")
 MARKS = {table: f"hub:{table}" for table in TABLES}  # the feed's table → sync_cursor entity
 ANSWERED = (ApprovalState.APPROVED, ApprovalState.REFUSED)
-# The tables whose commits change what this bench waits for or has answered.
+# The tables whose commits change what this bench waits for, claims or has answered.
 ASKING_TABLES = frozenset({"return_unit", "receipt", "received", "site_answer"})
 
 
@@ -46,6 +51,7 @@ class Exchanged:
     events: int = 0  # other benches' events the feed brought
     approvals: int = 0  # the site's approvals changed in the replica
     operators: int = 0  # the site's operators added, changed or removed here
+    conflicts: int = 0  # conflicts between benches the hub found
     applied: list[str] = field(default_factory=list)  # the hub's answers applied here
 
 
@@ -53,25 +59,45 @@ class Exchange:
     def __init__(self, store: Store, bench: str, inspection: Inspection) -> None:
         self.store, self.bench, self.inspection = store, bench, inspection
         self._asked: dict[str, object] | None = None  # the body the hub took last
+        self._claimed: dict[str, object] | None = None
+        self._claimed_at = 0.0  # monotonic: claims are renewed every RENEW
 
     def __call__(self, wire: HubWire) -> Exchanged:
         self._ask(wire)
+        self._claim(wire)
         self._send_answers(wire)
         done = Exchanged()
+        if self._pull(wire, done):
+            # A claim of this bench ended by the hub (taken over, lapsed) while the bench
+            # still works on it: said again now, so the clash is found this round.
+            self._claimed = None
+            self._claim(wire)
+            self._pull(wire, done)
+        done.applied = self._apply_answers()
+        return done
+
+    def _pull(self, wire: HubWire, done: Exchanged) -> bool:
+        """The feed, page after page, into the replica; True when the hub ended one of this
+        bench's claims."""
+        ended = False
         while True:
             page = wire.feed(self._marks())
             with self.store.unit() as session:
                 done.events += _keep_events(session, page)
                 done.approvals += _keep_approvals(session, page)
                 done.operators += _keep_operators(session, page)
+                for row in page.claims:
+                    session.merge(SiteClaim(**row))
+                    ended |= row["bench"] == self.bench and row["released_at"] is not None
+                for row in page.conflicts:
+                    session.merge(SiteConflict(**row))
+                done.conflicts += len(page.conflicts)
                 for table, mark in page.marks.items():
                     session.merge(
                         SyncCursor(entity=MARKS[table], mark=mark, since=None, pulled_at=utcnow())
                     )
             if not page.more:
-                break
-        done.applied = self._apply_answers()
-        return done
+                return ended
 
     def _ask(self, wire: HubWire) -> None:
         with self.store.read() as session:
@@ -79,6 +105,14 @@ class Exchange:
         if body != self._asked:
             wire.put_waiting(body)
             self._asked = body
+
+    def _claim(self, wire: HubWire) -> None:
+        with self.store.read() as session:
+            body = claims_of(session, self.bench)
+        due = time.monotonic() - self._claimed_at >= RENEW.total_seconds()
+        if body != self._claimed or due:
+            wire.put_claims(body)
+            self._claimed, self._claimed_at = body, time.monotonic()
 
     def _send_answers(self, wire: HubWire) -> None:
         with self.store.read() as session:

@@ -30,7 +30,7 @@ from station.errors import KnownError
 from station.recording import utcnow
 from station.site_batch import MOST_EVENTS, batch_of
 from station.store.engine import Store
-from station.store.schema import OutboxEvent, SyncCursor
+from station.store.schema import OutboxEvent, SiteConflict, SyncCursor
 from station.worker import Worker
 from sync.connector import LogInAgain, Rejected, RetryLater
 from sync.cycle import SyncStatus
@@ -78,6 +78,12 @@ def waiting(store: Store) -> int:
     return left or 0
 
 
+def conflicts(store: Store) -> int:
+    """Conflicts between benches of the site, as this bench's replica holds them."""
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(SiteConflict)) or 0
+
+
 def _taken(session: Session) -> int:
     cursor = session.get(SyncCursor, CURSOR)
     return cursor.last_id if cursor is not None else 0
@@ -91,6 +97,7 @@ class SiteState:
     waiting: int  # events the hub has not taken
     last_taken: datetime | None  # the end of the last round the hub answered
     detail: str  # why it waits or stopped; empty when online
+    conflicts: int = 0  # between benches of the site, for a supervisor
 
 
 class SiteWorker:
@@ -171,5 +178,7 @@ class SiteWorker:
         elif self._said and not detail:
             log.info("site sync: the hub takes this bench's events again")
         self._said = detail
-        self.on_state(SiteState(status, waiting(self.store), self.last_taken, detail))
+        self.on_state(
+            SiteState(status, waiting(self.store), self.last_taken, detail, conflicts(self.store))
+        )
         return pause

@@ -51,6 +51,11 @@ class HubWire:
         """What this bench waits for a supervisor's answer to, whole."""
         self._call("PUT", "/v1/approvals", "changed", body)
 
+    def put_claims(self, body: dict[str, Any]) -> list[dict[str, str]]:
+        """The work this bench claims, whole; returns the clashes the hub found."""
+        clashes: list[dict[str, str]] = self._call("PUT", "/v1/claims", "clashes", body)
+        return clashes
+
     def post_answers(self, body: dict[str, Any]) -> dict[int, str | None]:
         """Answers given here; returns, by answer id, why the hub refused it or None."""
         verdicts = self._call("POST", "/v1/answers", "answers", body)

@@ -47,7 +47,13 @@ def test_the_migrations_build_exactly_the_models_on_postgresql(engine: Engine) -
         flagged = connection.exec_driver_sql(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_received_flagged'"
         ).scalar()
+        holding = connection.exec_driver_sql(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_site_claim_holding'"
+        ).scalar()
     assert flagged is not None and flagged.endswith("WHERE (damaged OR short_life)")
+    # One claim at a time holds an RMA line or a receipt.
+    assert holding is not None and "UNIQUE" in holding
+    assert holding.endswith("WHERE (released_at IS NULL)")
 
 
 def test_the_migrations_go_down_to_nothing_and_up_again_on_postgresql(engine: Engine) -> None:

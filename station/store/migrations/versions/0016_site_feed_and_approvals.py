@@ -1,5 +1,5 @@
-"""the site's feed order, the site's approvals, the answers given at a bench, and the
-site's operators
+"""the site's feed order, the site's approvals, the answers given at a bench, the site's
+operators, claims and conflicts
 
 Revision ID: 0016
 Revises: 0015
@@ -85,9 +85,60 @@ def upgrade() -> None:
         sa.UniqueConstraint("badge", name=op.f("uq_site_operator_badge")),
     )
     op.create_index("ix_site_operator_feed", "site_operator", ["txid", "id"], unique=False)
+    op.create_table(
+        "site_claim",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subject", sa.String(length=60), nullable=False),
+        sa.Column("bench", sa.String(length=40), nullable=False),
+        sa.Column("operator", sa.String(), nullable=False),
+        sa.Column("since", sa.DateTime(), nullable=False),
+        sa.Column("renewed_at", sa.DateTime(), nullable=False),
+        sa.Column("released_at", sa.DateTime(), nullable=True),
+        sa.Column("released_why", sa.String(), nullable=True),
+        sa.Column("txid", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_site_claim")),
+    )
+    op.create_index(
+        "ix_site_claim_holding", "site_claim", ["subject"], unique=True,
+        sqlite_where=sa.text("released_at IS NULL"),
+        postgresql_where=sa.text("released_at IS NULL"),
+    )  # fmt: skip
+    op.create_index("ix_site_claim_feed", "site_claim", ["txid", "id"], unique=False)
+    op.create_table(
+        "site_conflict",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "claim",
+                "serial",
+                name="kind",
+                native_enum=False,
+                create_constraint=True,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("subject", sa.String(length=60), nullable=False),
+        sa.Column("bench", sa.String(length=40), nullable=False),
+        sa.Column("other_bench", sa.String(length=40), nullable=False),
+        sa.Column("detail", sa.String(), nullable=False),
+        sa.Column("found_at", sa.DateTime(), nullable=False),
+        sa.Column("txid", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_site_conflict")),
+        sa.UniqueConstraint(
+            "kind", "subject", "bench", "other_bench", name="uq_site_conflict_pair"
+        ),
+    )
+    op.create_index("ix_site_conflict_feed", "site_conflict", ["txid", "id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_site_conflict_feed", table_name="site_conflict")
+    op.drop_table("site_conflict")
+    op.drop_index("ix_site_claim_feed", table_name="site_claim")
+    op.drop_index("ix_site_claim_holding", table_name="site_claim")
+    op.drop_table("site_claim")
     op.drop_index("ix_site_operator_feed", table_name="site_operator")
     op.drop_table("site_operator")
     op.drop_index(op.f("ix_site_answer_sent_at"), table_name="site_answer")
