@@ -134,6 +134,7 @@ def start_site(store: Store, settings: Settings, window: MainWindow) -> SiteLink
         window.bench.inspection, window,
     )  # fmt: skip
     link.state_changed.connect(window.header.show_site)
+    link.state_changed.connect(window.heard_from_site)
     link.start()
     return link
 

@@ -12,6 +12,7 @@ the hub and PostgreSQL, and removes the folder.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from types import FrameType
 
 import requests
 from sqlalchemy.orm import Session
@@ -42,28 +44,45 @@ class SiteDemoError(KnownError):
     """The site demo could not start: says which part and why."""
 
 
+def _interrupted(signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def run() -> int:
+    # Stopped by Ctrl+C, `kill` or a closed terminal, it cleans up: no PostgreSQL, hub or
+    # window is left behind (SIGINT too: a shell may have started it with SIGINT ignored).
+    for stop in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _interrupted)
     folder = Path(tempfile.mkdtemp(prefix="station-site-demo-"))
     print("Starting the site demo: PostgreSQL, the hub, and two benches…", flush=True)
-    cluster = new_cluster()
     try:
-        found = _site(cluster.url())
-        with _hub(cluster.url(), folder) as url:
-            windows = [_bench(folder, bench, url, found[bench]) for bench in BENCHES]
-            _say(url, cluster.port)
-            try:
-                for window in windows:
-                    window.wait()
-            except KeyboardInterrupt:
-                print("\nStopping the site demo…", flush=True)
-            finally:
-                for window in windows:
-                    _stop(window)
+        cluster = new_cluster()
+        try:
+            _run_site(cluster.url(), cluster.port, folder)
+        finally:
+            cluster.remove()
     finally:
-        cluster.remove()
         shutil.rmtree(folder, ignore_errors=True)
     print("The site demo stopped: its windows, its hub and its PostgreSQL are gone.")
     return 0
+
+
+def _run_site(database: str, port: int, folder: Path) -> None:
+    """The hub and the two windows, until both windows close or the demo is stopped."""
+    found = _site(database)
+    windows: list[subprocess.Popen[bytes]] = []
+    with _hub(database, folder) as url:
+        try:
+            for bench in BENCHES:
+                windows.append(_bench(folder, bench, url, found[bench]))
+            _say(url, port)
+            for window in windows:
+                window.wait()
+        except KeyboardInterrupt:
+            print("\nStopping the site demo…", flush=True)
+        finally:
+            for window in windows:
+                _stop(window)
 
 
 def _site(url: str) -> dict[str, str]:
@@ -88,7 +107,7 @@ def _hub(database: str, folder: Path) -> Iterator[str]:
         hub = subprocess.Popen(
             [sys.executable, "-m", "app", "hub", "serve", "--database", database,
              "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
             _wait_ready(url, hub, folder / "hub.log")
@@ -126,7 +145,8 @@ def _bench(folder: Path, bench: str, hub: str, token: str) -> subprocess.Popen[b
         "STATION_CONFIG": str(config),
         "STATION_HUB_TOKEN": token,
     }
-    return subprocess.Popen([sys.executable, "-m", "app"], env=environment)
+    # A session of its own: Ctrl+C at the terminal reaches the demo, which stops it.
+    return subprocess.Popen([sys.executable, "-m", "app"], env=environment, start_new_session=True)
 
 
 def _say(hub: str, port: int) -> None:

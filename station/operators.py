@@ -57,6 +57,11 @@ def by_badge(session: Session, badge: str) -> SignedIn | None:
     return None if row is None else SignedIn(row.name, row.badge, Role(row.role))
 
 
+def operator_names(session: Session) -> dict[str, str]:
+    """Every operator's name by badge: screens name people, records keep badges."""
+    return {badge: name for badge, name in session.execute(select(Operator.badge, Operator.name))}
+
+
 def by_pin(session: Session, pin: str) -> SignedIn | None:
     """The one operator whose PIN this is. Each salt differs, so every hash is tried; a PIN
     that two operators share identifies neither (it could let an inspector approve)."""

@@ -1,4 +1,5 @@
-"""The ERP exception queue for a supervisor: what the ERP refused, and what to do with it.
+"""The exception queue for a supervisor: what the ERP refused, and what to do with it; what
+the ERP or another bench of the site changed under the bench (conflicts).
 
 Signals:
     settled(str): an event was sent again or marked handled; the message says which.
@@ -46,7 +47,7 @@ class ExceptionsDialog(QDialog):
         self, store: Store, who: SignedIn | None, bench: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("ERP exception queue")
+        self.setWindowTitle("Exception queue")
         self.resize(900, 420)
         self.store, self.who, self.bench = store, who, bench
         self.events: list[RejectedEvent] = []

@@ -195,7 +195,7 @@ class Header(QFrame):
             light = Light.BAD
             tooltip = (
                 f"{state.rejected} event(s) the ERP rejected wait for a supervisor: "
-                f"Bench \N{RIGHTWARDS ARROW} ERP exception queue. {state.detail}"
+                f"Bench \N{RIGHTWARDS ARROW} Exception queue. {state.detail}"
             ).strip()
         self.erp.set(light, f"{text}, last sync {when}", tooltip)
         self.pulling.hide()  # the cycle is over
@@ -211,7 +211,7 @@ class Header(QFrame):
             text += f", {count}"
             tooltip += (
                 f". {count} between benches of the site wait for a supervisor: "
-                "Bench \N{RIGHTWARDS ARROW} ERP exception queue."
+                "Bench \N{RIGHTWARDS ARROW} Exception queue."
             )
             light = Light.BAD if light is Light.BAD else Light.BUSY
         self.site.set(light, text, tooltip)

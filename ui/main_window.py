@@ -40,6 +40,7 @@ from station.scans import Scan
 from station.setting_keys import WEDGE_PREFIX
 from station.settings import Settings
 from station.store.engine import Store
+from sync.hub.replicate import SiteState
 from ui.bench_modes import Mode, starting_mode
 from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer
@@ -176,7 +177,7 @@ class MainWindow(QMainWindow):
             *switches,
             ("Print command sheet…", self.print_command_sheet, None),
             ("Settings: scanners, printers, ERP…", self.open_settings, None),
-            ("ERP exception queue…", self.open_exceptions, None),
+            ("Exception queue…", self.open_exceptions, None),
             ("Supervisor view…", self.open_supervisor, QKeySequence(Qt.Key.Key_F9)),
             ("Sign out", lambda: self.act(self.active().sign_out), None),
             ("Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit)),
@@ -206,6 +207,12 @@ class MainWindow(QMainWindow):
         left = self.active().cancel_waiting()
         if left is not None:  # "press Esc again" holds only so long: then it leaves the screen
             self._cancel_lapse.start(int(left * 1000) + 50)
+
+    def heard_from_site(self, state: SiteState) -> None:
+        """A supervisor at another bench answered this bench's approval: said at once, on a
+        fresh screen (the work goes on from the answer, without waiting for a scan)."""
+        if state.applied:
+            self.show_feedback(Feedback.good(" ".join(state.applied)))
 
     def _cancel_lapsed(self) -> None:
         asked = self.feedback is not None and self.feedback.tone is Tone.WARN

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from station.audit_chain import last_check
 from station.errors import KnownError
 from station.feedback import Tone
-from station.operators import SignedIn
+from station.operators import SignedIn, operator_names
 from station.recording import utcnow
 from station.returns.inspection import Inspection
 from station.store.engine import Store
@@ -175,7 +175,10 @@ class SupervisorWindow(QDialog):
         self._watching = QTimer(self)
         self._watching.setInterval(WATCH_MS)
         self._watching.timeout.connect(self._look_again)
-        self.answered = QLabel("What waits for a supervisor at the benches of this station.")
+        self.answered = QLabel(
+            "What waits for a supervisor at this bench, and at the site's other benches "
+            "when it has a hub."
+        )
         self.today = today or datetime.now().astimezone().date()
         self.report: Report | None = None
         self._loaded: tuple[tuple[date, date], Facts] | None = None
@@ -277,6 +280,7 @@ class SupervisorWindow(QDialog):
         with self.store.read() as session:
             now_waiting = waiting(session, self.inspection, self.bench)
             refused = refused_lately(session, utcnow())
+            names = operator_names(session)
         if refused and refused[0].id != self._refusal_said:
             # The hub had the last word on an answer given here: say so, once.
             last, self._refusal_said = refused[0], refused[0].id
@@ -285,7 +289,10 @@ class SupervisorWindow(QDialog):
             return  # unchanged: the supervisor's selection stays
         self.waiting = now_waiting
         self.approvals.show(
-            [(local_time(w.since), w.bench, w.operator, w.kind, w.what) for w in self.waiting]
+            [
+                (local_time(w.since), w.bench, names.get(w.operator, w.operator), w.kind, w.what)
+                for w in self.waiting
+            ]
         )
 
     def _look_again(self) -> None:

@@ -107,8 +107,9 @@ def apply(store: Store, inspection: Inspection, row: SiteApproval) -> str:
     if item is None:
         raise Refusal(f"the {row.kind} {row.key} no longer waits here")
     who = SignedIn(row.answered_by_name or "", row.answered_by or "", Role.SUPERVISOR)
-    return approvals.answer(
-        store, inspection, item, who,
-        approve=row.state is ApprovalState.APPROVED,
-        at_bench=row.answered_at_bench or row.bench,
+    at_bench = row.answered_at_bench or row.bench
+    said = approvals.answer(
+        store, inspection, item, who, approve=row.state is ApprovalState.APPROVED,
+        at_bench=at_bench,
     )  # fmt: skip
+    return f"{who.name} at {at_bench}: {said}"

@@ -98,6 +98,8 @@ class SiteState:
     last_taken: datetime | None  # the end of the last round the hub answered
     detail: str  # why it waits or stopped; empty when online
     conflicts: int = 0  # between benches of the site, for a supervisor
+    # Supervisors' answers from other benches applied this round, in words, for the screen.
+    applied: tuple[str, ...] = ()
 
 
 class SiteWorker:
@@ -149,12 +151,13 @@ class SiteWorker:
         """One round; returns the pause before the next when it is not the usual one."""
         pause: float | None = None
         status, detail = SyncStatus.ONLINE, ""
+        applied: tuple[str, ...] = ()
         try:
             if self.wire is None:
                 self.wire = self.connect()
             went = replicate(self.store, self.wire, self.bench)
             if self.exchange is not None:
-                self.exchange(self.wire)
+                applied = tuple(self.exchange(self.wire).applied)
         except RetryLater as exc:
             self.misses += 1
             wait = exc.after or backoff(self.misses, self.rng).total_seconds()
@@ -179,6 +182,9 @@ class SiteWorker:
             log.info("site sync: the hub takes this bench's events again")
         self._said = detail
         self.on_state(
-            SiteState(status, waiting(self.store), self.last_taken, detail, conflicts(self.store))
-        )
+            SiteState(
+                status, waiting(self.store), self.last_taken, detail, conflicts(self.store),
+                applied,
+            )
+        )  # fmt: skip
         return pause

@@ -12,9 +12,12 @@ from sqlalchemy.orm import Session
 
 from app.gui import start_site
 from hub.cluster import free_port
+from station.operators import Role, SignedIn
+from station.returns.view import Step
 from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import OutboxEvent, SiteEvent
+from station.supervisor import approvals
 from sync.cycle import SyncStatus
 from sync.hub.replicate import SiteState
 from ui.main_window import MainWindow
@@ -75,5 +78,39 @@ def test_a_bench_with_a_hub_replicates_and_the_header_tells_how_it_stands(
             assert at_the_hub(site_url) == session.scalar(
                 select(func.count()).select_from(OutboxEvent)
             )
+    finally:
+        link.stop()
+
+
+def test_an_answer_from_another_bench_is_shown_at_once_without_a_scan(
+    make_window: Callable[[Settings], MainWindow],
+    qtbot: QtBot,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STATION_HUB_TOKEN", "a-token")
+    settings = Settings().with_values(hub__url=f"http://127.0.0.1:{free_port()}")
+    window = make_window(settings)
+    link = start_site(store, settings, window)
+    assert link is not None
+    try:
+        scanner = Scanner(qtbot, window, settings)
+        for code in ("BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO",
+                     "@GRADE-A", "@DISP-DONATE"):  # fmt: skip
+            scanner.scan(code)
+        assert window.bench.view().step is Step.APPROVAL
+        # What the site sync does when the hub brings Sam's answer from BENCH-02.
+        with store.read() as session:
+            (item,) = approvals.waiting(session, window.bench.inspection)
+        sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+        said = approvals.answer(
+            store, window.bench.inspection, item, sam, approve=True, at_bench="BENCH-02"
+        )
+        heard = SiteState(SyncStatus.ONLINE, 0, None, "", applied=(f"Sam at BENCH-02: {said}",))
+        link.state_changed.emit(heard)
+        assert window.feedback is not None
+        assert window.feedback.message == f"Sam at BENCH-02: {said}"
+        # The screen moved on from "Supervisor: scan your badge" by itself.
+        assert window.returns.prompt.text() == "Donate: CONFIRM to record"
     finally:
         link.stop()

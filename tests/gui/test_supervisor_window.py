@@ -190,6 +190,7 @@ def test_another_benchs_approval_shows_up_while_the_view_is_open_and_goes_throug
         )  # fmt: skip
     qtbot.waitUntil(lambda: view.approvals.rowCount() == 1, timeout=5000)
     assert view.approvals.index(0, 1).data() == "BENCH-07"
+    assert view.approvals.index(0, 2).data() == "Ibrahim Okafor"  # named, not a badge
     view.approval_table.selectRow(0)
     refuse = next(b for b in view.findChildren(QPushButton) if b.text() == "Refuse")
     qtbot.mouseClick(refuse, Qt.MouseButton.LeftButton)

@@ -41,7 +41,7 @@ def test_events_the_erp_rejected_stay_red_in_the_header_until_settled(qtbot: QtB
     header.show_erp(SyncState(SyncStatus.ONLINE, 0, None, "", rejected=1))
     assert header.erp.state == "bad"
     assert header.erp.text.text() == "ERP: online, 0 pending, 1 rejected, last sync never"
-    assert "Bench → ERP exception queue" in header.erp.toolTip()
+    assert "Bench → Exception queue" in header.erp.toolTip()
     header.show_erp(SyncState(SyncStatus.ONLINE, 0, None, "", rejected=0))
     assert header.erp.state == "ok"
     assert header.erp.text.text() == "ERP: online, 0 pending, last sync never"

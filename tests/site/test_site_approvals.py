@@ -111,7 +111,7 @@ def test_an_override_asked_at_one_bench_is_answered_at_another(
     assert said == f"Approved: {item.what}. Sent to BENCH-01 through the hub."
     answering(answering_wire)
     (applied,) = asking(asking_wire).applied
-    assert applied.startswith("Approved")
+    assert applied.startswith(f"Sam Supervisor at BENCH-02: Approved: {item.what}")
     # The inspector at BENCH-01 carries on at the next scan.
     assert bench.view().step is Step.DECIDE
     assert "Recorded" in scan(bench, "@CONFIRM")
