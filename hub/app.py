@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from hub import approvals, claims, events, feed, tokens
-from station import site_approvals, site_batch, site_claims, site_feed
+from hub import approvals, claims, conflicts, events, feed, tokens
+from station import site_approvals, site_batch, site_claims, site_conflicts, site_feed
 from station.recording import utcnow
 
 log = logging.getLogger("station.hub")
@@ -156,6 +156,18 @@ class Site:
         return JSONResponse({"clashes": [dataclasses.asdict(c) for c in clashes]})
 
     @database_away
+    def take_resolutions(self, bench: str, body: bytes) -> JSONResponse:
+        given = self.read(body, site_conflicts.read_resolutions, bench)
+        if isinstance(given, JSONResponse):
+            return given
+        with self.sessions.begin() as session:
+            verdicts = [
+                {"id": one.id, "refused": conflicts.resolve(session, bench, one, utcnow())}
+                for one in given.resolutions
+            ]
+        return JSONResponse({"resolutions": verdicts})
+
+    @database_away
     def take_answers(self, bench: str, body: bytes) -> JSONResponse:
         given = self.read(body, site_approvals.read_answers, bench)
         if isinstance(given, JSONResponse):
@@ -231,6 +243,7 @@ def site_app(engine: Engine) -> Starlette:
             Route("/v1/approvals", site.posted(site.put_waiting), methods=["PUT"]),
             Route("/v1/answers", site.posted(site.take_answers), methods=["POST"]),
             Route("/v1/claims", site.posted(site.put_claims), methods=["PUT"]),
+            Route("/v1/resolutions", site.posted(site.take_resolutions), methods=["POST"]),
             Route("/v1/feed", site.get_feed, methods=["GET"]),
             Route("/v1/health", health, methods=["GET"]),
         ]

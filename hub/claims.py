@@ -9,7 +9,6 @@ or lost). A subject the bench no longer lists is released, and a claim not liste
 ``LEASE`` ends, so a bench that died holds nothing for long.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,23 +16,17 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from hub import conflicts
 from hub.feed import STAMP, stamp
-from station.site_claims import LEASE, Claimed
-from station.states import ConflictKind
-from station.store.schema import SiteClaim, SiteConflict
+from station.outbox import EventKind, EventLacks, ReturnReceived, read_event
+from station.site_claims import LEASE, Claimed, line_subject
+from station.store.schema import SiteClaim
 
 LAPSED = "its lease ran out"
 DONE = "the bench finished or undid the work"
 
 
-@dataclass(frozen=True)
-class Clash:
-    subject: str
-    held_by: str  # the bench that holds it
-    operator: str
-
-
-def put_claims(session: Session, claimed: Claimed, now: datetime) -> list[Clash]:
+def put_claims(session: Session, claimed: Claimed, now: datetime) -> list[conflicts.Clash]:
     """The bench's claims as they stand now; returns the clashes found."""
     _end_lapsed(session, now)
     listed = {claim["subject"]: claim for claim in claimed.claims}
@@ -56,7 +49,7 @@ def put_claims(session: Session, claimed: Claimed, now: datetime) -> list[Clash]
             held.renewed_at = now  # a renewal: the feed need not carry it
             continue
         if held is not None and not claim["over"]:
-            clashes.append(Clash(subject, held.bench, held.operator))
+            clashes.append(conflicts.Clash(subject, held.bench, held.operator))
             continue
         if held is not None:  # a supervisor at this bench took it over
             held.released_at, held.released_why = now, f"taken over at {claimed.bench}"
@@ -70,7 +63,7 @@ def put_claims(session: Session, claimed: Claimed, now: datetime) -> list[Clash]
             changed.append(held)
     stamp(session, SiteClaim, changed)
     for clash in clashes:
-        _conflict(session, claimed.bench, clash, now)
+        conflicts.record(session, claimed.bench, clash, now)
     return clashes
 
 
@@ -91,11 +84,11 @@ def _grant(session: Session, bench: str, claim: dict[str, Any], now: datetime) -
     return granted is not None
 
 
-def _holder(session: Session, subject: str) -> Clash:
+def _holder(session: Session, subject: str) -> conflicts.Clash:
     held = session.scalars(
         select(SiteClaim).where(SiteClaim.subject == subject, SiteClaim.released_at.is_(None))
     ).one()
-    return Clash(subject, held.bench, held.operator)
+    return conflicts.Clash(subject, held.bench, held.operator)
 
 
 def _end_lapsed(session: Session, now: datetime) -> None:
@@ -106,17 +99,33 @@ def _end_lapsed(session: Session, now: datetime) -> None:
     )
 
 
-def _conflict(session: Session, bench: str, clash: Clash, now: datetime) -> None:
-    """Recorded once per pair of benches and subject: a bench lists its work every round."""
-    detail = (
-        f"{clash.subject} was worked at {bench} while {clash.held_by} ({clash.operator}) held "
-        f"it: both benches' work is kept; decide which stands and undo the other."
-    )
-    session.execute(
-        insert(SiteConflict)
-        .values(
-            kind=ConflictKind.CLAIM, subject=clash.subject, bench=bench,
-            other_bench=clash.held_by, detail=detail, found_at=now, txid=STAMP,
+def check_work(session: Session, rows: list[dict[str, Any]], now: datetime) -> int:
+    """Units on an RMA line that these newly taken events record, checked against the
+    claims: a bench that worked a line while another bench held it, and finished before it
+    came back (so it never listed the claim), is a conflict too. Returns how many."""
+    found = 0
+    for row in rows:
+        if row["kind"] != EventKind.RETURN_RECEIVED:
+            continue
+        try:
+            record = read_event(row["kind"], row["payload"])
+        except (KeyError, EventLacks, TypeError, ValueError):
+            continue  # a payload this release cannot read names no line it knows
+        if not isinstance(record, ReturnReceived) or record.line is None:
+            continue
+        subject = line_subject(record.rma, record.line)
+        at = row["created_at"]
+        held = session.scalar(
+            select(SiteClaim).where(
+                SiteClaim.subject == subject,
+                SiteClaim.bench != row["bench"],
+                SiteClaim.since <= at,
+                SiteClaim.released_at.is_(None) | (SiteClaim.released_at >= at),
+            )
         )
-        .on_conflict_do_nothing(constraint="uq_site_conflict_pair")
-    )  # fmt: skip
+        if held is not None:
+            conflicts.record(
+                session, row["bench"], conflicts.Clash(subject, held.bench, held.operator), now
+            )
+            found += 1
+    return found

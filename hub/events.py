@@ -1,5 +1,6 @@
 """A bench's events as the hub takes them (read by ``station.site_batch``): stored once
-each by UUID, all in one transaction."""
+each by UUID, with the serials they carry checked (``hub.serials``) and the RMA lines
+they worked (``hub.claims``), all in one transaction."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from hub import claims
 from hub.feed import STAMP
+from hub.serials import take_serials
 from station.site_batch import Batch
 from station.store.schema import SiteEvent
 
@@ -24,18 +27,19 @@ class Taken:
 
 
 def take(session: Session, batch: Batch, now: datetime) -> Taken:
-    """Stores the batch's events not stored yet; an event id already taken from another
-    bench refuses the whole batch (``NotYours``), which the caller rolls back."""
+    """Stores the batch's events not stored yet, and keeps the serials they carry; an
+    event id already taken from another bench refuses the whole batch (``NotYours``), which
+    the caller rolls back."""
     rows = [{**row, "received_at": now} for row in batch.rows]
     stored = session.execute(
         insert(SiteEvent)
         .values(txid=STAMP)
         .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(SiteEvent.id),
+        .returning(SiteEvent.event_id),
         rows,
     )
-    new = len(stored.all())
-    if new < len(rows):
+    new = set(stored.scalars())
+    if len(new) < len(rows):
         ids = [row["event_id"] for row in rows]
         theirs = session.execute(
             select(SiteEvent.event_id, SiteEvent.bench).where(
@@ -44,4 +48,7 @@ def take(session: Session, batch: Batch, now: datetime) -> Taken:
         ).first()
         if theirs is not None:
             raise NotYours(f"event {theirs.event_id} was posted by {theirs.bench}")
-    return Taken(len(rows), new)
+    fresh = [row for row in rows if row["event_id"] in new]
+    take_serials(session, fresh, now)
+    claims.check_work(session, fresh, now)
+    return Taken(len(rows), len(new))

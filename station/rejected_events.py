@@ -16,7 +16,7 @@ from station.operators import Role, SignedIn, require
 from station.recording import audit
 from station.states import OutboxStatus
 from station.store.engine import Store
-from station.store.schema import OutboxEvent, SiteConflict, SyncConflict
+from station.store.schema import OutboxEvent, SyncConflict
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,10 @@ def count_rejected(store: Store) -> int:
 
 
 def conflicts(store: Store) -> list[tuple[datetime, str]]:
-    """What the ERP, or another bench of the site, changed under the bench's feet, newest
-    first: (when found, what)."""
+    """What the ERP changed under the bench's feet, newest first: (when found, what)."""
     with store.read() as session:
-        erp = [(c.found_at, c.detail) for c in session.scalars(select(SyncConflict))]
-        site = [(c.found_at, f"Site: {c.detail}") for c in session.scalars(select(SiteConflict))]
-    return sorted(erp + site, reverse=True)
+        rows = session.scalars(select(SyncConflict).order_by(SyncConflict.id.desc()))
+        return [(c.found_at, c.detail) for c in rows]
 
 
 def send_again(store: Store, seq: int, who: SignedIn | None, bench: str) -> None:

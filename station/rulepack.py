@@ -89,8 +89,18 @@ class RulePack:
 def load_rulepack(file: Path | None = None) -> RulePack:
     source = file or resources.path("rulepacks", "returns.toml")
     try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Rule pack {source} cannot be read: {exc}") from exc
+    return rulepack_from_text(text, str(source))
+
+
+def rulepack_from_text(text: str, source: str) -> RulePack:
+    """A rule pack from its TOML, as a file or the site's hub holds it; ``source`` names
+    where it came from in what is said when it is refused."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Rule pack {source} cannot be read: {exc}") from exc
     try:
         return _build(raw)

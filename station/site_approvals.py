@@ -7,7 +7,7 @@ bench to another bench's approvals. Checked whole before anything is written, as
 from dataclasses import dataclass
 from typing import Any
 
-from station.site_batch import MOST_EVENTS, Malformed, is_key, read_moment
+from station.site_batch import MOST_EVENTS, Malformed, is_key, read_list, read_moment
 from station.store.schema import SiteAnswer
 from station.supervisor.approvals import KINDS, Waiting
 
@@ -47,13 +47,7 @@ def asked_of(bench: str, waiting: list[Waiting]) -> dict[str, Any]:
 
 
 def read_asked(body: Any) -> Asked:
-    if not isinstance(body, dict) or set(body) != {"bench", "waiting"}:
-        raise Malformed('the body must be {"bench": …, "waiting": […]} and nothing else')
-    bench, items = body["bench"], body["waiting"]
-    if not is_key(bench):
-        raise Malformed("bench must be a bench id")
-    if not isinstance(items, list) or len(items) > MOST_EVENTS:
-        raise Malformed(f"waiting must be a list of at most {MOST_EVENTS} items")
+    bench, items = read_list(body, "waiting", least=0)
     return Asked(bench, [_item(place, item) for place, item in enumerate(items)])
 
 
@@ -91,13 +85,7 @@ class Answers:
 
 
 def read_answers(body: Any) -> Answers:
-    if not isinstance(body, dict) or set(body) != {"bench", "answers"}:
-        raise Malformed('the body must be {"bench": …, "answers": […]} and nothing else')
-    bench, answers = body["bench"], body["answers"]
-    if not is_key(bench):
-        raise Malformed("bench must be a bench id")
-    if not isinstance(answers, list) or not 0 < len(answers) <= MOST_EVENTS:
-        raise Malformed(f"answers must be a list of 1 to {MOST_EVENTS} answers")
+    bench, answers = read_list(body, "answers")
     return Answers(bench, [_answer(place, a) for place, a in enumerate(answers)])
 
 

@@ -30,14 +30,21 @@ class Batch:
     rows: list[dict[str, Any]]
 
 
-def read_batch(body: Any) -> Batch:
-    if not isinstance(body, dict) or set(body) != {"bench", "events"}:
-        raise Malformed('the body must be {"bench": …, "events": […]} and nothing else')
-    bench, events = body["bench"], body["events"]
+def read_list(body: Any, field: str, *, least: int = 1) -> tuple[str, list[Any]]:
+    """A bench's body, ``{"bench": …, field: […]}`` and nothing else: the bench's id and
+    the list, of ``least`` to ``MOST_EVENTS`` items, each still to be read."""
+    if not isinstance(body, dict) or set(body) != {"bench", field}:
+        raise Malformed(f'the body must be {{"bench": …, "{field}": […]}} and nothing else')
+    bench, items = body["bench"], body[field]
     if not is_key(bench):
         raise Malformed(f"bench must be a bench id of 1 to {KEY_LONGEST} characters")
-    if not isinstance(events, list) or not 0 < len(events) <= MOST_EVENTS:
-        raise Malformed(f"events must be a list of 1 to {MOST_EVENTS} events")
+    if not isinstance(items, list) or not least <= len(items) <= MOST_EVENTS:
+        raise Malformed(f"{field} must be a list of {least} to {MOST_EVENTS}")
+    return bench, items
+
+
+def read_batch(body: Any) -> Batch:
+    bench, events = read_list(body, "events")
     return Batch(bench, [_row(bench, place, event) for place, event in enumerate(events)])
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station.site_batch import MOST_EVENTS, Malformed, is_key, read_moment
+from station.site_batch import MOST_EVENTS, Malformed, is_key, read_list, read_moment
 from station.states import ReceiptStatus, UnitStatus
 from station.store.schema import (
     SUBJECT_LONGEST,
@@ -81,13 +81,7 @@ def claims_of(session: Session, bench: str) -> dict[str, Any]:
 
 
 def read_claims(body: Any) -> Claimed:
-    if not isinstance(body, dict) or set(body) != {"bench", "claims"}:
-        raise Malformed('the body must be {"bench": …, "claims": […]} and nothing else')
-    bench, claims = body["bench"], body["claims"]
-    if not is_key(bench):
-        raise Malformed("bench must be a bench id")
-    if not isinstance(claims, list) or len(claims) > MOST_EVENTS:
-        raise Malformed(f"claims must be a list of at most {MOST_EVENTS} claims")
+    bench, claims = read_list(body, "claims", least=0)
     return Claimed(bench, [_claim(place, claim) for place, claim in enumerate(claims)])
 
 

@@ -27,7 +27,10 @@ OPERATOR_FIELDS = ("badge", "name", "role", "pin_hash", "removed")
 # The hub's ids: a bench's replica keeps each claim and conflict under the hub's own.
 CLAIM_FIELDS = ("id", "subject", "bench", "operator", "released_why")
 CLAIM_TIMES = ("since", "renewed_at", "released_at")
-CONFLICT_FIELDS = ("id", "subject", "bench", "other_bench", "detail")
+CONFLICT_FIELDS = (
+    "id", "subject", "bench", "other_bench", "detail", "resolved_by", "resolved_at_bench",
+    "resolution",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def conflict_row(row: SiteConflict) -> dict[str, Any]:
         **{name: getattr(row, name) for name in CONFLICT_FIELDS},
         "kind": row.kind.value,
         "found_at": row.found_at.isoformat(),
+        "resolved_at": _iso(row.resolved_at),
     }
 
 
@@ -123,6 +127,7 @@ def _conflict(row: dict[str, Any]) -> dict[str, Any]:
         **{name: row[name] for name in CONFLICT_FIELDS},
         "kind": ConflictKind(row["kind"]),
         "found_at": read_moment(row["found_at"], "found_at"),
+        "resolved_at": _moment_or_none(row, "resolved_at"),
     }
 
 

@@ -118,3 +118,10 @@ class ConflictKind(StrEnum):
 
     CLAIM = "claim"  # both worked the same RMA line or expected receipt
     SERIAL = "serial"  # both took in the same serial
+
+
+class SerialUse(StrEnum):
+    """How a serial came into the site: each is unique across the site (``site_serial``)."""
+
+    RECEIVED = "received"  # from a supplier, at receiving
+    RETURNED = "returned"  # from a customer, at a returns bench

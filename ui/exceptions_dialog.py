@@ -20,13 +20,8 @@ from PySide6.QtWidgets import (
 
 from station.errors import NotAllowed, Refusal
 from station.operators import SignedIn
-from station.rejected_events import (
-    RejectedEvent,
-    conflicts,
-    mark_handled,
-    rejected_events,
-    send_again,
-)
+from station.rejected_events import RejectedEvent, mark_handled, rejected_events, send_again
+from station.site_conflicts import Shown, resolve, shown
 from station.store.engine import Store
 from ui.models import TextTableModel, local_time
 from ui.tables import PickList
@@ -37,7 +32,7 @@ class RejectedModel(TextTableModel):
 
 
 class ConflictModel(TextTableModel):
-    headers = ("Found", "What the ERP changed")
+    headers = ("Found", "What changed")
 
 
 class ExceptionsDialog(QDialog):
@@ -51,6 +46,7 @@ class ExceptionsDialog(QDialog):
         self.resize(900, 420)
         self.store, self.who, self.bench = store, who, bench
         self.events: list[RejectedEvent] = []
+        self.lines: list[Shown] = []
         self.model = RejectedModel(self)
         self.conflicts = ConflictModel(self)
         self.result_line = QLabel()
@@ -77,11 +73,22 @@ class ExceptionsDialog(QDialog):
         layout.addWidget(
             QLabel("Conflicts: the ERP, or another bench of the site, changed what was worked on.")
         )
-        layout.addWidget(PickList(self.conflicts, "No conflicts."), 1)
+        settle = QPushButton("Mark settled…")
+        settle.clicked.connect(self.mark_settled)
+        self.conflict_list = PickList(self.conflicts, "No conflicts.", (settle,))
+        # A conflict says what happened in a sentence or two: read whole, not cut off.
+        self.conflict_list.table.setWordWrap(True)
+        layout.addWidget(self.conflict_list, 1)
+        settling = QHBoxLayout()
+        settling.addWidget(settle)
+        settling.addStretch(1)
+        layout.addLayout(settling)
         self.refresh()
 
     def refresh(self) -> None:
-        self.conflicts.show([(local_time(at), what) for at, what in conflicts(self.store)])
+        self.lines = shown(self.store)
+        self.conflicts.show([(local_time(line.found_at), line.what) for line in self.lines])
+        self.conflict_list.table.resizeRowsToContents()
         self.events = rejected_events(self.store)
         self.model.show(
             [(local_time(e.created_at), e.kind, str(e.attempts), e.message) for e in self.events]
@@ -105,6 +112,27 @@ class ExceptionsDialog(QDialog):
             self._settle(
                 lambda: mark_handled(self.store, event.seq, self.who, self.bench, why), event
             )
+
+    def mark_settled(self) -> None:
+        """A conflict between benches of the site settled, as the supervisor says how."""
+        row = self.conflict_list.picked()
+        if row is None:
+            return
+        conflict = self.lines[row].settle
+        if conflict is None:
+            self.result_line.setText(
+                "Only an open conflict between benches of the site is settled here."
+            )
+            return
+        how, given = QInputDialog.getText(self, "Mark settled", "How was it settled?")
+        if not given:
+            return
+        try:
+            said = resolve(self.store, conflict, self.who, self.bench, how)
+        except (NotAllowed, Refusal) as exc:
+            said = str(exc)
+        self.result_line.setText(said)
+        self.refresh()
 
     def _settle(self, act: Callable[[], None], event: RejectedEvent) -> None:
         try:

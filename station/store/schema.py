@@ -33,6 +33,7 @@ from station.states import (
     OutboxStatus,
     ReceiptStatus,
     ScanOutcome,
+    SerialUse,
     ShipmentState,
     UnitStatus,
     Verdict,
@@ -708,4 +709,40 @@ class SiteConflict(Base):
     other_bench: Mapped[str] = mapped_column(String(40))  # the one that holds it
     detail: Mapped[str]
     found_at: Mapped[datetime]
+    # A supervisor's word on how it was settled, given at any bench, kept by the hub.
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None]  # a badge
+    resolved_at_bench: Mapped[str | None] = mapped_column(String(40))
+    resolution: Mapped[str | None]
     txid: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SiteResolution(Base):
+    """A supervisor's word at this bench on how a conflict of the site was settled: on
+    disk until the hub takes it (``sent_at``) or refuses it (``refused``)."""
+
+    __tablename__ = "site_resolution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conflict_id: Mapped[int]  # the hub's id of the conflict
+    resolution: Mapped[str]
+    supervisor: Mapped[str]  # a badge
+    resolved_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    refused: Mapped[str | None]
+
+
+class SiteSerial(Base):
+    """A serial the site took in, at the hub: one of each use (received, returned) across
+    the site; a second, from another bench, is a conflict."""
+
+    __tablename__ = "site_serial"
+    __table_args__ = (UniqueConstraint("use", "serial", name="uq_site_serial_use"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    use: Mapped[SerialUse] = mapped_column(state_of(SerialUse, "use"))
+    serial: Mapped[str] = mapped_column(String(SUBJECT_LONGEST))
+    bench: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[str] = mapped_column(String(36))  # the event that carried it
+    document: Mapped[str | None] = mapped_column(String(40))  # its RMA or receipt
+    taken_at: Mapped[datetime]

@@ -13,7 +13,9 @@ round, and an answer applied already matches nothing that still waits.
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
@@ -24,6 +26,7 @@ from station.recording import utcnow
 from station.returns.inspection import Inspection
 from station.site_approvals import answers_of, asked_of
 from station.site_claims import RENEW, claims_of
+from station.site_conflicts import resolutions_of
 from station.site_feed import TABLES, Feed
 from station.states import ApprovalState
 from station.store.engine import Store
@@ -34,6 +37,7 @@ from station.store.schema import (
     SiteClaim,
     SiteConflict,
     SiteEvent,
+    SiteResolution,
     SyncCursor,
 )
 from station.supervisor import approvals, site_queue
@@ -42,8 +46,9 @@ from sync.hub.wire import HubWire
 log = logging.getLogger("station.sync.hub")
 MARKS = {table: f"hub:{table}" for table in TABLES}  # the feed's table → sync_cursor entity
 ANSWERED = (ApprovalState.APPROVED, ApprovalState.REFUSED)
+Given = TypeVar("Given", SiteAnswer, SiteResolution)
 # The tables whose commits change what this bench waits for, claims or has answered.
-ASKING_TABLES = frozenset({"return_unit", "receipt", "received", "site_answer"})
+ASKING_TABLES = frozenset({"return_unit", "receipt", "received", "site_answer", "site_resolution"})
 
 
 @dataclass
@@ -115,25 +120,38 @@ class Exchange:
             self._claimed, self._claimed_at = body, time.monotonic()
 
     def _send_answers(self, wire: HubWire) -> None:
+        self._send(SiteAnswer, answers_of, wire.post_answers, lambda a: f"an answer to {a.what}")
+        self._send(
+            SiteResolution, resolutions_of, wire.post_resolutions,
+            lambda r: f"how conflict {r.conflict_id} was settled",
+        )  # fmt: skip
+
+    def _send(
+        self,
+        table: type[Given],
+        body_of: Callable[[str, list[Given]], dict[str, Any]],
+        post: Callable[[dict[str, Any]], dict[int, str | None]],
+        what: Callable[[Given], str],
+    ) -> None:
+        """A supervisor's words given here that the hub has not had yet: sent, then each
+        marked sent, or refused with the hub's reason (said on screen)."""
         with self.store.read() as session:
             unsent = list(
                 session.scalars(
-                    select(SiteAnswer)
-                    .where(SiteAnswer.sent_at.is_(None), SiteAnswer.refused.is_(None))
-                    .order_by(SiteAnswer.id)
+                    select(table)
+                    .where(table.sent_at.is_(None), table.refused.is_(None))
+                    .order_by(table.id)
                 )
             )
         if not unsent:
             return
-        verdicts = wire.post_answers(answers_of(self.bench, unsent))
+        verdicts = post(body_of(self.bench, unsent))
         with self.store.unit() as session:
-            for answer in unsent:
-                row = session.get(SiteAnswer, answer.id)
-                assert row is not None  # answers are never deleted
-                row.sent_at = utcnow()
-                row.refused = verdicts.get(answer.id)
+            for given in unsent:
+                row = session.get_one(table, given.id)  # a supervisor's word is never deleted
+                row.sent_at, row.refused = utcnow(), verdicts.get(given.id)
                 if row.refused:
-                    log.warning("the hub refused an answer to %s: %s", row.what, row.refused)
+                    log.warning("the hub refused %s: %s", what(row), row.refused)
 
     def _marks(self) -> dict[str, str]:
         with self.store.read() as session:

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 from station.errors import KnownError
 from station.recording import utcnow
 from station.site_batch import MOST_EVENTS, batch_of
+from station.site_conflicts import count_open
 from station.store.engine import Store
-from station.store.schema import OutboxEvent, SiteConflict, SyncCursor
+from station.store.schema import OutboxEvent, SyncCursor
 from station.worker import Worker
 from sync.connector import LogInAgain, Rejected, RetryLater
 from sync.cycle import SyncStatus
@@ -79,9 +80,10 @@ def waiting(store: Store) -> int:
 
 
 def conflicts(store: Store) -> int:
-    """Conflicts between benches of the site, as this bench's replica holds them."""
+    """Conflicts between benches of the site no supervisor has settled, as this bench's
+    replica holds them."""
     with store.read() as session:
-        return session.scalar(select(func.count()).select_from(SiteConflict)) or 0
+        return count_open(session)
 
 
 def _taken(session: Session) -> int:

@@ -51,6 +51,11 @@ class HubWire:
         """What this bench waits for a supervisor's answer to, whole."""
         self._call("PUT", "/v1/approvals", "changed", body)
 
+    def post_resolutions(self, body: dict[str, Any]) -> dict[int, str | None]:
+        """Conflicts settled here; returns, by resolution id, why the hub refused it or None."""
+        verdicts = self._call("POST", "/v1/resolutions", "resolutions", body)
+        return {int(v["id"]): v["refused"] for v in verdicts}
+
     def put_claims(self, body: dict[str, Any]) -> list[dict[str, str]]:
         """The work this bench claims, whole; returns the clashes the hub found."""
         clashes: list[dict[str, str]] = self._call("PUT", "/v1/claims", "clashes", body)

@@ -1,4 +1,7 @@
-"""The exception queue screen: a supervisor settles what the ERP refused; nobody else."""
+"""The exception queue screen: a supervisor settles what the ERP refused and conflicts
+between benches of the site; nobody else."""
+
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,8 +13,9 @@ from sqlalchemy import select, update
 from station.operators import Role, SignedIn
 from station.outbox import PutawayDone, UnexpectedReturn
 from station.recording import emit, utcnow
+from station.states import ConflictKind
 from station.store.engine import Store
-from station.store.schema import OutboxEvent, SyncConflict
+from station.store.schema import OutboxEvent, SiteConflict, SiteResolution, SyncConflict
 from ui.exceptions_dialog import ExceptionsDialog
 
 pytestmark = pytest.mark.gui
@@ -114,3 +118,48 @@ def test_the_buttons_wait_for_an_event_to_be_picked(qtbot: QtBot, store: Store) 
     with qtbot.waitSignal(dialog.settled):
         click(qtbot, dialog, "Send again")
     assert [b.isEnabled() for b in buttons(dialog)] == [False, False]
+
+
+def test_a_conflict_between_benches_is_settled_and_one_from_the_erp_is_not(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with store.unit() as session:
+        session.add(
+            SiteConflict(
+                id=7, kind=ConflictKind.CLAIM, subject="RMA-10004/1", bench="BENCH-02",
+                other_bench="BENCH-01", detail="RMA-10004/1 was worked at BENCH-02 while "
+                "BENCH-01 (BADGE-1001) held it: both benches' work is kept.",
+                found_at=utcnow(),
+            )
+        )  # fmt: skip
+        session.add(
+            SyncConflict(
+                entity="rma", key="RMA-10005", erp_state="cancelled",
+                detail="RMA-10005 was cancelled in the ERP.", found_at=utcnow() - timedelta(1),
+            )
+        )  # fmt: skip
+    dialog = ExceptionsDialog(store, SAM, "BENCH-01")
+    qtbot.addWidget(dialog)
+    assert dialog.conflicts.rowCount() == 2
+    assert dialog.conflicts.index(0, 1).data().startswith("Site: RMA-10004/1 was worked")
+    settle = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Mark settled…")
+    assert not settle.isEnabled()  # nothing picked
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("BENCH-02's undone", True))
+    dialog.conflict_list.table.selectRow(1)  # the ERP's: not for the site to settle
+    click(qtbot, dialog, "Mark settled")
+    assert dialog.result_line.text() == (
+        "Only an open conflict between benches of the site is settled here."
+    )
+    dialog.conflict_list.table.selectRow(0)
+    click(qtbot, dialog, "Mark settled")
+    assert dialog.result_line.text().startswith("Settled: RMA-10004/1.")
+    assert (
+        dialog.conflicts.index(0, 1)
+        .data()
+        .startswith("Site, settled here (on its way to the hub): RMA-10004/1")
+    )
+    with store.read() as session:
+        (given,) = session.scalars(select(SiteResolution)).all()
+    assert (given.conflict_id, given.resolution, given.supervisor) == (
+        7, "BENCH-02's undone", SAM.badge,
+    )  # fmt: skip

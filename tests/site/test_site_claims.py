@@ -8,19 +8,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hub_process import RunningHub, enrolled
+from hub_process import RunningHub, enrolled, site_operator
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
+from station.errors import NotAllowed, Refusal
 from station.feedback import Tone
+from station.operators import Role, SignedIn
 from station.receiving.bench import ReceivingBench
-from station.rejected_events import conflicts
 from station.returns.bench import ReturnsBench
 from station.returns.view import Step
 from station.rulepack import RulePack
 from station.scans import Scan
 from station.settings import Settings
 from station.site_claims import LEASE, claims_of
+from station.site_conflicts import open_conflicts, resolve, shown
 from station.states import UnitStatus
 from station.store.engine import open_store
 from station.store.schema import ReturnUnit, SiteClaim, SiteConflict
@@ -132,8 +134,8 @@ def test_a_supervisor_takes_a_claim_over_and_the_first_bench_hears_a_conflict(
     # BENCH-01 still has its unit open: that cannot stand beside the takeover.
     assert mine(my_wire).conflicts == 1
     assert open_units(bench) == 1 and open_units(other) == 1  # both kept
-    (_found, what), *_ = conflicts(bench.store)
-    assert what == (
+    (line,) = shown(bench.store)
+    assert line.what == (
         "Site: RMA-10004/1 was worked at BENCH-01 while BENCH-02 (BADGE-3001) held it: "
         "both benches' work is kept; decide which stands and undo the other."
     )
@@ -197,3 +199,40 @@ def test_an_expected_receipt_open_at_one_bench_is_refused_at_another(
         "ASN-200001 is open at BENCH-01 by Carl Clerk: "
         "a supervisor may take it over by starting it here.",
     )
+
+
+def test_a_conflict_settled_at_one_bench_is_settled_at_every_bench(
+    bench: ReturnsBench, other: ReturnsBench, hub: RunningHub, site_url: str
+) -> None:
+    site_operator(site_url, "BADGE-3001", "Sam Supervisor", Role.SUPERVISOR, "3333")
+    mine, my_wire = linked(bench, hub, site_url)
+    theirs, their_wire = linked(other, hub, site_url)
+    scan(bench, "BADGE-1001", *SHORTS)
+    scan(other, "BADGE-1002", *SHORTS)
+    mine(my_wire)
+    theirs(their_wire)
+    mine(my_wire)
+    with bench.store.read() as session:
+        (conflict,) = open_conflicts(session)
+    ines = SignedIn("Ines Inspector", "BADGE-1001", Role.INSPECTOR)
+    with pytest.raises(NotAllowed):
+        resolve(bench.store, conflict.id, ines, "BENCH-01", "kept both")
+    # A bench whose copy says Ines is a supervisor: the hub refuses, and the conflict stays.
+    forged = SignedIn(ines.name, ines.badge, Role.SUPERVISOR)
+    resolve(bench.store, conflict.id, forged, "BENCH-01", "kept both")
+    assert conflicts_held(bench.store) == 0  # settled here, on its way
+    mine(my_wire)
+    assert conflicts_held(bench.store) == 1  # the hub said no: open again
+    sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+    said = resolve(bench.store, conflict.id, sam, "BENCH-01", "BENCH-02's unit undone")
+    assert said == "Settled: RMA-10004/1. Every bench of the site hears it at its next sync."
+    mine(my_wire)
+    theirs(their_wire)
+    assert conflicts_held(other.store) == conflicts_held(bench.store) == 0
+    (line,) = [s for s in shown(other.store) if s.what.startswith("Site")]
+    assert line.settle is None
+    assert line.what.startswith(
+        "Site, settled by Sam Supervisor at BENCH-01: BENCH-02's unit undone. RMA-10004/1 was"
+    )
+    with pytest.raises(Refusal):
+        resolve(other.store, conflict.id, sam, "BENCH-02", "again")

@@ -1,0 +1,108 @@
+"""Serials are unique across the site: the same serial returned, or received, at two
+benches is a conflict at the hub, both kept, found when the second bench's events arrive."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import pytest
+from hub_process import RunningHub, enrolled
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+from test_hub import post
+
+from station.outbox import OutboxRecord, ReceiptClosed, ReturnReceived
+from station.states import ConflictKind, SerialUse
+from station.store.schema import SiteConflict, SiteSerial
+
+_seq = iter(range(1, 10_000))
+
+
+def sent(record: OutboxRecord) -> dict[str, Any]:
+    return {
+        "event_id": str(uuid.uuid4()), "seq": next(_seq), "kind": record.kind.value,
+        "subject": record.subject, "payload": record.to_payload(),
+        "created_at": datetime(2026, 12, 5, 10, 41).isoformat(),
+    }  # fmt: skip
+
+
+def returned(bench: str, rma: str, serial: str) -> dict[str, Any]:
+    return sent(ReturnReceived(rma=rma, unit=str(uuid.uuid4()), bench=bench, serial=serial))
+
+
+def received(bench: str, asn: str, serials: list[str]) -> dict[str, Any]:
+    line = {
+        "line": 1, "sku": "EL-2001", "expected": len(serials), "received": len(serials),
+        "damaged": 0, "lots": [], "serials": serials,
+    }  # fmt: skip
+    record = ReceiptClosed(
+        receipt=str(uuid.uuid4()), asn=asn, supplier="SUP-1", bench=bench, lines=[line],
+        discrepancies=[], putaways=[],
+    )  # fmt: skip
+    return sent(record)
+
+
+def at_hub(site_url: str) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str, str]]]:
+    engine = create_engine(site_url)
+    try:
+        with Session(engine) as session:
+            serials = session.execute(
+                select(SiteSerial.use, SiteSerial.serial, SiteSerial.bench).order_by(SiteSerial.id)
+            )
+            found = session.execute(
+                select(
+                    SiteConflict.kind, SiteConflict.subject, SiteConflict.bench,
+                    SiteConflict.detail,
+                ).order_by(SiteConflict.id)
+            )  # fmt: skip
+            return [tuple(s) for s in serials], [tuple(c) for c in found]  # type: ignore[misc]
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def tokens(site_url: str) -> dict[str, str]:
+    return {bench: enrolled(bench, site_url) for bench in ("BENCH-01", "BENCH-02")}
+
+
+def test_a_serial_returned_at_two_benches_is_a_conflict_once(
+    hub: RunningHub, site_url: str, tokens: dict[str, str]
+) -> None:
+    first = {"bench": "BENCH-01", "events": [returned("BENCH-01", "RMA-10007", "SN-A1")]}
+    assert post(hub, tokens["BENCH-01"], first).ok
+    # The same bench's later events about the unit carry the serial again: no conflict.
+    again = {"bench": "BENCH-01", "events": [returned("BENCH-01", "RMA-10007", "SN-A1")]}
+    assert post(hub, tokens["BENCH-01"], again).ok
+    second = {"bench": "BENCH-02", "events": [returned("BENCH-02", "RMA-10099", "SN-A1")]}
+    assert post(hub, tokens["BENCH-02"], second).ok
+    assert post(hub, tokens["BENCH-02"], second).ok  # a resend finds nothing new
+    serials, found = at_hub(site_url)
+    assert serials == [(SerialUse.RETURNED, "SN-A1", "BENCH-01")]
+    assert found == [
+        (
+            ConflictKind.SERIAL, "SN-A1", "BENCH-02",
+            "Serial SN-A1 was returned at BENCH-02 (RMA-10099) and already at BENCH-01 "
+            "(RMA-10007): both are kept; find which unit bears it.",
+        )
+    ]  # fmt: skip
+
+
+def test_serials_received_are_unique_apart_from_those_returned(
+    hub: RunningHub, site_url: str, tokens: dict[str, str]
+) -> None:
+    closed = received("BENCH-01", "ASN-200001", ["SN-B1", "SN-B2"])
+    assert post(hub, tokens["BENCH-01"], {"bench": "BENCH-01", "events": [closed]}).ok
+    # A customer returning a unit received before is no clash: received and returned differ.
+    back = returned("BENCH-02", "RMA-10007", "SN-B1")
+    twice = received("BENCH-02", "ASN-200002", ["SN-B2", "SN-B3"])
+    assert post(hub, tokens["BENCH-02"], {"bench": "BENCH-02", "events": [back, twice]}).ok
+    serials, found = at_hub(site_url)
+    assert sorted(serials) == [
+        (SerialUse.RECEIVED, "SN-B1", "BENCH-01"),
+        (SerialUse.RECEIVED, "SN-B2", "BENCH-01"),
+        (SerialUse.RECEIVED, "SN-B3", "BENCH-02"),
+        (SerialUse.RETURNED, "SN-B1", "BENCH-02"),
+    ]
+    assert [(kind, subject, bench) for kind, subject, bench, _ in found] == [
+        (ConflictKind.SERIAL, "SN-B2", "BENCH-02")
+    ]
