@@ -20,9 +20,10 @@ from demo import erp_command, erp_server
 from station import __version__, paths
 from station.errors import ConfigError, KnownError
 from station.operators import Role
-from station.rulepack import load_rulepack
+from station.rulepack import RulePack, load_rulepack
 from station.setting_keys import RULEPACK
 from station.settings import Settings, reference
+from station.site_rulepack import in_force
 from station.store.engine import Store, open_store
 from sync.credentials import OS_SOURCES, PasswordSource
 
@@ -94,12 +95,16 @@ def _parser() -> argparse.ArgumentParser:
     hub = sub.add_parser("hub", help="the site hub that the benches of a site replicate to")
     hub.add_argument(
         "action",
-        choices=["serve", "enrol", "operator"],
+        choices=["serve", "enrol", "operator", "rulepack"],
         help="serve: run the hub; enrol: a bench's token; operator: add, change or remove "
-        "an operator of the site (the PIN is read from the terminal, or a line of stdin)",
+        "an operator of the site (the PIN is read from the terminal, or a line of stdin); "
+        "rulepack: put a rule pack in force at every bench of the site",
     )
     hub.add_argument(
-        "which", nargs="?", help="enrol: the bench's id, e.g. BENCH-07; operator: the badge"
+        "which",
+        nargs="?",
+        help="enrol: the bench's id, e.g. BENCH-07; operator: the badge; rulepack: the "
+        "pack's TOML file",
     )
     hub.add_argument("--name", help="operator: the operator's name, as benches show it")
     hub.add_argument("--role", choices=[r.value for r in Role], help="operator: what they may do")
@@ -203,7 +208,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     filters = Filters(args.start, args.end, args.bench, args.operator, args.category, args.supplier)
     store = open_store(paths.database_file(paths.data_dir()))
     try:
-        report = build_report(store, load_rulepack(_rulepack_file(settings)), filters)
+        report = build_report(store, _pack_in_force(store, settings), filters)
     finally:
         store.close()
     if args.format == "csv":
@@ -275,9 +280,19 @@ def _hub(args: argparse.Namespace) -> int:
         if args.remove:
             return hub_cli.remove_operator(args.database, args.which)
         return hub_cli.keep_operator(args.database, args.which, args.name, Role(args.role))
+    if args.action == "rulepack":
+        if not args.which:
+            raise ConfigError("rulepack needs the pack's file: station hub rulepack FILE")
+        return hub_cli.publish_rulepack(args.database, Path(args.which))
     if not args.which:
         raise ConfigError("enrol needs the bench's id: station hub enrol BENCH-07")
     return hub_cli.enrol(args.database, args.which)
+
+
+def _pack_in_force(store: Store, settings: Settings) -> RulePack:
+    """The site's rule pack once the hub put one in force, else the one the settings name."""
+    with store.read() as session:
+        return in_force(session, load_rulepack(_rulepack_file(settings)))
 
 
 def _rulepack_file(settings: Settings) -> Path | None:

@@ -31,6 +31,7 @@ from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.setting_keys import BENCH_ID, ERP_URL, HUB_URL, RULEPACK
 from station.settings import Settings
+from station.site_rulepack import in_force
 from station.store.checkpoints import Checkpointer
 from station.store.engine import Store, open_store
 from sync.credentials import PasswordSource
@@ -65,7 +66,8 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     checkpoints = Checkpointer(store)
     checkpoints.start()
     try:
-        pack = load_rulepack(Path(rulepack) if rulepack else None)
+        with store.read() as session:  # the site's, once its hub put one in force
+            pack = in_force(session, load_rulepack(Path(rulepack) if rulepack else None))
         bench = ReturnsBench(store, settings, pack, paths.photo_dir(folder))
         receiving = ReceivingBench(store, settings, paths.photo_dir(folder))
     except KnownError as exc:

@@ -192,6 +192,7 @@ class Site:
                 "operators": feed.operators_after(session, after["operators"]),
                 "claims": feed.claims_after(session, after["claims"]),
                 "conflicts": feed.conflicts_after(session, after["conflicts"]),
+                "rulepacks": feed.rulepacks_after(session, after["rulepacks"]),
             }
         return JSONResponse({
             table: {"rows": page.rows, "mark": feed.mark_text(page.mark), "more": page.more}

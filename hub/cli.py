@@ -1,15 +1,16 @@
-"""``station hub serve``, ``station hub enrol BENCH-ID`` and ``station hub operator
-BADGE``: the site hub's commands."""
+"""``station hub serve``, ``station hub enrol BENCH-ID``, ``station hub operator BADGE``
+and ``station hub rulepack FILE``: the site hub's commands."""
 
 import getpass
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from hub import operators, tokens
+from hub import operators, rulepacks, tokens
 from hub.database import open_site_database
 from station.errors import ConfigError
 from station.operators import Role
@@ -58,6 +59,21 @@ def keep_operator(database: str, badge: str, name: str, role: Role) -> int:
 def remove_operator(database: str, badge: str) -> int:
     _in_site(database, lambda session: operators.remove(session, badge))
     print(f"{badge.upper()} removed: the benches take it off at their next sync.")
+    return 0
+
+
+def publish_rulepack(database: str, file: Path) -> int:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Rule pack {file} cannot be read: {exc.strerror}") from exc
+    version, new = _in_site(
+        database, lambda session: rulepacks.publish(session, text, str(file), utcnow())
+    )
+    if new:
+        print(f"Rule pack {version} is in force: each bench adopts it between two units.")
+    else:
+        print(f"Rule pack {version} is already in force: nothing changed.")
     return 0
 
 

@@ -1,6 +1,6 @@
 """The site's feed: what benches pull down from the hub, by a mark per table, as the ERP
 pull goes by a cursor per entity: the other benches' events, and the site's approvals,
-operators, claims and conflicts as they change.
+operators, claims, conflicts and rule packs as they change.
 
 Rows are read in the order of the hub transaction that last wrote them (``txid``), not of
 their ids. PostgreSQL hands out ids as rows are inserted, so a transaction committing
@@ -17,13 +17,21 @@ from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, select, tupl
 from sqlalchemy.orm import Session
 
 from station.site_batch import Malformed
-from station.site_feed import approval_row, claim_row, conflict_row, event_row, operator_row
+from station.site_feed import (
+    approval_row,
+    claim_row,
+    conflict_row,
+    event_row,
+    operator_row,
+    rulepack_row,
+)
 from station.store.schema import (
     SiteApproval,
     SiteClaim,
     SiteConflict,
     SiteEvent,
     SiteOperator,
+    SiteRulepack,
 )
 
 MOST_ROWS = 500  # per table per page
@@ -33,7 +41,7 @@ HORIZON = cast(cast(func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), Bi
 START = (0, 0)
 
 Mark = tuple[int, int]
-Row = TypeVar("Row", SiteEvent, SiteApproval, SiteOperator, SiteClaim, SiteConflict)
+Row = TypeVar("Row", SiteEvent, SiteApproval, SiteOperator, SiteClaim, SiteConflict, SiteRulepack)
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,12 @@ def conflicts_after(session: Session, mark: Mark) -> Page:
     """The conflicts between benches found after ``mark``."""
     page = _after(session, SiteConflict, mark)
     return Page([conflict_row(c) for c in page[0]], *page[1:])
+
+
+def rulepacks_after(session: Session, mark: Mark) -> Page:
+    """The rule packs the site put in force after ``mark``."""
+    page = _after(session, SiteRulepack, mark)
+    return Page([rulepack_row(r) for r in page[0]], *page[1:])
 
 
 def stamp(session: Session, table: type[Row], rows: list[Row]) -> None:

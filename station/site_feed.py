@@ -16,10 +16,11 @@ from station.store.schema import (
     SiteConflict,
     SiteEvent,
     SiteOperator,
+    SiteRulepack,
 )
 
 # A mark each, named in the pull's query.
-TABLES = ("events", "approvals", "operators", "claims", "conflicts")
+TABLES = ("events", "approvals", "operators", "claims", "conflicts", "rulepacks")
 EVENT_FIELDS = ("event_id", "bench", "seq", "kind", "subject", "payload")
 APPROVAL_FIELDS = ("bench", "kind", "key", "operator", "what", "basis")
 ANSWER_FIELDS = ("answered_by", "answered_by_name", "answered_at_bench")
@@ -40,6 +41,7 @@ class Feed:
     operators: list[dict[str, Any]]  # columns of ``SiteOperator``
     claims: list[dict[str, Any]]  # columns of ``SiteClaim``
     conflicts: list[dict[str, Any]]  # columns of ``SiteConflict``
+    rulepacks: list[dict[str, Any]]  # columns of ``SiteRulepack``
     marks: dict[str, str]  # the next page's marks, by table
     more: bool
 
@@ -81,6 +83,13 @@ def conflict_row(row: SiteConflict) -> dict[str, Any]:
     }
 
 
+def rulepack_row(row: SiteRulepack) -> dict[str, Any]:
+    return {
+        "id": row.id, "version": row.version, "text": row.text,
+        "published_at": row.published_at.isoformat(),
+    }  # fmt: skip
+
+
 def read_feed(body: Any) -> Feed:
     """The hub's answer to a pull; ``Malformed`` if it is not one (a proxy's page, say)."""
     try:
@@ -89,13 +98,14 @@ def read_feed(body: Any) -> Feed:
         operators = [_operator(row) for row in body["operators"]["rows"]]
         claims = [_claim(row) for row in body["claims"]["rows"]]
         conflicts = [_conflict(row) for row in body["conflicts"]["rows"]]
+        rulepacks = [_rulepack(row) for row in body["rulepacks"]["rows"]]
         marks = {table: body[table]["mark"] for table in TABLES}
         more = any(body[table]["more"] for table in TABLES)
     except (KeyError, TypeError, ValueError) as exc:
         raise Malformed(f"not the hub's feed: {exc}") from exc
     if not all(isinstance(mark, str) for mark in marks.values()):
         raise Malformed("not the hub's feed: its marks are not text")
-    return Feed(events, approvals, operators, claims, conflicts, marks, more)
+    return Feed(events, approvals, operators, claims, conflicts, rulepacks, marks, more)
 
 
 def _event(row: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +139,15 @@ def _conflict(row: dict[str, Any]) -> dict[str, Any]:
         "found_at": read_moment(row["found_at"], "found_at"),
         "resolved_at": _moment_or_none(row, "resolved_at"),
     }
+
+
+def _rulepack(row: dict[str, Any]) -> dict[str, Any]:
+    if not (isinstance(row["text"], str) and isinstance(row["version"], str)):
+        raise ValueError("a rule pack's version and text are text")
+    return {
+        "id": int(row["id"]), "version": row["version"], "text": row["text"],
+        "published_at": read_moment(row["published_at"], "published_at"),
+    }  # fmt: skip
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -11,6 +11,7 @@ drawn again from a fresh view and the table models.
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from station.returns.view import BenchView, Step
 from station.scans import Scan
 from station.setting_keys import WEDGE_PREFIX
 from station.settings import Settings
+from station.site_rulepack import in_force
 from station.store.engine import Store
 from sync.hub.replicate import SiteState
 from ui.bench_modes import Mode, starting_mode
@@ -68,6 +70,8 @@ class MainWindow(QMainWindow):
     """
 
     settings_applied = Signal(object)
+    # The site put a rule pack in force that this bench takes up between two units.
+    _pack_waits = False
 
     def __init__(
         self,
@@ -199,6 +203,8 @@ class MainWindow(QMainWindow):
         self.show_feedback(intent())
 
     def show_feedback(self, feedback: Feedback) -> None:
+        if taken := self._take_up_pack():  # a unit just finished: the site's pack from now on
+            feedback = replace(feedback, message=f"{feedback.message} {taken}")
         self.feedback = feedback
         if feedback.switch_to is not None:
             self._switch(feedback.switch_to)
@@ -210,9 +216,24 @@ class MainWindow(QMainWindow):
 
     def heard_from_site(self, state: SiteState) -> None:
         """A supervisor at another bench answered this bench's approval: said at once, on a
-        fresh screen (the work goes on from the answer, without waiting for a scan)."""
+        fresh screen (the work goes on from the answer, without waiting for a scan). A rule
+        pack the site put in force is taken up between two units."""
+        if state.rulepack is not None:
+            self._pack_waits = True
         if state.applied:
             self.show_feedback(Feedback.good(" ".join(state.applied)))
+        elif taken := self._take_up_pack():
+            self.show_feedback(Feedback.good(taken))
+
+    def _take_up_pack(self) -> str:
+        """The site's new rule pack, if one waits and no unit is open; what to say of it."""
+        if not self._pack_waits or self.bench.busy():
+            return ""
+        self._pack_waits = False
+        with self.bench.store.read() as session:
+            pack = in_force(session, self.bench.pack)
+        self.bench.use_pack(pack)
+        return f"Rule pack {pack.version} from the site is in force from the next unit on."
 
     def _cancel_lapsed(self) -> None:
         asked = self.feedback is not None and self.feedback.tone is Tone.WARN

@@ -92,6 +92,13 @@ class ReturnsBench(Bench[Remembered]):
 
     # --- intents beyond a scan ----------------------------------------------------------
 
+    def use_pack(self, pack: RulePack) -> None:
+        """Works by ``pack`` from the next unit on (the site put it in force); a unit open
+        now is finished by the pack it was started with, so the caller waits for none."""
+        assert not self.busy(), "a rule pack changes between two units"
+        self.pack = pack
+        self.inspection = replace(self.inspection, pack=pack)
+
     def pick(self, number: int) -> Feedback:
         """A number key: a candidate, a found reason or a disposition, by the step."""
         step = self.step()

@@ -746,3 +746,17 @@ class SiteSerial(Base):
     event_id: Mapped[str] = mapped_column(String(36))  # the event that carried it
     document: Mapped[str | None] = mapped_column(String(40))  # its RMA or receipt
     taken_at: Mapped[datetime]
+
+
+class SiteRulepack(Base):
+    """A rule pack the site's hub put in force (``station hub rulepack``): the newest is
+    the one every bench works by; at a bench, the replica its feed brought."""
+
+    __tablename__ = "site_rulepack"
+    __table_args__ = (Index("ix_site_rulepack_feed", "txid", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), index=True)
+    text: Mapped[str]  # the pack's TOML, as published
+    published_at: Mapped[datetime]
+    txid: Mapped[int | None] = mapped_column(BigInteger)

@@ -2,7 +2,8 @@
 what it waits for a supervisor's answer to and the work it claims go up (whole, when they
 changed; the claims renewed besides), the answers its supervisor gave to other benches'
 items go up, and the site's feed comes down into the bench's replica (``site_event``,
-``site_approval``, ``site_claim``, ``site_conflict``) and its own list of operators, a
+``site_approval``, ``site_claim``, ``site_conflict``, ``site_rulepack``) and its own list
+of operators, a
 page at a time by the marks the hub hands out (kept in ``sync_cursor.mark``, with the page
 they cover). A bench away from the hub signs people in with its last copy.
 
@@ -14,7 +15,7 @@ round, and an answer applied already matches nothing that still waits.
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
@@ -28,6 +29,7 @@ from station.site_approvals import answers_of, asked_of
 from station.site_claims import RENEW, claims_of
 from station.site_conflicts import resolutions_of
 from station.site_feed import TABLES, Feed
+from station.site_rulepack import in_force
 from station.states import ApprovalState
 from station.store.engine import Store
 from station.store.schema import (
@@ -38,6 +40,7 @@ from station.store.schema import (
     SiteConflict,
     SiteEvent,
     SiteResolution,
+    SiteRulepack,
     SyncCursor,
 )
 from station.supervisor import approvals, site_queue
@@ -57,6 +60,7 @@ class Exchanged:
     approvals: int = 0  # the site's approvals changed in the replica
     operators: int = 0  # the site's operators added, changed or removed here
     conflicts: int = 0  # conflicts between benches the hub found
+    rulepack: str | None = None  # the version of a rule pack the site put in force
     applied: list[str] = field(default_factory=list)  # the hub's answers applied here
 
 
@@ -72,7 +76,12 @@ class Exchange:
         self._claim(wire)
         self._send_answers(wire)
         done = Exchanged()
-        if self._pull(wire, done):
+        ended = self._pull(wire, done)
+        if done.rulepack is not None:  # what waits for approval is judged by the new pack
+            with self.store.read() as session:
+                pack = in_force(session, self.inspection.pack)
+            self.inspection = replace(self.inspection, pack=pack)
+        if ended:
             # A claim of this bench ended by the hub (taken over, lapsed) while the bench
             # still works on it: said again now, so the clash is found this round.
             self._claimed = None
@@ -97,6 +106,9 @@ class Exchange:
                 for row in page.conflicts:
                     session.merge(SiteConflict(**row))
                 done.conflicts += len(page.conflicts)
+                for row in page.rulepacks:
+                    session.merge(SiteRulepack(**row))
+                    done.rulepack = row["version"]
                 for table, mark in page.marks.items():
                     session.merge(
                         SyncCursor(entity=MARKS[table], mark=mark, since=None, pulled_at=utcnow())

@@ -102,6 +102,7 @@ class SiteState:
     conflicts: int = 0  # between benches of the site, for a supervisor
     # Supervisors' answers from other benches applied this round, in words, for the screen.
     applied: tuple[str, ...] = ()
+    rulepack: str | None = None  # a rule pack the site put in force this round: its version
 
 
 class SiteWorker:
@@ -154,12 +155,14 @@ class SiteWorker:
         pause: float | None = None
         status, detail = SyncStatus.ONLINE, ""
         applied: tuple[str, ...] = ()
+        rulepack: str | None = None
         try:
             if self.wire is None:
                 self.wire = self.connect()
             went = replicate(self.store, self.wire, self.bench)
             if self.exchange is not None:
-                applied = tuple(self.exchange(self.wire).applied)
+                done = self.exchange(self.wire)
+                applied, rulepack = tuple(done.applied), done.rulepack
         except RetryLater as exc:
             self.misses += 1
             wait = exc.after or backoff(self.misses, self.rng).total_seconds()
@@ -186,7 +189,7 @@ class SiteWorker:
         self.on_state(
             SiteState(
                 status, waiting(self.store), self.last_taken, detail, conflicts(self.store),
-                applied,
+                applied, rulepack,
             )
         )  # fmt: skip
         return pause

@@ -10,13 +10,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+import resources
 from app.gui import start_site
 from hub.cluster import free_port
 from station.operators import Role, SignedIn
+from station.recording import utcnow
 from station.returns.view import Step
 from station.settings import Settings
 from station.store.engine import Store
-from station.store.schema import OutboxEvent, SiteEvent
+from station.store.schema import OutboxEvent, SiteEvent, SiteRulepack
 from station.supervisor import approvals
 from sync.cycle import SyncStatus
 from sync.hub.replicate import SiteState
@@ -114,3 +116,52 @@ def test_an_answer_from_another_bench_is_shown_at_once_without_a_scan(
         assert window.returns.prompt.text() == "Donate: CONFIRM to record"
     finally:
         link.stop()
+
+
+def test_a_rule_pack_from_the_site_is_taken_up_between_two_units(
+    make_window: Callable[[Settings], MainWindow], qtbot: QtBot, store: Store
+) -> None:
+    settings = Settings()
+    window = make_window(settings)
+    scanner = Scanner(qtbot, window, settings)
+    for code in ("BADGE-1001", "RMA-10004", "5907725452020"):
+        scanner.scan(code)
+    assert window.bench.busy()
+    # The site sync brought a pack in force while the unit is open.
+    text = resources.path("rulepacks", "returns.toml").read_text(encoding="utf-8")
+    newer = text.replace('version = "2026.11-1"', 'version = "2026.12-1"')
+    with store.unit() as session:
+        session.add(SiteRulepack(id=1, version="2026.12-1", text=newer, published_at=utcnow()))
+    window.heard_from_site(SiteState(SyncStatus.ONLINE, 0, None, "", rulepack="2026.12-1"))
+    assert window.bench.pack.version == "2026.11-1"  # the open unit keeps its pack
+    for code in ("@YES", "@NO", "@NO", "@NO", "@GRADE-A"):
+        scanner.scan(code)
+    assert window.bench.pack.version == "2026.11-1"
+    scanner.scan("@CONFIRM")
+    assert window.bench.pack.version == "2026.12-1"
+    assert window.bench.inspection.pack.version == "2026.12-1"
+    assert window.feedback is not None
+    assert window.feedback.message.startswith("Recorded")
+    assert window.feedback.message.endswith(
+        "Rule pack 2026.12-1 from the site is in force from the next unit on."
+    )
+
+
+def test_a_rule_pack_from_the_site_is_taken_up_at_once_at_an_idle_bench(
+    make_window: Callable[[Settings], MainWindow], store: Store
+) -> None:
+    window = make_window(Settings())
+    text = resources.path("rulepacks", "returns.toml").read_text(encoding="utf-8")
+    with store.unit() as session:
+        session.add(
+            SiteRulepack(
+                id=1, version="2026.12-1", published_at=utcnow(),
+                text=text.replace('version = "2026.11-1"', 'version = "2026.12-1"'),
+            )
+        )  # fmt: skip
+    window.heard_from_site(SiteState(SyncStatus.ONLINE, 0, None, "", rulepack="2026.12-1"))
+    assert window.bench.pack.version == "2026.12-1"
+    assert window.feedback is not None
+    assert window.feedback.message == (
+        "Rule pack 2026.12-1 from the site is in force from the next unit on."
+    )
