@@ -193,6 +193,7 @@ class Site:
                 "claims": feed.claims_after(session, after["claims"]),
                 "conflicts": feed.conflicts_after(session, after["conflicts"]),
                 "rulepacks": feed.rulepacks_after(session, after["rulepacks"]),
+                "serials": feed.serials_after(session, after["serials"]),
             }
         return JSONResponse({
             table: {"rows": page.rows, "mark": feed.mark_text(page.mark), "more": page.more}

@@ -1,6 +1,6 @@
 """The site's feed: what benches pull down from the hub, by a mark per table, as the ERP
 pull goes by a cursor per entity: the other benches' events, and the site's approvals,
-operators, claims, conflicts and rule packs as they change.
+operators, claims, conflicts, rule packs and serials as they change.
 
 Rows are read in the order of the hub transaction that last wrote them (``txid``), not of
 their ids. PostgreSQL hands out ids as rows are inserted, so a transaction committing
@@ -24,6 +24,7 @@ from station.site_feed import (
     event_row,
     operator_row,
     rulepack_row,
+    serial_row,
 )
 from station.store.schema import (
     SiteApproval,
@@ -32,6 +33,7 @@ from station.store.schema import (
     SiteEvent,
     SiteOperator,
     SiteRulepack,
+    SiteSerial,
 )
 
 MOST_ROWS = 500  # per table per page
@@ -41,7 +43,10 @@ HORIZON = cast(cast(func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), Bi
 START = (0, 0)
 
 Mark = tuple[int, int]
-Row = TypeVar("Row", SiteEvent, SiteApproval, SiteOperator, SiteClaim, SiteConflict, SiteRulepack)
+Row = TypeVar(
+    "Row", SiteEvent, SiteApproval, SiteOperator, SiteClaim, SiteConflict, SiteRulepack,
+    SiteSerial,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,12 @@ def rulepacks_after(session: Session, mark: Mark) -> Page:
     """The rule packs the site put in force after ``mark``."""
     page = _after(session, SiteRulepack, mark)
     return Page([rulepack_row(r) for r in page[0]], *page[1:])
+
+
+def serials_after(session: Session, mark: Mark) -> Page:
+    """The serials the site took in after ``mark``."""
+    page = _after(session, SiteSerial, mark)
+    return Page([serial_row(r) for r in page[0]], *page[1:])
 
 
 def stamp(session: Session, table: type[Row], rows: list[Row]) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from hub import conflicts
+from hub.feed import STAMP
 from station.outbox import EventKind, EventLacks, ReceiptClosed, UnitEvent, read_event
 from station.states import SerialUse
 from station.store.schema import SUBJECT_LONGEST, SiteSerial
@@ -34,6 +35,7 @@ def take_serials(session: Session, rows: list[dict[str, Any]], now: datetime) ->
         (use, serial)
         for use, serial in session.execute(
             insert(SiteSerial)
+            .values(txid=STAMP)
             .on_conflict_do_nothing(constraint="uq_site_serial_use")
             .returning(SiteSerial.use, SiteSerial.serial),
             found,

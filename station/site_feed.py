@@ -9,7 +9,7 @@ from typing import Any
 
 from station.operators import Role
 from station.site_batch import Malformed, read_moment
-from station.states import ApprovalState, ConflictKind
+from station.states import ApprovalState, ConflictKind, SerialUse
 from station.store.schema import (
     SiteApproval,
     SiteClaim,
@@ -17,10 +17,11 @@ from station.store.schema import (
     SiteEvent,
     SiteOperator,
     SiteRulepack,
+    SiteSerial,
 )
 
 # A mark each, named in the pull's query.
-TABLES = ("events", "approvals", "operators", "claims", "conflicts", "rulepacks")
+TABLES = ("events", "approvals", "operators", "claims", "conflicts", "rulepacks", "serials")
 EVENT_FIELDS = ("event_id", "bench", "seq", "kind", "subject", "payload")
 APPROVAL_FIELDS = ("bench", "kind", "key", "operator", "what", "basis")
 ANSWER_FIELDS = ("answered_by", "answered_by_name", "answered_at_bench")
@@ -42,6 +43,7 @@ class Feed:
     claims: list[dict[str, Any]]  # columns of ``SiteClaim``
     conflicts: list[dict[str, Any]]  # columns of ``SiteConflict``
     rulepacks: list[dict[str, Any]]  # columns of ``SiteRulepack``
+    serials: list[dict[str, Any]]  # columns of ``SiteSerial``
     marks: dict[str, str]  # the next page's marks, by table
     more: bool
 
@@ -90,6 +92,14 @@ def rulepack_row(row: SiteRulepack) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def serial_row(row: SiteSerial) -> dict[str, Any]:
+    return {
+        "id": row.id, "use": row.use.value, "serial": row.serial, "bench": row.bench,
+        "event_id": row.event_id, "document": row.document,
+        "taken_at": row.taken_at.isoformat(),
+    }  # fmt: skip
+
+
 def read_feed(body: Any) -> Feed:
     """The hub's answer to a pull; ``Malformed`` if it is not one (a proxy's page, say)."""
     try:
@@ -99,13 +109,14 @@ def read_feed(body: Any) -> Feed:
         claims = [_claim(row) for row in body["claims"]["rows"]]
         conflicts = [_conflict(row) for row in body["conflicts"]["rows"]]
         rulepacks = [_rulepack(row) for row in body["rulepacks"]["rows"]]
+        serials = [_serial(row) for row in body["serials"]["rows"]]
         marks = {table: body[table]["mark"] for table in TABLES}
         more = any(body[table]["more"] for table in TABLES)
     except (KeyError, TypeError, ValueError) as exc:
         raise Malformed(f"not the hub's feed: {exc}") from exc
     if not all(isinstance(mark, str) for mark in marks.values()):
         raise Malformed("not the hub's feed: its marks are not text")
-    return Feed(events, approvals, operators, claims, conflicts, rulepacks, marks, more)
+    return Feed(events, approvals, operators, claims, conflicts, rulepacks, serials, marks, more)
 
 
 def _event(row: dict[str, Any]) -> dict[str, Any]:
@@ -147,6 +158,14 @@ def _rulepack(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": int(row["id"]), "version": row["version"], "text": row["text"],
         "published_at": read_moment(row["published_at"], "published_at"),
+    }  # fmt: skip
+
+
+def _serial(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": int(row["id"]), "use": SerialUse(row["use"]), "serial": str(row["serial"]),
+        "bench": str(row["bench"]), "event_id": str(row["event_id"]),
+        "document": row["document"], "taken_at": read_moment(row["taken_at"], "taken_at"),
     }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from station.receiving.checks import shelf_life_problem
 from station.receiving.counting import Desk
 from station.recording import utcnow
 from station.scans import Classified
+from station.states import SerialUse
 from station.store.schema import (
     ExpectedLine,
     ExpectedPallet,
@@ -30,6 +31,7 @@ from station.store.schema import (
     Photo,
     Receipt,
     Received,
+    SiteSerial,
 )
 
 
@@ -225,6 +227,20 @@ class Goods:
         if known is not None:
             when = known.received_at.strftime("%Y-%m-%d %H:%M")
             raise Refusal(f"Serial {serial} of {item.sku} was already received ({when}).")
+        # Received at another bench of the site, as the site's feed last told this bench.
+        elsewhere = session.scalar(
+            select(SiteSerial).where(
+                SiteSerial.use == SerialUse.RECEIVED,
+                SiteSerial.serial == serial,
+                SiteSerial.bench != self.desk.bench_id,
+            )
+        )
+        if elsewhere is not None:
+            on = f" on {elsewhere.document}" if elsewhere.document else ""
+            raise Refusal(
+                f"Serial {serial} was already received at {elsewhere.bench}{on} "
+                f"({elsewhere.taken_at:%Y-%m-%d %H:%M}): a serial comes in once."
+            )
 
     def _progress(self, line: LineState, counted: int) -> str:
         if self.blind:

@@ -734,10 +734,14 @@ class SiteResolution(Base):
 
 class SiteSerial(Base):
     """A serial the site took in, at the hub: one of each use (received, returned) across
-    the site; a second, from another bench, is a conflict."""
+    the site; a second, from another bench, is a conflict. At a bench, the replica the
+    feed brought, by which it refuses a serial already received elsewhere."""
 
     __tablename__ = "site_serial"
-    __table_args__ = (UniqueConstraint("use", "serial", name="uq_site_serial_use"),)
+    __table_args__ = (
+        UniqueConstraint("use", "serial", name="uq_site_serial_use"),
+        Index("ix_site_serial_feed", "txid", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     use: Mapped[SerialUse] = mapped_column(state_of(SerialUse, "use"))
@@ -746,6 +750,7 @@ class SiteSerial(Base):
     event_id: Mapped[str] = mapped_column(String(36))  # the event that carried it
     document: Mapped[str | None] = mapped_column(String(40))  # its RMA or receipt
     taken_at: Mapped[datetime]
+    txid: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class SiteRulepack(Base):

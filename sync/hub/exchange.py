@@ -2,8 +2,8 @@
 what it waits for a supervisor's answer to and the work it claims go up (whole, when they
 changed; the claims renewed besides), the answers its supervisor gave to other benches'
 items go up, and the site's feed comes down into the bench's replica (``site_event``,
-``site_approval``, ``site_claim``, ``site_conflict``, ``site_rulepack``) and its own list
-of operators, a
+``site_approval``, ``site_claim``, ``site_conflict``, ``site_rulepack``, ``site_serial``)
+and its own list of operators, a
 page at a time by the marks the hub hands out (kept in ``sync_cursor.mark``, with the page
 they cover). A bench away from the hub signs people in with its last copy.
 
@@ -41,6 +41,7 @@ from station.store.schema import (
     SiteEvent,
     SiteResolution,
     SiteRulepack,
+    SiteSerial,
     SyncCursor,
 )
 from station.supervisor import approvals, site_queue
@@ -109,6 +110,8 @@ class Exchange:
                 for row in page.rulepacks:
                     session.merge(SiteRulepack(**row))
                     done.rulepack = row["version"]
+                for row in page.serials:
+                    session.merge(SiteSerial(**row))
                 for table, mark in page.marks.items():
                     session.merge(
                         SyncCursor(entity=MARKS[table], mark=mark, since=None, pulled_at=utcnow())

@@ -2,18 +2,29 @@
 benches is a conflict at the hub, both kept, found when the second bench's events arrive."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hub_process import RunningHub, enrolled
+from receiving_data import ASN, add_test_receipt
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 from test_hub import post
 
+from station.feedback import Tone
 from station.outbox import OutboxRecord, ReceiptClosed, ReturnReceived
+from station.receiving.bench import ReceivingBench
+from station.returns.inspection import Inspection
+from station.rulepack import RulePack
+from station.scans import Scan
+from station.settings import Settings
 from station.states import ConflictKind, SerialUse
+from station.store.engine import Store
 from station.store.schema import SiteConflict, SiteSerial
+from sync.hub.exchange import Exchange
+from sync.hub.wire import HubWire
 
 _seq = iter(range(1, 10_000))
 
@@ -106,3 +117,26 @@ def test_serials_received_are_unique_apart_from_those_returned(
     assert [(kind, subject, bench) for kind, subject, bench, _ in found] == [
         (ConflictKind.SERIAL, "SN-B2", "BENCH-02")
     ]
+
+
+def test_a_serial_received_elsewhere_on_the_site_is_refused_at_the_next_bench(
+    hub: RunningHub, tokens: dict[str, str], store: Store, pack: RulePack, tmp_path: Path
+) -> None:
+    goods = add_test_receipt(store, date.today())
+    serial = "SNT0000001"
+    closed = received("BENCH-01", "ASN-200001", [serial])
+    assert post(hub, tokens["BENCH-01"], {"bench": "BENCH-01", "events": [closed]}).ok
+    settings = Settings({"bench.id": "BENCH-02"})
+    exchange = Exchange(store, "BENCH-02", Inspection.configured(pack, settings))
+    exchange(HubWire(hub.url, tokens["BENCH-02"]))
+    receiving = ReceivingBench(store, settings, tmp_path / "photos")
+    for code in ("BADGE-2001", ASN, "@NEW-LPN", goods.serial_item.gtin):
+        receiving.handle(Scan(code, at=float(next(_seq))))
+    refused = receiving.handle(Scan(serial, at=float(next(_seq))))
+    assert refused.tone is Tone.BAD
+    assert refused.message.startswith(
+        f"Serial {serial} was already received at BENCH-01 on ASN-200001 ("
+    )
+    assert refused.message.endswith("): a serial comes in once.")
+    # Its own next serial is taken: nothing else is held against the bench.
+    assert receiving.handle(Scan("SNT0000002", at=float(next(_seq)))).tone is Tone.GOOD
