@@ -80,6 +80,7 @@ bench: $(STAMP) postgres-server
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/scan_to_screen.py
 	$(PY) tests/benchmarks/site_push.py
 	$(PY) tests/benchmarks/site_catch_up.py
+	$(PY) tests/benchmarks/site_supervisor.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png

@@ -202,6 +202,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     from station.supervisor.kpis import Filters  # noqa: PLC0415
     from station.supervisor.report import build_report, write_csv  # noqa: PLC0415
     from station.supervisor.report_pdf import write_pdf  # noqa: PLC0415
+    from station.supervisor.site_facts import as_of  # noqa: PLC0415
 
     if args.end < args.start:
         raise ConfigError(f"the report ends ({args.end}) before it starts ({args.start})")
@@ -216,6 +217,8 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     else:
         write_pdf(report, args.out)
     print(f"Report of {report.returns.units} returns written to {args.out}")
+    if report.freshness:  # the site's other benches, as their last events reached this one
+        print(f"The site: {as_of(report.freshness, date.today())}.")
     return 0
 
 

@@ -82,6 +82,7 @@ class UnitEvent(OutboxRecord):
     sku: str | None = None
     serial: str | None = None
     at: str | None = None  # ISO time the unit was finished
+    started: str | None = None  # ISO time of its first scan: the site's time to decision
 
 
 @dataclass(frozen=True, kw_only=True)

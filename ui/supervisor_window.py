@@ -54,6 +54,7 @@ from station.supervisor.report import (
     write_csv,
 )
 from station.supervisor.report_pdf import write_pdf
+from station.supervisor.site_facts import as_of
 from station.supervisor.site_queue import answer, refused_lately, waiting
 from ui.models import TextTableModel, local_time
 from ui.style import TONE_COLOURS
@@ -205,6 +206,8 @@ class SupervisorWindow(QDialog):
         self.alerts.setWordWrap(True)
         self.drilled = QLabel("Click a bar to see the units behind it.")
         self.audit_trail = QLabel()
+        self.site_fresh = QLabel()
+        self.site_fresh.setWordWrap(True)
         self._layout()
         self._fill_choices()
         self.refresh()
@@ -256,6 +259,7 @@ class SupervisorWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.audit_trail)
+        layout.addWidget(self.site_fresh)
         layout.addWidget(tabs)
 
     def _approvals_tab(self) -> QWidget:
@@ -351,6 +355,9 @@ class SupervisorWindow(QDialog):
             self.store, self.pack, filters, today=self.today, facts=self._facts(filters)
         )
         self.report = report
+        # Figures of other benches are as fresh as the last events each sent this bench.
+        self.site_fresh.setText(f"The site: {as_of(report.freshness, self.today)}.")
+        self.site_fresh.setVisible(bool(report.freshness))
         r = report.returns
         every = figures(report)
         self.figures.show([(k, str(v)) for s, k, v in every if s == "returns"])

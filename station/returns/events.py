@@ -151,6 +151,7 @@ class _Base(TypedDict):
     sku: str | None
     serial: str | None
     at: str | None
+    started: str
 
 
 def _base(unit: ReturnUnit, operator: SignedIn) -> _Base:
@@ -161,6 +162,7 @@ def _base(unit: ReturnUnit, operator: SignedIn) -> _Base:
         "sku": unit.sku,
         "serial": unit.serial,
         "at": unit.finished_at.isoformat() if unit.finished_at else None,
+        "started": unit.started_at.isoformat(),
     }
 
 

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from station.states import UnitStatus
 from station.store.schema import Item, ReturnUnit, Rma, RmaLine
-from station.supervisor.facts import TRIAGE, bounds
+from station.supervisor.facts import bounds
 from station.supervisor.kpis import Filters
+from station.supervisor.site_facts import TRIAGE
 
 LIMIT = 500
 

@@ -1,6 +1,8 @@
 """The returns the benches decided, as columns the supervisor view can count in a blink.
 
-One row per unit decided or sent to triage, its dimensions (bench, operator, item,
+One row per unit decided or sent to triage (at this store's benches, and at the site's
+other benches as their replicated events tell: ``station.supervisor.site_facts``), its
+dimensions (bench, operator, item,
 category, supplier, channel, reasons, grade, disposition) as small integer codes from
 ``fact_code`` and its measures (seconds from first scan to decision, value). A past day
 never changes once over, so its columns are built once and kept in ``fact_day`` as one
@@ -23,6 +25,7 @@ from station.recording import utcnow
 from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import FactCode, FactDay
+from station.supervisor.site_facts import TRIAGE, site_rows
 
 Column = npt.NDArray[np.int32]
 DIMENSIONS = (
@@ -40,7 +43,6 @@ DIMENSIONS = (
 MEASURES = ("day", "hour", "seconds", "value_cents", "overridden", "approved", "refund")
 COLUMNS = DIMENSIONS + MEASURES
 NONE = ""  # the value of a dimension a unit has none of (no RMA: no channel, no reason)
-TRIAGE = "TRIAGE"  # the disposition of a unit sent to triage
 
 
 @dataclass
@@ -201,13 +203,15 @@ WHERE u.finished_at >= ? AND u.finished_at < ?
 
 
 def _columns(session: Session, day: date, codes: Codes) -> dict[str, Column]:
-    """One day's units as columns: read as plain rows, coded a column at a time."""
+    """One day's units as columns, this store's and the other benches' of the site: read as
+    plain rows, coded a column at a time."""
     since, until = bounds(day, day)
-    rows = (
-        session.connection()
+    rows = [
+        *session.connection()
         .exec_driver_sql(_FACTS_SQL, (since.isoformat(" "), until.isoformat(" ")))
-        .fetchall()
-    )
+        .fetchall(),
+        *site_rows(session, since, until),
+    ]
     count = len(rows)
     by_column = list(zip(*rows, strict=True)) if rows else [()] * 16
     columns: dict[str, Column] = {}

@@ -11,7 +11,8 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from station.supervisor.facts import NONE, TRIAGE, Column, Facts
+from station.supervisor.facts import NONE, Column, Facts
+from station.supervisor.site_facts import TRIAGE
 
 TOP = 20  # the SKUs shown by name; the rest are summed as "others"
 
@@ -77,7 +78,9 @@ def returns_kpis(facts: Facts, filters: Filters, recovery: dict[str, float]) -> 
     found.by_hour_of_day = np.bincount(columns["hour"], minlength=24).tolist()
     for who in ("bench", "operator"):
         found.per_hour[who] = _per_hour(columns, who, names.get(who, []))
-    found.to_decision = _spread(columns["seconds"][decided])
+    # A unit of another bench whose events do not say when it began has no time to decision.
+    timed = columns["seconds"] >= 0
+    found.to_decision = _spread(columns["seconds"][decided & timed])
     for dimension in ("stated", "found", "category", "supplier", "channel", "grade"):
         found.by[dimension] = _counted(columns[dimension], names.get(dimension, []))
     found.by["disposition"] = _counted(disposition, names.get("disposition", []))
@@ -89,7 +92,7 @@ def returns_kpis(facts: Facts, filters: Filters, recovery: dict[str, float]) -> 
     found.recovered_cents = round(float((value * shares[disposition]).sum()))
     refund = columns["refund"] == 1
     found.refunds = int(refund.sum())
-    found.refund_latency = _spread(columns["seconds"][refund])
+    found.refund_latency = _spread(columns["seconds"][refund & timed])
     found.overrides = int(columns["overridden"].sum())
     found.approvals = int(columns["approved"].sum())
     return found

@@ -3,8 +3,8 @@
 """
 
 import csv
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ from station.store.engine import Store
 from station.supervisor.facts import Facts, load_facts
 from station.supervisor.kpis import Filters, ReturnsKpis, returns_kpis
 from station.supervisor.receiving_kpis import ReceivingKpis, receiving_kpis
+from station.supervisor.site_facts import freshness
 from station.supervisor.spikes import USUAL_RULE, Rule, Spike, days_before, find_spikes
 
 DEFECTS = ("DEFECTIVE", "DAMAGED")  # found reasons that count against the supplier
@@ -40,6 +41,8 @@ class Report:
     spikes: list[Spike]
     rule: Rule
     scorecard: list[Scored]
+    # The site's other benches: when each last sent what its figures here are made of.
+    freshness: dict[str, datetime] = field(default_factory=dict)
 
 
 def facts_for(store: Store, filters: Filters, today: date, rule: Rule = USUAL_RULE) -> Facts:
@@ -63,6 +66,7 @@ def build_report(
     recovery = {code: d.recovery for code, d in pack.dispositions.items()}
     with store.read() as session:
         receiving = receiving_kpis(session, filters.start, filters.end)
+        fresh = freshness(session)
     return Report(
         filters,
         returns_kpis(facts, filters, recovery),
@@ -70,6 +74,7 @@ def build_report(
         find_spikes(facts, filters.end, rule, filters.chosen()),
         rule,
         scorecard(facts, filters, receiving.units_by_supplier),
+        fresh,
     )
 
 
@@ -96,6 +101,10 @@ def figures(report: Report) -> list[tuple[str, str, float | int | str]]:
     rows: list[tuple[str, str, float | int | str]] = [
         ("range", "from", report.filters.start.isoformat()),
         ("range", "to", report.filters.end.isoformat()),
+        *(
+            ("site", f"{bench} as of", f"{at.replace(tzinfo=UTC).astimezone():%Y-%m-%d %H:%M}")
+            for bench, at in sorted(report.freshness.items())
+        ),
         *(("filter", k, v) for k, v in report.filters.chosen().items()),
         ("returns", "units", r.units),
         ("returns", "triaged", r.triaged),

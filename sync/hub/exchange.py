@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
@@ -45,6 +46,7 @@ from station.store.schema import (
     SyncCursor,
 )
 from station.supervisor import approvals, site_queue
+from station.supervisor.facts import forget_days
 from sync.hub.wire import HubWire
 
 log = logging.getLogger("station.sync.hub")
@@ -209,7 +211,15 @@ def _keep_events(session: Session, page: Feed) -> int:
     session.execute(
         insert(SiteEvent).on_conflict_do_nothing(index_elements=["event_id"]), page.events
     )
+    # A bench back from a day away brings units of past days: their kept figures are built
+    # again, with them, when next read.
+    for day in {_local_day(event["created_at"]) for event in page.events}:
+        forget_days(session, day, day)
     return len(page.events)
+
+
+def _local_day(at: datetime) -> date:
+    return at.replace(tzinfo=UTC).astimezone().date()
 
 
 def _keep_approvals(session: Session, page: Feed) -> int:

@@ -3,7 +3,7 @@ filters, a chart's bar opening the units behind it, and the exports."""
 
 import itertools
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from station.scans import Scan
 from station.settings import Settings
 from station.states import ApprovalState
 from station.store.engine import Store
-from station.store.schema import SiteAnswer, SiteApproval
+from station.store.schema import SiteAnswer, SiteApproval, SiteEvent
 from ui.main_window import MainWindow
 from ui.style import TONE_COLOURS
 from ui.supervisor_window import CHART_FRAME_PX, BarChart, SupervisorWindow
@@ -213,3 +213,26 @@ def test_another_benchs_approval_shows_up_while_the_view_is_open_and_goes_throug
         "The hub refused your answer to APP-1: override of the rules: "
         "that return at BENCH-07 no longer waits."
     )
+
+
+def test_the_view_says_how_fresh_each_other_benchs_figures_are(
+    qtbot: QtBot, store: Store, bench: ReturnsBench
+) -> None:
+    sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
+    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-01", today=TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.site_fresh.isVisible()  # a standalone bench: no site to speak of
+    written = datetime.combine(TODAY, datetime.min.time().replace(hour=10, minute=41))
+    stored = written.astimezone().astimezone(UTC).replace(tzinfo=None)
+    with store.unit() as session:
+        session.add(
+            SiteEvent(
+                event_id="0b9a4a58-7d39-4b0e-9d62-7e1f5d8d2a10", bench="BENCH-07", seq=1,
+                kind="unexpected_return", subject=None, payload={"unit": "u-7"},
+                created_at=stored, received_at=stored,
+            )
+        )  # fmt: skip
+    view.refresh()
+    assert view.site_fresh.isVisible()
+    assert view.site_fresh.text() == "The site: BENCH-07: as of 10:41."

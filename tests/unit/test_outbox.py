@@ -36,6 +36,7 @@ BASE = {
     "sku": "AP-1002",
     "serial": None,
     "at": "2026-12-01T10:00:00",
+    "started": "2026-12-01T09:58:30",
 }
 # Payloads as the benches wrote them before the events were typed, keys in their order.
 WRITTEN: dict[str, dict[str, Any]] = {
