@@ -21,7 +21,7 @@ from station import __version__, paths
 from station.errors import ConfigError, KnownError
 from station.operators import Role
 from station.rulepack import RulePack, load_rulepack
-from station.setting_keys import RULEPACK
+from station.setting_keys import HUB_DATABASE, HUB_HOST, HUB_PORT, RULEPACK
 from station.settings import Settings, reference
 from station.site_rulepack import in_force
 from station.store.engine import Store, open_store
@@ -113,10 +113,10 @@ def _parser() -> argparse.ArgumentParser:
         "--database",
         default=os.environ.get("STATION_HUB_DATABASE", ""),
         help="the site's PostgreSQL, e.g. postgresql+psycopg://hub@db.example/site "
-        "(else STATION_HUB_DATABASE)",
+        "(else STATION_HUB_DATABASE, else hub.database in the settings file)",
     )
-    hub.add_argument("--host", default="127.0.0.1", help="serve: the address to listen on")
-    hub.add_argument("--port", type=int, default=8765, help="serve: the port to listen on")
+    hub.add_argument("--host", help="serve: the address to listen on (else hub.host, 127.0.0.1)")
+    hub.add_argument("--port", type=int, help="serve: the port to listen on (else hub.port, 8765)")
     sub.add_parser(
         "site-demo",
         help="a site on this machine: PostgreSQL, the hub and two bench windows; close both "
@@ -178,7 +178,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "erp-demo":
         return erp_command.erp_demo_command(args.action, settings)
     if args.command == "hub":
-        return _hub(args)
+        return _hub(args, settings)
     if args.command == "site-demo":
         from app import site_demo  # noqa: PLC0415 - only the site demo needs the hub
 
@@ -268,13 +268,17 @@ def _history(store: Store, args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _hub(args: argparse.Namespace) -> int:
+def _hub(args: argparse.Namespace, settings: Settings) -> int:
     from hub import cli as hub_cli  # noqa: PLC0415 - only the hub needs its server
 
+    args.database = args.database or settings[HUB_DATABASE]
     if not args.database:
-        raise ConfigError("the hub needs its database: --database or STATION_HUB_DATABASE")
+        raise ConfigError(
+            "the hub needs its database: --database, STATION_HUB_DATABASE or hub.database"
+        )
     if args.action == "serve":
-        return hub_cli.serve(args.database, args.host, args.port)
+        host = args.host or settings[HUB_HOST]
+        return hub_cli.serve(args.database, host, args.port or settings[HUB_PORT])
     if args.action == "operator":
         if not args.which or not (args.remove or (args.name and args.role)):
             raise ConfigError(

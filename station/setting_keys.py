@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 T = TypeVar("T", str, int, bool)
 
@@ -43,6 +44,19 @@ def _regex(value: str) -> str | None:
     except re.error as exc:
         return f"is not a valid pattern ({exc})"
     return None
+
+
+def _between(lowest: int, highest: int) -> Callable[[int], str | None]:
+    def check(value: int) -> str | None:
+        return None if lowest <= value <= highest else f"must be {lowest} to {highest}"
+
+    return check
+
+
+def _no_password(value: str) -> str | None:
+    """A database address without a password in it: a settings file is read by many."""
+    userinfo = urlsplit(value).netloc.rpartition("@")[0]
+    return "must not hold a password: use ~/.pgpass or PGPASSWORD" if ":" in userinfo else None
 
 
 def _at_least(lowest: int) -> Callable[[int], str | None]:
@@ -347,6 +361,25 @@ HUB_URL = _declare(
     "STATION_HUB_TOKEN, never from this file.",
     _http_url,
 )
+HUB_DATABASE = _declare(
+    "hub.database",
+    str,
+    "",
+    "On the hub's server only: the site's PostgreSQL, e.g. postgresql+psycopg://hub@db/site "
+    "(`station hub ... --database` or STATION_HUB_DATABASE win over it). No password here: "
+    "PostgreSQL reads it from ~/.pgpass or PGPASSWORD.",
+    _no_password,
+)
+HUB_HOST = _declare(
+    "hub.host",
+    str,
+    "127.0.0.1",
+    "On the hub's server: the address `station hub serve` listens on (0.0.0.0: every one).",
+)
+HUB_PORT = _declare(
+    "hub.port", int, 8765, "On the hub's server: the port `station hub serve` listens on.",
+    _between(1, 65535),
+)  # fmt: skip
 SOUNDS = _declare("ui.sounds", bool, True, "Play the good, bad and warning tones.")
 FLASH_MS = _declare(
     "ui.flash_ms", int, 400, "How long the window flashes green, red or amber.", _at_least(0)

@@ -47,11 +47,21 @@ def site_rows(session: Session, since: datetime, until: datetime) -> list[tuple[
 
 
 def freshness(session: Session) -> dict[str, datetime]:
-    """How fresh each other bench's figures are: the time its latest event was written."""
-    rows = session.execute(
-        select(SiteEvent.bench, func.max(SiteEvent.created_at)).group_by(SiteEvent.bench)
-    )
-    return {bench: latest for bench, latest in rows}
+    """How fresh each other bench's figures are: the time its latest event was written.
+
+    Found bench by bench along the index on (bench, created_at): the next bench after the
+    last, then its latest event, each one probe. A GROUP BY would read every event of the
+    replica (millions at a site), where this reads two rows a bench."""
+    found: dict[str, datetime] = {}
+    bench = session.scalar(select(func.min(SiteEvent.bench)))
+    while bench is not None:
+        latest = session.scalar(
+            select(func.max(SiteEvent.created_at)).where(SiteEvent.bench == bench)
+        )
+        if latest is not None:
+            found[bench] = latest
+        bench = session.scalar(select(func.min(SiteEvent.bench)).where(SiteEvent.bench > bench))
+    return found
 
 
 def as_of(fresh: dict[str, datetime], today: date) -> str:

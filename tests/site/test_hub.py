@@ -3,9 +3,13 @@ is not a bench's own: a real hub process over a real PostgreSQL."""
 
 import http.client
 import json
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -204,3 +208,27 @@ def test_the_hub_commands_say_what_they_lack(site_url: str) -> None:
     done = station("hub", "enrol", database=site_url)
     assert done.returncode == 2
     assert "station hub enrol BENCH-07" in done.stderr
+
+
+def test_the_hub_reads_its_database_from_its_own_settings_file(
+    site_url: str, tmp_path: Path
+) -> None:
+    """One command and one settings file on the hub's server; never a password in it."""
+
+    def run(config: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", "--config", str(config), "hub", "enrol", "BENCH-09"],
+            capture_output=True, text=True, timeout=60, check=False,
+            env={k: v for k, v in os.environ.items() if k != "STATION_HUB_DATABASE"},
+        )  # fmt: skip
+
+    settings = tmp_path / "hub.toml"
+    settings.write_text(f'[hub]\ndatabase = "{site_url}"\nport = 8765\n', encoding="utf-8")
+    enrolled_here = run(settings)
+    assert enrolled_here.returncode == 0, enrolled_here.stderr
+    assert enrolled_here.stdout.startswith("Token for BENCH-09")
+    secret = site_url.replace("station@", "station:hunter2@")
+    settings.write_text(f'[hub]\ndatabase = "{secret}"\n', encoding="utf-8")
+    refused = run(settings)
+    assert refused.returncode != 0
+    assert "must not hold a password" in refused.stderr
