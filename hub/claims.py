@@ -103,29 +103,42 @@ def check_work(session: Session, rows: list[dict[str, Any]], now: datetime) -> i
     """Units on an RMA line that these newly taken events record, checked against the
     claims: a bench that worked a line while another bench held it, and finished before it
     came back (so it never listed the claim), is a conflict too. Returns how many."""
+    worked = [(row["bench"], subject, row["created_at"]) for row in rows if (subject := _line(row))]
+    if not worked:
+        return 0
+    claims: dict[str, list[SiteClaim]] = {}
+    for claim in session.scalars(
+        select(SiteClaim).where(SiteClaim.subject.in_({subject for _, subject, _ in worked}))
+    ):  # one read for the batch, not one a unit: a batch holds up to 500 events
+        claims.setdefault(claim.subject, []).append(claim)
     found = 0
-    for row in rows:
-        if row["kind"] != EventKind.RETURN_RECEIVED:
-            continue
-        try:
-            record = read_event(row["kind"], row["payload"])
-        except (KeyError, EventLacks, TypeError, ValueError):
-            continue  # a payload this release cannot read names no line it knows
-        if not isinstance(record, ReturnReceived) or record.line is None:
-            continue
-        subject = line_subject(record.rma, record.line)
-        at = row["created_at"]
-        held = session.scalar(
-            select(SiteClaim).where(
-                SiteClaim.subject == subject,
-                SiteClaim.bench != row["bench"],
-                SiteClaim.since <= at,
-                SiteClaim.released_at.is_(None) | (SiteClaim.released_at >= at),
-            )
+    for bench, subject, at in worked:
+        held = next(
+            (
+                c
+                for c in claims.get(subject, [])
+                if c.bench != bench
+                and c.since <= at
+                and (c.released_at is None or c.released_at >= at)
+            ),
+            None,
         )
         if held is not None:
             conflicts.record(
-                session, row["bench"], conflicts.Clash(subject, held.bench, held.operator), now
+                session, bench, conflicts.Clash(subject, held.bench, held.operator), now
             )
             found += 1
     return found
+
+
+def _line(row: dict[str, Any]) -> str | None:
+    """The RMA line a unit's receipt names, if the event is one this release can read."""
+    if row["kind"] != EventKind.RETURN_RECEIVED:
+        return None
+    try:
+        record = read_event(row["kind"], row["payload"])
+    except (KeyError, EventLacks, TypeError, ValueError):
+        return None  # a payload this release cannot read names no line it knows
+    if not isinstance(record, ReturnReceived) or record.line is None:
+        return None
+    return line_subject(record.rma, record.line)

@@ -19,6 +19,7 @@ from station.states import SerialUse
 from station.store.schema import SUBJECT_LONGEST, SiteSerial
 
 RETURNED_BY = {EventKind.RETURN_RECEIVED, EventKind.UNEXPECTED_RETURN}
+CARRIERS = {*RETURNED_BY, EventKind.RECEIPT_CLOSED}  # the kinds that carry serials
 
 
 def take_serials(session: Session, rows: list[dict[str, Any]], now: datetime) -> int:
@@ -66,6 +67,8 @@ def take_serials(session: Session, rows: list[dict[str, Any]], now: datetime) ->
 def _serials(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The serials an event carries, read as its kind's record; an event this release
     cannot read carries none that it knows of (it is kept all the same)."""
+    if row["kind"] not in CARRIERS:
+        return  # most events: read no further
     try:
         record = read_event(row["kind"], row["payload"])
     except (KeyError, EventLacks, TypeError, ValueError):

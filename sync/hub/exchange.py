@@ -46,7 +46,7 @@ from station.store.schema import (
     SyncCursor,
 )
 from station.supervisor import approvals, site_queue
-from station.supervisor.facts import forget_days
+from station.supervisor.facts import build_days, forget_days, load_codes
 from sync.hub.wire import HubWire
 
 log = logging.getLogger("station.sync.hub")
@@ -65,6 +65,8 @@ class Exchanged:
     conflicts: int = 0  # conflicts between benches the hub found
     rulepack: str | None = None  # the version of a rule pack the site put in force
     applied: list[str] = field(default_factory=list)  # the hub's answers applied here
+    # Past days that other benches' units came for: their figures built again, here.
+    days: set[date] = field(default_factory=set)
 
 
 class Exchange:
@@ -91,7 +93,19 @@ class Exchange:
             self._claim(wire)
             self._pull(wire, done)
         done.applied = self._apply_answers()
+        self._build_days(done.days)
         return done
+
+    def _build_days(self, days: set[date]) -> None:
+        """The site's figures of past days that new units came for, built on this thread:
+        the supervisor view then opens on kept figures, not on a long read of the replica
+        in the window's thread (a bench joining a site brings months of them)."""
+        today = datetime.now().astimezone().date()
+        past = sorted(day for day in days if day < today)
+        if past:
+            with self.store.read() as session:
+                codes = load_codes(session, self.store)
+            build_days(self.store, past, codes)
 
     def _pull(self, wire: HubWire, done: Exchanged) -> bool:
         """The feed, page after page, into the replica; True when the hub ended one of this
@@ -100,7 +114,8 @@ class Exchange:
         while True:
             page = wire.feed(self._marks())
             with self.store.unit() as session:
-                done.events += _keep_events(session, page)
+                done.events += len(page.events)
+                done.days |= _keep_events(session, page)
                 done.approvals += _keep_approvals(session, page)
                 done.operators += _keep_operators(session, page)
                 for row in page.claims:
@@ -204,18 +219,20 @@ class Exchange:
         return applied
 
 
-def _keep_events(session: Session, page: Feed) -> int:
+def _keep_events(session: Session, page: Feed) -> set[date]:
+    """The other benches' events into the replica; returns the days they came for."""
     if not page.events:
-        return 0
+        return set()
     # A page read again after a crash before its mark was kept brings rows already here.
     session.execute(
         insert(SiteEvent).on_conflict_do_nothing(index_elements=["event_id"]), page.events
     )
-    # A bench back from a day away brings units of past days: their kept figures are built
-    # again, with them, when next read.
-    for day in {_local_day(event["created_at"]) for event in page.events}:
+    # A bench back from a day away brings units of past days: their kept figures no
+    # longer tell the truth.
+    days = {_local_day(event["created_at"]) for event in page.events}
+    for day in days:
         forget_days(session, day, day)
-    return len(page.events)
+    return days
 
 
 def _local_day(at: datetime) -> date:

@@ -5,8 +5,8 @@ other benches wrote over 90 days as they decided a million units (each unit's in
 disposition and, for most, its refund, written by the station's own event records), as
 the site's feed would have brought them. Then, as in ``supervisor``:
 
-- the facts of the 90 days are read once (the past days built and kept, as the view's
-  first opening after a sync does: ``build_s``);
+- ``build_s``: the past days' figures built and kept once, as the site sync builds them
+  on its own thread after bringing the units (not in the window's thread);
 - ``total_ms``: every figure of the view (returns, receiving, alerts, scorecard) over the
   site's million units, the facts in memory, the median of five runs (target 200 ms);
 - ``open_ms``: the facts read again, the past days from what was kept (the view's opening).

@@ -18,6 +18,7 @@ from station.outbox import (
 )
 from station.returns.bench import ReturnsBench
 from station.scans import Scan
+from station.store.schema import FactDay
 from station.supervisor.kpis import Filters
 from station.supervisor.report import build_report, figures
 from sync.hub.exchange import Exchange
@@ -119,5 +120,9 @@ def test_a_past_day_is_counted_again_when_a_bench_back_from_away_brings_units_of
     late = decided_unit("BENCH-07", utc(yesterday, 16), override=False)
     assert post(hub, token, {"bench": "BENCH-07", "events": late}).ok
     exchange(wire)
+    with bench.store.read() as session:
+        kept = session.get(FactDay, yesterday)
+    # Built again by the site sync, with the late unit: the view opens on kept figures.
+    assert kept is not None and kept.rows == 1
     after = build_report(bench.store, bench.pack, Filters(yesterday, yesterday), today=TODAY)
     assert after.returns.units == 1
