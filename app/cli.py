@@ -218,7 +218,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         write_pdf(report, args.out)
     print(f"Report of {report.returns.units} returns written to {args.out}")
     if report.freshness:  # the site's other benches, as their last events reached this one
-        print(f"The site: {as_of(report.freshness, date.today())}.")
+        print(f"Other benches of the site — {as_of(report.freshness, date.today())}.")
     return 0
 
 

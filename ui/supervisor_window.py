@@ -356,7 +356,8 @@ class SupervisorWindow(QDialog):
         )
         self.report = report
         # Figures of other benches are as fresh as the last events each sent this bench.
-        self.site_fresh.setText(f"The site: {as_of(report.freshness, self.today)}.")
+        fresh = as_of(report.freshness, self.today)
+        self.site_fresh.setText(f"Other benches of the site — {fresh}.")
         self.site_fresh.setVisible(bool(report.freshness))
         r = report.returns
         every = figures(report)

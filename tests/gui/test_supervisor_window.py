@@ -235,4 +235,4 @@ def test_the_view_says_how_fresh_each_other_benchs_figures_are(
         )  # fmt: skip
     view.refresh()
     assert view.site_fresh.isVisible()
-    assert view.site_fresh.text() == "The site: BENCH-07: as of 10:41."
+    assert view.site_fresh.text() == "Other benches of the site — BENCH-07: as of 10:41."
