@@ -117,6 +117,13 @@ class Classified:
         return self.kind is ScanKind.REJECTED
 
 
+def as_scanned(scan: Classified) -> str:
+    """The code as the operator knows it: an item barcode as printed (the EAN-13 on the
+    box, not the GTIN-14 the bench reads it as), anything else as the bench read it."""
+    raw = scan.scan.raw.strip()
+    return raw if scan.kind is ScanKind.GTIN and raw.isdigit() else scan.value
+
+
 def read_limit(max_length: int) -> int:
     """Where every device (the serial framer, the wedge, the code field) cuts a read: one
     character past the longest scan, so an over-long read still reaches the bench, whose

@@ -30,7 +30,7 @@ from station.returns.policy import refusals_of
 from station.returns.undo import undo_step
 from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
-from station.scans import Classified, Scan, ScanKind, not_expected
+from station.scans import Classified, Scan, ScanKind, as_scanned, not_expected
 from station.settings import Settings
 from station.site_claims import line_subject
 from station.states import UnitStatus
@@ -281,7 +281,7 @@ class ReturnsBench(Bench[Remembered]):
             item = item_for(session, scan)
             known = f" ({item.sku} {item.name})" if item else ""
             return Feedback.warn(
-                f"No RMA found for {scan.value}{known}. "
+                f"No RMA found for {as_scanned(scan)}{known}. "
                 "Scan TRIAGE to send it to triage, or scan another code."
             )
         kept = (

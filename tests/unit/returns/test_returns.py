@@ -318,13 +318,19 @@ def test_an_item_not_on_the_rma_is_refused(bench: ReturnsBench, demo: dict[str, 
     assert bench.step() is Step.ITEM
 
 
+def test_a_known_item_on_no_rma_is_named_as_printed(bench: ReturnsBench) -> None:
+    said = scan(bench, "BADGE-1001", "8710449266418")  # AP-1002: on no RMA of the demo
+    assert said.message.startswith("No RMA found for 8710449266418 (AP-1002 ")
+
+
 def test_an_unexpected_return_goes_to_triage_with_what_is_known(
     bench: ReturnsBench, store: Store, tmp_path: Path
 ) -> None:
     stranger = with_check_digit("400999999999")
     feedback = scan(bench, "BADGE-1001", stranger)
     assert feedback.tone is Tone.WARN
-    assert "No RMA found" in feedback.message
+    # Said as printed on the box (an EAN-13), not as the GTIN-14 the bench reads it as.
+    assert feedback.message.startswith(f"No RMA found for {stranger}. ")
     scan(bench, "@TRIAGE")
     assert bench.step() is Step.TRIAGE
     bench.save_notes("Box had no paperwork; customer note says 'broken'.")
