@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from station.commands import BASIC, GRADE_MEANINGS
 from station.returns.view import BenchView, Step
 from ui.bench_screen import BenchScreen
-from ui.unit_cards import DispositionCard, InspectionCard, ReturnCard
+from ui.unit_cards import BEGIN, WAITING, DispositionCard, InspectionCard, ReturnCard
 
 
 def _keys(*codes: str) -> tuple[tuple[str, str], ...]:
@@ -99,7 +99,7 @@ class ReturnsScreen(BenchScreen):
         shown = view.unit or view.last
         recorded = view.unit is None and view.last is not None
         reasons = dict(view.reasons)
-        self.return_card.show_unit(shown, reasons)
+        self.return_card.show_unit(shown, reasons, WAITING.get(view.step, BEGIN))
         self.inspection_card.show_unit(shown, reasons, asking=view.step is Step.CHECKLIST)
         self.disposition_card.show_unit(shown, recorded)
         self._show_notes(view)

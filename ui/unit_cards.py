@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QSizePolicy, QVBoxLay
 
 from station.commands import GRADE_MEANINGS
 from station.returns.policy import RuleVerdict
-from station.returns.view import ChecklistLine, UnitView
+from station.returns.view import ChecklistLine, Step, UnitView
 from station.states import Verdict
 from ui.style import NEUTRAL
 
@@ -26,6 +26,13 @@ VERDICT_COLOURS = {Verdict.PASS: PASS_COLOUR, Verdict.WARN: WARN_COLOUR, Verdict
 # The room above each line of a card, kept inside the line so that an empty one leaves none.
 GAP = 6
 ROW_GAP = 3
+BEGIN = "Scan an RMA, order, tracking number or the item to begin."
+# What the return card says while no unit is open, when the bench waits for more than
+# a first scan: the prompt above says the same, the card must not say otherwise.
+WAITING = {
+    Step.ITEM: "The RMA is found: scan the item in your hands to open its return.",
+    Step.CHOOSE: "Several returns match: the list above numbers them.",
+}
 
 
 class Line(QLabel):
@@ -105,7 +112,10 @@ class ReturnCard(Card):
         self.body.addWidget(self.policy_lines)
         self.body.addStretch(1)
 
-    def show_unit(self, unit: UnitView | None, reasons: dict[str, str]) -> None:
+    def show_unit(
+        self, unit: UnitView | None, reasons: dict[str, str], waiting: str = BEGIN
+    ) -> None:
+        """``unit``, or with none, ``waiting``: what the card says the bench waits for."""
         if unit is None:
             texts = dict.fromkeys(self.ROWS, "")
         elif unit.rma_number is None:
@@ -128,7 +138,7 @@ class ReturnCard(Card):
         for row, text in texts.items():
             self.names[row].setText(row if text else "")
             self.values[row].setText(text)
-        self.say("" if unit else "Scan an RMA, order, tracking number or the item to begin.")
+        self.say("" if unit else waiting)
         verdict = unit.policy_verdict if unit else None
         if verdict is None:
             self.policy.setText("")

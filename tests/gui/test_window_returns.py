@@ -286,14 +286,19 @@ def test_the_unit_just_recorded_leaves_the_screen_when_the_next_one_starts(
     recorded = window.returns.disposition_card
     assert recorded.isVisible() and recorded.destination.text() == "LOC-RESTOCK"
 
+    card = window.returns.return_card.placeholder
     scanner.scan("RMA-10019")  # an RMA just scanned: the item is asked next
     assert window.view.step is Step.ITEM and shows_no_unit(window)
+    # The card says what the bench waits for, as the prompt does, not "Scan an RMA".
+    assert card.text() == "The RMA is found: scan the item in your hands to open its return."
     scanner.scan("@CANCEL")
     assert shows_no_unit(window), "a cleared scan does not bring the last unit back"
 
     scanner.scan("7610912083911")  # this jumper is on two RMAs: a pick list
     assert window.view.step is Step.CHOOSE and shows_no_unit(window)
+    assert card.text() == "Several returns match: the list above numbers them."
     scanner.scan("@CANCEL")
+    assert card.text() == "Scan an RMA, order, tracking number or the item to begin."
 
     assert scanner.scan(with_check_digit("400000000000")).tone is Tone.WARN  # no RMA found
     assert shows_no_unit(window)
