@@ -143,6 +143,8 @@ def close_receipt(
     )
     units = sum(c.received for c in tally)
     said = f"{receipt.number or 'Blind receipt'} closed: {units} units received"
+    if approver is not None and approver.badge != operator.badge:
+        said += f", beyond tolerance as {approver.name} approved"  # the clerk hears who
     if discrepancies:
         kinds = sorted({d["kind"] for d in discrepancies})
         return Feedback.warn(f"{said}, discrepancies sent: {', '.join(kinds)}.")

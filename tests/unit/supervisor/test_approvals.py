@@ -136,7 +136,10 @@ def test_a_close_beyond_tolerance_approved_from_the_view_closes_at_the_next_clos
     assert item.kind == TOLERANCE and item.what.startswith("ASN-200001 of SUP-ALPENKRAUT: ")
     answer(store, bench.inspection, item, SAM, approve=True, at_bench="B9")
     assert receiving.step() is RStep.RECEIVE
-    assert "closed" in scan(receiving, "@CLOSE").message
+    closed = scan(receiving, "@CLOSE").message
+    # The clerk is told who let the receipt close beyond its tolerance.
+    assert closed.startswith("ASN-200001 closed: ")
+    assert ", beyond tolerance as Sam Supervisor approved, discrepancies sent: " in closed
     with store.read() as session:
         receipt = session.get(Receipt, item.key)
         assert receipt is not None and (receipt.status, receipt.approved_by) == (
