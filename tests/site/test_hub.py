@@ -204,7 +204,7 @@ def test_an_event_id_another_bench_posted_refuses_the_whole_batch(
 def test_the_hub_commands_say_what_they_lack(site_url: str) -> None:
     done = station("hub", "enrol", database="")
     assert done.returncode == 2
-    assert "--database or STATION_HUB_DATABASE" in done.stderr
+    assert "--database, STATION_HUB_DATABASE or hub.database" in done.stderr
     done = station("hub", "enrol", database=site_url)
     assert done.returncode == 2
     assert "station hub enrol BENCH-07" in done.stderr
