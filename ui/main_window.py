@@ -448,6 +448,8 @@ class MainWindow(QMainWindow):
         self.header.show_mode(mode.title, self._switches)
         mode.screen.show_feedback(self.feedback)
         mode.screen.code.keep_secret(mode.bench.operator is None)
+        if mode.bench.operator is None:  # one read, and only while nobody is signed in
+            mode.screen.sign_in.show_open(mode.bench.open_work())
         mode.draw()
         self._read_tables(mode.tables)
 

@@ -64,13 +64,24 @@ class SignInPanel(QFrame):
         hint = QLabel("Scan the badge at any time. To use a PIN, type it and press Enter.")
         hint.setObjectName("why")
         self.pin = PinEntry("Sign in")
+        # Work left open (by a restart, a sign-out): said before anyone signs in to it.
+        self.open_work = QLabel()
+        self.open_work.setObjectName("openWork")
+        self.open_work.setWordWrap(True)
+        self.open_work.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 40, 40, 40)
         layout.setSpacing(16)
         layout.addWidget(title)
         layout.addWidget(hint)
+        layout.addWidget(self.open_work)
         layout.addWidget(self.pin)
         layout.addStretch(1)
+
+    def show_open(self, work: str | None) -> None:
+        self.open_work.setVisible(work is not None)
+        if work is not None:
+            self.open_work.setText(f"Open from before: {work}. Sign in to carry on where it was.")
 
 
 class ApprovalBanner(QFrame):

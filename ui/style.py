@@ -70,6 +70,7 @@ QFrame#banner { background: #fff3cd; border: 2px solid #b35c00; border-radius: 6
 QLabel#bannerText { font-size: 13pt; font-weight: bold; color: #5d3000; }
 QFrame#signIn { background: #ffffff; border: 1px solid #cfd8dc; border-radius: 6px; }
 QLabel#signInTitle { font-size: 22pt; font-weight: bold; color: #0d2b45; }
+QLabel#openWork { font-size: 14pt; font-weight: bold; color: #8a4b00; }
 QLineEdit#pin { font-size: 18pt; padding: 4px; }
 QLineEdit#code { font-size: 13pt; padding: 3px; }
 QPushButton { font-size: 11pt; padding: 5px 12px; }

@@ -150,7 +150,7 @@ class ReceivingBench(Bench[Counting]):
         if receipt is None:
             return None
         what = receipt.number or f"A blind receipt for {receipt.supplier.name}"
-        return f"{what} is open at step {self._step(session, receipt)}"
+        return f"{what} is open at step {self._work_step(session, receipt)}"
 
     def _cancel_loses_work(self, session: Session) -> bool:
         receipt = self._receipt_or_none(session)
@@ -174,8 +174,10 @@ class ReceivingBench(Bench[Counting]):
         return receipt
 
     def _step(self, session: Session, receipt: Receipt | None) -> RStep:
-        if self.operator is None:
-            return RStep.SIGN_IN
+        return RStep.SIGN_IN if self.operator is None else self._work_step(session, receipt)
+
+    def _work_step(self, session: Session, receipt: Receipt | None) -> RStep:
+        """Where the work stands, whoever is signed in (or nobody, after a restart)."""
         if receipt is None:
             return RStep.START
         waiting = self._waiting(session)

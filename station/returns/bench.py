@@ -180,7 +180,7 @@ class ReturnsBench(Bench[Remembered]):
         unit = self._unit_or_none(session)
         if unit is None:
             return None
-        step = self._step(unit)
+        step = self._work_step(unit)
         if unit.line is not None:
             return f"{unit.line.rma_number} line {unit.line.line_no} is open at step {step}"
         what = "An unexpected return" if step is Step.TRIAGE else "A return"
@@ -201,8 +201,10 @@ class ReturnsBench(Bench[Remembered]):
         return unit
 
     def _step(self, unit: ReturnUnit | None) -> Step:
-        if self.operator is None:
-            return Step.SIGN_IN
+        return Step.SIGN_IN if self.operator is None else self._work_step(unit)
+
+    def _work_step(self, unit: ReturnUnit | None) -> Step:
+        """Where the work stands, whoever is signed in (or nobody, after a restart)."""
         if unit is None:
             if not self.mem.candidates:
                 return Step.IDENTIFY

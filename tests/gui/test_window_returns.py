@@ -457,3 +457,22 @@ def test_a_card_line_takes_no_room_while_empty_and_none_is_ever_hidden(
         assert not [
             shown for card in cards for shown in card.findChildren(Line) if shown.isHidden()
         ]
+
+
+def test_after_a_restart_the_sign_in_says_what_is_open(
+    make_window: Callable[[Settings], MainWindow], settings: Settings, qtbot: QtBot
+) -> None:
+    first = make_window(settings)
+    scanner = Scanner(qtbot, first, settings)
+    for code in ("BADGE-1001", "RMA-10004", "5907725452020"):
+        scanner.scan(code)
+    assert not first.returns.sign_in.open_work.isVisible()  # someone is signed in to it
+    # The bench PC restarts: a new window on the same store, nobody signed in.
+    again = make_window(settings)
+    said = again.returns.sign_in.open_work
+    assert said.isVisible()
+    assert said.text() == (
+        f"Open from before: {again.bench.open_work()}. Sign in to carry on where it was."
+    )
+    # Where the work stands, not "at step sign in".
+    assert said.text().startswith("Open from before: RMA-10004 line 1 is open at step checklist")
