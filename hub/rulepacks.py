@@ -17,14 +17,18 @@ from station.store.schema import SiteRulepack
 def publish(session: Session, text: str, source: str, now: datetime) -> tuple[str, bool]:
     """Puts the pack in force for the site; returns its version and whether it is new."""
     pack = rulepack_from_text(text, source)  # refused here, in words, if it is not a pack
-    same = session.scalar(select(SiteRulepack).where(SiteRulepack.version == pack.version))
-    if same is not None and same.text != text:
+    other_rules = session.scalar(
+        select(SiteRulepack.id)
+        .where(SiteRulepack.version == pack.version, SiteRulepack.text != text)
+        .limit(1)
+    )
+    if other_rules is not None:
         raise ConfigError(
             f"Rule pack version {pack.version} was published with other rules: give the "
             "changed pack a version of its own."
         )
     newest = session.scalar(select(SiteRulepack).order_by(SiteRulepack.id.desc()).limit(1))
-    if same is not None and newest is same:
+    if newest is not None and newest.version == pack.version:
         return pack.version, False
     # Published again after another: in force again, as the newest.
     row = SiteRulepack(version=pack.version, text=text, published_at=now)

@@ -61,3 +61,10 @@ def test_the_rulepack_command_refuses_what_is_not_one_pack_per_version(
     assert unreadable.returncode != 0 and "cannot be read" in unreadable.stderr
     missing = station("hub", "rulepack", str(tmp_path / "none.toml"), database=site_url)
     assert missing.returncode != 0 and "cannot be read" in missing.stderr
+    # Back to an older pack after a newer one: in force again, then already in force.
+    newer = pack_file(tmp_path, "2026.12-2")
+    assert station("hub", "rulepack", str(newer), database=site_url).returncode == 0
+    back = station("hub", "rulepack", str(first), database=site_url)
+    assert back.stdout.startswith("Rule pack 2026.12-1 is in force")
+    still = station("hub", "rulepack", str(first), database=site_url)
+    assert "2026.12-1 is already in force" in still.stdout
