@@ -32,7 +32,8 @@ from station.rulepack import RulePack
 from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import Item, Operator, ReturnUnit, Rma, RmaLine
-from station.supervisor.facts import build_days, forget_days, load_codes
+from station.supervisor.facts import build_days, load_codes
+from station.supervisor.kept_days import forget_days
 
 BENCHES = ("BENCH-01", "BENCH-02", "BENCH-03", "BENCH-04")
 CHANNELS = (("web", 60), ("marketplace", 25), ("store", 15))

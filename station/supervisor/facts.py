@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.recording import utcnow
@@ -157,11 +157,6 @@ def build_days(store: Store, days: list[date], codes: Codes) -> list[dict[str, C
             )
         built.append(columns)
     return built
-
-
-def forget_days(session: Session, start: date, end: date) -> None:
-    """Kept days that no longer tell the truth (history written after they were built)."""
-    session.execute(delete(FactDay).where(FactDay.day >= start, FactDay.day <= end))
 
 
 def _days(start: date, end: date) -> Iterator[date]:

@@ -46,7 +46,7 @@ from station.store.schema import (
     SyncCursor,
 )
 from station.supervisor import approvals, site_queue
-from station.supervisor.facts import build_days, forget_days, load_codes
+from station.supervisor.kept_days import forget_days
 from sync.hub.wire import HubWire
 
 log = logging.getLogger("station.sync.hub")
@@ -103,6 +103,9 @@ class Exchange:
         today = datetime.now().astimezone().date()
         past = sorted(day for day in days if day < today)
         if past:
+            # numpy, for the figures: loaded when past days first come, not at the start.
+            from station.supervisor.facts import build_days, load_codes  # noqa: PLC0415
+
             with self.store.read() as session:
                 codes = load_codes(session, self.store)
             build_days(self.store, past, codes)
