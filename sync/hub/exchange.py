@@ -1,11 +1,12 @@
 """What a bench trades with the site hub beside its events, each round of the site sync:
 what it waits for a supervisor's answer to and the work it claims go up (whole, when they
-changed; the claims renewed besides), the answers its supervisor gave to other benches'
-items go up, and the site's feed comes down into the bench's replica (``site_event``,
-``site_approval``, ``site_claim``, ``site_conflict``, ``site_rulepack``, ``site_serial``)
-and its own list of operators, a
-page at a time by the marks the hub hands out (kept in ``sync_cursor.mark``, with the page
-they cover). A bench away from the hub signs people in with its last copy.
+changed; the claims renewed besides), the answers and settlements its supervisor gave go
+up, and the site's feed comes down, a page at a time by the marks the hub hands out (kept
+in ``sync_cursor.mark`` with the page they cover), into the bench's replica
+(``site_event``, ``site_approval``, ``site_claim``, ``site_conflict``, ``site_rulepack``,
+``site_serial``) and its own list of operators: a bench away from the hub signs people in
+with its last copy. Past days that other benches' units came for have their figures built
+again here, on the sync's thread.
 
 The hub's answers to this bench's own items are then applied to its store from the
 replica, not from the page: a bench stopped between the two applies them at its next
