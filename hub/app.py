@@ -186,18 +186,10 @@ class Site:
         except site_batch.Malformed as exc:
             return _refused(400, str(exc))
         with self.sessions() as session:
-            pages = {
-                "events": feed.events_after(session, bench, after["events"]),
-                "approvals": feed.approvals_after(session, after["approvals"]),
-                "operators": feed.operators_after(session, after["operators"]),
-                "claims": feed.claims_after(session, after["claims"]),
-                "conflicts": feed.conflicts_after(session, after["conflicts"]),
-                "rulepacks": feed.rulepacks_after(session, after["rulepacks"]),
-                "serials": feed.serials_after(session, after["serials"]),
-            }
+            found = feed.pages(session, bench, after)
         return JSONResponse({
             table: {"rows": page.rows, "mark": feed.mark_text(page.mark), "more": page.more}
-            for table, page in pages.items()
+            for table, page in found.items()
         })  # fmt: skip
 
     async def bench_of(self, request: Request) -> str | JSONResponse:

@@ -10,6 +10,7 @@ running (the horizon: the snapshot's xmin); a transaction still running, or begu
 has a number at or past it, so nothing can ever appear behind a mark.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -70,46 +71,28 @@ def mark_text(mark: Mark) -> str:
     return f"{mark[0]}.{mark[1]}"
 
 
-def events_after(session: Session, bench: str, mark: Mark) -> Page:
-    """The other benches' events after ``mark``: a bench has its own."""
-    page = _after(session, SiteEvent, mark, SiteEvent.bench != bench)
-    return Page([event_row(e) for e in page[0]], *page[1:])
+# Each table of the feed: its rows, and how each goes on the wire (``station.site_feed``).
+FEED: dict[str, tuple[Any, Callable[[Any], dict[str, Any]]]] = {
+    "events": (SiteEvent, event_row),
+    "approvals": (SiteApproval, approval_row),  # the bench's own too: their answers
+    "operators": (SiteOperator, operator_row),
+    "claims": (SiteClaim, claim_row),
+    "conflicts": (SiteConflict, conflict_row),
+    "rulepacks": (SiteRulepack, rulepack_row),
+    "serials": (SiteSerial, serial_row),
+}
 
 
-def approvals_after(session: Session, mark: Mark) -> Page:
-    """The site's approvals changed after ``mark``, the bench's own too: their answers."""
-    page = _after(session, SiteApproval, mark)
-    return Page([approval_row(a) for a in page[0]], *page[1:])
-
-
-def operators_after(session: Session, mark: Mark) -> Page:
-    """The site's operators added, changed or removed after ``mark``."""
-    page = _after(session, SiteOperator, mark)
-    return Page([operator_row(o) for o in page[0]], *page[1:])
-
-
-def claims_after(session: Session, mark: Mark) -> Page:
-    """The site's claims granted or ended after ``mark``."""
-    page = _after(session, SiteClaim, mark)
-    return Page([claim_row(c) for c in page[0]], *page[1:])
-
-
-def conflicts_after(session: Session, mark: Mark) -> Page:
-    """The conflicts between benches found after ``mark``."""
-    page = _after(session, SiteConflict, mark)
-    return Page([conflict_row(c) for c in page[0]], *page[1:])
-
-
-def rulepacks_after(session: Session, mark: Mark) -> Page:
-    """The rule packs the site put in force after ``mark``."""
-    page = _after(session, SiteRulepack, mark)
-    return Page([rulepack_row(r) for r in page[0]], *page[1:])
-
-
-def serials_after(session: Session, mark: Mark) -> Page:
-    """The serials the site took in after ``mark``."""
-    page = _after(session, SiteSerial, mark)
-    return Page([serial_row(r) for r in page[0]], *page[1:])
+def pages(session: Session, bench: str, marks: dict[str, Mark]) -> dict[str, Page]:
+    """A page of each table after its mark, all below one horizon; the events are the
+    other benches' only (a bench has its own)."""
+    horizon = session.execute(select(HORIZON)).scalar_one()
+    found = {}
+    for name, (table, row_of) in FEED.items():
+        mine = (SiteEvent.bench != bench,) if table is SiteEvent else ()
+        rows, reached, more = _after(session, table, marks[name], horizon, *mine)
+        found[name] = Page([row_of(row) for row in rows], reached, more)
+    return found
 
 
 def stamp(session: Session, table: type[Row], rows: list[Row]) -> None:
@@ -121,9 +104,8 @@ def stamp(session: Session, table: type[Row], rows: list[Row]) -> None:
 
 
 def _after(
-    session: Session, table: type[Row], mark: Mark, *where: ColumnElement[bool]
+    session: Session, table: type[Row], mark: Mark, horizon: int, *where: ColumnElement[bool]
 ) -> tuple[list[Row], Mark, bool]:
-    horizon = session.scalar(select(HORIZON))
     rows = list(
         session.scalars(
             select(table)

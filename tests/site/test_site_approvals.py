@@ -3,9 +3,6 @@ through a real hub, which checks the supervisor's role again in the site's own o
 the asking bench carries on at its next scan."""
 
 import itertools
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,10 +15,7 @@ from station.operators import Role, SignedIn
 from station.recording import utcnow
 from station.returns.bench import ReturnsBench
 from station.returns.view import Step
-from station.rulepack import RulePack
 from station.scans import Scan
-from station.settings import Settings
-from station.store.engine import open_store
 from station.store.schema import AuditEntry, ReturnUnit, SiteEvent
 from station.supervisor import approvals, site_queue
 from sync.hub.exchange import Exchange
@@ -33,17 +27,6 @@ INES = SignedIn("Ines Inspector", "BADGE-1001", Role.INSPECTOR)
 TIMEOUT = 10
 HERE = "BENCH-02"  # the answering bench
 _clock = itertools.count(1000)
-
-
-@pytest.fixture
-def other(template_db: Path, tmp_path: Path, pack: RulePack) -> Iterator[ReturnsBench]:
-    """A second bench of the site, BENCH-02, with a store of its own."""
-    file = tmp_path / "other" / "station.db"
-    file.parent.mkdir()
-    shutil.copyfile(template_db, file)
-    store = open_store(file)
-    yield ReturnsBench(store, Settings({"bench.id": "BENCH-02"}), pack, tmp_path / "photos2")
-    store.close()
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ expected receipt another bench of the site works, a supervisor may take it over,
 benches that both started the same work while apart get a conflict, both kept."""
 
 import itertools
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,13 +16,11 @@ from station.operators import Role, SignedIn
 from station.receiving.bench import ReceivingBench
 from station.returns.bench import ReturnsBench
 from station.returns.view import Step
-from station.rulepack import RulePack
 from station.scans import Scan
 from station.settings import Settings
 from station.site_claims import LEASE, claims_of
 from station.site_conflicts import open_conflicts, resolve, shown
 from station.states import UnitStatus
-from station.store.engine import open_store
 from station.store.schema import ReturnUnit, SiteClaim, SiteConflict
 from sync.hub.exchange import Exchange
 from sync.hub.replicate import conflicts as conflicts_held
@@ -36,17 +32,6 @@ REFUSED = (
     "RMA-10004 line 1 is open at BENCH-01 by Ines Inspector: "
     "a supervisor may take it over by starting it here."
 )
-
-
-@pytest.fixture
-def other(template_db: Path, tmp_path: Path, pack: RulePack) -> Iterator[ReturnsBench]:
-    """A second bench of the site, BENCH-02, with a store of its own."""
-    file = tmp_path / "other" / "station.db"
-    file.parent.mkdir()
-    shutil.copyfile(template_db, file)
-    store = open_store(file)
-    yield ReturnsBench(store, Settings({"bench.id": "BENCH-02"}), pack, tmp_path / "photos2")
-    store.close()
 
 
 def scan(bench: ReturnsBench | ReceivingBench, *codes: str) -> tuple[Tone, str]:

@@ -4,9 +4,6 @@ provisionally that no other bench took is confirmed, and one another bench took 
 becomes a conflict, both benches' work kept."""
 
 import itertools
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,11 +14,8 @@ from sqlalchemy.orm import Session
 
 from station.feedback import Tone
 from station.returns.bench import ReturnsBench
-from station.rulepack import RulePack
 from station.scans import Scan
-from station.settings import Settings
 from station.site_conflicts import open_conflicts
-from station.store.engine import open_store
 from station.store.schema import OutboxEvent, SiteClaim, SiteEvent
 from sync.connector import RetryLater
 from sync.hub.exchange import Exchange
@@ -29,16 +23,6 @@ from sync.hub.replicate import replicate, waiting
 from sync.hub.wire import HubWire
 
 _clock = itertools.count(1000)
-
-
-@pytest.fixture
-def other(template_db: Path, tmp_path: Path, pack: RulePack) -> Iterator[ReturnsBench]:
-    file = tmp_path / "other" / "station.db"
-    file.parent.mkdir()
-    shutil.copyfile(template_db, file)
-    store = open_store(file)
-    yield ReturnsBench(store, Settings({"bench.id": "BENCH-02"}), pack, tmp_path / "photos2")
-    store.close()
 
 
 def scan(bench: ReturnsBench, *codes: str) -> Tone:
