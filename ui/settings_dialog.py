@@ -1,12 +1,10 @@
 """The bench's settings: scanners, printers and the ERP, with a test label and the last scans.
 
 Every value goes through the settings registry before it is saved, so the screen cannot
-write a file the station would refuse at its next start. "Print test label" sends straight
-to the printer as typed, saved or not, and asks its status where the transport answers;
-that is done on a thread of its own, since a printer may take its time up to its deadline,
-and the answer is shown when it comes. Saved devices are used at once. The pages are tabs
-that scroll, so the dialog fits a bench screen 1000 pixels high with Save and Close always
-in sight.
+write a file the station would refuse at its next start. Saved devices are used at once.
+The pages are tabs that scroll, so the dialog fits a bench screen 1000 pixels high with
+Save and Close always in sight. It is worked by keyboard too: the bench's name has the
+focus when it opens, Tab walks the fields, Enter saves, Esc closes.
 Anyone may open it to read; only a supervisor signed in at the bench saves (the core
 refuses anyone else too).
 
@@ -15,13 +13,12 @@ Signals:
     applied(object): the ``Settings`` just saved, for the scanner and printers to use now.
 """
 
-import threading
 import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QImage, QPixmap, QShowEvent
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,8 +37,6 @@ from PySide6.QtWidgets import (
 )
 from serial.tools import list_ports
 
-from devices.label_jobs import sample_label
-from devices.printers import NotSent, Printer, Unsure, printer_for
 from station.errors import ConfigError, NotAllowed
 from station.operators import Role, SignedIn
 from station.setting_keys import (
@@ -72,12 +67,11 @@ from station.setting_keys import (
 )
 from station.settings import Settings
 from sync.credentials import KEYRING_SERVICE, PASSWORD_VARIABLE
-from ui.label_preview import preview
 from ui.models import ScanLogModel
 from ui.tables import read_only_table
+from ui.test_label import PREVIEW_HEIGHT, TestLabel
 
 Field = QLineEdit | QSpinBox | QComboBox | QCheckBox
-PREVIEW_HEIGHT = 360  # pixels on screen; the label itself is drawn at printer resolution
 FRAME_ALLOWANCE = 60  # pixels for the dialog's title bar and frame, drawn by the desktop
 SCAN_ROWS = 8  # the last scans in sight at once, without scrolling
 Group = tuple[str, tuple[tuple[Setting[Any], str], ...]]
@@ -180,8 +174,6 @@ class SettingsDialog(QDialog):
         self.result_line.setObjectName("value")
         self.result_line.setWordWrap(True)
         self.scans = scans
-        self.preview_image: QImage | None = None  # the last preview, at printer resolution
-        self._test_print: _TestPrint | None = None  # the test print under way or last done
         self.tabs = QTabWidget()
         self.pages: dict[str, QVBoxLayout] = {}
         self.page_tabs: dict[str, _Page] = {}
@@ -193,11 +185,10 @@ class SettingsDialog(QDialog):
             self.pages[title] = column
             self.page_tabs[title] = _Page(page)
             self.tabs.addTab(self.page_tabs[title], title)
-        printers = self.pages["Label printers"]
-        printers.addWidget(self._test_row())
-        self.preview = QLabel()
-        self.preview.hide()
-        printers.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.test_label = TestLabel(lambda: self.settings.changed(self.values()))
+        self.test_label.said.connect(self._say)
+        self.test_label.previewed.connect(self._make_room_for_preview)
+        self.pages["Label printers"].addWidget(self.test_label)
         for column in self.pages.values():
             column.addStretch(1)
         self.scan_table = read_only_table(scans)
@@ -215,8 +206,12 @@ class SettingsDialog(QDialog):
         close = QPushButton("Close")
         for button, slot in ((self.save_button, self.save), (close, self.reject)):
             button.clicked.connect(slot)
+            button.setAutoDefault(False)
             buttons.addWidget(button)
+        # Enter in any field saves (while Save may act); Esc closes, as in any dialog.
+        self.save_button.setDefault(True)
         layout.addLayout(buttons)
+        self.fields[BENCH_ID.key].setFocus()
         self._may_save()
 
     def _group(self, title: str, entries: tuple[tuple[Setting[Any], str], ...]) -> QGroupBox:
@@ -296,29 +291,6 @@ class SettingsDialog(QDialog):
             boxes.addWidget(box)
         return row
 
-    def _test_row(self) -> QWidget:
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        self.test_purpose = QComboBox()
-        self.test_purpose.addItems(LABEL_PURPOSES)
-        self.test_printer = QComboBox()
-        self.test_printer.addItems(["Label printer", "Second label printer"])
-        self.print_test = QPushButton("Print test label")
-        self.print_test.clicked.connect(self.print_test_label)
-        show_preview = QPushButton("Preview")
-        show_preview.clicked.connect(self.show_preview)
-        for widget in (
-            QLabel("Test label:"),
-            self.test_purpose,
-            self.test_printer,
-            self.print_test,
-            show_preview,
-        ):
-            line.addWidget(widget)
-        line.addStretch(1)
-        return row
-
     # --- intents ------------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
@@ -351,65 +323,13 @@ class SettingsDialog(QDialog):
         self.saved.emit(str(file))
         self.applied.emit(changed)
 
-    def print_test_label(self) -> None:
-        try:
-            chosen = self.settings.changed(self.values())
-        except ConfigError as exc:
-            self._say(f"Not printed: {exc}", ok=False)
-            return
-        second = self.test_printer.currentIndex() == 1
-        url = chosen[PRINTER2_URL if second else PRINTER_URL]
-        if not url:
-            self._say("Not printed: no printer is set there.", ok=False)
-            return
-        dpi = chosen[PRINTER2_DPI if second else PRINTER_DPI]
-        stock = chosen[PRINTER2_STOCK if second else PRINTER_STOCK]
-        purpose = self.test_purpose.currentText()
-        try:
-            label = sample_label(purpose, dpi, stock)
-            printer = printer_for(url, chosen[PRINTER_BAUD])
-        except ValueError as exc:
-            self._say(f"Not printed: {exc}", ok=False)
-            return
-        sent = f"Test {purpose} label sent to {printer.name} ({stock}, {dpi} dpi)."
-        # Kept here as well as by the thread, so that it is let go of on this thread.
-        self._test_print = _TestPrint(printer, label, sent)
-        self._test_print.answered.connect(self._test_print_answered)
-        self.print_test.setEnabled(False)  # one test print at a time
-        self._say(f"Printing a test {purpose} label on {printer.name}…", ok=True)
-        threading.Thread(target=self._test_print.run, name="test-print", daemon=True).start()
-
-    @Slot(str, bool)
-    def _test_print_answered(self, text: str, ok: bool) -> None:
-        self.print_test.setEnabled(True)
-        self._say(text, ok)
-
-    def show_preview(self) -> None:
-        """The test label as the office-printer PDF draws it, scaled to fit the screen."""
-        second = self.test_printer.currentIndex() == 1
-        dpi_field = self.fields[(PRINTER2_DPI if second else PRINTER_DPI).key]
-        stock_field = self.fields[(PRINTER2_STOCK if second else PRINTER_STOCK).key]
-        assert isinstance(dpi_field, QComboBox) and isinstance(stock_field, QComboBox)
-        purpose = self.test_purpose.currentText()
-        try:
-            image = preview(purpose, int(dpi_field.currentText()), stock_field.currentText())
-        except ValueError as exc:
-            self._say(f"No preview: {exc}", ok=False)
-            return
-        self.preview_image = image
+    def _make_room_for_preview(self) -> None:
+        """Room for the label just drawn where the screen has it; else its page scrolls."""
         page = self.page_tabs["Label printers"]
         self.tabs.setCurrentWidget(page)
-        self.preview.setPixmap(
-            QPixmap.fromImage(image).scaledToHeight(
-                PREVIEW_HEIGHT, Qt.TransformationMode.SmoothTransformation
-            )
-        )
-        self.preview.show()
-        # Room for the label where the screen has it; else the page scrolls down to it.
         room = self.screen().availableGeometry().height() - FRAME_ALLOWANCE
         self.resize(self.width(), max(self.height(), min(room, self.height() + PREVIEW_HEIGHT)))
-        QTimer.singleShot(0, lambda: page.ensureWidgetVisible(self.preview))
-        self._say(f"Preview of the {purpose} label on {stock_field.currentText()} in stock.", True)
+        QTimer.singleShot(0, lambda: page.ensureWidgetVisible(self.test_label.preview))
 
     def showEvent(self, event: QShowEvent) -> None:
         self._may_save()
@@ -440,31 +360,6 @@ def character_name(text: str) -> str:
     if not text:
         return "(none)"
     return f"({unicodedata.name(text, f'U+{ord(text):04X}').lower()})"
-
-
-class _TestPrint(QObject):
-    """A test label sent, and the printer's status asked, away from the GUI thread.
-
-    Signals:
-        answered(str, bool): what to tell the operator, and whether it went well; emitted
-            from the printing thread, queued to the dialog's.
-    """
-
-    answered = Signal(str, bool)
-
-    def __init__(self, printer: Printer, label: bytes, sent: str) -> None:
-        super().__init__()
-        self.printer, self.label, self.sent = printer, label, sent
-
-    def run(self) -> None:
-        try:
-            self.printer.send(self.label)
-        except (NotSent, Unsure) as exc:
-            self.answered.emit(f"Not printed: {exc}", False)
-            return
-        status = getattr(self.printer, "status", None)
-        said = f" The printer says: {status()}." if callable(status) else ""
-        self.answered.emit(f"{self.sent}{said}", True)
 
 
 class _Page(QScrollArea):

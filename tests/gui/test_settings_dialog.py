@@ -16,12 +16,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 
-import ui.settings_dialog
+import ui.test_label
 from station.operators import Role, SignedIn
 from station.returns.bench import ReturnsBench
 from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.setting_keys import (
+    BENCH_ID,
     ERP_DATABASE,
     ERP_INTERVAL_S,
     ERP_URL,
@@ -82,7 +83,7 @@ def test_a_test_label_goes_to_the_printer_as_typed(
     url = dialog.fields[PRINTER_URL.key]
     assert isinstance(url, QLineEdit)
     url.setText(f"tcp://127.0.0.1:{printer.port}")
-    dialog.test_purpose.setCurrentText("bin")
+    dialog.test_label.purpose.setCurrentText("bin")
     qtbot.mouseClick(button(dialog, "Print test label"), Qt.MouseButton.LeftButton)
     (job,) = printer.wait_jobs(1)
     assert b"BIN-TEST-01" in job and job.startswith(b"^XA")
@@ -144,6 +145,28 @@ def test_saving_writes_what_the_station_reads_at_its_next_start(
     assert again[WEDGE_PREFIX] == "~"
     assert again[PRINTER2_STOCK] == "4x6"
     assert again[PRINTER2_LABELS] == "bin,command"
+
+
+def test_the_dialog_is_worked_by_keyboard(
+    dialog: SettingsDialog, qtbot: QtBot, tmp_path: Path, printer: LoopbackPrinter
+) -> None:
+    # It opens on the bench's name, typed over at once; Tab goes on to the next field.
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.fields[BENCH_ID.key])
+    qtbot.keyClicks(dialog.focusWidget(), "BENCH-07")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.fields[WEDGE_PREFIX.key]
+    # Enter in a field saves, from the printers' page too: it never prints a test label.
+    url = dialog.fields[PRINTER_URL.key]
+    assert isinstance(url, QLineEdit)
+    url.setText(f"tcp://127.0.0.1:{printer.port}")
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.keyClick(url, Qt.Key.Key_Return)
+    assert Settings.load(tmp_path / "station.toml", required=True)[BENCH_ID] == "BENCH-07"
+    assert printer.jobs == []
+    # Esc closes.
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
 
 
 def test_a_bad_value_is_not_saved(dialog: SettingsDialog, qtbot: QtBot, tmp_path: Path) -> None:
@@ -235,14 +258,14 @@ def test_the_gs1_separator_is_named_beside_its_field(dialog: SettingsDialog) -> 
 def test_the_preview_is_the_label_that_scans(
     dialog: SettingsDialog, qtbot: QtBot, purpose: str, stock: str, expected: str
 ) -> None:
-    dialog.test_purpose.setCurrentText(purpose)
+    dialog.test_label.purpose.setCurrentText(purpose)
     stock_field = dialog.fields[PRINTER_STOCK.key]
     assert isinstance(stock_field, QComboBox)
     stock_field.setCurrentText(stock)
     qtbot.mouseClick(button(dialog, "Preview"), Qt.MouseButton.LeftButton)
-    assert dialog.preview.isVisible() and dialog.preview_image is not None
+    assert dialog.test_label.preview.isVisible() and dialog.test_label.preview_image is not None
     assert dialog.height() <= dialog.screen().availableGeometry().height()
-    read = zxingcpp.read_barcodes(as_pil(dialog.preview_image))
+    read = zxingcpp.read_barcodes(as_pil(dialog.test_label.preview_image))
     assert [code.text for code in read] == [expected]
 
 
@@ -252,10 +275,10 @@ def test_an_unknown_label_has_no_preview(
     def no_layout(purpose: str, dpi: int, stock: str) -> QImage:
         raise ValueError(f"no {stock} layout for {purpose} labels at {dpi} dpi")
 
-    monkeypatch.setattr(ui.settings_dialog, "preview", no_layout)
+    monkeypatch.setattr(ui.test_label, "preview", no_layout)
     qtbot.mouseClick(button(dialog, "Preview"), Qt.MouseButton.LeftButton)
     assert dialog.result_line.text().startswith("No preview: no 4x6 layout")
-    assert not dialog.preview.isVisible()
+    assert not dialog.test_label.preview.isVisible()
 
 
 @pytest.mark.parametrize("who", [None, INES], ids=["nobody", "an-inspector"])
