@@ -9,6 +9,7 @@ Only this module (and the ``station`` command, lazily, for the GUI subcommand) b
 into the composition root, so every other subcommand runs on a machine without a screen.
 """
 
+import gc
 import logging
 import os
 import sys
@@ -87,6 +88,7 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
     # Once the window is up and taking scans: the walk would slow its start by half.
     QTimer.singleShot(AUDIT_AFTER_START_MS, verifying.start)
     window.show()
+    QTimer.singleShot(0, keep_start_out_of_collections)
     if os.environ.get("STATION_EXIT_WHEN_READY") == "1":
         # A zero timer fires once the events of the showing (layout, paint) are done.
         QTimer.singleShot(0, lambda: _ready_and_quit(app, window))
@@ -102,6 +104,14 @@ def run(settings: Settings, passwords: Sequence[PasswordSource]) -> int:
             verifying.join()
         checkpoints.stop()
         store.close()
+
+
+def keep_start_out_of_collections() -> None:
+    """What the start built (modules, Qt's wrappers, the store's mappings) lives as long as
+    the window: it is set aside from the garbage collector (``gc.freeze``), so that a full
+    collection walks only what was made since. It walked it all, a 90 ms freeze at a scan
+    now and then (scan_to_screen)."""
+    gc.freeze()
 
 
 def _ready_and_quit(app: QApplication, window: MainWindow) -> None:

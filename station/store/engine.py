@@ -10,6 +10,7 @@ transaction handling is switched off so that SQLAlchemy's ``BEGIN`` is the only 
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,11 +32,12 @@ log = logging.getLogger("station.store")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE = "station_write"  # execution option: this transaction will write
+BUSY_TIMEOUT_S = 5  # how long a writer waits for another before the store says it is locked
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}",
 )
 # SQLite's own checkpoint runs in the thread whose commit takes the log past 1,000 pages:
 # at the bench, the window's, for up to 80 ms once every few dozen scans (scan_to_screen).
@@ -54,6 +56,12 @@ class Store:
         self._mark = mark
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._committed: list[Callable[[dict[str, int]], None]] = []
+        # The threads of this process write one at a time, waiting on this lock: it is
+        # handed over the moment a unit ends, where SQLite's busy handler would sleep and
+        # look again (1, 2, 5, 10… ms), and the window's scan waited for the sync's unit up
+        # to 25 ms past its end (scan_to_screen). Re-entrant, as SQLite's lock is not: a
+        # unit inside another on one thread still fails at SQLite's busy timeout, loudly.
+        self._writer = threading.RLock()
 
     @contextmanager
     def unit(self) -> Iterator[Session]:
@@ -64,10 +72,17 @@ class Store:
         thread (the print or sync worker) committed in between.
         """
         written: dict[str, int] = {}
-        with self._sessions.begin() as session:
-            session.connection(execution_options={WRITE: True})
-            yield session
-            written = session.info.pop(high_water.WRITTEN, written)
+        # Past the busy timeout the unit goes on to SQLite, whose own wait then says the
+        # store is locked, as it would without this lock.
+        waited = self._writer.acquire(timeout=BUSY_TIMEOUT_S)
+        try:
+            with self._sessions.begin() as session:
+                session.connection(execution_options={WRITE: True})
+                yield session
+                written = session.info.pop(high_water.WRITTEN, written)
+        finally:
+            if waited:
+                self._writer.release()
         if written:  # on disk now: the mark may say so, and whoever waits on such rows
             self._mark.reach(written)
             for heard in self._committed:

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import QApplication
 from scan_to_commit import percentile, script
 from sqlalchemy import func, select
 
-from app.gui import start_sync
+from app.gui import keep_start_out_of_collections, start_sync
 from demo.master_data import load_demo_data
 from station.feedback import Tone
 from station.receiving.bench import ReceivingBench
@@ -177,6 +177,7 @@ def main() -> None:
         try:
             devices.start(settings)
             window.show()
+            QTimer.singleShot(0, keep_start_out_of_collections)  # as the station does
             QTimer.singleShot(0, scanning.wait_online)
             # An error in a scan is printed by PySide6 and the loop goes on: do not wait forever.
             QTimer.singleShot(WATCHDOG_MS, QApplication.quit)
