@@ -50,6 +50,14 @@ def _refused(status: int, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
+def _refused_event(status: int, message: str, place: int | None) -> JSONResponse:
+    """A batch refused for one of its events (``place``, when the refusal is that event's):
+    the bench sets that one aside and sends the others again."""
+    if place is None:
+        return _refused(status, message)
+    return JSONResponse({"error": message, "event": place}, status_code=status)
+
+
 def _no_constant(name: str) -> None:
     """NaN and Infinity are not JSON, and PostgreSQL's json type refuses them."""
     raise ValueError(f"{name} is not a number JSON knows")
@@ -118,8 +126,9 @@ class Site:
         try:
             sent = reader(json.loads(body, parse_constant=_no_constant))
         except (ValueError, RecursionError) as exc:  # json's errors and Malformed
-            message = str(exc) if isinstance(exc, site_batch.Malformed) else f"not JSON: {exc}"
-            return _refused(400, message)
+            if isinstance(exc, site_batch.Malformed):
+                return _refused_event(400, str(exc), exc.place)
+            return _refused(400, f"not JSON: {exc}")
         if sent.bench != bench:
             return _refused(403, f"this token is {bench}'s, not {sent.bench}'s")
         return sent
@@ -133,7 +142,7 @@ class Site:
             with self.sessions.begin() as session:
                 taken = events.take(session, batch, utcnow())
         except events.NotYours as exc:  # rolled back: nothing of the batch is kept
-            return _refused(409, str(exc))
+            return _refused_event(409, str(exc), exc.place)
         # Committed: only now is the batch acknowledged.
         return JSONResponse({"acknowledged": taken.events, "new": taken.new})
 

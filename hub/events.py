@@ -17,7 +17,11 @@ from station.store.schema import SiteEvent
 
 
 class NotYours(Exception):
-    """An event in the batch is another bench's."""
+    """An event in the batch (the one at ``place``) is another bench's."""
+
+    def __init__(self, message: str, place: int) -> None:
+        super().__init__(message)
+        self.place = place
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,10 @@ def take(session: Session, batch: Batch, now: datetime) -> Taken:
             )
         ).first()
         if theirs is not None:
-            raise NotYours(f"event {theirs.event_id} was posted by {theirs.bench}")
+            raise NotYours(
+                f"event {theirs.event_id} was posted by {theirs.bench}",
+                ids.index(theirs.event_id),
+            )
     fresh = [row for row in rows if row["event_id"] in new]
     take_serials(session, fresh, now)
     claims.check_work(session, fresh, now)

@@ -5,7 +5,9 @@ ends are here so that they cannot drift apart.
 The hub keeps what a bench did, so it checks the batch's shape, not each payload against
 this release's records: an event an older release wrote with less in it, or a newer one
 of a kind this hub does not know yet, is still a fact of that bench. Refusing it would
-stop the bench's replication behind it for good.
+stop the bench's replication behind it for good. An event the hub cannot take (a key too
+long for its column, another bench's id) refuses its batch, and the refusal names the
+event (``place``): the bench puts that one in its exception queue and sends the rest.
 """
 
 import uuid
@@ -21,7 +23,12 @@ HIGHEST_SEQ = 2**31 - 1  # the hub's column: PostgreSQL's integer
 
 
 class Malformed(ValueError):
-    """The body is not a batch of this bench's events; says where and why."""
+    """The body is not a batch of this bench's events; says where and why. ``place``: the
+    event of the batch at fault, when one is (the rest of the batch was not at fault)."""
+
+    def __init__(self, message: str, place: int | None = None) -> None:
+        super().__init__(message)
+        self.place = place
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,13 @@ def read_batch(body: Any) -> Batch:
 
 
 def _row(bench: str, place: int, event: Any) -> dict[str, Any]:
-    where = f"event {place}"
+    try:
+        return _read_event(bench, f"event {place}", event)
+    except Malformed as exc:
+        raise Malformed(str(exc), place) from exc
+
+
+def _read_event(bench: str, where: str, event: Any) -> dict[str, Any]:
     fields = {"event_id", "seq", "kind", "subject", "payload", "created_at"}
     if not isinstance(event, dict) or set(event) != fields:
         raise Malformed(f"{where} must have exactly {', '.join(sorted(fields))}")

@@ -52,6 +52,14 @@ class OutboxStatus(StrEnum):
     HANDLED = "handled"  # a supervisor dealt with it another way: never sent
 
 
+class RefusalStatus(StrEnum):
+    """An outbox event the site's hub refused to take, in the exception queue."""
+
+    REFUSED = "refused"  # waiting for a supervisor; the events after it went on
+    AGAIN = "again"  # a supervisor sent it again: up at the next round of the site sync
+    HANDLED = "handled"  # a supervisor dealt with it another way: never sent to the hub
+
+
 class LabelJobState(StrEnum):
     """Where a label job is in its life; ``station.label_jobs`` moves it along."""
 

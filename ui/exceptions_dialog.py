@@ -1,5 +1,5 @@
-"""The exception queue for a supervisor: what the ERP refused, and what to do with it; what
-the ERP or another bench of the site changed under the bench (conflicts).
+"""The exception queue for a supervisor: what the ERP or the site's hub refused, and what to
+do with it; what the ERP or another bench of the site changed under the bench (conflicts).
 
 Signals:
     settled(str): an event was sent again or marked handled; the message says which.
@@ -28,7 +28,7 @@ from ui.tables import PickList
 
 
 class RejectedModel(TextTableModel):
-    headers = ("Written", "Event", "Tries", "What the ERP said")
+    headers = ("Written", "Event", "Refused by", "Tries", "What it said")
 
 
 class ConflictModel(TextTableModel):
@@ -51,12 +51,14 @@ class ExceptionsDialog(QDialog):
         self.conflicts = ConflictModel(self)
         self.result_line = QLabel()
         self.result_line.setWordWrap(True)
-        again = QPushButton("Send again (the cause is fixed in the ERP)")
+        again = QPushButton("Send again (the cause is fixed)")
         again.clicked.connect(self.send_again)
         handled = QPushButton("Mark handled…")
         handled.clicked.connect(self.mark_handled)
         self.queue = PickList(
-            self.model, "Nothing waiting: the ERP has refused no event.", (again, handled)
+            self.model,
+            "Nothing waiting: neither the ERP nor the site's hub refused an event.",
+            (again, handled),
         )
         self.table = self.queue.table
         buttons = QHBoxLayout()
@@ -65,7 +67,10 @@ class ExceptionsDialog(QDialog):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel("Events the ERP refused; the events after them went on. Pick one to act on.")
+            QLabel(
+                "Events the ERP or the site's hub refused; the events after them went on. "
+                "Pick one to act on."
+            )
         )
         layout.addWidget(self.queue, 1)
         layout.addLayout(buttons)
@@ -91,7 +96,10 @@ class ExceptionsDialog(QDialog):
         self.conflict_list.table.resizeRowsToContents()
         self.events = rejected_events(self.store)
         self.model.show(
-            [(local_time(e.created_at), e.kind, str(e.attempts), e.message) for e in self.events]
+            [
+                (local_time(e.created_at), e.kind, e.by.value, str(e.attempts), e.message)
+                for e in self.events
+            ]
         )
 
     def chosen(self) -> RejectedEvent | None:
@@ -101,7 +109,9 @@ class ExceptionsDialog(QDialog):
     def send_again(self) -> None:
         event = self.chosen()
         if event is not None:
-            self._settle(lambda: send_again(self.store, event.seq, self.who, self.bench), event)
+            self._settle(
+                lambda: send_again(self.store, event.seq, self.who, self.bench, by=event.by), event
+            )
 
     def mark_handled(self) -> None:
         event = self.chosen()
@@ -110,7 +120,8 @@ class ExceptionsDialog(QDialog):
         why, given = QInputDialog.getText(self, "Mark handled", "How was it handled?")
         if given:
             self._settle(
-                lambda: mark_handled(self.store, event.seq, self.who, self.bench, why), event
+                lambda: mark_handled(self.store, event.seq, self.who, self.bench, why, by=event.by),
+                event,
             )
 
     def mark_settled(self) -> None:

@@ -214,6 +214,14 @@ class Header(QFrame):
                 "Bench \N{RIGHTWARDS ARROW} Exception queue."
             )
             light = Light.BAD if light is Light.BAD else Light.BUSY
+        if state.refused:
+            # As the ERP's rejections: never at the site until a supervisor settles them.
+            text += f", {state.refused} refused"
+            tooltip += (
+                f". {state.refused} event(s) the hub refused wait for a supervisor: "
+                "Bench \N{RIGHTWARDS ARROW} Exception queue."
+            )
+            light = Light.BAD
         self.site.set(light, text, tooltip)
         self.site.show()
 

@@ -7,8 +7,11 @@ in ``sync_cursor`` as ``hub:outbox``). An answer lost on the way means the same 
 sent again, and the events' UUIDs make that change nothing at the hub.
 
 Unlike the ERP push there is no state per event: the hub refuses an event only when the
-bench's own software is wrong (a batch it cannot read). Then replication stops and says so
-in the header and the log, rather than skip an event the site would never see.
+bench's own software is wrong (one it cannot read, a key too long for its column). Its
+refusal names the event: that one goes to the exception queue (``site_refusal``), in the
+same unit that moves the cursor past the rest of its batch, and the rest goes up again at
+once; a supervisor's "send again" puts it in the next batch. A refusal that names no event
+(the batch's own shape) stops replication, said in the header and the log.
 
 Outbox rows are numbered as they are committed (one writer at a time holds the store's
 write lock), so nothing committed later can appear behind the cursor.
@@ -23,20 +26,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from station.errors import KnownError
 from station.recording import utcnow
+from station.rejected_events import count_refused
 from station.site_batch import MOST_EVENTS, batch_of
 from station.site_conflicts import count_open
+from station.states import RefusalStatus
 from station.store.engine import Store
-from station.store.schema import OutboxEvent, SyncCursor
+from station.store.schema import OutboxEvent, SiteRefusal, SyncCursor
 from station.worker import Worker
 from sync.connector import LogInAgain, Rejected, RetryLater
 from sync.cycle import SyncStatus
 from sync.hub.exchange import ASKING_TABLES, Exchange
-from sync.hub.wire import HubWire
+from sync.hub.wire import EventRefused, HubWire
 from sync.push import backoff
 
 log = logging.getLogger("station.sync.hub")
@@ -52,29 +57,65 @@ def replicate(store: Store, wire: HubWire, bench: str) -> int:
     while True:
         with store.read() as session:
             taken = _taken(session)
-            events = list(
-                session.scalars(
-                    select(OutboxEvent)
-                    .where(OutboxEvent.seq > taken)
-                    .order_by(OutboxEvent.seq)
-                    .limit(MOST_EVENTS)
-                )
-            )
+            events = list(session.scalars(_to_send(taken).limit(MOST_EVENTS)))
         if not events:
             return went
-        wire.post_events(batch_of(bench, events))
+        try:
+            wire.post_events(batch_of(bench, events))
+        except EventRefused as refused:
+            if not 0 <= refused.place < len(events):
+                raise  # names no event of this batch: the batch itself is at fault
+            # Its place in this batch means nothing in the queue: the hub's words without it.
+            why = refused.message.removeprefix(f"event {refused.place}: ")
+            _set_aside(store, events[refused.place], why)
+            continue
         with store.unit() as session:
-            session.merge(
-                SyncCursor(entity=CURSOR, since=None, last_id=events[-1].seq, pulled_at=utcnow())
-            )
+            newest = max(e.seq for e in events)
+            if newest > taken:
+                session.merge(
+                    SyncCursor(entity=CURSOR, since=None, last_id=newest, pulled_at=utcnow())
+                )
+            # Sent again by a supervisor, and taken now: out of the queue.
+            session.execute(delete(SiteRefusal).where(SiteRefusal.seq.in_([e.seq for e in events])))
         went += len(events)
 
 
+def _to_send(taken: int) -> Select[OutboxEvent]:
+    """The events the hub has not taken: those past the cursor that it did not refuse, and
+    those a supervisor sent again, oldest first."""
+    set_aside = select(SiteRefusal.seq).where(SiteRefusal.status != RefusalStatus.AGAIN)
+    again = select(SiteRefusal.seq).where(SiteRefusal.status == RefusalStatus.AGAIN)
+    return (
+        select(OutboxEvent)
+        .where(or_(OutboxEvent.seq > taken, OutboxEvent.seq.in_(again)))
+        .where(OutboxEvent.seq.not_in(set_aside))
+        .order_by(OutboxEvent.seq)
+    )
+
+
+def _set_aside(store: Store, event: OutboxEvent, why: str) -> None:
+    """The hub would not take ``event``: into the exception queue, said in the log."""
+    log.warning("site sync: the hub refused %s event %d: %s", event.kind, event.seq, why)
+    with store.unit() as session:
+        refusal = session.get(SiteRefusal, event.seq)
+        if refusal is None:
+            session.add(
+                SiteRefusal(
+                    seq=event.seq, why=why, refused_at=utcnow(), tries=1,
+                    status=RefusalStatus.REFUSED,
+                )
+            )  # fmt: skip
+        else:  # sent again, refused again
+            refusal.why, refusal.refused_at = why, utcnow()
+            refusal.tries += 1
+            refusal.status = RefusalStatus.REFUSED
+
+
 def waiting(store: Store) -> int:
-    """Events the hub has not taken yet."""
+    """Events the hub has not taken yet, but for those it refused (the exception queue's)."""
     with store.read() as session:
         left = session.scalar(
-            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.seq > _taken(session))
+            select(func.count()).select_from(_to_send(_taken(session)).subquery())
         )
     return left or 0
 
@@ -100,6 +141,7 @@ class SiteState:
     last_taken: datetime | None  # the end of the last round the hub answered
     detail: str  # why it waits or stopped; empty when online
     conflicts: int = 0  # between benches of the site, for a supervisor
+    refused: int = 0  # events the hub refused, in the exception queue
     # Supervisors' answers from other benches applied this round, in words, for the screen.
     applied: tuple[str, ...] = ()
     rulepack: str | None = None  # a rule pack the site put in force this round: its version
@@ -189,7 +231,7 @@ class SiteWorker:
         self.on_state(
             SiteState(
                 status, waiting(self.store), self.last_taken, detail, conflicts(self.store),
-                applied, rulepack,
+                count_refused(self.store), applied, rulepack,
             )
         )  # fmt: skip
         return pause

@@ -36,6 +36,15 @@ def hub_token(bench: str) -> str:
     return found
 
 
+class EventRefused(Rejected):
+    """The hub refused a batch for one of its events, the one at ``place``: the others were
+    not at fault."""
+
+    def __init__(self, place: int, message: str) -> None:
+        super().__init__("refused", message)
+        self.place = place
+
+
 class HubWire:
     def __init__(self, url: str, token: str) -> None:
         self.url = url.rstrip("/")
@@ -43,7 +52,8 @@ class HubWire:
         self._session.headers["Authorization"] = f"Bearer {token}"
 
     def post_events(self, body: dict[str, Any]) -> int:
-        """Posts a batch; returns how many events the hub stored anew (the rest it had)."""
+        """Posts a batch; returns how many events the hub stored anew (the rest it had).
+        ``EventRefused`` when it refused the batch for one event."""
         new: int = self._call("POST", "/v1/events", "new", body)
         return new
 
@@ -100,10 +110,22 @@ class HubWire:
             raise RetryLater(f"the hub: {said}", float(after) if after.isdigit() else None)
         if answer.status_code == 401:
             raise LogInAgain(f"the hub refused the bench's token: {said}")
+        place = _place(answer)
+        if place is not None:
+            raise EventRefused(place, said)
         raise Rejected(f"HTTP {answer.status_code}", said)
 
     def close(self) -> None:
         self._session.close()
+
+
+def _place(answer: requests.Response) -> int | None:
+    """The event of the batch the hub's refusal names, if it names one."""
+    try:
+        place = answer.json()["event"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return place if isinstance(place, int) and not isinstance(place, bool) else None
 
 
 def _said(answer: requests.Response) -> str:

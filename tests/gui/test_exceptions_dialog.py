@@ -13,9 +13,15 @@ from sqlalchemy import select, update
 from station.operators import Role, SignedIn
 from station.outbox import PutawayDone, UnexpectedReturn
 from station.recording import emit, utcnow
-from station.states import ConflictKind
+from station.states import ConflictKind, RefusalStatus
 from station.store.engine import Store
-from station.store.schema import OutboxEvent, SiteConflict, SiteResolution, SyncConflict
+from station.store.schema import (
+    OutboxEvent,
+    SiteConflict,
+    SiteRefusal,
+    SiteResolution,
+    SyncConflict,
+)
 from ui.exceptions_dialog import ExceptionsDialog
 
 pytestmark = pytest.mark.gui
@@ -58,6 +64,40 @@ def test_a_supervisor_sends_one_again_and_marks_one_handled(
     click(qtbot, dialog, "Mark handled")
     assert statuses(store) == ["pending", "handled"]
     assert dialog.model.rowCount() == 0
+
+
+@pytest.mark.usefixtures("two_rejected")
+def test_what_the_sites_hub_refused_is_in_the_same_queue_and_sent_again_to_the_hub(
+    qtbot: QtBot, store: Store
+) -> None:
+    with store.unit() as session:
+        emit(session, UnexpectedReturn(sku="LONG-1"))
+        seq = max(session.scalars(select(OutboxEvent.seq)))
+        session.add(
+            SiteRefusal(
+                seq=seq, why="subject must be text of 1 to 40 characters", refused_at=utcnow(),
+                tries=1, status=RefusalStatus.REFUSED,
+            )
+        )  # fmt: skip
+    dialog = ExceptionsDialog(store, SAM, "BENCH-01")
+    qtbot.addWidget(dialog)
+    shown = [
+        [dialog.model.index(row, column).data() for column in (2, 4)]
+        for row in range(dialog.model.rowCount())
+    ]
+    assert shown == [
+        ["ERP", "gone in the ERP"],
+        ["ERP", "gone in the ERP"],
+        ["site hub", "subject must be text of 1 to 40 characters"],
+    ]
+    dialog.table.selectRow(2)
+    with qtbot.waitSignal(dialog.settled):
+        click(qtbot, dialog, "Send again")
+    with store.read() as session:
+        assert session.get(SiteRefusal, seq).status is RefusalStatus.AGAIN  # to the hub
+    # The ERP's two are untouched; the new event's own way to the ERP too.
+    assert statuses(store) == ["rejected", "rejected", "pending"]
+    assert dialog.model.rowCount() == 2
 
 
 @pytest.mark.usefixtures("two_rejected")

@@ -165,3 +165,16 @@ def test_a_rule_pack_from_the_site_is_taken_up_at_once_at_an_idle_bench(
     assert window.feedback.message == (
         "Rule pack 2026.12-1 from the site is in force from the next unit on."
     )
+
+
+def test_events_the_hub_refused_keep_the_site_light_red_until_settled(
+    make_window: Callable[[Settings], MainWindow],
+) -> None:
+    window = make_window(Settings().with_values(hub__url="http://127.0.0.1:1"))
+    window.header.show_site(SiteState(SyncStatus.ONLINE, 0, None, "", conflicts=1, refused=2))
+    site = window.header.site
+    assert site.text.text().startswith("Site: online, 0 to send, last never, 1 conflict, 2 refused")
+    assert site.state is Light.BAD  # however well the link itself goes
+    assert "2 event(s) the hub refused wait for a supervisor" in site.toolTip()
+    window.header.show_site(SiteState(SyncStatus.ONLINE, 0, None, ""))
+    assert site.state is Light.OK

@@ -198,7 +198,22 @@ def test_an_event_id_another_bench_posted_refuses_the_whole_batch(
     answer = post(hub, second, {"bench": "BENCH-02", "events": [mine, copied]})
     assert answer.status_code == 409
     assert f"event {taken['event_id']} was posted by BENCH-01" in answer.json()["error"]
+    assert answer.json()["event"] == 1  # named, for the bench to set it aside
     assert stored(site_url) == [("BENCH-01", taken["event_id"], 1)]
+
+
+def test_a_refusal_names_the_event_at_fault_and_only_then(hub: RunningHub, site_url: str) -> None:
+    token = enrolled("BENCH-01", site_url)
+    good, bad = event("BENCH-01", 1), {**event("BENCH-01", 2), "kind": "k" * 41}
+    answer = post(hub, token, {"bench": "BENCH-01", "events": [good, bad]})
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "error": "event 1: kind must be text of 1 to 40 characters", "event": 1,
+    }  # fmt: skip
+    # The batch's own shape is no one event's fault.
+    answer = post(hub, token, {"bench": "BENCH-01", "events": [good], "more": 1})
+    assert answer.status_code == 400 and "event" not in answer.json()
+    assert stored(site_url) == []
 
 
 def test_the_hub_commands_say_what_they_lack(site_url: str) -> None:

@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from hub.cluster import free_port
+from station.operators import Role, SignedIn
+from station.rejected_events import RefusedBy, rejected_events, send_again
 from station.returns.bench import ReturnsBench
 from station.scans import Scan
 from station.store.schema import OutboxEvent, SiteEvent, SyncCursor
@@ -21,6 +23,7 @@ from sync.hub.replicate import CURSOR, SiteState, SiteWorker, replicate, waiting
 from sync.hub.wire import HubWire
 
 BENCH = "BENCH-01"  # the bench fixture's id (bench.id's default)
+SAM = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
 
 
 def triage(bench: ReturnsBench, parcels: range) -> None:
@@ -151,4 +154,46 @@ def test_a_token_that_no_longer_holds_stops_replication_and_says_why(
     worker.once()
     assert heard[-1].state is SyncStatus.ONLINE
     assert at_the_hub(site_url) == outbox(bench)
+    worker.stop()
+
+
+def test_an_event_the_hub_refuses_waits_in_the_exception_queue_and_the_rest_go_up(
+    bench: ReturnsBench, hub: RunningHub, site_url: str
+) -> None:
+    bench.handle(Scan("BADGE-1001"))
+    triage(bench, range(3))
+    first, faulty, third = outbox(bench)
+    # A release that wrote a subject longer than the site's column takes: the bench's fault.
+    with bench.store.unit() as session:
+        event = session.scalars(select(OutboxEvent).where(OutboxEvent.event_id == faulty)).one()
+        seq, subject = event.seq, event.subject
+        event.subject = "S" * 41
+    token = enrolled(BENCH, site_url)
+    heard: list[SiteState] = []
+    worker = SiteWorker(lambda: HubWire(hub.url, token), bench.store, BENCH, heard.append)
+    worker.once()
+    # The others went up; the refused one waits for a supervisor, counted in the Site light.
+    assert at_the_hub(site_url) == [first, third]
+    assert heard[-1].state is SyncStatus.ONLINE
+    assert (heard[-1].waiting, heard[-1].refused) == (0, 1)
+    (queued,) = rejected_events(bench.store)
+    assert (queued.seq, queued.by) == (seq, RefusedBy.HUB)
+    assert "subject must be text of 1 to 40 characters" in queued.message
+    # Sent again as it is: refused again, and it says so; nothing else is held up.
+    send_again(bench.store, seq, SAM, BENCH, by=RefusedBy.HUB)
+    assert rejected_events(bench.store) == [] and waiting(bench.store) == 1
+    triage(bench, range(3, 4))
+    worker.once()
+    assert at_the_hub(site_url) == [first, third, outbox(bench)[-1]]
+    (queued,) = rejected_events(bench.store)
+    assert queued.attempts == 2
+    # The station's software is fixed: sent again, the hub takes it, and the queue is empty.
+    with bench.store.unit() as session:
+        event = session.scalars(select(OutboxEvent).where(OutboxEvent.event_id == faulty)).one()
+        event.subject = subject
+    send_again(bench.store, seq, SAM, BENCH, by=RefusedBy.HUB)
+    worker.once()
+    assert sorted(at_the_hub(site_url)) == sorted(outbox(bench))
+    assert (heard[-1].waiting, heard[-1].refused) == (0, 0)
+    assert rejected_events(bench.store) == []
     worker.stop()

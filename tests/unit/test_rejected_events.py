@@ -6,10 +6,17 @@ from sqlalchemy import select, update
 from station.errors import NotAllowed, Refusal
 from station.operators import Role, SignedIn
 from station.outbox import UnexpectedReturn
-from station.recording import emit
-from station.rejected_events import mark_handled, rejected_events, send_again
+from station.recording import emit, utcnow
+from station.rejected_events import (
+    RefusedBy,
+    count_refused,
+    mark_handled,
+    rejected_events,
+    send_again,
+)
+from station.states import RefusalStatus
 from station.store.engine import Store
-from station.store.schema import AuditEntry, OutboxEvent
+from station.store.schema import AuditEntry, OutboxEvent, SiteRefusal
 
 SAM = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
 INES = SignedIn("Ines Inspector", "BADGE-1001", Role.INSPECTOR)
@@ -69,3 +76,40 @@ def test_only_a_supervisor_settles_an_event(store: Store, rejected: int) -> None
     with pytest.raises(NotAllowed):
         mark_handled(store, rejected, None, "BENCH-01", "why not")
     assert statuses(store) == [("rejected", 3)]
+
+
+@pytest.fixture
+def refused(store: Store) -> int:
+    """An event the site's hub refused, as the site sync sets it aside."""
+    with store.unit() as session:
+        emit(session, UnexpectedReturn(sku="GONE-1"))
+        seq = session.scalars(select(OutboxEvent.seq)).one()
+        session.add(
+            SiteRefusal(
+                seq=seq, why="subject must be text of 1 to 40 characters",
+                refused_at=utcnow(), tries=1, status=RefusalStatus.REFUSED,
+            )
+        )  # fmt: skip
+    return seq
+
+
+def test_the_hubs_refusal_is_in_the_queue_and_handled_there_never_sent(
+    store: Store, refused: int
+) -> None:
+    (event,) = rejected_events(store)
+    assert (event.seq, event.by, event.attempts) == (refused, RefusedBy.HUB, 1)
+    with pytest.raises(NotAllowed):
+        mark_handled(store, refused, INES, "BENCH-01", "why not", by=RefusedBy.HUB)
+    mark_handled(store, refused, SAM, "BENCH-01", "a known fault of 2.3", by=RefusedBy.HUB)
+    assert rejected_events(store) == [] and count_refused(store) == 0
+    with store.read() as session:
+        assert session.get(SiteRefusal, refused).status is RefusalStatus.HANDLED  # kept
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "event_handled")
+        ).one()
+    assert entry.detail["refused_by"] == "site hub"
+    assert entry.detail["why"] == "a known fault of 2.3"
+    # Its ERP life is its own: the handling says nothing of it.
+    assert statuses(store) == [("pending", 0)]
+    with pytest.raises(Refusal, match="no longer"):
+        send_again(store, refused, SAM, "BENCH-01", by=RefusedBy.HUB)

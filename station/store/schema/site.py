@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    ForeignKey,
     Index,
     String,
     UniqueConstraint,
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from station.states import (
     ApprovalState,
     ConflictKind,
+    RefusalStatus,
     SerialUse,
 )
 from station.store.schema.base import Base, state_of
@@ -193,6 +195,20 @@ class SiteResolution(Base):
     resolved_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     refused: Mapped[str | None]
+
+
+class SiteRefusal(Base):
+    """An outbox event of this bench the site's hub refused to take (``why``, in its words),
+    in the exception queue until a supervisor sends it again or marks it handled; the
+    events after it went up meanwhile."""
+
+    __tablename__ = "site_refusal"
+
+    seq: Mapped[int] = mapped_column(ForeignKey("outbox.seq"), primary_key=True)
+    why: Mapped[str]
+    refused_at: Mapped[datetime]
+    tries: Mapped[int]
+    status: Mapped[RefusalStatus] = mapped_column(state_of(RefusalStatus, "status"), index=True)
 
 
 class SiteSerial(Base):
