@@ -101,7 +101,7 @@ class ReceivingScreen(BenchScreen):
         self.lines.show_lines(shown.lines if shown else ())
         self.plates.show_plates(shown.plates if shown else ())
         self._show_receipt(view)
-        self.plate.setText(view.putaway_plate or view.plate or "No plate: scan one, or NEW-LPN")
+        self.plate.setText(view.putaway_plate or view.plate or self._no_plate(view))
         self.contents.setText("\n".join(view.plate_contents) or "Nothing on it yet.")
         self.contents.setVisible(bool(view.putaway_plate or view.plate))
         putting = view.step is RStep.PUTAWAY
@@ -110,6 +110,11 @@ class ReceivingScreen(BenchScreen):
         self.quantity.setEnabled(view.step is RStep.RECEIVE)
         self.add_photo.setVisible(view.step is RStep.DAMAGE)
         self._show_choices(view)
+
+    @staticmethod
+    def _no_plate(view: ReceivingView) -> str:
+        # A plate is built on an open receipt: with none open, NEW-LPN would only be refused.
+        return "No plate: scan one, or NEW-LPN" if view.receipt else "No receipt open."
 
     def _show_receipt(self, view: ReceivingView) -> None:
         shown = view.receipt or view.last

@@ -154,6 +154,10 @@ def close_with_a_supervisor_pin(dock: Dock) -> None:
     dock.qtbot.keyClicks(banner.pin.field, "333")
     dock.qtbot.keyClick(banner.pin.field, Qt.Key.Key_Return)
     assert dock.window.feedback is not None and "closed" in dock.window.feedback.message
+    # Closed: the plate panel offers no plate to build on a receipt no longer open.
+    screen = dock.window.receiving
+    assert screen.plate.text() == "No receipt open."
+    assert not screen.contents.isVisible() and not screen.bin.isVisible()
 
 
 def test_a_receipt_by_scans_from_pallet_to_bins(
