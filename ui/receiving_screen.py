@@ -23,6 +23,15 @@ from ui.pin import PinEntry
 from ui.receiving_models import PlatesModel, ReceiptLinesModel
 from ui.tables import read_only_table
 
+# The steps where Esc lets go of what is in hand (``ReceivingBench._cancel``), with the
+# commands that work there too.
+ESC_CLEARS: dict[RStep, tuple[str, ...]] = {
+    RStep.SERIAL: (),
+    RStep.NEST: ("NEW-LPN",),
+    RStep.PUTAWAY: (),
+    RStep.UNEXPECTED: ("ADD",),
+}
+BY_CODE = {command.code: command for command in RECEIVING}
 SUPERVISED = {
     RStep.SHELF_LIFE: "a lot with too little shelf life",
     RStep.APPROVAL: "closing the receipt beyond tolerance",
@@ -138,7 +147,13 @@ class ReceivingScreen(BenchScreen):
 
     def _show_choices(self, view: ReceivingView) -> None:
         """What each key means at this step: digits are a count while goods are received,
-        and a damage reason once a unit is marked damaged."""
+        and a damage reason once a unit is marked damaged. While a receipt is open the
+        legend keeps the tallest height it had, so the receipt's table below it stays put
+        from step to step; it lets go when the receipt ends."""
+        held = self.choices.height() if self.choices.isVisible() else 0
+        self.choices.setMinimumHeight(
+            max(self.choices.minimumHeight(), held) if view.receipt else 0
+        )
         if view.step is RStep.DAMAGE:
             title = (
                 f"Keys 1–{len(view.damage_reasons)} now mean the damage reason (or scan REASON-…):"
@@ -149,5 +164,11 @@ class ReceivingScreen(BenchScreen):
             count = (("0–9", "the count of the goods just scanned"),)
             keys = tuple((c.key, c.meaning) for c in RECEIVING)
             self.show_keys("Keys:", count + keys, " &nbsp; ")
+        elif view.step in ESC_CLEARS:
+            # The legend stays where it was while the unit or plate is in hand: the receipt's
+            # table does not jump up under the operator's eyes at a serial or a bin.
+            works = tuple((BY_CODE[c].key, BY_CODE[c].meaning) for c in ESC_CLEARS[view.step])
+            keys = (*works, ("Esc", "never mind: back to counting"))
+            self.show_keys("Keys:", keys, " &nbsp; ")
         else:
             self.show_choices(None, (), "")

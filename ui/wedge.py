@@ -211,15 +211,26 @@ class WedgeFilter(QObject):
     def _deliver(self, held: HeldKey) -> None:
         if not shiboken6.isValid(held.target):
             return  # the widget closed while its key was held
-        if is_text_input(held.target) or is_password(held.target):
+        target = self._typing_into(held.target)
+        if is_text_input(target) or is_password(target):
             event = QKeyEvent(QEvent.Type.KeyPress, held.key, held.modifiers, held.text)
             self._replaying = True
             try:
-                QCoreApplication.sendEvent(held.target, event)
+                QCoreApplication.sendEvent(target, event)
             finally:
                 self._replaying = False
             return
         self.key_pressed.emit(held.text, shortcut_key(held.key, held.modifiers))
+
+    def _typing_into(self, target: QWidget) -> QWidget:
+        """Where a key handed back goes: where it was pressed, unless a key before it put
+        the focus in a field of this window (a digit starts a count or a PIN there): then
+        there, as the person's next key would. "11" and Enter typed fast went, digits to
+        the count and Enter to the window, and the count was never set."""
+        focus = QApplication.focusWidget()
+        if is_text_input(target) or focus is None or focus.window() is not self._scope:
+            return target
+        return focus if is_text_input(focus) or is_password(focus) else target
 
 
 def _printable(held: HeldKey) -> bool:

@@ -278,6 +278,43 @@ def test_the_keys_say_what_they_mean_while_counting_and_for_damage(dock: Dock) -
     assert "the count" not in choices.text()
 
 
+def test_a_count_typed_fast_is_set_enter_and_all(dock: Dock) -> None:
+    """The first digit starts the count in its field; "1", "1", Enter typed faster than
+    the wedge's gap, yet too short for a scan, all go there: the count is set."""
+    start_at_the_pallet(dock)
+    window = dock.window
+    window.show()
+    window.activateWindow()
+    dock.qtbot.waitActive(window)
+    for code in ("@NEW-LPN", dock.goods.over_ok.gtin):
+        assert dock.scanner.scan(code).tone is Tone.GOOD
+    dock.qtbot.keyClicks(window.focusWidget() or window, "11")
+    dock.qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Return)
+    sku = dock.goods.over_ok.sku
+    dock.qtbot.waitUntil(
+        lambda: window.feedback is not None and window.feedback.message.startswith(f"{sku} ×11")
+    )
+
+
+def test_the_receipt_stays_in_place_when_a_serial_is_asked(dock: Dock) -> None:
+    """The legend says what Esc does with the unit in hand instead of vanishing, so the
+    receipt's table does not jump up as the serial is asked."""
+    start_at_the_pallet(dock)
+    dock.window.show()
+    screen = dock.window.receiving
+    assert dock.scanner.scan("@NEW-LPN").tone is Tone.GOOD
+    dock.qtbot.waitUntil(screen.receipt.isVisible)
+    counting_at = screen.receipt.mapTo(dock.window, screen.receipt.rect().topLeft())
+    dock.scanner.scan(dock.goods.serial_item.gtin)
+    assert dock.view.step is RStep.SERIAL
+    assert screen.choices.isVisible()
+    assert "&nbsp;Esc&nbsp;</b>&nbsp;never&nbsp;mind" in screen.choices.text()
+    dock.qtbot.wait(50)  # the layout settles
+    assert screen.receipt.mapTo(dock.window, screen.receipt.rect().topLeft()) == counting_at
+    assert dock.scanner.scan("@CANCEL").message == "Cleared."
+    assert dock.view.step is RStep.RECEIVE
+
+
 @pytest.mark.usefixtures("goods")  # the expected receipt ASN
 def test_a_receipt_is_cancelled_by_a_second_esc_and_says_so_in_amber(
     window: MainWindow, scanner: Scanner, store: Store
