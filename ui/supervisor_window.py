@@ -65,6 +65,8 @@ DAYS = 30  # the range the view opens on
 NARROWINGS = ("bench", "operator", "category", "supplier")
 LIVE_AFTER_S = 5.0  # how fresh today's figures are when Show is pressed again
 TOP_ITEMS = 8  # the chart's items: every name readable
+FILTER_CHARS = 14  # a filter box's width, in characters: its list shows whole names
+LIST_MARGIN_PX = 24  # either side of a name in a filter's list
 WATCH_MS = 2000  # how often an open view looks for approvals come from other benches
 CHART_POINTS = 11  # as the style sheet's smallest text (ui.style)
 BAR_PX, CHART_FRAME_PX = 22, 90  # a named bar's line, and the title and axis around them
@@ -213,14 +215,18 @@ class SupervisorWindow(QDialog):
         self.refresh()
 
     def _layout(self) -> None:
+        # The range and what to do with it on one line, the filters on the next: on one
+        # they took more than a 1366-pixel bench screen.
         bar = QHBoxLayout()
         bar.addWidget(QLabel("From"))
         bar.addWidget(self.start)
         bar.addWidget(QLabel("to"))
         bar.addWidget(self.end)
+        bar.addStretch(1)
+        narrowing = QHBoxLayout()
         for name, box in self.narrowing.items():
-            bar.addWidget(QLabel(name.capitalize()))
-            bar.addWidget(box)
+            narrowing.addWidget(QLabel(name.capitalize()))
+            narrowing.addWidget(box, 1)
         for text, slot in (
             ("Show", self.refresh),
             ("Export CSV…", lambda: self.export("csv")),
@@ -258,6 +264,7 @@ class SupervisorWindow(QDialog):
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(narrowing)
         layout.addWidget(self.audit_trail)
         layout.addWidget(self.site_fresh)
         layout.addWidget(tabs)
@@ -331,6 +338,19 @@ class SupervisorWindow(QDialog):
         codes = self._facts(self.filters()).codes
         for name, box in self.narrowing.items():
             box.addItems([ALL, *sorted(v for v in codes.names(name) if v)])
+            # A supplier's or an operator's long name would widen the box, and the view,
+            # past a bench screen: the box keeps a readable width, its list the whole names.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(FILTER_CHARS)
+            names = (box.itemText(row) for row in range(box.count()))
+            widest = max(box.fontMetrics().horizontalAdvance(text) for text in names)
+            list_view = box.view()
+            list_view.setMinimumWidth(
+                widest + LIST_MARGIN_PX + list_view.verticalScrollBar().sizeHint().width()
+            )
+            box.currentTextChanged.connect(box.setToolTip)
 
     def _facts(self, filters: Filters) -> Facts:
         """The facts for ``filters``' range, loaded again only when the range changes: a

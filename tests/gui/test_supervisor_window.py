@@ -26,7 +26,7 @@ from station.scans import Scan
 from station.settings import Settings
 from station.states import ApprovalState
 from station.store.engine import Store
-from station.store.schema import SiteAnswer, SiteApproval, SiteEvent
+from station.store.schema import FactCode, SiteAnswer, SiteApproval, SiteEvent
 from ui.main_window import MainWindow
 from ui.style import TONE_COLOURS
 from ui.supervisor_window import CHART_FRAME_PX, BarChart, SupervisorWindow
@@ -236,3 +236,27 @@ def test_the_view_says_how_fresh_each_other_benchs_figures_are(
     view.refresh()
     assert view.site_fresh.isVisible()
     assert view.site_fresh.text() == "Other benches of the site — BENCH-07: as of 10:41."
+
+
+@pytest.mark.usefixtures("past")
+def test_long_names_in_the_filters_leave_the_view_on_a_1366_pixel_screen(
+    past: Store, pack: RulePack, qtbot: QtBot
+) -> None:
+    long = {
+        "supplier": "Nordic Outdoor Equipment Wholesale Company Limited (Göteborg)",
+        "category": "Consumer electronics: audio, headphones and portable speakers",
+        "operator": "Maria-Magdalena Vasconcelos-Oliveira da Silva",
+    }
+    with past.unit() as session:
+        for number, (dimension, value) in enumerate(long.items(), 900):
+            session.add(FactCode(dimension=dimension, value=value, code=number))
+    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.minimumSizeHint().width() <= 1366
+    for name, value in long.items():
+        box = view.narrowing[name]
+        # Chosen, the name is read whole in its list, and the box says it in a tooltip.
+        assert box.view().minimumWidth() >= box.fontMetrics().horizontalAdvance(value)
+        box.setCurrentText(value)
+        assert box.toolTip() == value
