@@ -34,14 +34,15 @@ def station(*args: str, database: str, typed: str = "") -> subprocess.CompletedP
         text=True,
         timeout=60,
         check=False,
-        env={**os.environ, "STATION_CONFIG": ""},
+        # A crash says where (a once-seen exit with nothing on stderr said nothing).
+        env={**os.environ, "STATION_CONFIG": "", "PYTHONFAULTHANDLER": "1"},
     )
 
 
 def enrolled(bench: str, database: str) -> str:
     """A new token for ``bench``, as ``station hub enrol`` prints it."""
     done = station("hub", "enrol", bench, database=database)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr!r} {done.stdout!r}"
     return done.stdout.splitlines()[-1].strip()
 
 
