@@ -103,10 +103,10 @@ def forecast(store: Store, today: date, facts: Facts | None = None) -> Forecast:
         lag = timedelta(days=transit_days(session, today))
         shipped = announced(session, days[0] - lag - OVERDUE, days[-1] - lag)
     due: dict[tuple[date, str], int] = {}
-    for (ship_date, category), units in shipped.items():
+    for (ship_date, category), count in shipped.items():
         # Overdue and not here yet: it is expected any day now, from tomorrow.
         arrives = max(ship_date + lag, days[0])
-        due[arrives, category] = due.get((arrives, category), 0) + units
+        due[arrives, category] = due.get((arrives, category), 0) + count
     seconds = seconds_to_decide(facts, first, last)
     anyone = statistics.median(seconds.values()) if seconds else UNMEASURED_SECONDS
     rows: list[CategoryDay] = []
