@@ -200,7 +200,7 @@ def passwords() -> tuple[PasswordSource, ...]:
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     from station.supervisor.kpis import Filters  # noqa: PLC0415
-    from station.supervisor.report import build_report, write_csv  # noqa: PLC0415
+    from station.supervisor.report import build_report, with_forecast, write_csv  # noqa: PLC0415
     from station.supervisor.report_pdf import write_pdf  # noqa: PLC0415
     from station.supervisor.site_facts import as_of  # noqa: PLC0415
 
@@ -210,6 +210,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(paths.database_file(paths.data_dir()))
     try:
         report = build_report(store, _pack_in_force(store, settings), filters)
+        report = with_forecast(report, store, date.today())
     finally:
         store.close()
     if args.format == "csv":

@@ -1,9 +1,10 @@
 """The supervisor's report over a date range: every figure of the supervisor view, as CSV
-(one figure a row) or as a PDF with its charts. ``station report --from --to --format``.
+(one figure a row) or as a PDF with its charts, and the forecast of the next two weeks
+when it was made (``with_forecast``). ``station report --from --to --format``.
 """
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import numpy as np
 from station.rulepack import RulePack
 from station.store.engine import Store
 from station.supervisor.facts import Facts, load_facts
+from station.supervisor.forecast import Forecast, forecast
 from station.supervisor.kpis import Filters, ReturnsKpis, returns_kpis
 from station.supervisor.receiving_kpis import ReceivingKpis, receiving_kpis
 from station.supervisor.site_facts import freshness
@@ -43,6 +45,13 @@ class Report:
     scorecard: list[Scored]
     # The site's other benches: when each last sent what its figures here are made of.
     freshness: dict[str, datetime] = field(default_factory=dict)
+    forecast: Forecast | None = None  # the next two weeks, from the day it was made
+
+
+def with_forecast(report: Report, store: Store, today: date) -> Report:
+    """The report with the forecast of the two weeks after ``today`` (a second or two:
+    statsmodels loads, and each category's model is fitted)."""
+    return replace(report, forecast=forecast(store, today))
 
 
 def facts_for(store: Store, filters: Filters, today: date, rule: Rule = USUAL_RULE) -> Facts:
@@ -148,6 +157,15 @@ def figures(report: Report) -> list[tuple[str, str, float | int | str]]:
         *(("spikes", f"{s.kind} {s.key}", s.why(report.rule)) for s in report.spikes),
         *(("supplier scorecard", s.supplier, _maybe(s.rate)) for s in report.scorecard),
     ]
+    if report.forecast is not None:
+        rows += [
+            (f"forecast {row.day.isoformat()}", row.category, round(row.units, 1))
+            for row in report.forecast.rows
+        ]
+        rows += [
+            (f"forecast {day.isoformat()}", "inspector-hours", round(hours, 1))
+            for day, _, _, hours in report.forecast.per_day()
+        ]
     return rows
 
 

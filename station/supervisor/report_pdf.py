@@ -1,12 +1,13 @@
 """The supervisor's report as a PDF: the headline figures, the charts a supervisor reads
 first (disposition mix, returns by hour, throughput by bench, reasons stated and found,
-the items returned most), the alerts with their numbers, the supplier scorecard and the
-receiving figures, drawn with reportlab."""
+the items returned most), the alerts with their numbers, the supplier scorecard, the
+receiving figures and the forecast of the next two weeks, drawn with reportlab."""
 
 from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -14,11 +15,14 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from station.supervisor.forecast import Forecast
 from station.supervisor.report import Report, figures, receiving_figures
 
 WIDTH = A4[0] - 30 * mm
 BAR = colors.HexColor("#1f5fa8")
 SECOND = colors.HexColor("#e39b2d")
+# A colour per category in the forecast's stacked bars, told apart in its legend.
+CATEGORY_COLOURS = ("#1f5fa8", "#e39b2d", "#2e9e4f", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d")
 
 
 def write_pdf(report: Report, out: Path) -> None:
@@ -66,6 +70,18 @@ def write_pdf(report: Report, out: Path) -> None:
         Paragraph("Receiving", styles["Heading2"]),
         _table(receiving_figures(report)),
     ]
+    if report.forecast is not None:
+        story += [
+            Paragraph("Returns expected, the next two weeks", styles["Heading2"]),
+            _forecast_bars(report.forecast),
+            _table(
+                [("day", "returns expected", "of them announced", "inspector-hours")]
+                + [
+                    (f"{day:%a %d %b}", f"{units:.0f}", str(announced), f"{hours:.1f}")
+                    for day, units, announced, hours in report.forecast.per_day()
+                ]
+            ),
+        ]
     SimpleDocTemplate(str(out), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
                       title="Supervisor report").build(story)  # fmt: skip
 
@@ -132,4 +148,35 @@ def _across(title: str, counts: dict[str, int]) -> Drawing:
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = BAR
     drawing.add(chart)
+    return drawing
+
+
+def _forecast_bars(expected: Forecast) -> Drawing:
+    """Each day's returns expected, stacked by category, with a legend of the categories."""
+    categories = sorted(expected.methods)
+    height = 75 * mm
+    drawing = _chart_frame("Returns expected per day, by category", height)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 40, WIDTH - 40, height - 65
+    units = {(r.day, r.category): r.units for r in expected.rows}
+    chart.data = [[round(units.get((d, c), 0.0)) for d in expected.days] for c in categories]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.categoryNames = [f"{d:%a %d}" for d in expected.days]
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    legend = Legend()
+    legend.x, legend.y = 30, 12
+    legend.fontSize = 7
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.deltax = 90
+    shades = [
+        colors.HexColor(CATEGORY_COLOURS[n % len(CATEGORY_COLOURS)]) for n in range(len(categories))
+    ]
+    for n, shade in enumerate(shades):
+        chart.bars[n].fillColor = shade
+    legend.colorNamePairs = list(zip(shades, categories, strict=True))
+    drawing.add(chart)
+    drawing.add(legend)
     return drawing

@@ -15,7 +15,7 @@ from demo.history import write_history
 from station.rulepack import RulePack
 from station.store.engine import Store
 from station.supervisor.kpis import Filters
-from station.supervisor.report import build_report, write_csv
+from station.supervisor.report import build_report, with_forecast, write_csv
 from station.supervisor.report_pdf import write_pdf
 
 TODAY = date(2026, 11, 27)
@@ -94,3 +94,31 @@ def test_the_history_receives_goods_too_so_suppliers_are_scored(
     rated = [s.rate for s in report.scorecard if s.rate is not None]
     assert rated == sorted(rated, reverse=True)  # the worst supplier first
     assert sum(n for kinds in receiving.discrepancies.values() for n in kinds.values()) > 0
+
+
+def test_the_forecast_is_in_the_csv_and_drawn_with_its_legend_in_the_pdf(
+    past: Store, pack: RulePack, tmp_path: Path
+) -> None:
+    report = with_forecast(build_report(past, pack, RANGE, today=TODAY), past, TODAY)
+    assert report.forecast is not None
+    out = tmp_path / "report.csv"
+    write_csv(report, out)
+    with out.open(encoding="utf-8", newline="") as file:
+        rows = [r for r in csv.DictReader(file) if r["section"].startswith("forecast ")]
+    days = sorted({r["section"] for r in rows})
+    assert days[0] == f"forecast {(TODAY + timedelta(days=1)).isoformat()}" and len(days) == 14
+    first = [r for r in rows if r["section"] == days[0]]
+    hours = next(float(r["value"]) for r in first if r["key"] == "inspector-hours")
+    units = sum(float(r["value"]) for r in first if r["key"] != "inspector-hours")
+    assert units > 0 and hours > 0
+    pdf = tmp_path / "report.pdf"
+    write_pdf(report, pdf)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = "".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    assert "Returns expected per day, by category" in text
+    assert "inspector-hours" in text
+    for category in report.forecast.methods:  # the legend names every category
+        assert category in text
