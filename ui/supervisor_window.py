@@ -6,6 +6,7 @@ Everything is read from the local store: it works with the network down.
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtGui import QFont, QHideEvent, QPainter, QShowEvent
+from PySide6.QtGui import QHideEvent, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -56,6 +57,8 @@ from station.supervisor.report import (
 from station.supervisor.report_pdf import write_pdf
 from station.supervisor.site_facts import as_of
 from station.supervisor.site_queue import answer, refused_lately, waiting
+from ui.charts import chart_font, count_axis
+from ui.forecast_tab import ForecastTab
 from ui.models import TextTableModel, local_time
 from ui.style import TONE_COLOURS
 from ui.tables import PickList, read_only_table
@@ -68,7 +71,6 @@ TOP_ITEMS = 8  # the chart's items: every name readable
 FILTER_CHARS = 14  # a filter box's width, in characters: its list shows whole names
 LIST_MARGIN_PX = 24  # either side of a name in a filter's list
 WATCH_MS = 2000  # how often an open view looks for approvals come from other benches
-CHART_POINTS = 11  # as the style sheet's smallest text (ui.style)
 BAR_PX, CHART_FRAME_PX = 22, 90  # a named bar's line, and the title and axis around them
 
 
@@ -119,17 +121,15 @@ class BarChart(QChartView):
         series.append(bars)
         chart = QChart()
         chart.setTitle(self.title)
-        chart.setTitleFont(_chart_font(bold=True))
+        chart.setTitleFont(chart_font(bold=True))
         chart.legend().hide()
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append([label or "(none)" for label in self.labels])
         categories.setTruncateLabels(False)  # whole names, not "RE..."
-        categories.setLabelsFont(_chart_font())
+        categories.setLabelsFont(chart_font())
         values = QValueAxis()
-        values.setLabelsFont(_chart_font())
-        values.setMin(0)
-        values.setLabelFormat("%d")
+        count_axis(values, max(counts.values(), default=0))
         named, counted = (
             (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom)
             if self.across
@@ -142,14 +142,6 @@ class BarChart(QChartView):
         before = self.chart()
         self.setChart(chart)
         before.deleteLater()  # the view does not own the chart it shows
-
-
-def _chart_font(*, bold: bool = False) -> QFont:
-    """A chart draws its own text, outside the style sheet: at the size of the window's."""
-    font = QFont()
-    font.setPointSize(CHART_POINTS)
-    font.setBold(bold)
-    return font
 
 
 class SupervisorWindow(QDialog):
@@ -174,6 +166,7 @@ class SupervisorWindow(QDialog):
         self.waiting: list[Waiting] = []
         self.approvals = ApprovalModel(self)
         self._refusal_said = 0
+        self._forecasting = False  # its thread started, at the first showing
         # Other benches' approvals arrive by the site sync: looked for while the view is open.
         self._watching = QTimer(self)
         self._watching.setInterval(WATCH_MS)
@@ -260,6 +253,8 @@ class SupervisorWindow(QDialog):
         receiving = QWidget()
         QVBoxLayout(receiving).addWidget(read_only_table(self.receiving))
         tabs.addTab(receiving, "Receiving and exceptions")
+        self.forecast = ForecastTab(self.store, self.today)
+        tabs.addTab(self.forecast, "Forecast")
         tabs.addTab(self._approvals_tab(), "Approvals")
         self.tabs = tabs
         layout = QVBoxLayout(self)
@@ -312,6 +307,9 @@ class SupervisorWindow(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         self._watching.start()
+        if not self._forecasting:
+            self._forecasting = True
+            self.forecast.start()
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -442,7 +440,9 @@ class SupervisorWindow(QDialog):
             self, f"Export the report as {kind.upper()}", f"report.{kind}", f"*.{kind}"
         )
         if name:
-            (write_csv if kind == "csv" else write_pdf)(self.report, Path(name))
+            # The forecast goes with the report once its tab has it.
+            report = replace(self.report, forecast=self.forecast.result)
+            (write_csv if kind == "csv" else write_pdf)(report, Path(name))
 
 
 def _share(rate: float | None) -> str:

@@ -164,7 +164,9 @@ def daily_units(facts: Facts, first: date, last: date) -> tuple[list[str], Serie
 def predict(series: Series, horizon: int) -> tuple[Series, str]:
     """The next ``horizon`` days of ``series`` (units per day, oldest first), never below
     zero, and the method used."""
-    if len(series) < LEAST_DAYS or not series.any():
+    # From the category's first return on: the days before it are not quiet days of it.
+    series = np.trim_zeros(series, "f")
+    if len(series) < LEAST_DAYS:
         return seasonal_naive(series, horizon), NAIVE
     # statsmodels is loaded when a forecast is asked for, not at the window's start.
     from statsmodels.tsa.statespace.structural import (  # noqa: PLC0415

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bench_driver import Scanner
-from PySide6.QtCharts import QAbstractBarSeries
+from PySide6.QtCharts import QAbstractBarSeries, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFileDialog, QPushButton
@@ -260,3 +260,43 @@ def test_long_names_in_the_filters_leave_the_view_on_a_1366_pixel_screen(
         assert box.view().minimumWidth() >= box.fontMetrics().horizontalAdvance(value)
         box.setCurrentText(value)
         assert box.toolTip() == value
+
+
+@pytest.mark.usefixtures("past")
+def test_the_forecast_tab_stacks_two_weeks_by_category_and_goes_out_with_the_report(
+    past: Store, pack: RulePack, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=TODAY)
+    qtbot.addWidget(view)
+    view.show()  # the forecast is made on its own thread from the first showing
+    qtbot.waitUntil(lambda: view.forecast.result is not None, timeout=30_000)
+    made = view.forecast.result
+    assert made is not None
+    assert view.forecast.table.rowCount() == 14
+    first = TODAY + timedelta(days=1)
+    assert view.forecast.table.index(0, 0).data() == f"{first:%a %d %b}"
+    assert view.forecast.said.text().startswith("About ")
+    # Ten days of history are too few for the model: said, by category.
+    assert "Too little history, last week repeated:" in view.forecast.said.text()
+    chart = view.forecast.chart.chart()
+    (series,) = chart.series()
+    assert sorted(bars.label() for bars in series.barSets()) == sorted(made.methods)
+    assert chart.legend().isVisible()
+    values = next(a for a in chart.axes() if isinstance(a, QValueAxis))
+    step = (values.max() - values.min()) / (values.tickCount() - 1)
+    assert values.min() == 0 and step == int(step) and str(int(step))[0] in "125"
+    out = tmp_path / "report.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(out), ""))
+    view.export("csv")
+    assert f"forecast {first.isoformat()}" in out.read_text(encoding="utf-8")
+
+
+def test_a_chart_of_few_counts_ticks_at_whole_numbers(qtbot: QtBot) -> None:
+    chart = BarChart("Units by disposition")
+    qtbot.addWidget(chart)
+    chart.show_counts({"RESTOCK": 1})
+    values = next(a for a in chart.chart().axes() if isinstance(a, QValueAxis))
+    assert (values.min(), values.max(), values.tickCount()) == (0, 1, 2)  # "0 1", not "0 0 0 0 1"
+    chart.show_counts({"RESTOCK": 37, "RTV": 12})
+    assert (values := next(a for a in chart.chart().axes() if isinstance(a, QValueAxis)))
+    assert (values.max(), values.tickCount()) == (40, 5)  # 0 10 20 30 40
