@@ -72,8 +72,8 @@ class ForecastTab(QWidget):
         self.said.setText(
             f"About {units:,.0f} returns in the next {len(per_day)} days, needing about "
             f"{hours:,.0f} inspector-hours. Each category's units per day over the last 16 "
-            "weeks are fitted by a structural time series (trend, week, month); RMAs already "
-            "on their way are counted in whatever the model says."
+            "weeks are fitted by a structural time series (trend, week, month); a day never "
+            "shows fewer than the RMAs already on their way for it."
             + (f" Too little history, last week repeated: {', '.join(naive)}." if naive else "")
         )
         self.table.show(
