@@ -19,9 +19,9 @@ from pathlib import Path
 from demo import erp_command, erp_server
 from station import __version__, paths
 from station.errors import ConfigError, KnownError
-from station.operators import Role
+from station.operators import Role, operator_names
 from station.rulepack import RulePack, load_rulepack
-from station.setting_keys import HUB_DATABASE, HUB_HOST, HUB_PORT, RULEPACK
+from station.setting_keys import CURRENCY, HUB_DATABASE, HUB_HOST, HUB_PORT, RULEPACK
 from station.settings import Settings, reference
 from station.site_rulepack import in_force
 from station.store.engine import Store, open_store
@@ -203,20 +203,24 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     from station.supervisor.report import build_report, with_forecast, write_csv  # noqa: PLC0415
     from station.supervisor.report_pdf import write_pdf  # noqa: PLC0415
     from station.supervisor.site_facts import as_of  # noqa: PLC0415
+    from station.supervisor.wording import Wording  # noqa: PLC0415
 
     if args.end < args.start:
         raise ConfigError(f"the report ends ({args.end}) before it starts ({args.start})")
     filters = Filters(args.start, args.end, args.bench, args.operator, args.category, args.supplier)
     store = open_store(paths.database_file(paths.data_dir()))
     try:
-        report = build_report(store, _pack_in_force(store, settings), filters)
+        pack = _pack_in_force(store, settings)
+        report = build_report(store, pack, filters)
         report = with_forecast(report, store, date.today())
+        with store.read() as session:
+            words = Wording.of(pack, operator_names(session), settings[CURRENCY])
     finally:
         store.close()
     if args.format == "csv":
         write_csv(report, args.out)
     else:
-        write_pdf(report, args.out)
+        write_pdf(report, args.out, words)
     print(f"Report of {report.returns.units} returns written to {args.out}")
     if report.freshness:  # the site's other benches, as their last events reached this one
         print(f"Other benches of the site — {as_of(report.freshness, date.today())}.")

@@ -92,6 +92,21 @@ BENCH_ID = _declare(
     _bench_id,
 )
 
+
+def _currency(value: str) -> str | None:
+    if re.fullmatch(r"[A-Z]{3}", value) is None:
+        return "must be a currency's three capital letters (ISO 4217), e.g. EUR or USD"
+    return None
+
+
+CURRENCY = _declare(
+    "bench.currency",
+    str,
+    "EUR",
+    "The currency of the items' values and of the supervisor's money figures (ISO 4217).",
+    _currency,
+)
+
 WEDGE_PREFIX = _declare(
     "scanner.wedge_prefix",
     str,

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from station.store.engine import Store
 from station.supervisor.forecast import NAIVE, Forecast, forecast
+from station.supervisor.wording import category_name
 from ui.charts import chart_font, count_axis
 from ui.models import TextTableModel
 from ui.tables import read_only_table
@@ -68,7 +69,7 @@ class ForecastTab(QWidget):
         per_day = made.per_day()
         units = sum(u for _, u, _, _ in per_day)
         hours = sum(h for _, _, _, h in per_day)
-        naive = sorted(c for c, method in made.methods.items() if method == NAIVE)
+        naive = sorted(category_name(c) for c, method in made.methods.items() if method == NAIVE)
         self.said.setText(
             f"About {units:,.0f} returns in the next {len(per_day)} days, needing about "
             f"{hours:,.0f} inspector-hours. Each category's units per day over the last 16 "
@@ -88,7 +89,7 @@ class ForecastTab(QWidget):
         series = QStackedBarSeries()
         units = {(r.day, r.category): r.units for r in made.rows}
         for category in sorted(made.methods):
-            bars = QBarSet(category)
+            bars = QBarSet(category_name(category))
             bars.append([units.get((day, category), 0.0) for day in made.days])
             series.append(bars)
         chart = QChart()

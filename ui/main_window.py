@@ -38,7 +38,7 @@ from station.rejected_events import count_rejected
 from station.returns.bench import ReturnsBench
 from station.returns.view import BenchView, Step
 from station.scans import Scan
-from station.setting_keys import WEDGE_PREFIX
+from station.setting_keys import CURRENCY, WEDGE_PREFIX
 from station.settings import Settings
 from station.site_rulepack import in_force
 from station.store.engine import Store
@@ -392,6 +392,7 @@ class MainWindow(QMainWindow):
             self.bench.inspection,
             lambda: self.active().operator,
             bench=bench.bench_id,
+            currency=self.settings[CURRENCY],
             parent=self,
         )
         self.supervisor.show()

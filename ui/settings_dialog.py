@@ -41,6 +41,7 @@ from station.errors import ConfigError, NotAllowed
 from station.operators import Role, SignedIn
 from station.setting_keys import (
     BENCH_ID,
+    CURRENCY,
     ERP_CA_BUNDLE,
     ERP_DATABASE,
     ERP_INTERVAL_S,
@@ -80,7 +81,7 @@ PAGES: tuple[tuple[str, tuple[Group, ...]], ...] = (
     (
         "Bench and scanners",
         (
-            ("Bench", ((BENCH_ID, "Bench name"),)),
+            ("Bench", ((BENCH_ID, "Bench name"), (CURRENCY, "Currency (ISO 4217: EUR, USD…)"))),
             (
                 "Keyboard-wedge scanner",
                 (

@@ -5,7 +5,7 @@ Everything is read from the local store: it works with the network down.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -41,6 +41,7 @@ from station.feedback import Tone
 from station.operators import SignedIn, operator_names
 from station.recording import utcnow
 from station.returns.inspection import Inspection
+from station.setting_keys import CURRENCY
 from station.store.engine import Store
 from station.supervisor.approvals import Waiting
 from station.supervisor.drill import UnitRecord, units_behind
@@ -57,6 +58,7 @@ from station.supervisor.report import (
 from station.supervisor.report_pdf import write_pdf
 from station.supervisor.site_facts import as_of
 from station.supervisor.site_queue import answer, refused_lately, waiting
+from station.supervisor.wording import Wording, headline
 from ui.charts import chart_font, count_axis
 from ui.forecast_tab import ForecastTab
 from ui.models import TextTableModel, local_time
@@ -108,7 +110,11 @@ class BarChart(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
 
-    def show_counts(self, counts: dict[str, int] | dict[str, float]) -> None:
+    def show_counts(
+        self, counts: dict[str, int] | dict[str, float], names: Mapping[str, str] | None = None
+    ) -> None:
+        """Bars of ``counts``, each named by ``names`` (a code's words), else by its key; a
+        click still hears the key."""
         # Across, the first bar is drawn at the bottom: reversed, the largest is on top.
         self.labels = list(reversed(list(counts))) if self.across else list(counts)
         if self.across:  # a line of text per named bar, or Qt leaves every other name out
@@ -125,17 +131,18 @@ class BarChart(QChartView):
         chart.legend().hide()
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([label or "(none)" for label in self.labels])
+        named = names or {}
+        categories.append([named.get(label, label) or "(none)" for label in self.labels])
         categories.setTruncateLabels(False)  # whole names, not "RE..."
         categories.setLabelsFont(chart_font())
         values = QValueAxis()
         count_axis(values, max(counts.values(), default=0))
-        named, counted = (
+        along, counted = (
             (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom)
             if self.across
             else (Qt.AlignmentFlag.AlignBottom, Qt.AlignmentFlag.AlignLeft)
         )
-        chart.addAxis(categories, named)
+        chart.addAxis(categories, along)
         chart.addAxis(values, counted)
         series.attachAxis(categories)
         series.attachAxis(values)
@@ -153,10 +160,13 @@ class SupervisorWindow(QDialog):
         *,
         bench: str = "",
         today: date | None = None,
+        currency: str = CURRENCY.default,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Supervisor view")
+        self.currency = currency
+        self.words = Wording.of(inspection.pack, {}, currency)  # with names at each refresh
         self.resize(1300, 850)
         self.store, self.inspection, self.pack = store, inspection, inspection.pack
         self._live = today is None  # a window on the real clock follows it past midnight
@@ -379,14 +389,23 @@ class SupervisorWindow(QDialog):
         self.site_fresh.setVisible(bool(report.freshness))
         r = report.returns
         every = figures(report)
-        self.figures.show([(k, str(v)) for s, k, v in every if s == "returns"])
-        self.dispositions.show_counts(r.by.get("disposition", {}))
-        self.reasons.show_counts(r.by.get("found", {}))
+        with self.store.read() as session:
+            self.words = words = Wording.of(self.pack, operator_names(session), self.currency)
+        self.figures.show(headline(report, words))
+        dispositions, found = r.by.get("disposition", {}), r.by.get("found", {})
+        self.dispositions.show_counts(dispositions, words.names("disposition", [*dispositions]))
+        self.reasons.show_counts(found, words.names("found", [*found]))
         top = [(k, v) for k, v in r.by.get("sku", {}).items() if k != "others"][:TOP_ITEMS]
         self.skus.show_counts(dict(top))
         self.hours.show_counts({f"{h:02d}": n for h, n in enumerate(r.by_hour_of_day)})
         self.benches.show_counts(r.per_hour.get("bench", {}))
-        self.rates.show([(f"{s}: {k}", str(v)) for s, k, v in every if "per hour" in s])
+        self.rates.show(
+            [
+                (f"{s}: {words.name(s.rsplit(' ', 1)[-1], k)}", f"{v:.1f}")
+                for s, k, v in every
+                if "per hour" in s and isinstance(v, int | float)
+            ]
+        )
         self.alerts.setText(
             "\n".join(s.why(report.rule) for s in report.spikes)
             or f"No return spike on {report.filters.end:%d %b}."
@@ -442,7 +461,10 @@ class SupervisorWindow(QDialog):
         if name:
             # The forecast goes with the report once its tab has it.
             report = replace(self.report, forecast=self.forecast.result)
-            (write_csv if kind == "csv" else write_pdf)(report, Path(name))
+            if kind == "csv":
+                write_csv(report, Path(name))
+            else:
+                write_pdf(report, Path(name), self.words)
 
 
 def _share(rate: float | None) -> str:

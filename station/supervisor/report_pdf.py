@@ -16,7 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from station.supervisor.forecast import Forecast
-from station.supervisor.report import Report, figures, receiving_figures
+from station.supervisor.report import Report, receiving_figures
+from station.supervisor.wording import Wording, headline
 
 WIDTH = A4[0] - 30 * mm
 BAR = colors.HexColor("#1f5fa8")
@@ -25,7 +26,8 @@ SECOND = colors.HexColor("#e39b2d")
 CATEGORY_COLOURS = ("#1f5fa8", "#e39b2d", "#2e9e4f", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d")
 
 
-def write_pdf(report: Report, out: Path) -> None:
+def write_pdf(report: Report, out: Path, words: Wording) -> None:
+    """The report in ``words``: names for codes, money in the station's currency."""
     styles = getSampleStyleSheet()
     r = report.returns
     f = report.filters
@@ -36,15 +38,15 @@ def write_pdf(report: Report, out: Path) -> None:
         ),
         Paragraph(f"Filters: {chosen}.", styles["Normal"]),
         Spacer(1, 4 * mm),
-        _table([(k, str(v)) for s, k, v in figures(report) if s == "returns"]),
+        _table(headline(report, words)),
         Spacer(1, 4 * mm),
-        _bars("Units by disposition", r.by.get("disposition", {})),
+        _bars("Units by disposition", _named(words, "disposition", r.by.get("disposition", {}))),
         _bars("Units by hour of day", {f"{h:02d}": n for h, n in enumerate(r.by_hour_of_day)}),
         _bars("Units per hour worked, by bench", r.per_hour.get("bench", {})),
         _pairs(
             "Reasons: stated by the customer and found at the bench",
-            r.by.get("stated", {}),
-            r.by.get("found", {}),
+            _named(words, "stated", r.by.get("stated", {})),
+            _named(words, "found", r.by.get("found", {})),
         ),
         _across("Items returned most", r.by.get("sku", {})),
         Paragraph("Alerts", styles["Heading2"]),
@@ -73,7 +75,7 @@ def write_pdf(report: Report, out: Path) -> None:
     if report.forecast is not None:
         story += [
             Paragraph("Returns expected, the next two weeks", styles["Heading2"]),
-            _forecast_bars(report.forecast),
+            _forecast_bars(report.forecast, words),
             _table(
                 [("day", "returns expected", "of them announced", "inspector-hours")]
                 + [
@@ -117,7 +119,9 @@ def _bars(title: str, counts: dict[str, int] | dict[str, float]) -> Drawing:
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 7
     chart.bars[0].fillColor = BAR
+    _labelled(chart)
     drawing.add(chart)
+    drawing.add(_legend([(BAR, "units")], WIDTH - 80, drawing.height - 10))
     return drawing
 
 
@@ -132,7 +136,10 @@ def _pairs(title: str, first: dict[str, int], second: dict[str, int]) -> Drawing
     chart.categoryAxis.labels.angle = 20
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor, chart.bars[1].fillColor = BAR, SECOND
+    _labelled(chart)
     drawing.add(chart)
+    pairs = [(BAR, "stated by the customer"), (SECOND, "found at the bench")]
+    drawing.add(_legend(pairs, WIDTH - 220, drawing.height - 10))
     return drawing
 
 
@@ -147,11 +154,13 @@ def _across(title: str, counts: dict[str, int]) -> Drawing:
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = BAR
+    _labelled(chart)
     drawing.add(chart)
+    drawing.add(_legend([(BAR, "units returned")], WIDTH - 100, drawing.height - 10))
     return drawing
 
 
-def _forecast_bars(expected: Forecast) -> Drawing:
+def _forecast_bars(expected: Forecast, words: Wording) -> Drawing:
     """Each day's returns expected, stacked by category, with a legend of the categories."""
     categories = sorted(expected.methods)
     height = 75 * mm
@@ -165,18 +174,34 @@ def _forecast_bars(expected: Forecast) -> Drawing:
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 7
-    legend = Legend()
-    legend.x, legend.y = 30, 12
-    legend.fontSize = 7
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 90
     shades = [
         colors.HexColor(CATEGORY_COLOURS[n % len(CATEGORY_COLOURS)]) for n in range(len(categories))
     ]
     for n, shade in enumerate(shades):
         chart.bars[n].fillColor = shade
-    legend.colorNamePairs = list(zip(shades, categories, strict=True))
     drawing.add(chart)
-    drawing.add(legend)
+    names = [words.name("category", c) for c in categories]
+    drawing.add(_legend(list(zip(shades, names, strict=True)), 30, 12))
     return drawing
+
+
+def _named(words: Wording, dimension: str, counts: dict[str, int]) -> dict[str, int]:
+    return {words.name(dimension, code): n for code, n in counts.items()}
+
+
+def _labelled(chart: VerticalBarChart | HorizontalBarChart) -> None:
+    """Every bar says its number."""
+    chart.barLabelFormat = "%.0f"
+    chart.barLabels.fontSize = 6
+    chart.barLabels.nudge = 6
+
+
+def _legend(pairs: list[tuple[colors.Color, str]], x: float, y: float) -> Legend:
+    legend = Legend()
+    legend.x, legend.y = x, y
+    legend.fontSize = 7
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.deltax = 110
+    legend.colorNamePairs = pairs
+    return legend

@@ -23,6 +23,7 @@ from station.rulepack import load_rulepack
 from station.scans import Scan
 from station.setting_keys import (
     BENCH_ID,
+    CURRENCY,
     ERP_DATABASE,
     ERP_INTERVAL_S,
     ERP_URL,
@@ -155,7 +156,7 @@ def test_the_dialog_is_worked_by_keyboard(
     qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.fields[BENCH_ID.key])
     qtbot.keyClicks(dialog.focusWidget(), "BENCH-07")
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
-    assert dialog.focusWidget() is dialog.fields[WEDGE_PREFIX.key]
+    assert dialog.focusWidget() is dialog.fields[CURRENCY.key]
     # Enter in a field saves, from the printers' page too: it never prints a test label.
     url = dialog.fields[PRINTER_URL.key]
     assert isinstance(url, QLineEdit)

@@ -27,6 +27,7 @@ from station.settings import Settings
 from station.states import ApprovalState
 from station.store.engine import Store
 from station.store.schema import FactCode, SiteAnswer, SiteApproval, SiteEvent
+from station.supervisor.wording import category_name
 from ui.main_window import MainWindow
 from ui.style import TONE_COLOURS
 from ui.supervisor_window import CHART_FRAME_PX, BarChart, SupervisorWindow
@@ -72,13 +73,21 @@ def test_the_view_shows_the_past_filters_and_drills_down(
 ) -> None:
     view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=TODAY)
     qtbot.addWidget(view)
-    units = int(figure(view, "units"))
+    units = int(figure(view, "Units decided or triaged").replace(",", ""))
     assert units > 800  # the history's units, planted spikes included, in the last 30 days
+    # In a manager's words: money in the currency, rates in percent, times in minutes.
+    assert figure(view, "Value returned").startswith("€") and "," in figure(view, "Value returned")
+    assert figure(view, "Recovery rate").endswith("%")
+    assert " min " in figure(view, "Time to decision, median") or figure(
+        view, "Time to decision, median"
+    ).endswith(" s")
+    bars = view.dispositions.chart().axes(Qt.Orientation.Vertical)[0]
+    assert "Vendor claim (RTV)" in bars.categories() and "RTV" not in bars.categories()
     benches = [view.narrowing["bench"].itemText(n) for n in range(view.narrowing["bench"].count())]
     assert benches[0] == "All" and "BENCH-02" in benches
     view.narrowing["bench"].setCurrentText("BENCH-02")
     view.refresh()
-    assert 0 < int(figure(view, "units")) < units
+    assert 0 < int(figure(view, "Units decided or triaged").replace(",", "")) < units
 
     series = view.dispositions.chart().series()[0]
     assert isinstance(series, QAbstractBarSeries)
@@ -93,7 +102,8 @@ def test_the_view_shows_the_past_filters_and_drills_down(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "*.csv"))
     view.export("csv")
     assert out.read_text(encoding="utf-8").startswith("section,key,value")
-    assert f"returns,units,{figure(view, 'units')}" in out.read_text(encoding="utf-8")
+    shown = figure(view, "Units decided or triaged").replace(",", "")
+    assert f"returns,units,{shown}" in out.read_text(encoding="utf-8")  # the CSV keeps numbers
     assert view.start.date().toPython() == TODAY - timedelta(days=29)
 
 
@@ -280,7 +290,8 @@ def test_the_forecast_tab_stacks_two_weeks_by_category_and_goes_out_with_the_rep
     assert "Too little history, last week repeated:" in view.forecast.said.text()
     chart = view.forecast.chart.chart()
     (series,) = chart.series()
-    assert sorted(bars.label() for bars in series.barSets()) == sorted(made.methods)
+    names = sorted(category_name(c) for c in made.methods)
+    assert sorted(bars.label() for bars in series.barSets()) == names
     assert chart.legend().isVisible()
     values = next(a for a in chart.axes() if isinstance(a, QValueAxis))
     step = (values.max() - values.min()) / (values.tickCount() - 1)

@@ -17,6 +17,7 @@ from station.store.engine import Store
 from station.supervisor.kpis import Filters
 from station.supervisor.report import build_report, with_forecast, write_csv
 from station.supervisor.report_pdf import write_pdf
+from station.supervisor.wording import Wording
 
 TODAY = date(2026, 11, 27)
 RANGE = Filters(TODAY - timedelta(days=20), TODAY - timedelta(days=1))
@@ -50,7 +51,7 @@ def test_the_csv_reads_back_with_the_same_totals(
 
 def test_the_pdf_renders_with_its_charts(past: Store, pack: RulePack, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    write_pdf(build_report(past, pack, RANGE, today=TODAY), out)
+    write_pdf(build_report(past, pack, RANGE, today=TODAY), out, Wording.of(pack, {}, "EUR"))
     document = pypdfium2.PdfDocument(out)
     try:
         assert len(document) >= 2
@@ -60,6 +61,9 @@ def test_the_pdf_renders_with_its_charts(past: Store, pack: RulePack, tmp_path: 
     finally:
         document.close()
     assert "Units by disposition" in text and "Units by hour of day" in text
+    # Names and the currency, as the view says them; each chart has its legend.
+    assert "Value returned" in text and "€" in text and "Restock" in text
+    assert "RESTOCK" not in text and "units" in text
     bars = int((np.asarray(image) == BAR_BLUE).all(axis=2).sum())
     assert bars > 2_000  # the bars of the charts are drawn, not only their titles
 
@@ -112,7 +116,7 @@ def test_the_forecast_is_in_the_csv_and_drawn_with_its_legend_in_the_pdf(
     units = sum(float(r["value"]) for r in first if r["key"] != "inspector-hours")
     assert units > 0 and hours > 0
     pdf = tmp_path / "report.pdf"
-    write_pdf(report, pdf)
+    write_pdf(report, pdf, Wording.of(pack, {}, "EUR"))
     document = pypdfium2.PdfDocument(pdf)
     try:
         text = "".join(page.get_textpage().get_text_range() for page in document)
@@ -121,4 +125,4 @@ def test_the_forecast_is_in_the_csv_and_drawn_with_its_legend_in_the_pdf(
     assert "Returns expected per day, by category" in text
     assert "inspector-hours" in text
     for category in report.forecast.methods:  # the legend names every category
-        assert category in text
+        assert Wording.of(pack, {}, "EUR").name("category", category) in text
