@@ -5,22 +5,13 @@ Everything is read from the local store: it works with the network down.
 """
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtGui import QHideEvent, QPainter, QShowEvent
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -45,8 +36,8 @@ from station.setting_keys import CURRENCY
 from station.store.engine import Store
 from station.supervisor.approvals import Waiting
 from station.supervisor.drill import UnitRecord, units_behind
-from station.supervisor.facts import Facts
-from station.supervisor.kpis import Filters
+from station.supervisor.facts import Facts, load_facts
+from station.supervisor.kpis import Filters, returns_kpis
 from station.supervisor.report import (
     Report,
     build_report,
@@ -58,9 +49,11 @@ from station.supervisor.report import (
 from station.supervisor.report_pdf import write_pdf
 from station.supervisor.site_facts import as_of
 from station.supervisor.site_queue import answer, refused_lately, waiting
+from station.supervisor.tiles import before, tiles
 from station.supervisor.wording import Wording, headline
-from ui.charts import chart_font, count_axis
+from ui.charts import BarChart
 from ui.forecast_tab import ForecastTab
+from ui.headline_tiles import HeadlineTiles
 from ui.models import TextTableModel, local_time
 from ui.style import TONE_COLOURS
 from ui.tables import PickList, read_only_table
@@ -73,7 +66,6 @@ TOP_ITEMS = 8  # the chart's items: every name readable
 FILTER_CHARS = 14  # a filter box's width, in characters: its list shows whole names
 LIST_MARGIN_PX = 24  # either side of a name in a filter's list
 WATCH_MS = 2000  # how often an open view looks for approvals come from other benches
-BAR_PX, CHART_FRAME_PX = 22, 90  # a named bar's line, and the title and axis around them
 
 
 class FigureModel(TextTableModel):
@@ -91,64 +83,6 @@ class ApprovalModel(TextTableModel):
 class UnitModel(TextTableModel):
     headers = ("Decided", "Bench", "Operator", "SKU", "RMA", "Stated", "Found", "Grade",
                "Disposition", "LPN")  # fmt: skip
-
-
-class BarChart(QChartView):
-    """Bars with their labels; ``on_bar`` hears which label a click fell on. Named things
-    (dispositions, reasons, items) lie across, their names to the left, whole."""
-
-    def __init__(
-        self,
-        title: str,
-        on_bar: Callable[[str], None] | None = None,
-        *,
-        across: bool = False,
-    ) -> None:
-        super().__init__()
-        self.title, self.on_bar, self.across = title, on_bar, across
-        self.labels: list[str] = []
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(220)
-
-    def show_counts(
-        self, counts: dict[str, int] | dict[str, float], names: Mapping[str, str] | None = None
-    ) -> None:
-        """Bars of ``counts``, each named by ``names`` (a code's words), else by its key; a
-        click still hears the key."""
-        # Across, the first bar is drawn at the bottom: reversed, the largest is on top.
-        self.labels = list(reversed(list(counts))) if self.across else list(counts)
-        if self.across:  # a line of text per named bar, or Qt leaves every other name out
-            self.setMinimumHeight(max(220, CHART_FRAME_PX + BAR_PX * len(self.labels)))
-        bars = QBarSet(self.title)
-        bars.append([float(counts[label]) for label in self.labels])
-        if self.on_bar is not None:
-            bars.clicked.connect(lambda index: self.on_bar(self.labels[index]))
-        series = QHorizontalBarSeries() if self.across else QBarSeries()
-        series.append(bars)
-        chart = QChart()
-        chart.setTitle(self.title)
-        chart.setTitleFont(chart_font(bold=True))
-        chart.legend().hide()
-        chart.addSeries(series)
-        categories = QBarCategoryAxis()
-        named = names or {}
-        categories.append([named.get(label, label) or "(none)" for label in self.labels])
-        categories.setTruncateLabels(False)  # whole names, not "RE..."
-        categories.setLabelsFont(chart_font())
-        values = QValueAxis()
-        count_axis(values, max(counts.values(), default=0))
-        along, counted = (
-            (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom)
-            if self.across
-            else (Qt.AlignmentFlag.AlignBottom, Qt.AlignmentFlag.AlignLeft)
-        )
-        chart.addAxis(categories, along)
-        chart.addAxis(values, counted)
-        series.attachAxis(categories)
-        series.attachAxis(values)
-        before = self.chart()
-        self.setChart(chart)
-        before.deleteLater()  # the view does not own the chart it shows
 
 
 class SupervisorWindow(QDialog):
@@ -213,6 +147,7 @@ class SupervisorWindow(QDialog):
         self.audit_trail = QLabel()
         self.site_fresh = QLabel()
         self.site_fresh.setWordWrap(True)
+        self.headline = HeadlineTiles()
         self._layout()
         self._fill_choices()
         self.refresh()
@@ -272,6 +207,7 @@ class SupervisorWindow(QDialog):
         layout.addLayout(narrowing)
         layout.addWidget(self.audit_trail)
         layout.addWidget(self.site_fresh)
+        layout.addWidget(self.headline)
         layout.addWidget(tabs)
 
     def _approvals_tab(self) -> QWidget:
@@ -392,6 +328,7 @@ class SupervisorWindow(QDialog):
         with self.store.read() as session:
             self.words = words = Wording.of(self.pack, operator_names(session), self.currency)
         self.figures.show(headline(report, words))
+        self._show_tiles(report, filters)
         dispositions, found = r.by.get("disposition", {}), r.by.get("found", {})
         self.dispositions.show_counts(dispositions, words.names("disposition", [*dispositions]))
         self.reasons.show_counts(found, words.names("found", [*found]))
@@ -420,6 +357,14 @@ class SupervisorWindow(QDialog):
         self.units.show([])
         self.show_waiting()
         self.show_audit_trail()
+
+    def _show_tiles(self, report: Report, filters: Filters) -> None:
+        """The headline, against the period of the same length just before the range."""
+        earlier = before(filters)
+        facts = load_facts(self.store, earlier.start, earlier.end, self.today)
+        recovery = {code: d.recovery for code, d in self.pack.dispositions.items()}
+        then = returns_kpis(facts, earlier, recovery)
+        self.headline.show_tiles(tiles(report.returns, then, filters, self.store))
 
     def show_audit_trail(self) -> None:
         """When the audit chain was last verified, and in red if it was found broken."""

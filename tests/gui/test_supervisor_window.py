@@ -28,9 +28,10 @@ from station.states import ApprovalState
 from station.store.engine import Store
 from station.store.schema import FactCode, SiteAnswer, SiteApproval, SiteEvent
 from station.supervisor.wording import category_name
+from ui.charts import CHART_FRAME_PX, BarChart
 from ui.main_window import MainWindow
 from ui.style import TONE_COLOURS
-from ui.supervisor_window import CHART_FRAME_PX, BarChart, SupervisorWindow
+from ui.supervisor_window import SupervisorWindow
 
 pytestmark = pytest.mark.gui
 TODAY = date.today()
@@ -81,6 +82,13 @@ def test_the_view_shows_the_past_filters_and_drills_down(
     assert " min " in figure(view, "Time to decision, median") or figure(
         view, "Time to decision, median"
     ).endswith(" s")
+    # The headline: units against the 30 days before (the history began 10 days ago).
+    title, value, change = view.headline.shown[0]
+    assert (title.text(), value.text()) == ("Units", figure(view, "Units decided or triaged"))
+    assert change.text() == "none in the 30 days before"
+    assert [t.text() for t, _, _ in view.headline.shown][1:] == [
+        "Recovery rate", "Median time to decision", "Refunds waiting", "Exceptions",
+    ]  # fmt: skip
     bars = view.dispositions.chart().axes(Qt.Orientation.Vertical)[0]
     assert "Vendor claim (RTV)" in bars.categories() and "RTV" not in bars.categories()
     benches = [view.narrowing["bench"].itemText(n) for n in range(view.narrowing["bench"].count())]
