@@ -178,8 +178,9 @@ class SupervisorWindow(QDialog):
         grid = QGridLayout(returns)
         grid.addWidget(read_only_table(self.figures), 0, 0, 2, 1)
         grid.addWidget(self.dispositions, 0, 1)
-        grid.addWidget(self.reasons, 0, 2)
-        grid.addWidget(self.skus, 1, 1, 1, 2)
+        # The reasons' names are long ("Missing parts or accessories"): the wide place.
+        grid.addWidget(self.skus, 0, 2)
+        grid.addWidget(self.reasons, 1, 1, 1, 2)
         grid.addWidget(self.drilled, 2, 0, 1, 3)
         grid.addWidget(read_only_table(self.units), 3, 0, 1, 3)
         tabs.addTab(returns, "Returns")
