@@ -128,7 +128,7 @@ def supervisor(target: Path) -> int:
         store = open_store(Path(folder) / "station.db")
         load_demo_data(store, date.today())
         pack = load_rulepack()
-        write_history(store, pack, days=30, units=30_000, today=date.today())
+        write_history(store, pack, days=120, units=60_000, today=date.today())
         view = SupervisorWindow(store, Inspection.configured(pack, Settings()))
         view.resize(1366, 768)
         view.drill("disposition", "RTV")

@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont, QPainter
 
 CHART_POINTS = 11  # as the style sheet's smallest text (ui.style)
 MOST_TICKS = 6
+ACROSS_TICKS = 4  # a bar chart lying across has its counts along a short side
 BAR_PX, CHART_FRAME_PX = 22, 90  # a named bar's line, and the title and axis around them
 
 
@@ -29,10 +30,10 @@ def chart_font(*, bold: bool = False) -> QFont:
     return font
 
 
-def count_axis(axis: QValueAxis, top: float) -> None:
+def count_axis(axis: QValueAxis, top: float, most_ticks: int = MOST_TICKS) -> None:
     """``axis`` from 0 past ``top``, a tick at every round step (1, 2 or 5 times a power of
-    ten, whole), labelled in whole numbers."""
-    step = round_step(top / (MOST_TICKS - 1))
+    ten, whole), labelled in whole numbers; at most ``most_ticks`` of them."""
+    step = round_step(top / (most_ticks - 1))
     steps = max(1, math.ceil(top / step))
     axis.setRange(0, step * steps)
     axis.setTickCount(steps + 1)
@@ -91,7 +92,9 @@ class BarChart(QChartView):
         categories.setTruncateLabels(False)  # whole names, not "RE..."
         categories.setLabelsFont(chart_font())
         values = QValueAxis()
-        count_axis(values, max(counts.values(), default=0))
+        count_axis(
+            values, max(counts.values(), default=0), ACROSS_TICKS if self.across else MOST_TICKS
+        )
         along, counted = (
             (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom)
             if self.across

@@ -47,7 +47,7 @@ from station.supervisor.report import (
     write_csv,
 )
 from station.supervisor.report_pdf import write_pdf
-from station.supervisor.site_facts import as_of
+from station.supervisor.site_facts import TRIAGE, as_of
 from station.supervisor.site_queue import answer, refused_lately, waiting
 from station.supervisor.tiles import before, tiles
 from station.supervisor.wording import Wording, headline
@@ -394,9 +394,9 @@ class SupervisorWindow(QDialog):
         with self.store.read() as session:
             found = units_behind(session, self.report.filters, dimension, value)
         self.drilled.setText(
-            f"Units with {dimension} {value or '(none)'}: the newest {len(found)}."
+            f"Units with {dimension} {self.words.name(dimension, value)}: the newest {len(found)}."
         )
-        self.units.show([_unit_row(u) for u in found])
+        self.units.show([_unit_row(u, self.words) for u in found])
 
     def export(self, kind: str) -> None:
         if self.report is None:
@@ -417,11 +417,12 @@ def _share(rate: float | None) -> str:
     return "" if rate is None else f"{rate:.2%}"
 
 
-def _unit_row(unit: UnitRecord) -> tuple[str, ...]:
+def _unit_row(unit: UnitRecord, words: Wording) -> tuple[str, ...]:
     return (
-        local_time(unit.finished_at), unit.bench, unit.operator, unit.sku or "", unit.rma or "",
-        unit.stated or "", unit.found or "", unit.grade or "", unit.disposition or "triage",
-        unit.lpn or "",
+        local_time(unit.finished_at), unit.bench, words.name("operator", unit.operator),
+        unit.sku or "", unit.rma or "", words.name("stated", unit.stated or ""),
+        words.name("found", unit.found or ""), unit.grade or "",
+        words.name("disposition", unit.disposition or TRIAGE), unit.lpn or "",
     )  # fmt: skip
 
 

@@ -65,7 +65,9 @@ def _time_to_decision(now: ReturnsKpis, then: ReturnsKpis, against: str) -> Tile
     title = "Median time to decision"
     if median is None or earlier is None:
         return Tile(title, duration(median), f"nothing to compare in {against}", None)
-    change = median - earlier
+    change = round(median - earlier)
+    if not change:
+        return Tile(title, duration(median), f"as in {against}", None)
     faster = "slower" if change > 0 else "faster"
     return Tile(title, duration(median), f"{duration(abs(change))} {faster} than {against}",
                 change < 0)  # fmt: skip

@@ -104,7 +104,7 @@ def test_the_view_shows_the_past_filters_and_drills_down(
     assert view.units.rowCount() > 0
     shown = {view.units.index(r, 8).data() for r in range(view.units.rowCount())}
     benches_shown = {view.units.index(r, 1).data() for r in range(view.units.rowCount())}
-    assert shown == {"RESTOCK"} and benches_shown == {"BENCH-02"}
+    assert shown == {"Restock"} and benches_shown == {"BENCH-02"}  # by its name
 
     out = tmp_path / "report.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "*.csv"))
