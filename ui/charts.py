@@ -2,7 +2,7 @@
 and axes of counts that tick at round numbers ("0 5 10 15 20", never "0 0 0 0 1")."""
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -14,7 +14,10 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter
+
+from station.feedback import Tone
+from ui.style import TONE_COLOURS
 
 CHART_POINTS = 11  # as the style sheet's smallest text (ui.style)
 MOST_TICKS = 6
@@ -67,10 +70,13 @@ class BarChart(QChartView):
         self.setMinimumHeight(220)
 
     def show_counts(
-        self, counts: dict[str, int] | dict[str, float], names: Mapping[str, str] | None = None
+        self,
+        counts: dict[str, int] | dict[str, float],
+        names: Mapping[str, str] | None = None,
+        marked: Collection[str] = (),
     ) -> None:
         """Bars of ``counts``, each named by ``names`` (a code's words), else by its key; a
-        click still hears the key."""
+        click still hears the key. The ``marked`` keys' bars are drawn in amber."""
         # Across, the first bar is drawn at the bottom: reversed, the largest is on top.
         self.labels = list(reversed(list(counts))) if self.across else list(counts)
         if self.across:  # a line of text per named bar, or Qt leaves every other name out
@@ -79,6 +85,8 @@ class BarChart(QChartView):
         bars.append([float(counts[label]) for label in self.labels])
         if self.on_bar is not None:
             bars.clicked.connect(lambda index: self.on_bar(self.labels[index]))
+        bars.setSelectedColor(QColor(TONE_COLOURS[Tone.WARN]))
+        bars.selectBars([n for n, label in enumerate(self.labels) if label in marked])
         series = QHorizontalBarSeries() if self.across else QBarSeries()
         series.append(bars)
         chart = QChart()

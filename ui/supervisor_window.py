@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -135,6 +135,8 @@ class SupervisorWindow(QDialog):
         self.dispositions = BarChart(
             "Units by disposition", lambda v: self.drill("disposition", v), across=True
         )
+        self.trend = BarChart("Units per day (a click shows that day; amber: a spike alert)",
+                              self.narrow_to_day)  # fmt: skip
         self.hours = BarChart("Units by hour of day")
         self.benches = BarChart("Units per hour worked, by bench")
         self.reasons = BarChart(
@@ -186,6 +188,7 @@ class SupervisorWindow(QDialog):
         tabs.addTab(returns, "Returns")
         throughput = QWidget()
         rows = QVBoxLayout(throughput)
+        rows.addWidget(self.trend)
         rows.addWidget(self.hours)
         rows.addWidget(self.benches)
         rows.addWidget(read_only_table(self.rates))
@@ -335,6 +338,7 @@ class SupervisorWindow(QDialog):
         self.reasons.show_counts(found, words.names("found", [*found]))
         top = [(k, v) for k, v in r.by.get("sku", {}).items() if k != "others"][:TOP_ITEMS]
         self.skus.show_counts(dict(top))
+        self._show_trend(report)
         self.hours.show_counts({f"{h:02d}": n for h, n in enumerate(r.by_hour_of_day)})
         self.benches.show_counts(r.per_hour.get("bench", {}))
         self.rates.show(
@@ -358,6 +362,25 @@ class SupervisorWindow(QDialog):
         self.units.show([])
         self.show_waiting()
         self.show_audit_trail()
+
+    def _show_trend(self, report: Report) -> None:
+        """Units a day over the range; the days with a spike alert in amber."""
+        first = report.filters.start
+        days = [first + timedelta(days=n) for n in range((report.filters.end - first).days + 1)]
+        counts = report.returns.by_day or [0] * len(days)
+        spiked = {spike.day.isoformat() for spike in report.spikes}
+        self.trend.show_counts(
+            {day.isoformat(): n for day, n in zip(days, counts, strict=True)},
+            {day.isoformat(): f"{day:%d}" if len(days) > 14 else f"{day:%a %d}" for day in days},
+            spiked,
+        )
+
+    def narrow_to_day(self, day: str) -> None:
+        """The whole view on the one day of the trend's bar clicked."""
+        picked = QDate.fromString(day, Qt.DateFormat.ISODate)
+        self.start.setDate(picked)
+        self.end.setDate(picked)
+        self.refresh()
 
     def _show_tiles(self, report: Report, filters: Filters) -> None:
         """The headline, against the period of the same length just before the range."""

@@ -48,6 +48,7 @@ class ReturnsKpis:
     triaged: int = 0
     per_hour: dict[str, dict[str, float]] = field(default_factory=dict)  # bench/operator: rate
     by_hour_of_day: list[int] = field(default_factory=lambda: [0] * 24)
+    by_day: list[int] = field(default_factory=list)  # a count a day of the range, in order
     to_decision: Spread = Spread(None, None)  # seconds, first scan to disposition
     by: dict[str, dict[str, int]] = field(default_factory=dict)  # dimension: value: units
     mismatch_rate: float | None = None  # found reason other than the customer's
@@ -76,6 +77,8 @@ def returns_kpis(facts: Facts, filters: Filters, recovery: dict[str, float]) -> 
     decided = disposition != triage
     found.triaged = int(units - decided.sum())
     found.by_hour_of_day = np.bincount(columns["hour"], minlength=24).tolist()
+    days = (filters.end - filters.start).days + 1
+    found.by_day = np.bincount(columns["day"] - filters.start.toordinal(), minlength=days).tolist()
     for who in ("bench", "operator"):
         found.per_hour[who] = _per_hour(columns, who, names.get(who, []))
     # A unit of another bench whose events do not say when it began has no time to decision.

@@ -5,7 +5,7 @@ when it was made (``with_forecast``). ``station report --from --to --format``.
 
 import csv
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +132,11 @@ def figures(report: Report) -> list[tuple[str, str, float | int | str]]:
     for who, rates in r.per_hour.items():
         rows += [(f"units per hour by {who}", k, v) for k, v in rates.items()]
     rows += [("units by hour of day", f"{h:02d}", n) for h, n in enumerate(r.by_hour_of_day)]
+    first = report.filters.start
+    rows += [
+        ("units by day", (first + timedelta(days=n)).isoformat(), units)
+        for n, units in enumerate(r.by_day)
+    ]
     for dimension, counts in r.by.items():
         rows += [(f"units by {dimension}", k or "(none)", v) for k, v in counts.items()]
     rows += [

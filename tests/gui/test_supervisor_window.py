@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bench_driver import Scanner
 from PySide6.QtCharts import QAbstractBarSeries, QValueAxis
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
@@ -319,3 +319,25 @@ def test_a_chart_of_few_counts_ticks_at_whole_numbers(qtbot: QtBot) -> None:
     chart.show_counts({"RESTOCK": 37, "RTV": 12})
     assert (values := next(a for a in chart.chart().axes() if isinstance(a, QValueAxis)))
     assert (values.max(), values.tickCount()) == (40, 5)  # 0 10 20 30 40
+
+
+def test_the_trend_counts_each_day_marks_a_spike_and_a_click_narrows_to_its_day(
+    store: Store, pack: RulePack, qtbot: QtBot
+) -> None:
+    written = write_history(store, pack, days=40, units=4_000, today=TODAY)
+    spike = max(written.spikes, key=lambda s: s.day)  # a planted spike: its day ends a range
+    view = SupervisorWindow(store, Inspection.configured(pack, Settings()), today=TODAY)
+    qtbot.addWidget(view)
+    view.end.setDate(spike.day)
+    view.start.setDate(spike.day - timedelta(days=13))
+    view.refresh()
+    assert view.report is not None and view.report.spikes  # the alert of that day
+    (series,) = view.trend.chart().series()
+    (bars,) = series.barSets()
+    counts = [int(bars.at(n)) for n in range(bars.count())]
+    assert len(counts) == 14 and sum(counts) == view.report.returns.units
+    assert bars.selectedBars() == [13]  # the spike's day, in amber
+    day = view.trend.labels[5]
+    bars.clicked.emit(5)
+    assert view.start.date() == view.end.date() == QDate.fromString(day, Qt.DateFormat.ISODate)
+    assert view.report.returns.units == counts[5]
