@@ -6,6 +6,7 @@ a second, and a model is fitted per category): the tab says so meanwhile, and th
 stays live.
 """
 
+import logging
 import threading
 from datetime import date
 
@@ -20,7 +21,6 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
 from station.store.engine import Store
 from station.supervisor.forecast import NAIVE, Forecast, forecast
@@ -28,6 +28,8 @@ from station.supervisor.wording import category_name
 from ui.charts import chart_font, count_axis
 from ui.models import TextTableModel
 from ui.tables import read_only_table
+
+log = logging.getLogger("station.supervisor")
 
 
 class ForecastModel(TextTableModel):
@@ -63,7 +65,7 @@ class ForecastTab(QWidget):
     @Slot(object)
     def _made(self, made: object) -> None:
         if not isinstance(made, Forecast):
-            self.said.setText(f"No forecast: the store could not be read ({made}).")
+            self.said.setText(f"No forecast could be made ({made!r}); the log says more.")
             return
         self.result = made
         per_day = made.per_day()
@@ -117,8 +119,8 @@ class _Making(QObject):
     """A forecast made on the thread that runs ``run``.
 
     Signals:
-        made(object): the ``Forecast``, or the store's error that stopped it; queued to
-            the tab's thread.
+        made(object): the ``Forecast``, or the error that stopped it; queued to the tab's
+            thread.
     """
 
     made = Signal(object)
@@ -130,5 +132,6 @@ class _Making(QObject):
     def run(self) -> None:
         try:
             self.made.emit(forecast(self.store, self.today))
-        except SQLAlchemyError as exc:  # the store, read on this thread
+        except Exception as exc:  # the store unread, a model unfitted: said on the tab
+            log.exception("the forecast could not be made")
             self.made.emit(exc)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from bench_driver import Scanner
 from PySide6.QtCharts import QAbstractBarSeries, QValueAxis
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, text
 
+import ui.forecast_tab
 from demo.history import write_history
 from station.audit_chain import verify
 from station.feedback import Tone
@@ -341,3 +343,17 @@ def test_the_trend_counts_each_day_marks_a_spike_and_a_click_narrows_to_its_day(
     bars.clicked.emit(5)
     assert view.start.date() == view.end.date() == QDate.fromString(day, Qt.DateFormat.ISODate)
     assert view.report.returns.units == counts[5]
+
+
+def test_a_forecast_that_cannot_be_made_says_so_on_its_tab(
+    store: Store, pack: RulePack, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unfitted(*_args: object) -> None:
+        raise np.linalg.LinAlgError("Schur decomposition solver error")
+
+    monkeypatch.setattr(ui.forecast_tab, "forecast", unfitted)
+    view = SupervisorWindow(store, Inspection.configured(pack, Settings()), today=TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.forecast.said.text().startswith("No forecast could be made"))
+    assert "Schur" in view.forecast.said.text() and view.forecast.result is None
