@@ -14,7 +14,7 @@ from station.states import OutboxStatus
 from station.store.engine import Store
 from station.store.schema import OutboxEvent
 from station.supervisor.kpis import Filters, ReturnsKpis
-from station.supervisor.wording import count, duration
+from station.supervisor.wording import count, duration, share
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _units(now: ReturnsKpis, then: ReturnsKpis, against: str) -> Tile:
 
 def _recovery(now: ReturnsKpis, then: ReturnsKpis, against: str) -> Tile:
     rate, earlier = now.recovery_rate, then.recovery_rate
-    shown = "–" if rate is None else f"{rate:.1%}"
+    shown = share(rate)
     if rate is None or earlier is None:
         return Tile("Recovery rate", shown, f"nothing to compare in {against}", None)
     points = (rate - earlier) * 100
