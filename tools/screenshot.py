@@ -126,8 +126,8 @@ def main(argv: list[str]) -> int:
 
 
 def supervisor(target: Path) -> int:
-    """The Returns tab at ``target``; beside it, ``<name>-throughput.png`` and
-    ``<name>-forecast.png`` (once its thread has made the forecast)."""
+    """The Returns tab at ``target``; beside it one picture of each other tab,
+    ``<name>-throughput.png`` and so on (the forecast's once its thread has made it)."""
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "station.db")
         load_demo_data(store, date.today())
@@ -140,8 +140,9 @@ def supervisor(target: Path) -> int:
         QApplication.processEvents()
         target.parent.mkdir(parents=True, exist_ok=True)
         pictures = {target: "Returns"}
-        for tab in ("Throughput", "Forecast"):
-            pictures[target.with_name(f"{target.stem}-{tab.lower()}.png")] = tab
+        for tab in ("Throughput", "Alerts", "Receiving and exceptions", "Forecast", "Approvals"):
+            name = tab.split()[0].lower()  # throughput, alerts, receiving, forecast…
+            pictures[target.with_name(f"{target.stem}-{name}.png")] = tab
         deadline = time.monotonic() + FORECAST_WITHIN_S
         while view.forecast.result is None and time.monotonic() < deadline:
             QApplication.processEvents()
