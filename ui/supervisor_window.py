@@ -43,14 +43,13 @@ from station.supervisor.report import (
     build_report,
     facts_for,
     figures,
-    receiving_figures,
     write_csv,
 )
 from station.supervisor.report_pdf import write_pdf
 from station.supervisor.site_facts import TRIAGE, as_of
 from station.supervisor.site_queue import answer, refused_lately, waiting
 from station.supervisor.tiles import before, tiles
-from station.supervisor.wording import Wording, headline
+from station.supervisor.wording import Wording, headline, receiving
 from ui.charts import BarChart
 from ui.forecast_tab import ForecastTab
 from ui.headline_tiles import HeadlineTiles
@@ -358,7 +357,7 @@ class SupervisorWindow(QDialog):
                 for s in report.scorecard
             ]
         )
-        self.receiving.show(receiving_figures(report))
+        self.receiving.show(receiving(report))
         self.units.show([])
         self.show_waiting()
         self.show_audit_trail()

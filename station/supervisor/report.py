@@ -174,12 +174,6 @@ def figures(report: Report) -> list[tuple[str, str, float | int | str]]:
     return rows
 
 
-def receiving_figures(report: Report) -> list[tuple[str, ...]]:
-    """The receiving and exception figures, as (label, value) for a table."""
-    sections = ("receiving", "exceptions", "discrepancies", "putaway", "units received")
-    return [(f"{s}: {k}", str(v)) for s, k, v in figures(report) if s.startswith(sections)]
-
-
 def _maybe(value: float | None) -> float | str:
     return "" if value is None else round(value, 4)
 

@@ -16,8 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from station.supervisor.forecast import Forecast
-from station.supervisor.report import Report, receiving_figures
-from station.supervisor.wording import Wording, headline
+from station.supervisor.report import Report
+from station.supervisor.wording import Wording, headline, receiving
 
 WIDTH = A4[0] - 30 * mm
 BAR = colors.HexColor("#1f5fa8")
@@ -70,7 +70,7 @@ def write_pdf(report: Report, out: Path, words: Wording) -> None:
             ],
         ),
         Paragraph("Receiving", styles["Heading2"]),
-        _table(receiving_figures(report)),
+        _table(receiving(report)),
     ]
     if report.forecast is not None:
         story += [

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from station.rulepack import RulePack
 from station.supervisor.kpis import Spread
-from station.supervisor.report import Report
+from station.supervisor.report import Report, figures
 from station.supervisor.site_facts import TRIAGE
 
 N = TypeVar("N", int, float)
@@ -107,3 +107,34 @@ def headline(report: Report, wording: Wording) -> list[tuple[str, ...]]:
         ("Rules overridden", count(r.overrides)),
         ("Supervisor approvals", count(r.approvals)),
     ]
+
+
+def receiving(report: Report) -> list[tuple[str, ...]]:
+    """The receiving and exception figures, each in a sentence's words: "Receipts closed",
+    "Short from Alpine Audio", "Putaways in zone BULK"."""
+    lines: list[tuple[str, ...]] = []
+    for section, key, value in figures(report):
+        said = _receiving_line(section, key)
+        if said is not None:
+            shown = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+            lines.append((said, shown))
+    return lines
+
+
+def _receiving_line(section: str, key: str) -> str | None:
+    if section in ("receiving", "exceptions"):
+        return key[:1].upper() + key[1:]
+    if section == "receiving per hour":
+        return f"{key.capitalize()} per hour"
+    if section == "units received by supplier":
+        return f"Units received from {key}"
+    if section.startswith("discrepancies of "):
+        return f"{key.capitalize()} from {section.removeprefix('discrepancies of ')}"
+    if section.startswith("putaway overrides in zone "):
+        zone = section.removeprefix("putaway overrides in zone ")
+        return (
+            f"Putaway overrides in zone {zone}"
+            if key == "overrides"
+            else f"Putaways in zone {zone}"
+        )
+    return None

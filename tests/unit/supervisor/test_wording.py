@@ -1,8 +1,13 @@
 """The supervisor's figures in a manager's words, each format on numbers worked out here."""
 
+from datetime import date
+
 from station.rulepack import RulePack
+from station.store.engine import Store
+from station.supervisor.kpis import Filters
+from station.supervisor.report import build_report
 from station.supervisor.site_facts import TRIAGE
-from station.supervisor.wording import NOTHING, Wording, count, duration, share
+from station.supervisor.wording import NOTHING, Wording, count, duration, receiving, share
 
 
 def test_money_in_the_stations_currency_with_thousands_separators(pack: RulePack) -> None:
@@ -31,3 +36,15 @@ def test_codes_are_named_from_the_rule_pack_and_the_operators(pack: RulePack) ->
     assert words.name("category", "health_beauty") == "Health beauty"
     assert words.name("found", "") == "no reason recorded"
     assert words.names("grade", ["A", ""]) == {"A": "A", "": "not graded"}
+
+
+def test_the_receiving_figures_read_as_sentences(store: Store, pack: RulePack) -> None:
+    report = build_report(store, pack, Filters(date(2026, 11, 1), date(2026, 11, 30)))
+    report.receiving.discrepancies = {"Alpine Audio": {"short": 2}}
+    report.receiving.overrides_by_zone = {"BULK": (1, 12)}
+    lines = dict(receiving(report))
+    assert lines["Receipts closed"] == "0"
+    assert lines["Short from Alpine Audio"] == "2"
+    assert (lines["Putaway overrides in zone BULK"], lines["Putaways in zone BULK"]) == ("1", "12")
+    assert "Rejected sync events" in lines
+    assert not any(label[:1].islower() for label in lines)
