@@ -99,7 +99,8 @@ class SupervisorWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Supervisor view")
         self.currency = currency
-        self.words = Wording.of(inspection.pack, {}, currency)  # with names at each refresh
+        with store.read() as session:  # named again at each refresh: operators change
+            self.words = Wording.of(inspection.pack, operator_names(session), currency)
         self.resize(1300, 850)
         self.store, self.inspection, self.pack = store, inspection, inspection.pack
         self._live = today is None  # a window on the real clock follows it past midnight
@@ -284,7 +285,10 @@ class SupervisorWindow(QDialog):
     def _fill_choices(self) -> None:
         codes = self._facts(self.filters()).codes
         for name, box in self.narrowing.items():
-            box.addItems([ALL, *sorted(v for v in codes.names(name) if v)])
+            # Chosen by name (an operator's, a category's words), kept by value.
+            box.addItem(ALL, None)
+            for value in sorted(v for v in codes.names(name) if v):
+                box.addItem(self.words.name(name, value), value)
             # A supplier's or an operator's long name would widen the box, and the view,
             # past a bench screen: the box keeps a readable width, its list the whole names.
             box.setSizeAdjustPolicy(
@@ -312,7 +316,7 @@ class SupervisorWindow(QDialog):
         return self._loaded[1]
 
     def filters(self) -> Filters:
-        chosen = {n: b.currentText() for n, b in self.narrowing.items() if b.currentText() != ALL}
+        chosen = {n: b.currentData() for n, b in self.narrowing.items() if b.currentData()}
         return Filters(_day(self.start), _day(self.end), **chosen)
 
     def refresh(self) -> None:

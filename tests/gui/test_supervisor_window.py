@@ -95,6 +95,12 @@ def test_the_view_shows_the_past_filters_and_drills_down(
     assert "Vendor claim (RTV)" in bars.categories() and "RTV" not in bars.categories()
     benches = [view.narrowing["bench"].itemText(n) for n in range(view.narrowing["bench"].count())]
     assert benches[0] == "All" and "BENCH-02" in benches
+    operators = view.narrowing["operator"]
+    named = [operators.itemText(n) for n in range(operators.count())]
+    assert "Ines Inspector" in named and "BADGE-1001" not in named  # by name, kept by badge
+    operators.setCurrentText("Ines Inspector")
+    assert view.filters().operator == "BADGE-1001"
+    operators.setCurrentIndex(0)
     view.narrowing["bench"].setCurrentText("BENCH-02")
     view.refresh()
     assert 0 < int(figure(view, "Units decided or triaged").replace(",", "")) < units
