@@ -5,21 +5,20 @@ numbers, for other tools; the view and the PDF say these."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 
 from station.rulepack import RulePack
+from station.supervisor.forecast import NO_ITEM
 from station.supervisor.kpis import Spread
 from station.supervisor.report import Report, figures
 from station.supervisor.site_facts import TRIAGE
 
-N = TypeVar("N", int, float)
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}  # written before the amount
 NOTHING = "–"  # a figure that has no value over the range (no unit timed, say)
 NONE_SAID = {
     "stated": "no reason given",
     "found": "no reason recorded",
     "channel": "no order (triage)",
-    "category": "no item (triage)",
+    "category": NO_ITEM,
     "grade": "not graded",
 }
 
