@@ -57,10 +57,11 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._committed: list[Callable[[dict[str, int]], None]] = []
         # The threads of this process write one at a time, waiting on this lock: it is
-        # handed over the moment a unit ends, where SQLite's busy handler would sleep and
-        # look again (1, 2, 5, 10… ms), and the window's scan waited for the sync's unit up
-        # to 25 ms past its end (scan_to_screen). Re-entrant, as SQLite's lock is not: a
-        # unit inside another on one thread still fails at SQLite's busy timeout, loudly.
+        # handed over the moment a unit ends, where SQLite's busy handler sleeps and looks
+        # again (1, 2, 5, 10… up to 100 ms apart), so the window's scan could wait for the
+        # sync's unit well past its end (seen in scan_to_screen's stalls). Re-entrant, as
+        # SQLite's lock is not: a unit inside another on one thread still fails at SQLite's
+        # busy timeout, loudly.
         self._writer = threading.RLock()
 
     @contextmanager
