@@ -85,12 +85,7 @@ def send_again(
     store: Store, seq: int, who: SignedIn | None, bench: str, *, by: RefusedBy = RefusedBy.ERP
 ) -> None:
     """The cause is fixed: the event goes out again at the next sync (or site round)."""
-    if by is RefusedBy.HUB:
-        _settle_refusal(
-            store, seq, who, bench, status=RefusalStatus.AGAIN, action="event_sent_again"
-        )
-        return
-    _settle(store, seq, who, bench, status=OutboxStatus.PENDING, action="event_sent_again")
+    _settle(store, seq, who, bench, by, again=True)
 
 
 def mark_handled(
@@ -105,15 +100,7 @@ def mark_handled(
     """Dealt with another way: kept on record, never sent."""
     if not why.strip():
         raise Refusal("Say how it was handled: the note stays with the event.")
-    if by is RefusedBy.HUB:
-        _settle_refusal(
-            store, seq, who, bench, status=RefusalStatus.HANDLED, action="event_handled",
-            why=why.strip(),
-        )  # fmt: skip
-        return
-    _settle(
-        store, seq, who, bench, status=OutboxStatus.HANDLED, action="event_handled", why=why.strip()
-    )
+    _settle(store, seq, who, bench, by, again=False, why=why.strip())
 
 
 def _settle(
@@ -121,56 +108,38 @@ def _settle(
     seq: int,
     who: SignedIn | None,
     bench: str,
+    by: RefusedBy,
     *,
-    status: OutboxStatus,
-    action: str,
+    again: bool,
     why: str | None = None,
 ) -> None:
-    supervisor = require(who, Role.SUPERVISOR, action="settle an event the ERP rejected")
+    """Sent again or handled, audited: the ERP's rejection on the event itself, the hub's
+    refusal on its own row (the event's way to the ERP is untouched by it)."""
+    supervisor = require(who, Role.SUPERVISOR, action=f"settle an event the {by} refused")
     with store.unit() as session:
         event = session.get(OutboxEvent, seq)
-        if event is None or event.status != OutboxStatus.REJECTED:
+        refusal = session.get(SiteRefusal, seq) if by is RefusedBy.HUB else None
+        waiting = (
+            refusal is not None and refusal.status == RefusalStatus.REFUSED
+            if by is RefusedBy.HUB
+            else event is not None and event.status == OutboxStatus.REJECTED
+        )
+        if event is None or not waiting:
             raise Refusal("That event is no longer in the exception queue.")
         audit(
             session,
             bench=bench,
             operator=supervisor.badge,
-            action=action,
+            action="event_sent_again" if again else "event_handled",
             subject=event.event_id,
             kind=event.kind,
-            rejected_with=event.last_error,
+            refused_by=by.value,
+            rejected_with=refusal.why if refusal is not None else event.last_error,
             why=why,
         )
-        event.status = status
-        if status == OutboxStatus.PENDING:
-            event.attempts, event.next_attempt_at = 0, None
-
-
-def _settle_refusal(
-    store: Store,
-    seq: int,
-    who: SignedIn | None,
-    bench: str,
-    *,
-    status: RefusalStatus,
-    action: str,
-    why: str | None = None,
-) -> None:
-    supervisor = require(who, Role.SUPERVISOR, action="settle an event the site's hub refused")
-    with store.unit() as session:
-        refusal = session.get(SiteRefusal, seq)
-        event = session.get(OutboxEvent, seq)
-        if refusal is None or event is None or refusal.status != RefusalStatus.REFUSED:
-            raise Refusal("That event is no longer in the exception queue.")
-        audit(
-            session,
-            bench=bench,
-            operator=supervisor.badge,
-            action=action,
-            subject=event.event_id,
-            kind=event.kind,
-            refused_by=RefusedBy.HUB.value,
-            rejected_with=refusal.why,
-            why=why,
-        )
-        refusal.status = status
+        if refusal is not None:
+            refusal.status = RefusalStatus.AGAIN if again else RefusalStatus.HANDLED
+        elif again:
+            event.status, event.attempts, event.next_attempt_at = OutboxStatus.PENDING, 0, None
+        else:
+            event.status = OutboxStatus.HANDLED

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QDateEdit,
     QDialog,
     QFileDialog,
@@ -49,21 +48,19 @@ from station.supervisor.report_pdf import write_pdf
 from station.supervisor.site_facts import TRIAGE, as_of
 from station.supervisor.site_queue import answer, refused_lately, waiting
 from station.supervisor.tiles import before, tiles
-from station.supervisor.wording import Wording, headline, receiving
+from station.supervisor.wording import Wording, headline, receiving, share
 from ui.charts import BarChart
+from ui.filter_box import FilterBox
 from ui.forecast_tab import ForecastTab
 from ui.headline_tiles import HeadlineTiles
 from ui.models import TextTableModel, local_time
 from ui.style import TONE_COLOURS
 from ui.tables import PickList, read_only_table
 
-ALL = "All"
 DAYS = 30  # the range the view opens on
 NARROWINGS = ("bench", "operator", "category", "supplier")
 LIVE_AFTER_S = 5.0  # how fresh today's figures are when Show is pressed again
 TOP_ITEMS = 8  # the chart's items: every name readable
-FILTER_CHARS = 14  # a filter box's width, in characters: its list shows whole names
-LIST_MARGIN_PX = 24  # either side of a name in a filter's list
 WATCH_MS = 2000  # how often an open view looks for approvals come from other benches
 
 
@@ -125,7 +122,7 @@ class SupervisorWindow(QDialog):
         self._loaded_at = 0.0
         self.start = _date_edit(self.today - timedelta(days=DAYS - 1))
         self.end = _date_edit(self.today)
-        self.narrowing = {name: QComboBox() for name in NARROWINGS}
+        self.narrowing = {name: FilterBox() for name in NARROWINGS}
         self.figures, self.rates, self.scores = (
             FigureModel(self),
             FigureModel(self),
@@ -286,22 +283,7 @@ class SupervisorWindow(QDialog):
         codes = self._facts(self.filters()).codes
         for name, box in self.narrowing.items():
             # Chosen by name (an operator's, a category's words), kept by value.
-            box.addItem(ALL, None)
-            for value in sorted(v for v in codes.names(name) if v):
-                box.addItem(self.words.name(name, value), value)
-            # A supplier's or an operator's long name would widen the box, and the view,
-            # past a bench screen: the box keeps a readable width, its list the whole names.
-            box.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            box.setMinimumContentsLength(FILTER_CHARS)
-            names = (box.itemText(row) for row in range(box.count()))
-            widest = max(box.fontMetrics().horizontalAdvance(text) for text in names)
-            list_view = box.view()
-            list_view.setMinimumWidth(
-                widest + LIST_MARGIN_PX + list_view.verticalScrollBar().sizeHint().width()
-            )
-            box.currentTextChanged.connect(box.setToolTip)
+            box.fill(self.words.names(name, sorted(v for v in codes.names(name) if v)))
 
     def _facts(self, filters: Filters) -> Facts:
         """The facts for ``filters``' range, loaded again only when the range changes: a
@@ -316,7 +298,7 @@ class SupervisorWindow(QDialog):
         return self._loaded[1]
 
     def filters(self) -> Filters:
-        chosen = {n: b.currentData() for n, b in self.narrowing.items() if b.currentData()}
+        chosen = {n: value for n, box in self.narrowing.items() if (value := box.chosen())}
         return Filters(_day(self.start), _day(self.end), **chosen)
 
     def refresh(self) -> None:
@@ -356,10 +338,7 @@ class SupervisorWindow(QDialog):
             or f"No return spike on {report.filters.end:%d %b}."
         )
         self.scores.show(
-            [
-                (s.supplier, str(s.defects), str(s.received), _share(s.rate))
-                for s in report.scorecard
-            ]
+            [(s.supplier, str(s.defects), str(s.received), share(s.rate)) for s in report.scorecard]
         )
         self.receiving.show(receiving(report))
         self.units.show([])
@@ -437,10 +416,6 @@ class SupervisorWindow(QDialog):
                 write_csv(report, Path(name))
             else:
                 write_pdf(report, Path(name), self.words)
-
-
-def _share(rate: float | None) -> str:
-    return "" if rate is None else f"{rate:.2%}"
 
 
 def _unit_row(unit: UnitRecord, words: Wording) -> tuple[str, ...]:
