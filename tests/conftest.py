@@ -44,6 +44,13 @@ def demo() -> dict[str, Any]:
     return data
 
 
+@pytest.fixture
+def today() -> date:
+    """The local date as this test starts: a module's date taken at import goes stale when
+    the suite runs past midnight, while the benches stamp their units by the clock."""
+    return date.today()
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     file = tmp_path_factory.mktemp("template") / "station.db"

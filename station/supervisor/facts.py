@@ -126,10 +126,12 @@ def load_facts(store: Store, start: date, end: date, today: date | None = None) 
     today = today or datetime.now().astimezone().date()
     with store.read() as session:
         codes = load_codes(session, store)
+        # Today is read from the units even when kept: a view opened before midnight
+        # still calls today a day the site sync has kept since.
         kept = {
             row.day: row
             for row in session.scalars(
-                select(FactDay).where(FactDay.day >= start, FactDay.day <= end)
+                select(FactDay).where(FactDay.day >= start, FactDay.day <= end, FactDay.day < today)
             )
         }
     parts: list[dict[str, Column]] = []

@@ -36,13 +36,12 @@ from ui.style import TONE_COLOURS
 from ui.supervisor_window import SupervisorWindow
 
 pytestmark = pytest.mark.gui
-TODAY = date.today()
 _clock = itertools.count(1000, 2)
 
 
 @pytest.fixture
-def past(store: Store, pack: RulePack) -> Store:
-    write_history(store, pack, days=10, units=800, today=TODAY)
+def past(today: date, store: Store, pack: RulePack) -> Store:
+    write_history(store, pack, days=10, units=800, today=today)
     return store
 
 
@@ -72,9 +71,15 @@ def test_only_a_supervisor_opens_the_view(
 
 
 def test_the_view_shows_the_past_filters_and_drills_down(
-    qtbot: QtBot, past: Store, pack: RulePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    *,
+    today: date,
+    qtbot: QtBot,
+    past: Store,
+    pack: RulePack,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=TODAY)
+    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=today)
     qtbot.addWidget(view)
     units = int(figure(view, "Units decided or triaged").replace(",", ""))
     assert units > 800  # the history's units, planted spikes included, in the last 30 days
@@ -120,17 +125,17 @@ def test_the_view_shows_the_past_filters_and_drills_down(
     assert out.read_text(encoding="utf-8").startswith("section,key,value")
     shown = figure(view, "Units decided or triaged").replace(",", "")
     assert f"returns,units,{shown}" in out.read_text(encoding="utf-8")  # the CSV keeps numbers
-    assert view.start.date().toPython() == TODAY - timedelta(days=29)
+    assert view.start.date().toPython() == today - timedelta(days=29)
 
 
 def test_an_approval_is_answered_with_a_click(
-    qtbot: QtBot, store: Store, bench: ReturnsBench
+    today: date, qtbot: QtBot, store: Store, bench: ReturnsBench
 ) -> None:
     for code in ("BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO",
                  "@GRADE-A", "@DISP-DONATE"):  # fmt: skip
         bench.handle(Scan(code, at=float(next(_clock))))
     sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
-    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-09", today=TODAY)
+    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-09", today=today)
     qtbot.addWidget(view)
     assert view.approvals.rowCount() == 1
     assert "override of the rules (RESTOCK → DONATE)" in view.approvals.index(0, 4).data()
@@ -142,10 +147,10 @@ def test_an_approval_is_answered_with_a_click(
 
 
 def test_the_approve_and_refuse_buttons_wait_for_a_pick(
-    qtbot: QtBot, store: Store, bench: ReturnsBench
+    today: date, qtbot: QtBot, store: Store, bench: ReturnsBench
 ) -> None:
     sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
-    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-09", today=TODAY)
+    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-09", today=today)
     qtbot.addWidget(view)
     view.show()
     view.tabs.setCurrentIndex(view.tabs.count() - 1)
@@ -166,9 +171,9 @@ def test_the_approve_and_refuse_buttons_wait_for_a_pick(
 
 
 def test_the_view_says_when_the_audit_trail_was_verified_and_red_when_broken(
-    qtbot: QtBot, store: Store, bench: ReturnsBench
+    today: date, qtbot: QtBot, store: Store, bench: ReturnsBench
 ) -> None:
-    view = SupervisorWindow(store, bench.inspection, bench="BENCH-09", today=TODAY)
+    view = SupervisorWindow(store, bench.inspection, bench="BENCH-09", today=today)
     qtbot.addWidget(view)
     assert view.audit_trail.text().startswith("Audit trail: not verified yet")
     bench.handle(Scan("BADGE-1001", at=float(next(_clock))))  # signing in is audited
@@ -197,10 +202,10 @@ def test_a_chart_of_named_bars_has_a_line_of_text_for_each_name(qtbot: QtBot) ->
 
 
 def test_another_benchs_approval_shows_up_while_the_view_is_open_and_goes_through_the_hub(
-    qtbot: QtBot, store: Store, bench: ReturnsBench
+    today: date, qtbot: QtBot, store: Store, bench: ReturnsBench
 ) -> None:
     sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
-    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-01", today=TODAY)
+    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-01", today=today)
     qtbot.addWidget(view)
     view.show()
     view.approval_table.selectRow(0)
@@ -242,14 +247,14 @@ def test_another_benchs_approval_shows_up_while_the_view_is_open_and_goes_throug
 
 
 def test_the_view_says_how_fresh_each_other_benchs_figures_are(
-    qtbot: QtBot, store: Store, bench: ReturnsBench
+    today: date, qtbot: QtBot, store: Store, bench: ReturnsBench
 ) -> None:
     sam = SignedIn("Sam Supervisor", "BADGE-3001", Role.SUPERVISOR)
-    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-01", today=TODAY)
+    view = SupervisorWindow(store, bench.inspection, lambda: sam, bench="BENCH-01", today=today)
     qtbot.addWidget(view)
     view.show()
     assert not view.site_fresh.isVisible()  # a standalone bench: no site to speak of
-    written = datetime.combine(TODAY, datetime.min.time().replace(hour=10, minute=41))
+    written = datetime.combine(today, datetime.min.time().replace(hour=10, minute=41))
     stored = written.astimezone().astimezone(UTC).replace(tzinfo=None)
     with store.unit() as session:
         session.add(
@@ -266,7 +271,7 @@ def test_the_view_says_how_fresh_each_other_benchs_figures_are(
 
 @pytest.mark.usefixtures("past")
 def test_long_names_in_the_filters_leave_the_view_on_a_1366_pixel_screen(
-    past: Store, pack: RulePack, qtbot: QtBot
+    today: date, past: Store, pack: RulePack, qtbot: QtBot
 ) -> None:
     long = {
         "supplier": "Nordic Outdoor Equipment Wholesale Company Limited (Göteborg)",
@@ -276,7 +281,7 @@ def test_long_names_in_the_filters_leave_the_view_on_a_1366_pixel_screen(
     with past.unit() as session:
         for number, (dimension, value) in enumerate(long.items(), 900):
             session.add(FactCode(dimension=dimension, value=value, code=number))
-    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=TODAY)
+    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=today)
     qtbot.addWidget(view)
     view.show()
     assert view.minimumSizeHint().width() <= 1366
@@ -290,16 +295,22 @@ def test_long_names_in_the_filters_leave_the_view_on_a_1366_pixel_screen(
 
 @pytest.mark.usefixtures("past")
 def test_the_forecast_tab_stacks_two_weeks_by_category_and_goes_out_with_the_report(
-    past: Store, pack: RulePack, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    *,
+    today: date,
+    past: Store,
+    pack: RulePack,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=TODAY)
+    view = SupervisorWindow(past, Inspection.configured(pack, Settings()), today=today)
     qtbot.addWidget(view)
     view.show()  # the forecast is made on its own thread from the first showing
     qtbot.waitUntil(lambda: view.forecast.result is not None, timeout=30_000)
     made = view.forecast.result
     assert made is not None
     assert view.forecast.table.rowCount() == 14
-    first = TODAY + timedelta(days=1)
+    first = today + timedelta(days=1)
     assert view.forecast.table.index(0, 0).data() == f"{first:%a %d %b}"
     assert view.forecast.said.text().startswith("About ")
     # Ten days of history are too few for the model: said, by category.
@@ -330,11 +341,11 @@ def test_a_chart_of_few_counts_ticks_at_whole_numbers(qtbot: QtBot) -> None:
 
 
 def test_the_trend_counts_each_day_marks_a_spike_and_a_click_narrows_to_its_day(
-    store: Store, pack: RulePack, qtbot: QtBot
+    today: date, store: Store, pack: RulePack, qtbot: QtBot
 ) -> None:
-    written = write_history(store, pack, days=40, units=4_000, today=TODAY)
+    written = write_history(store, pack, days=40, units=4_000, today=today)
     spike = max(written.spikes, key=lambda s: s.day)  # a planted spike: its day ends a range
-    view = SupervisorWindow(store, Inspection.configured(pack, Settings()), today=TODAY)
+    view = SupervisorWindow(store, Inspection.configured(pack, Settings()), today=today)
     qtbot.addWidget(view)
     view.end.setDate(spike.day)
     view.start.setDate(spike.day - timedelta(days=13))
@@ -352,13 +363,13 @@ def test_the_trend_counts_each_day_marks_a_spike_and_a_click_narrows_to_its_day(
 
 
 def test_a_forecast_that_cannot_be_made_says_so_on_its_tab(
-    store: Store, pack: RulePack, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    today: date, store: Store, pack: RulePack, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def unfitted(*_args: object) -> None:
         raise np.linalg.LinAlgError("Schur decomposition solver error")
 
     monkeypatch.setattr(ui.forecast_tab, "forecast", unfitted)
-    view = SupervisorWindow(store, Inspection.configured(pack, Settings()), today=TODAY)
+    view = SupervisorWindow(store, Inspection.configured(pack, Settings()), today=today)
     qtbot.addWidget(view)
     view.show()
     qtbot.waitUntil(lambda: view.forecast.said.text().startswith("No forecast could be made"))

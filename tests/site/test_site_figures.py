@@ -24,7 +24,6 @@ from station.supervisor.report import build_report, figures
 from sync.hub.exchange import Exchange
 from sync.hub.wire import HubWire
 
-TODAY = date.today()
 _seq = iter(range(1, 10_000))
 
 
@@ -73,13 +72,13 @@ def utc(day: date, hour: int) -> datetime:
 
 
 def test_the_view_counts_the_whole_site_with_how_fresh_each_bench_is(
-    bench: ReturnsBench, hub: RunningHub, site_url: str
+    today: date, bench: ReturnsBench, hub: RunningHub, site_url: str
 ) -> None:
     # BENCH-01 (this bench) records one unit itself.
     for code in ("BADGE-1001", "RMA-10004", "5907725452020", "@YES", "@NO", "@NO", "@NO",
                  "@GRADE-A", "@CONFIRM"):  # fmt: skip
         bench.handle(Scan(code, at=float(next(_seq))))
-    finished = utc(TODAY, 9)
+    finished = utc(today, 9)
     theirs = [
         *decided_unit("BENCH-07", finished, override=True),
         *decided_unit("BENCH-07", finished + timedelta(minutes=5), override=False),
@@ -92,7 +91,7 @@ def test_the_view_counts_the_whole_site_with_how_fresh_each_bench_is(
         HubWire(hub.url, enrolled(bench.bench_id, site_url))
     )
     # Offline from here on: the figures are read from this bench's own replica.
-    report = build_report(bench.store, bench.pack, Filters(TODAY, TODAY), today=TODAY)
+    report = build_report(bench.store, bench.pack, Filters(today, today), today=today)
     r = report.returns
     assert (r.units, r.triaged) == (5, 1)
     assert r.by["disposition"] == {"DONATE": 1, "RESTOCK": 3, "TRIAGE": 1}
@@ -104,17 +103,17 @@ def test_the_view_counts_the_whole_site_with_how_fresh_each_bench_is(
     assert report.freshness == {"BENCH-07": finished + timedelta(minutes=7)}
     local = (finished + timedelta(minutes=7)).replace(tzinfo=UTC).astimezone()
     assert ("site", "BENCH-07 as of", f"{local:%Y-%m-%d %H:%M}") in figures(report)
-    only = build_report(bench.store, bench.pack, Filters(TODAY, TODAY, bench="BENCH-07"))
+    only = build_report(bench.store, bench.pack, Filters(today, today, bench="BENCH-07"))
     assert only.returns.units == 4
 
 
 def test_a_past_day_is_counted_again_when_a_bench_back_from_away_brings_units_of_it(
-    bench: ReturnsBench, hub: RunningHub, site_url: str
+    today: date, bench: ReturnsBench, hub: RunningHub, site_url: str
 ) -> None:
-    yesterday = TODAY - timedelta(days=1)
+    yesterday = today - timedelta(days=1)
     exchange = Exchange(bench.store, bench.bench_id, bench.inspection)
     wire = HubWire(hub.url, enrolled(bench.bench_id, site_url))
-    before = build_report(bench.store, bench.pack, Filters(yesterday, yesterday), today=TODAY)
+    before = build_report(bench.store, bench.pack, Filters(yesterday, yesterday), today=today)
     assert before.returns.units == 0  # yesterday's figures are built and kept now
     token = enrolled("BENCH-07", site_url)
     late = decided_unit("BENCH-07", utc(yesterday, 16), override=False)
@@ -124,5 +123,5 @@ def test_a_past_day_is_counted_again_when_a_bench_back_from_away_brings_units_of
         kept = session.get(FactDay, yesterday)
     # Built again by the site sync, with the late unit: the view opens on kept figures.
     assert kept is not None and kept.rows == 1
-    after = build_report(bench.store, bench.pack, Filters(yesterday, yesterday), today=TODAY)
+    after = build_report(bench.store, bench.pack, Filters(yesterday, yesterday), today=today)
     assert after.returns.units == 1

@@ -130,3 +130,12 @@ def test_today_is_read_from_the_units_each_time(history: Store) -> None:
     assert load_facts(history, DAY, DAY, today=DAY).rows == 5
     with history.read() as session:
         assert session.get(FactDay, DAY) is None  # today is never kept: it is not over
+
+
+def test_a_day_kept_after_midnight_is_counted_once_by_a_view_that_still_calls_it_today(
+    history: Store,
+) -> None:
+    # The site sync kept DAY's figures once the clock passed its midnight; a view (or a
+    # report) opened before it still reads DAY as today, from the units.
+    load_facts(history, DAY, DAY, today=TODAY)
+    assert load_facts(history, DAY, DAY, today=DAY).rows == 4
