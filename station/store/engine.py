@@ -10,7 +10,6 @@ transaction handling is switched off so that SQLAlchemy's ``BEGIN`` is the only 
 
 import logging
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from station.errors import StoreError
 from station.paths import backup_dir
 from station.store import high_water
+from station.store.writer_turns import WriterTurns
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -56,13 +56,11 @@ class Store:
         self._mark = mark
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._committed: list[Callable[[dict[str, int]], None]] = []
-        # The threads of this process write one at a time, waiting on this lock: it is
+        # The threads of this process write one at a time, taking turns here: the lock is
         # handed over the moment a unit ends, where SQLite's busy handler sleeps and looks
         # again (1, 2, 5, 10… up to 100 ms apart), so the window's scan could wait for the
-        # sync's unit well past its end (seen in scan_to_screen's stalls). Re-entrant, as
-        # SQLite's lock is not: a unit inside another on one thread still fails at SQLite's
-        # busy timeout, loudly.
-        self._writer = threading.RLock()
+        # sync's unit well past its end (seen in scan_to_screen's stalls).
+        self._writer = WriterTurns()
 
     @contextmanager
     def unit(self) -> Iterator[Session]:

@@ -14,7 +14,7 @@ from sync.connector import Connector, Cursor, Likeness, Outgoing, Page
 from sync.credentials import PasswordSource, erp_password
 from sync.tryton import push_receiving, push_returns
 from sync.tryton.erp_calls import Erp, alike
-from sync.tryton.pull import ENTITIES, OVERLAP, pull_pages
+from sync.tryton.pull import ENTITIES, OVERLAP, Applied, pull_pages
 from sync.tryton.rpc import Client, Login
 
 HANDLERS = {**push_returns.HANDLERS, **push_receiving.HANDLERS}
@@ -32,13 +32,21 @@ class Tryton:
         self.erp = Erp(client)
         self.overlap = overlap
         self._entities = {entity.name: entity for entity in ENTITIES}
+        self._applied = Applied()
 
     def log_in(self) -> None:
         if self.client.session is None:
             self.client.login()
 
     def pull(self, entity: str, after: Cursor, counting: bool) -> Iterator[Page]:
-        return pull_pages(self.client, self._entities[entity], after, self.overlap, counting)
+        return pull_pages(
+            self.client,
+            self._entities[entity],
+            after,
+            self.overlap,
+            counting,
+            last_applied=self._applied,
+        )
 
     def likeness(self, event: OutboxRecord) -> Likeness | None:
         return alike(event)

@@ -206,18 +206,24 @@ def _supplier(session: Session, party: dict[str, Any]) -> None:
 
 
 def _replace_lines(session: Session, number: str, moves: list[dict[str, Any]]) -> None:
+    skus = {move["product."]["code"] for move in moves}
+    items = set(session.scalars(select(Item.sku).where(Item.sku.in_(skus))))
+    lines = [
+        (n, move["product."]["code"], int(move["quantity"]), (move.get("lot.") or {}).get("number"))
+        for n, move in enumerate((m for m in moves if m["product."]["code"] in items), start=1)
+    ]
+    held = session.execute(
+        select(ExpectedLine.line_no, ExpectedLine.sku, ExpectedLine.quantity, ExpectedLine.lot)
+        .where(ExpectedLine.receipt_number == number)
+        .order_by(ExpectedLine.line_no)
+    )
+    if [tuple(line) for line in held] == lines:
+        return  # read again in the pull's overlap, unchanged: nothing to write
     session.flush()
     session.execute(delete(ExpectedLine).where(ExpectedLine.receipt_number == number))
-    known = [m for m in moves if session.get(Item, m["product."]["code"]) is not None]
     session.add_all(
-        ExpectedLine(
-            receipt_number=number,
-            line_no=n,
-            sku=move["product."]["code"],
-            quantity=int(move["quantity"]),
-            lot=(move.get("lot.") or {}).get("number"),
-        )
-        for n, move in enumerate(known, start=1)
+        ExpectedLine(receipt_number=number, line_no=n, sku=sku, quantity=quantity, lot=lot)
+        for n, sku, quantity, lot in lines
     )
 
 

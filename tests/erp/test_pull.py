@@ -110,6 +110,28 @@ def test_a_delta_pull_reads_only_what_changed(
         assert added is not None and added.sku == "AP-1003"
 
 
+def test_rows_read_again_in_the_overlap_are_applied_only_when_they_changed(
+    station_client: Client, admin_client: Client, empty_store: Store
+) -> None:
+    # One connector for the day, as the worker keeps it; a long overlap reads every row
+    # again at each pull, as a busy ERP's recent changes are.
+    tryton = Tryton(station_client, timedelta(days=3650))
+    first = {p.entity: p.rows for p in pull.pull_all(tryton, empty_store)}
+    assert first == {"location": 62, "item": 220, "rma": 60, "receipt": 24}
+    (template,) = admin_client.model(
+        "product.template", "search", [["code", "=", "AP-1005"]], 0, 1, None
+    )
+    admin_client.model("product.template", "write", [template], {"name": "Rain shell, 2027"})
+    again = {p.entity: p.rows for p in pull.pull_all(tryton, empty_store)}
+    assert again == {"location": 0, "item": 1, "rma": 0, "receipt": 0}
+    with empty_store.read() as session:
+        shell = session.get(Item, "AP-1005")
+        assert shell is not None and shell.name == "Rain shell, 2027"
+    # A new connector (the window started again) applies every row once more.
+    fresh = {p.entity: p.rows for p in pull_all(station_client, empty_store, timedelta(days=3650))}
+    assert fresh == first
+
+
 def test_the_station_user_cannot_change_the_catalogue(station_client: Client) -> None:
     with pytest.raises(Rejected, match="not allowed"):
         station_client.model("product.template", "create", [{"name": "Contraband"}])

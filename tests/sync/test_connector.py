@@ -40,6 +40,7 @@ from sync.connector import (
     RetryLater,
 )
 from sync.cycle import SyncStatus, SyncWorker, run_cycle
+from sync.pull import ROWS_PER_UNIT
 from sync.push import BASE_WAIT, Pusher
 
 PAGE = 2
@@ -56,6 +57,9 @@ class Shelf:
     bins: list[dict[str, Any]] = field(default_factory=list)
     answers: dict[str, list[Exception]] = field(default_factory=dict)
     cut_off_at_page: int | None = None  # the upstream goes away when asked for this page
+    page: int = PAGE  # rows per page
+    fail_at_bin: str | None = None  # the station fails (once) while applying this bin
+    applied: list[int] = field(default_factory=list)  # rows per apply, in order
     logged_in: bool = False
     refuse_login: bool = False
     asked: list[Cursor] = field(default_factory=list)  # each page asked for, after what
@@ -99,15 +103,23 @@ class Shelf:
                 for row in self.bins
                 if row["id"] > last_id and (after.since is None or row["changed_at"] > after.since)
             ]
-            rows = changed[:PAGE]
+            rows = changed[: self.page]
             if not rows:
                 break
             last_id = rows[-1]["id"]
             newest = max([newest or T0, *(row["changed_at"] for row in rows)])
             total = applied + len(changed) if counting else None
             applied += len(rows)
-            yield Page(rows, _apply_bins, Cursor(after.since, last_id, after.pulled_at), total)
-        yield Page([], _apply_bins, Cursor(newest, 0, T0))
+            yield Page(rows, self._apply, Cursor(after.since, last_id, after.pulled_at), total)
+        yield Page([], self._apply, Cursor(newest, 0, T0))
+
+    def _apply(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        self.applied.append(len(rows))
+        failing = [row for row in rows if row["code"] == self.fail_at_bin]
+        if failing:
+            self.fail_at_bin = None
+            raise OSError("the station's disk hiccups")
+        _apply_bins(session, rows)
 
     def likeness(self, event: OutboxRecord) -> Likeness | None:
         """Units moved are counted upstream, by item: a retry must know how many went."""
@@ -230,6 +242,28 @@ def test_a_pull_goes_page_by_page_resumes_after_a_cut_and_then_reads_only_change
     assert [p.rows for p in cycle.pulled] == [2]
     assert bins(store)["A-2"] == "bin 2, relabelled" and bins(store)["B-1"] == "a new bin"
     assert heard == [("location", 2, 2), ("location", 2, 2)]  # counted, then the bar goes
+
+
+def test_a_long_page_is_applied_a_few_rows_per_unit_and_its_cursor_stored_with_the_last(
+    store: Store,
+) -> None:
+    # The window's scan waits on the store's one writer: a whole page in one unit held it
+    # for 100 ms. A cut mid-page leaves the rows applied and reads the page again.
+    shelf = Shelf(page=50, fail_at_bin="A-31")
+    for n in range(1, 51):
+        shelf.change(f"A-{n}", f"bin {n}", T0 + timedelta(minutes=n))
+    pusher = Pusher(shelf)
+    with pytest.raises(OSError, match="hiccups"):
+        run_cycle(pusher, store)
+    whole_units = 30 // ROWS_PER_UNIT  # the units before the one that failed are kept
+    assert len(bins(store)) == whole_units * ROWS_PER_UNIT
+    assert max(shelf.applied) == ROWS_PER_UNIT
+    with store.read() as session:
+        assert session.get(SyncCursor, "location") is None  # the page is not whole
+    cycle = run_cycle(pusher, store)
+    assert [p.rows for p in cycle.pulled] == [50] and len(bins(store)) == 50
+    assert cursor(store) == (T0 + timedelta(minutes=50), 0)
+    assert max(shelf.applied) == ROWS_PER_UNIT
 
 
 def test_a_push_goes_oldest_first_through_every_answer(store: Store) -> None:
