@@ -5,7 +5,7 @@ whole so a typo is refused at start with the rule named, not found at the bench.
 """
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,14 @@ CONDITIONS = ("category", "grade", "found_reason", "policy", "checklist", "sku")
 QUESTION_KEYS = {"id", "question", "pass", "forces", "suggests_reason", "blocks_refund"}
 RULE_KEYS = {"id", "why", "then", "value_above", "value_at_most", *CONDITIONS}
 DISPOSITION_KEYS = {"label", "destination", "value_approval", "recovery"}
+DEFAULT_LOSS = "default"  # [value_loss]'s rate for a category it does not name
 PACK_KEYS = (
     "version",
     "reasons",
     "agreed_reasons",
     "dispositions",
     "triage",
+    "value_loss",
     "checklist",
     "rule",
     "override",
@@ -81,9 +83,15 @@ class RulePack:
     rules: tuple[Rule, ...]
     overrides: tuple[Rule, ...]
     agreement: Agreement = Agreement()
+    # The share of a waiting return's value lost each day, by category; "default" for the
+    # others (none: nothing is lost by waiting, and the backlog is worked oldest first).
+    value_loss: dict[str, float] = field(default_factory=dict)
 
     def checklist(self, category: str) -> tuple[Question, ...]:
         return self.checklists.get(category, ())
+
+    def loss_per_day(self, category: str) -> float:
+        return self.value_loss.get(category, self.value_loss.get(DEFAULT_LOSS, 0.0))
 
 
 def load_rulepack(file: Path | None = None) -> RulePack:
@@ -238,7 +246,13 @@ def _build(raw: dict[str, Any]) -> RulePack:
         rules=rules,
         overrides=overrides,
         agreement=_agreement(pack, allowed),
+        value_loss=_value_loss(pack),
     )
+
+
+def _value_loss(pack: _Table) -> dict[str, float]:
+    spec = _Table("[value_loss]", pack.tables("value_loss"))
+    return {category: spec.share(category) for category in spec.raw}
 
 
 def _agreement(pack: _Table, allowed: dict[str, set[str]]) -> Agreement:

@@ -122,6 +122,7 @@ def _load_edited(tmp_path: Path, old: str, new: str) -> None:
             "disposition RESTOCK: value_approval must be true or false",
         ),
         (RESTOCK, RESTOCK.replace('"Restock"', "12"), "disposition RESTOCK: label must be a text"),
+        ("apparel = 0.010", "apparel = 10", "[value_loss]: apparel must be a share from 0 to 1"),
         (
             RESTOCK,
             RESTOCK.replace("recovery", "recover"),

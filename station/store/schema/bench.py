@@ -65,6 +65,23 @@ class ScanRecord(Base):
     receipt_id: Mapped[str | None] = mapped_column(ForeignKey("receipt.id"), index=True)
 
 
+class Parcel(Base):
+    """A returned parcel checked in at the dock: its tag (``PCL-<bench>-NNNNNN``), what was
+    scanned, its RMA (None: none found, it waits for triage), when and by whom; then, once
+    an inspector pulls it from the backlog (its tag or its RMA scanned at a returns bench),
+    when. The backlog is the parcels not pulled."""
+
+    __tablename__ = "parcel"
+
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+    scanned: Mapped[str]
+    rma_number: Mapped[str | None] = mapped_column(ForeignKey("rma.number"), index=True)
+    bench: Mapped[str] = mapped_column(String(40))
+    operator: Mapped[str]
+    arrived_at: Mapped[datetime]
+    pulled_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
 class ReturnUnit(Base):
     """One returned unit at the bench, from identification to its disposition."""
 

@@ -1,0 +1,166 @@
+"""The dock's backlog: parcels checked in and not yet inspected, in the order of what their
+waiting costs.
+
+A parcel is worth what its units are expected to recover. For each line of its RMA not yet
+returned: the item's value * the units still to come * the share the rule pack's
+dispositions recover, each disposition weighted by how often units of that category and
+stated reason ended in it at this station over the last ``HISTORY_DAYS`` days (with fewer
+than ``ENOUGH`` such units, those of the category; then all units; with no history at
+all, every disposition alike). Each day it waits it loses its worth * its category's rate
+in the rule pack's ``[value_loss]``. The parcel losing the most per day is pulled first,
+and of two alike the one that came first; a parcel with no RMA has no known worth and
+waits behind them, oldest first, for triage.
+
+    worth          = sum over lines of  value * units * recovered(category, reason)
+    recovered      = sum over dispositions d of  P(d | category, reason) * recovery(d)
+    losing per day = sum over lines of  the line's worth * value_loss(category)
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from station.rulepack import RulePack
+from station.states import UnitStatus
+from station.store.schema import Item, Parcel, ReturnUnit, RmaLine
+
+HISTORY_DAYS = 180
+ENOUGH = 20  # units of a category and reason before their own shares are trusted
+FORMULA = (
+    "worth = value × units × Σ share of units of its category and reason ending in each "
+    "disposition × what that disposition recovers; losing per day = worth × the "
+    "category's daily loss in the rule pack. The parcel losing the most a day comes first."
+)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """How many units ended in each disposition, by category and stated reason."""
+
+    counts: dict[tuple[str, str], Counter[str]]
+
+    def recovered(self, category: str, reason: str, pack: RulePack) -> float:
+        """The share of a unit's value expected back, from the narrowest history that has
+        ``ENOUGH`` units."""
+        for wanted in ((category, reason), (category, None), (None, None)):
+            seen: Counter[str] = Counter()
+            for (c, r), ended in self.counts.items():
+                if wanted[0] in (None, c) and wanted[1] in (None, r):
+                    seen.update(ended)
+            if seen.total() >= ENOUGH or (wanted == (None, None) and seen):
+                return _weighted(seen, pack)
+        return _weighted(Counter(dict.fromkeys(pack.dispositions, 1)), pack)
+
+
+def _weighted(ended: Counter[str], pack: RulePack) -> float:
+    known = {d: n for d, n in ended.items() if d in pack.dispositions}
+    total = sum(known.values())
+    if not total:
+        return 0.0
+    return sum(n * pack.dispositions[d].recovery for d, n in known.items()) / total
+
+
+def outcomes(session: Session, now: datetime) -> Outcomes:
+    """This station's decided units of the last ``HISTORY_DAYS`` days, counted."""
+    rows = session.execute(
+        select(Item.category, RmaLine.stated_reason, ReturnUnit.disposition, func.count())
+        .join(RmaLine, RmaLine.id == ReturnUnit.rma_line_id)
+        .join(Item, Item.sku == RmaLine.sku)
+        .where(
+            ReturnUnit.status == UnitStatus.DECIDED,
+            ReturnUnit.finished_at >= now - timedelta(days=HISTORY_DAYS),
+        )
+        .group_by(Item.category, RmaLine.stated_reason, ReturnUnit.disposition)
+    )
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for category, reason, disposition, n in rows:
+        if disposition is not None:  # a decided unit has one
+            counts.setdefault((category, reason), Counter())[disposition] += n
+    return Outcomes(counts)
+
+
+@dataclass(frozen=True)
+class LineWorth:
+    """One line's part of a parcel's worth, with what it was worked out from."""
+
+    sku: str
+    category: str
+    reason: str
+    units: int
+    value_cents: int
+    recovered: float  # the expected share of its value back
+    loss_per_day: float  # the category's rate
+
+    @property
+    def worth_cents(self) -> float:
+        return self.value_cents * self.units * self.recovered
+
+    @property
+    def losing_cents(self) -> float:
+        return self.worth_cents * self.loss_per_day
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A parcel in the backlog, with its worth and what a day's wait costs."""
+
+    tag: str
+    rma: str | None
+    arrived_at: datetime
+    lines: tuple[LineWorth, ...]
+
+    @property
+    def worth_cents(self) -> float:
+        return sum(line.worth_cents for line in self.lines)
+
+    @property
+    def losing_cents(self) -> float:
+        """Of its worth, what one more day's wait loses."""
+        return sum(line.losing_cents for line in self.lines)
+
+
+def backlog(session: Session, pack: RulePack, known: Outcomes) -> list[Waiting]:
+    """Every parcel not pulled yet, the one to pull next first."""
+    returned = (
+        select(ReturnUnit.rma_line_id, func.count().label("units"))
+        .where(ReturnUnit.status != UnitStatus.CANCELLED, ReturnUnit.rma_line_id.is_not(None))
+        .group_by(ReturnUnit.rma_line_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Parcel.tag,
+            Parcel.rma_number,
+            Parcel.arrived_at,
+            RmaLine.sku,
+            Item.category,
+            RmaLine.stated_reason,
+            RmaLine.quantity - func.coalesce(returned.c.units, 0),
+            func.coalesce(Item.unit_value_cents, 0),
+        )
+        .outerjoin(RmaLine, RmaLine.rma_number == Parcel.rma_number)
+        .outerjoin(Item, Item.sku == RmaLine.sku)
+        .outerjoin(returned, returned.c.rma_line_id == RmaLine.id)
+        .where(Parcel.pulled_at.is_(None))
+    )
+    parcels: dict[str, tuple[str | None, datetime, list[LineWorth]]] = {}
+    shares: dict[tuple[str, str], float] = {}
+    for tag, rma, arrived_at, sku, category, reason, units, value in rows:
+        _, _, lines = parcels.setdefault(tag, (rma, arrived_at, []))
+        if sku is None or units <= 0:
+            continue
+        share = shares.get((category, reason))
+        if share is None:
+            share = shares[(category, reason)] = known.recovered(category, reason, pack)
+        lines.append(
+            LineWorth(sku, category, reason, units, value, share, pack.loss_per_day(category))
+        )
+    waiting = [
+        Waiting(tag, rma, arrived_at, tuple(lines))
+        for tag, (rma, arrived_at, lines) in parcels.items()
+    ]
+    waiting.sort(key=lambda w: (w.rma is None, -w.losing_cents, w.arrived_at))
+    return waiting
