@@ -14,6 +14,7 @@ LABEL_FOR_JOB = {
     "rma": "rma",
     "bin": "bin",
     "command": "command",
+    "parcel": "parcel",
 }
 
 
@@ -62,6 +63,13 @@ SAMPLE_DATA: dict[str, dict[str, object]] = {
     "rma": {"rma": "RMA-0000", "customer": "Test label", "items": "1 x test item"},
     "bin": {"bin": "BIN-TEST-01", "zone": "TEST"},
     "command": {"code": "@CONFIRM", "meaning": "Test label: Confirm"},
+    "parcel": {
+        "tag": "PCL-TEST-000000",
+        "note": "Test label: if this scans, the printer is set up",
+        "scanned": "TEST",
+        "arrived": "test",
+        "bench": "TEST",
+    },
 }
 
 

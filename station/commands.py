@@ -39,6 +39,7 @@ RECEIVING: tuple[Command, ...] = (
 MODES: tuple[Command, ...] = (
     Command("MODE-RETURNS", "Switch the bench to returns", "F6"),
     Command("MODE-RECEIVING", "Switch the bench to receiving", "F7"),
+    Command("MODE-CHECKIN", "Switch the bench to the dock's check-in", "F8"),
 )
 DAMAGE_REASONS = ("CRUSHED", "WET", "TORN", "BROKEN", "OPENED", "CONTAMINATED")
 # Counts printed on the command sheet, so common case packs need no keyboard.

@@ -25,6 +25,7 @@ from station.setting_keys import (
     LPN_PATTERN,
     MAX_SCAN_LENGTH,
     ORDER_PATTERN,
+    PARCEL_PATTERN,
     PO_PATTERN,
     RMA_PATTERN,
     SERIAL_PATTERN,
@@ -51,6 +52,7 @@ class ScanKind(StrEnum):
     ORDER = "order"
     TRACKING = "tracking"
     LPN = "lpn"
+    PARCEL = "parcel"
     BIN = "bin"
     BADGE = "badge"
     ASN = "asn"
@@ -69,6 +71,7 @@ SAID = {
     ScanKind.ORDER: "an order number",
     ScanKind.TRACKING: "a tracking number",
     ScanKind.LPN: "a license plate",
+    ScanKind.PARCEL: "a parcel tag",
     ScanKind.BIN: "a bin",
     ScanKind.BADGE: "a badge",
     ScanKind.ASN: "an ASN",
@@ -165,6 +168,7 @@ class Classifier:
         self.patterns: tuple[tuple[ScanKind, re.Pattern[str]], ...] = tuple(
             (kind, re.compile(settings[setting], re.IGNORECASE))
             for kind, setting in (
+                (ScanKind.PARCEL, PARCEL_PATTERN),
                 (ScanKind.RMA, RMA_PATTERN),
                 (ScanKind.ORDER, ORDER_PATTERN),
                 (ScanKind.TRACKING, TRACKING_PATTERN),

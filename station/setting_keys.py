@@ -197,6 +197,13 @@ BIN_PATTERN = _declare(
     "Bins, totes and locations.",
     _regex,
 )
+PARCEL_PATTERN = _declare(
+    "patterns.parcel",
+    str,
+    r"PCL-[A-Z0-9-]{1,24}-\d{6}",
+    "Parcel tags printed at the dock check-in.",
+    _regex,
+)
 BADGE_PATTERN = _declare("patterns.badge", str, r"BADGE-\d{3,10}", "Operator badges.", _regex)
 ASN_PATTERN = _declare(
     "patterns.asn", str, r"ASN-\d{4,10}", "Advance shipping notices (expected receipts).", _regex
@@ -293,7 +300,7 @@ PRINTER_DPI = _declare(
 )
 STOCKS = ("4x6", "2x1")
 # What the benches print labels for; a bench routes each to its printer (printer2.labels).
-LABEL_PURPOSES = ("return-unit", "triage", "receiving-plate", "rma", "bin", "command")
+LABEL_PURPOSES = ("return-unit", "triage", "receiving-plate", "rma", "bin", "command", "parcel")
 
 
 def _stock(value: str) -> str | None:

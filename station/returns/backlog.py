@@ -17,12 +17,14 @@ waits behind them, oldest first, for triage.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from station.recording import utcnow
 from station.rulepack import RulePack
 from station.states import UnitStatus
 from station.store.schema import Item, Parcel, ReturnUnit, RmaLine
@@ -164,3 +166,18 @@ def backlog(session: Session, pack: RulePack, known: Outcomes) -> list[Waiting]:
     ]
     waiting.sort(key=lambda w: (w.rma is None, -w.losing_cents, w.arrived_at))
     return waiting
+
+
+class Backlog:
+    """The backlog as a bench shows it after each scan: the history's outcomes are counted
+    once a day (a query over months of units), the parcels read each time."""
+
+    def __init__(self, pack: Callable[[], RulePack]) -> None:
+        self.pack = pack  # the pack in force, which the site may change
+        self._known: tuple[date, Outcomes] | None = None
+
+    def ordered(self, session: Session) -> list[Waiting]:
+        now = utcnow()
+        if self._known is None or self._known[0] != now.date():
+            self._known = (now.date(), outcomes(session, now))
+        return backlog(session, self.pack(), self._known[1])

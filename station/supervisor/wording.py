@@ -6,13 +6,13 @@ numbers, for other tools; the view and the PDF say these."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from station.money import money
 from station.rulepack import RulePack
 from station.supervisor.forecast import NO_ITEM
 from station.supervisor.kpis import Spread
 from station.supervisor.report import Report, figures
 from station.supervisor.site_facts import TRIAGE
 
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}  # written before the amount
 NOTHING = "–"  # a figure that has no value over the range (no unit timed, say)
 NONE_SAID = {
     "stated": "no reason given",
@@ -36,9 +36,7 @@ class Wording:
         return cls(currency, pack.reasons, {**labels, TRIAGE: "Sent to triage"}, operators)
 
     def money(self, cents: int | float) -> str:
-        amount = f"{cents / 100:,.2f}"
-        symbol = SYMBOLS.get(self.currency)
-        return f"{symbol}{amount}" if symbol else f"{amount} {self.currency}"
+        return money(cents, self.currency)
 
     def name(self, dimension: str, value: str) -> str:
         """What a manager calls ``value`` of ``dimension``."""

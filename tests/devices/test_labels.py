@@ -50,6 +50,11 @@ DATA: dict[str, object] = {
     "supplier": "SUP-ALPENKRAUT",
     "code": "@MODE-RECEIVING",
     "meaning": "Switch the bench to receiving",
+    "tag": "PCL-BENCH-01-000042",
+    "note": "No RMA found: to triage",
+    "scanned": "1Z999AA10123456784",
+    "arrived": "2026-12-06 10:41",
+    "bench": "BENCH-01",
 }
 HOSTILE = "Jumper ^XA^FO0,0^FDgotcha^FS~JR ^XZ_5E"
 # Codes from the ERP that ZPL's Code 128 field would take for commands unless escaped:
@@ -274,6 +279,7 @@ def render_pdf_image(
 # gives every character 11 modules, so letters are as wide as any.
 LONGEST: dict[str, str] = {
     "lpn": f"LPN-{'W' * BENCH_ID_LONGEST}-999999",
+    "tag": f"PCL-{'W' * BENCH_ID_LONGEST}-999999",
     "bin": f"LOC-{'W' * BIN_CODE_LONGEST}",
     "destination": f"LOC-{'W' * BIN_CODE_LONGEST}",
     "rma": "RMA-9999999999",

@@ -1,0 +1,100 @@
+"""The dock's check-in: one scan of a parcel's code marks it arrived and prints its tag;
+no RMA found tags it for triage; a second scan of one parcel is refused; the backlog the
+bench shows is ordered by what waiting costs."""
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from station.checkin.bench import CheckinBench
+from station.feedback import Tone
+from station.rulepack import RulePack
+from station.scans import Scan
+from station.settings import Settings
+from station.store.engine import Store
+from station.store.schema import AuditEntry, LabelJob, Parcel
+
+_clock = itertools.count(1000, 10)
+
+
+@pytest.fixture
+def dock(store: Store, pack: RulePack) -> CheckinBench:
+    bench = CheckinBench(store, Settings({"bench.id": "DOCK-1"}), lambda: pack)
+    assert bench.handle(Scan("BADGE-2001", at=float(next(_clock)))).tone is Tone.GOOD
+    return bench
+
+
+def scan(bench: CheckinBench, code: str) -> tuple[Tone, str]:
+    said = bench.handle(Scan(code, at=float(next(_clock))))
+    return said.tone, said.message
+
+
+def test_a_tracking_number_checks_its_rma_in_and_prints_a_tag(dock: CheckinBench) -> None:
+    assert scan(dock, "TBA067832201915") == (
+        Tone.GOOD, "RMA-10004 checked in, tagged PCL-DOCK-1-000001. Next parcel."
+    )  # fmt: skip
+    with dock.store.read() as session:
+        parcel = session.get_one(Parcel, "PCL-DOCK-1-000001")
+        job = session.scalars(select(LabelJob).order_by(LabelJob.id.desc())).first()
+        audited = session.scalars(select(AuditEntry.action)).all()
+    assert (parcel.rma_number, parcel.scanned, parcel.bench) == (
+        "RMA-10004", "TBA067832201915", "DOCK-1"
+    )  # fmt: skip
+    assert parcel.operator == "BADGE-2001" and parcel.pulled_at is None
+    assert job is not None and job.template == "parcel"
+    assert job.data["tag"] == "PCL-DOCK-1-000001" and job.data["rma"] == "RMA-10004"
+    assert "parcel_checked_in" in audited
+
+
+def test_an_order_number_or_an_rma_checks_in_too_and_no_rma_means_triage(
+    dock: CheckinBench,
+) -> None:
+    assert scan(dock, "WEB-0684112")[1].startswith("RMA-10012 checked in")
+    assert scan(dock, "RMA-10001")[1].startswith("RMA-10001 checked in")
+    tone, said = scan(dock, "1Z999AA10123456784")
+    assert tone is Tone.WARN
+    assert (
+        said
+        == "No RMA found for 1Z999AA10123456784: tagged PCL-DOCK-1-000003 for triage. Next parcel."
+    )
+    with dock.store.read() as session:
+        job = session.scalars(select(LabelJob).order_by(LabelJob.id.desc())).first()
+    assert job is not None and job.data["note"] == "No RMA found: to triage"
+
+
+def test_a_parcel_scanned_twice_is_refused_and_print_prints_its_tag_again(
+    dock: CheckinBench,
+) -> None:
+    scan(dock, "TBA067832201915")
+    tone, said = scan(dock, "TBA067832201915")
+    assert tone is Tone.BAD
+    assert said == (
+        "TBA067832201915 was checked in already, tagged PCL-DOCK-1-000001: "
+        "PRINT prints its tag again."
+    )
+    assert scan(dock, "@PRINT") == (Tone.GOOD, "Tag PCL-DOCK-1-000001 printing again.")
+    with dock.store.read() as session:
+        tags = session.scalars(select(LabelJob).where(LabelJob.template == "parcel")).all()
+        assert len(tags) == 2 and len(session.scalars(select(Parcel)).all()) == 1
+
+
+def test_an_item_barcode_is_not_a_parcel_and_a_command_does_nothing(dock: CheckinBench) -> None:
+    assert scan(dock, "5907725452020") == (
+        Tone.BAD,
+        "That is an item barcode: at the check-in, scan the parcel's tracking number, RMA "
+        "or order number.",
+    )
+    assert scan(dock, "@GRADE-A")[0] is Tone.BAD
+
+
+def test_the_view_shows_the_backlog_losing_most_first_and_todays_check_ins(
+    dock: CheckinBench,
+) -> None:
+    for code in ("RMA-10001", "RMA-10012", "1Z999AA10123456784", "RMA-10004"):
+        scan(dock, code)
+    view = dock.view()
+    assert [w.rma for w in view.backlog] == ["RMA-10012", "RMA-10004", "RMA-10001", None]
+    assert view.waiting == 4
+    assert view.losing_cents == pytest.approx(sum(w.losing_cents for w in view.backlog))
+    assert view.arrived[0].scanned == "RMA-10004"  # the newest first
