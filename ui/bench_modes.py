@@ -5,13 +5,19 @@ mode is one more entry; and it opens in the mode where the bench left off."""
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from station.checkin.bench import CheckinBench
 from station.commands import MODES, Command
 from station.receiving.bench import ReceivingBench
 from station.recording import last_mode
 from station.returns.bench import ReturnsBench
+from ui.checkin_screen import CheckinScreen
 from ui.models import LabelJobModel, StoreTableModel
 from ui.receiving_screen import ReceivingScreen
 from ui.returns_screen import ReturnsScreen
+
+TITLES = {"checkin": "Check-in"}  # a mode's name as the header and the menu say it
+AnyBench = ReturnsBench | ReceivingBench | CheckinBench
+AnyScreen = ReturnsScreen | ReceivingScreen | CheckinScreen
 
 
 @dataclass(frozen=True)
@@ -22,8 +28,8 @@ class Mode:
     one more entry.
     """
 
-    bench: ReturnsBench | ReceivingBench
-    screen: ReturnsScreen | ReceivingScreen
+    bench: AnyBench
+    screen: AnyScreen
     draw: Callable[[], None]  # a fresh view of the bench, shown on its screen
     on_key: Callable[[str, int], None]  # a key pressed (its text, its code) in this mode
     tables: tuple[StoreTableModel, ...]  # counted on every redraw, read when in sight
@@ -36,7 +42,7 @@ class Mode:
 
     @property
     def title(self) -> str:
-        return self.name.capitalize()
+        return TITLES.get(self.name, self.name.capitalize())
 
     @property
     def command(self) -> Command:

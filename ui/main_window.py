@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from station.checkin.bench import CheckinBench
 from station.commands import Command
 from station.errors import NotAllowed
 from station.feedback import Feedback, Tone
@@ -43,7 +44,8 @@ from station.settings import Settings
 from station.site_rulepack import in_force
 from station.store.engine import Store
 from sync.hub.replicate import SiteState
-from ui.bench_modes import Mode, starting_mode
+from ui.bench_modes import AnyBench, AnyScreen, Mode, starting_mode
+from ui.checkin_screen import CheckinScreen
 from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer
 from ui.header import Header
@@ -121,9 +123,10 @@ class MainWindow(QMainWindow):
                 (self.receiving_labels, self.receiving_scans),
                 self.receiving_labels,
             ),
+            self._checkin_mode(bench, settings, printing),
         )
         self.modes = {mode.name: mode for mode in modes}
-        self._switches = ", ".join(f"{m.command.key} {m.name}" for m in modes)
+        self._switches = ", ".join(f"{m.command.key} {m.title.lower()}" for m in modes)
         self.mode = starting_mode(self.modes)
         self.screens = QStackedWidget()
         for mode in modes:
@@ -150,6 +153,23 @@ class MainWindow(QMainWindow):
         self.view: BenchView = bench.view()
         self.receiving_view: ReceivingView = receiving.view()
         self.redraw()
+
+    def _checkin_mode(self, bench: ReturnsBench, settings: Settings, printing: bool) -> Mode:
+        """The dock's check-in, on the returns bench's rule pack (which the site may change)."""
+        self.checkin_bench = CheckinBench(bench.store, settings, lambda: bench.inspection.pack)
+        self.checkin = CheckinScreen()
+        labels = LabelJobModel(bench.store, bench.bench_id, printing, self)
+        scans = ScanLogModel(bench.store, bench.bench_id, self)
+        self.checkin.add_table("Recent scans", scans)
+        self.checkin.add_table("Label jobs", labels)
+        return Mode(
+            self.checkin_bench,
+            self.checkin,
+            lambda: self.checkin.show_view(self.checkin_bench.view()),
+            self._on_checkin_key,
+            (labels, scans),
+            labels,
+        )
 
     def _connect(self) -> None:
         """Each screen's intents, to the bench of its mode."""
@@ -241,7 +261,7 @@ class MainWindow(QMainWindow):
             self.feedback = Feedback.good("Not cancelled: the work goes on where it was.")
             self.redraw()
 
-    def active(self) -> ReturnsBench | ReceivingBench:
+    def active(self) -> AnyBench:
         return self.modes[self.mode].bench
 
     def on_scan(self, raw: str) -> None:
@@ -267,7 +287,7 @@ class MainWindow(QMainWindow):
             self.feedback = refused
         self.screens.setCurrentWidget(self._screen())
 
-    def _screen(self) -> ReturnsScreen | ReceivingScreen:
+    def _screen(self) -> AnyScreen:
         return self.modes[self.mode].screen
 
     def focus_code(self) -> None:
@@ -330,6 +350,11 @@ class MainWindow(QMainWindow):
         elif intent is not None:
             code = intent
             self.act(lambda: bench.press(code))
+
+    def _on_checkin_key(self, text: str, key: int) -> None:  # noqa: ARG002 - digits only
+        """The check-in is scan-only: digits are a PIN while nobody is signed in."""
+        if self.checkin_bench.operator is None and text.isdigit():
+            self.checkin.sign_in.pin.type_digit(text)
 
     def save_notes(self) -> None:
         if self._notes_changed():

@@ -10,6 +10,7 @@ the returns bench starts from the tag when the parcel is pulled.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from station.recording import utcnow
 from station.returns.backlog import Backlog, Waiting
 from station.rulepack import RulePack
 from station.scans import SAID, Classified, ScanKind
+from station.setting_keys import CURRENCY
 from station.settings import Settings
 from station.store.engine import Store
 from station.store.schema import Parcel, Rma
@@ -57,6 +59,7 @@ class CheckinView:
     waiting: int  # parcels in the whole backlog
     worth_cents: float
     losing_cents: float
+    currency: str  # ISO 4217, as the settings say
 
 
 class CheckinBench(Bench[Dock]):
@@ -67,6 +70,13 @@ class CheckinBench(Bench[Dock]):
     def __init__(self, store: Store, settings: Settings, pack: Callable[[], RulePack]) -> None:
         super().__init__(store, settings, Dock())
         self.backlog = Backlog(pack)
+        self.currency = settings[CURRENCY]
+
+    def approve_with_pin(self, pin: str) -> Feedback:  # noqa: ARG002 - nothing to approve
+        return Feedback.bad("Nothing waits for a supervisor at the check-in.")
+
+    def add_photo(self, source: Path) -> Feedback:  # noqa: ARG002 - none is kept here
+        return Feedback.bad("Photos are taken at the returns bench, once the parcel is open.")
 
     def view(self) -> CheckinView:
         with self.store.read() as session:
@@ -92,6 +102,7 @@ class CheckinBench(Bench[Dock]):
                 waiting=len(waiting),
                 worth_cents=sum(w.worth_cents for w in waiting),
                 losing_cents=sum(w.losing_cents for w in waiting),
+                currency=self.currency,
             )
 
     def busy(self) -> bool:

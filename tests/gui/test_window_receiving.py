@@ -226,6 +226,7 @@ def test_each_mode_is_one_entry_its_menu_action_switches_to(window: MainWindow) 
     assert [(m.name, m.title, m.command.code, m.command.key) for m in modes] == [
         ("returns", "Returns", "MODE-RETURNS", "F6"),
         ("receiving", "Receiving", "MODE-RECEIVING", "F7"),
+        ("checkin", "Check-in", "MODE-CHECKIN", "F8"),
     ]
     menu = window.menuBar().actions()[0].menu()
     for mode in reversed(modes):  # the window opens in returns
@@ -235,7 +236,9 @@ def test_each_mode_is_one_entry_its_menu_action_switches_to(window: MainWindow) 
         assert window.mode == mode.name and window.active() is mode.bench
         assert window.screens.currentWidget() is mode.screen
         assert window.windowTitle().endswith(f" · {mode.title}")
-        assert window.header.mode.text() == f"Mode: {mode.title} (F6 returns, F7 receiving)"
+        assert window.header.mode.text() == (
+            f"Mode: {mode.title} (F6 returns, F7 receiving, F8 check-in)"
+        )
 
 
 def test_a_receipt_in_progress_keeps_the_bench_in_receiving(
