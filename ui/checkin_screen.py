@@ -8,19 +8,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from station.checkin.bench import CheckinView
 from station.money import money
-from station.returns.backlog import FORMULA, Waiting
+from station.returns.backlog import FORMULA, Waiting, in_words
 from ui.bench_screen import BenchScreen
 from ui.models import TextTableModel
 from ui.tables import read_only_table
-
-
-def said(waiting: Waiting, currency: str) -> str:
-    """ "worth about €182, losing about €3 a day", as the inspector is told it."""
-    if waiting.rma is None:
-        return "no RMA: its worth is found at triage"
-    worth = money(waiting.worth_cents, currency, whole=True)
-    losing = money(waiting.losing_cents, currency, whole=waiting.losing_cents >= 100)
-    return f"worth about {worth}, losing about {losing} a day"
 
 
 class BacklogModel(TextTableModel):
@@ -109,7 +100,7 @@ class CheckinScreen(BenchScreen):
             self.next_why.setText("Every parcel checked in has been pulled for inspection.")
         else:
             self.next_tag.setText(f"{first.tag} · {first.rma or 'triage'}")
-            self.next_why.setText(said(first, view.currency))
+            self.next_why.setText(in_words(first, view.currency))
         self.totals.setText(
             f"{view.waiting} parcel(s) waiting, worth about "
             f"{money(view.worth_cents, view.currency, whole=True)}, losing about "

@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
 
     def _checkin_mode(self, bench: ReturnsBench, settings: Settings, printing: bool) -> Mode:
         """The dock's check-in, on the returns bench's rule pack (which the site may change)."""
-        self.checkin_bench = CheckinBench(bench.store, settings, lambda: bench.inspection.pack)
+        self.checkin_bench = CheckinBench(bench.store, settings, lambda: bench.pack)
         self.checkin = CheckinScreen()
         labels = LabelJobModel(bench.store, bench.bench_id, printing, self)
         scans = ScanLogModel(bench.store, bench.bench_id, self)

@@ -51,6 +51,12 @@ class ReturnsScreen(BenchScreen):
         self.disposition_card = DispositionCard()
         self.cards = self._cards()
         self.stack.addWidget(self.cards)
+        # Between units: the dock's parcel to pull next, and why (``station.returns.backlog``).
+        self.next_parcel = QLabel()
+        self.next_parcel.setObjectName("why")
+        self.next_parcel.setWordWrap(True)
+        self.next_parcel.hide()
+        self.layout_.insertWidget(self.layout_.indexOf(self.banner), self.next_parcel)
         self.notes = NotesEdit()
         self.notes.setPlaceholderText("Notes on this unit (what you see, what is missing)")
         # Clicked into when wanted; otherwise the keyboard is for the bench's commands.
@@ -96,6 +102,8 @@ class ReturnsScreen(BenchScreen):
         self.stack.setCurrentWidget(self.sign_in if view.step is Step.SIGN_IN else self.cards)
         self.banner.show_reason(view.approval_reason)
         self._show_choices(view)
+        self.next_parcel.setText(view.next_parcel or "")
+        self.next_parcel.setVisible(view.next_parcel is not None)
         shown = view.unit or view.last
         recorded = view.unit is None and view.last is not None
         reasons = dict(view.reasons)

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from station.money import money
 from station.recording import utcnow
 from station.rulepack import RulePack
 from station.states import UnitStatus
@@ -124,6 +125,16 @@ class Waiting:
         return sum(line.losing_cents for line in self.lines)
 
 
+def in_words(waiting: Waiting, currency: str) -> str:
+    """Why a parcel is where it is in the backlog: "worth about €182, losing about €3 a
+    day" (to the cent below one a day)."""
+    if waiting.rma is None:
+        return "no RMA: its worth is found at triage"
+    worth = money(waiting.worth_cents, currency, whole=True)
+    losing = money(waiting.losing_cents, currency, whole=waiting.losing_cents >= 100)
+    return f"worth about {worth}, losing about {losing} a day"
+
+
 def backlog(session: Session, pack: RulePack, known: Outcomes) -> list[Waiting]:
     """Every parcel not pulled yet, the one to pull next first."""
     returned = (
@@ -176,8 +187,34 @@ class Backlog:
         self.pack = pack  # the pack in force, which the site may change
         self._known: tuple[date, Outcomes] | None = None
 
+    def next_said(self, session: Session, currency: str) -> str | None:
+        """The parcel to pull next and why, in words; None with none waiting."""
+        if session.scalar(select(Parcel.tag).where(Parcel.pulled_at.is_(None)).limit(1)) is None:
+            return None
+        first = self.ordered(session)[0]
+        why = in_words(first, currency)
+        return f"Next parcel to pull: {first.tag} ({first.rma or 'no RMA'}), {why}."
+
     def ordered(self, session: Session) -> list[Waiting]:
         now = utcnow()
         if self._known is None or self._known[0] != now.date():
             self._known = (now.date(), outcomes(session, now))
         return backlog(session, self.pack(), self._known[1])
+
+
+def pull_by_tag(session: Session, tag: str, bench: str) -> Parcel | None:
+    """The parcel of ``tag`` taken off the backlog for inspection at ``bench`` (None: no such
+    tag); a parcel pulled before stays as it was."""
+    parcel = session.get(Parcel, tag)
+    if parcel is not None and parcel.pulled_at is None:
+        parcel.pulled_at, parcel.pulled_by = utcnow(), bench
+    return parcel
+
+
+def pull_by_rma(session: Session, rma: str, bench: str) -> None:
+    """A unit of ``rma`` started without its tag scanned: its parcels leave the backlog."""
+    session.execute(
+        update(Parcel)
+        .where(Parcel.rma_number == rma, Parcel.pulled_at.is_(None))
+        .values(pulled_at=utcnow(), pulled_by=bench)
+    )

@@ -23,6 +23,7 @@ from station.items import item_for
 from station.label_jobs import last_label, queue_label
 from station.operators import Role, SignedIn
 from station.recording import utcnow
+from station.returns.backlog import Backlog, pull_by_rma, pull_by_tag
 from station.returns.events import finish_return, finish_triage
 from station.returns.inspection import Inspection
 from station.returns.lookup import IDENTIFYING, ITEM_KINDS, Candidate, find_lines, fitting
@@ -31,6 +32,7 @@ from station.returns.undo import undo_step
 from station.returns.view import BenchView, Step, prompt, unit_view
 from station.rulepack import RulePack
 from station.scans import Classified, Scan, ScanKind, as_scanned, not_expected
+from station.setting_keys import CURRENCY
 from station.settings import Settings
 from station.site_claims import line_subject
 from station.states import UnitStatus
@@ -82,6 +84,8 @@ class ReturnsBench(Bench[Remembered]):
         self.photos = photos
         self.today = today
         self.inspection = Inspection.configured(pack, settings)
+        self.backlog = Backlog(lambda: self.pack)  # the dock's, to say what to pull next
+        self.currency = settings[CURRENCY]
         with store.read() as session:
             open_unit = session.scalar(
                 select(ReturnUnit.id).where(
@@ -159,6 +163,11 @@ class ReturnsBench(Bench[Remembered]):
                 approval_reason=self._approval_reason(step, unit),
                 reasons=tuple(self.pack.reasons.items()),
                 dispositions=tuple((d.code, d.label) for d in self.pack.dispositions.values()),
+                next_parcel=(
+                    self.backlog.next_said(session, self.currency)
+                    if step is Step.IDENTIFY
+                    else None
+                ),
             )
 
     def _approval_reason(self, step: Step, unit: ReturnUnit | None) -> str | None:
@@ -277,6 +286,8 @@ class ReturnsBench(Bench[Remembered]):
                 expected = ", ".join(sorted({c.sku for c in self.mem.candidates}))
                 raise Refusal(f"This item is not on the return: expected {expected}.")
             return self._narrowed(session, scan, matching, item_confirmed=True)
+        if scan.kind is ScanKind.PARCEL:
+            return self._pulled(session, scan, step)
         candidates = find_lines(session, scan)
         if not candidates:
             self.mem = Remembered(unknown=scan)
@@ -292,6 +303,23 @@ class ReturnsBench(Bench[Remembered]):
         if kept:  # an RMA or order scanned to choose among the candidates of an item scan
             return self._narrowed(session, scan, kept, item_confirmed=self.mem.item_confirmed)
         return self._narrowed(session, scan, candidates, item_confirmed=scan.kind in ITEM_KINDS)
+
+    def _pulled(self, session: Session, scan: Classified, step: Step) -> Feedback:
+        """A parcel's tag, scanned as it is pulled from the backlog: off the backlog, and
+        its RMA found as if scanned; a parcel with no RMA waits for TRIAGE."""
+        parcel = pull_by_tag(session, scan.value, self.bench_id)
+        if parcel is None:
+            raise Refusal(f"No parcel is tagged {scan.value} at this station.")
+        self.audit(session, "parcel_pulled", parcel.tag, rma=parcel.rma_number)
+        if parcel.rma_number is None:
+            self.mem = Remembered(unknown=scan)
+            return Feedback.warn(
+                f"{parcel.tag} came with no RMA ({parcel.scanned}). "
+                "Scan TRIAGE to send it to triage, or scan a code found inside."
+            )
+        return self._identify(
+            session, replace(scan, kind=ScanKind.RMA, value=parcel.rma_number), step
+        )
 
     def _narrowed(
         self, session: Session, scan: Classified, candidates: list[Candidate], item_confirmed: bool
@@ -314,6 +342,7 @@ class ReturnsBench(Bench[Remembered]):
         taken_over = self._claim(session, line_subject(chosen.rma_number, chosen.line_no), where)
         unit = self._open_unit(scan, line=line, item=line.item, serial=self.mem.serial)
         session.add(unit)
+        pull_by_rma(session, chosen.rma_number, self.bench_id)
         self.audit(session, "return_started", unit.id, rma=chosen.rma_number, line=chosen.line_no)
         if unit.serial is None and line.item.serial_tracked:
             said = Feedback.good(f"{where}: scan the serial.")

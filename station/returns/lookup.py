@@ -29,7 +29,15 @@ class Candidate:
 
 
 IDENTIFYING = frozenset(
-    {ScanKind.RMA, ScanKind.ORDER, ScanKind.TRACKING, ScanKind.GTIN, ScanKind.GS1, ScanKind.SERIAL}
+    {
+        ScanKind.PARCEL,
+        ScanKind.RMA,
+        ScanKind.ORDER,
+        ScanKind.TRACKING,
+        ScanKind.GTIN,
+        ScanKind.GS1,
+        ScanKind.SERIAL,
+    }
 )
 ITEM_KINDS = frozenset({ScanKind.GTIN, ScanKind.GS1, ScanKind.SERIAL})
 

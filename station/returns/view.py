@@ -86,6 +86,7 @@ class BenchView:
     approval_reason: str | None
     reasons: tuple[tuple[str, str], ...]
     dispositions: tuple[tuple[str, str], ...]
+    next_parcel: str | None = None  # between units: the dock's parcel to pull next, and why
 
 
 def prompt(step: Step, unit: ReturnUnit | None, pack: RulePack, question: Question | None) -> str:

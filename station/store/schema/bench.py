@@ -80,6 +80,7 @@ class Parcel(Base):
     operator: Mapped[str]
     arrived_at: Mapped[datetime]
     pulled_at: Mapped[datetime | None] = mapped_column(index=True)
+    pulled_by: Mapped[str | None] = mapped_column(String(40))  # the bench that pulled it
 
 
 class ReturnUnit(Base):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from station.checkin.bench import CheckinBench
 from station.feedback import Tone
+from station.returns.bench import ReturnsBench
 from station.rulepack import RulePack
 from station.scans import Scan
 from station.settings import Settings
@@ -98,3 +99,48 @@ def test_the_view_shows_the_backlog_losing_most_first_and_todays_check_ins(
     assert view.waiting == 4
     assert view.losing_cents == pytest.approx(sum(w.losing_cents for w in view.backlog))
     assert view.arrived[0].scanned == "RMA-10004"  # the newest first
+
+
+def returns_scan(bench: ReturnsBench, code: str) -> tuple[Tone, str]:
+    said = bench.handle(Scan(code, at=float(next(_clock))))
+    return said.tone, said.message
+
+
+def test_the_returns_bench_says_what_to_pull_next_and_its_tag_pulls_it(
+    dock: CheckinBench, bench: ReturnsBench
+) -> None:
+    scan(dock, "RMA-10004")
+    scan(dock, "RMA-10012")
+    returns_scan(bench, "BADGE-1001")
+    assert bench.view().next_parcel == (
+        "Next parcel to pull: PCL-DOCK-1-000002 (RMA-10012), worth about €372, "
+        "losing about €2 a day."
+    )
+    assert returns_scan(bench, "PCL-DOCK-1-000002") == (
+        Tone.GOOD, "RMA-10012: scan the item to confirm it."
+    )  # fmt: skip
+    with bench.store.read() as session:
+        pulled = session.get_one(Parcel, "PCL-DOCK-1-000002")
+        assert pulled.pulled_at is not None and pulled.pulled_by == "BENCH-01"
+    assert dock.view().waiting == 1
+    assert returns_scan(bench, "PCL-DOCK-1-000099") == (
+        Tone.BAD, "No parcel is tagged PCL-DOCK-1-000099 at this station."
+    )  # fmt: skip
+
+
+def test_a_unit_started_from_its_rma_pulls_its_parcel_and_a_tag_with_no_rma_goes_to_triage(
+    dock: CheckinBench, bench: ReturnsBench
+) -> None:
+    scan(dock, "TBA067832201915")  # RMA-10004
+    scan(dock, "1Z999AA10123456784")  # no RMA
+    for code in ("BADGE-1001", "RMA-10004", "5907725452020"):
+        returns_scan(bench, code)
+    assert bench.busy()
+    with bench.store.read() as session:
+        assert session.get_one(Parcel, "PCL-DOCK-1-000001").pulled_at is not None
+    returns_scan(bench, "@CANCEL")
+    returns_scan(bench, "@CANCEL")
+    tone, said = returns_scan(bench, "PCL-DOCK-1-000002")
+    assert tone is Tone.WARN and said.startswith("PCL-DOCK-1-000002 came with no RMA")
+    assert returns_scan(bench, "@TRIAGE")[1].startswith("Unexpected return: add notes")
+    assert bench.view().next_parcel is None  # the backlog is empty

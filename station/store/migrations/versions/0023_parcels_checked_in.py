@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("operator", sa.String(), nullable=False),
         sa.Column("arrived_at", sa.DateTime(), nullable=False),
         sa.Column("pulled_at", sa.DateTime(), nullable=True),
+        sa.Column("pulled_by", sa.String(length=40), nullable=True),
         sa.ForeignKeyConstraint(
             ["rma_number"], ["rma.number"], name=op.f("fk_parcel_rma_number_rma")
         ),
