@@ -76,6 +76,7 @@ bench: $(STAMP) postgres-server
 	$(PY) tests/benchmarks/erp_push.py
 	$(PY) tests/benchmarks/supervisor.py
 	$(PY) tests/benchmarks/forecast.py
+	$(PY) tests/benchmarks/backlog.py
 	$(PY) tests/benchmarks/restock_inputs.py
 	$(PY) tests/benchmarks/cold_start.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/scan_to_screen.py
