@@ -87,6 +87,7 @@ bench: $(STAMP) postgres-server
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/returns-screen.png
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/receiving-screen.png receiving
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/checkin-screen.png checkin
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshot.py docs/supervisor-screen.png supervisor
 
 clean:

@@ -1,5 +1,5 @@
 """Render a bench screen to a PNG for the docs:
-``tools/screenshot.py out.png [receiving|supervisor]``.
+``tools/screenshot.py out.png [receiving|checkin|supervisor]``.
 
 Builds a throwaway store with the demo data. For the returns screen it records a few
 returns so the tables have rows and leaves an electronics return at its disposition with
@@ -67,6 +67,14 @@ IN_PROGRESS = (
 )
 
 
+# A clerk at the dock checking in the morning's parcels: by tracking number, order
+# number, RMA, and one whose tracking number finds no RMA.
+CHECKIN = (
+    "@MODE-CHECKIN", "BADGE-2001", "1ZA4LXC37B8YFM1NDW", "TBA067832201915", "WEB-0684112",
+    "1Z999AA10123456784", "RMA-10005", "1ZWNYSBZIQXUPZMS6X", "@PRINT",
+)  # fmt: skip
+
+
 def receiving_scans(store: Store) -> list[str]:
     """A clerk counting the first two lines of ASN-200001, by GS1 scans, up to putaway."""
     expiry = date.today() + timedelta(days=400)
@@ -95,7 +103,9 @@ def main(argv: list[str]) -> int:
         bench = ReturnsBench(store, settings, load_rulepack(), Path(folder) / "photos")
         # Scans a second apart, as at a real bench, so none counts as a duplicate.
         receiving_mode = argv[2:] == ["receiving"]
-        raws = ["BADGE-1001", *HISTORY, *([] if receiving_mode else IN_PROGRESS)]
+        # Another mode is switched to once the returns bench has nothing open.
+        returns_mode = argv[2:] == []
+        raws = ["BADGE-1001", *HISTORY, *(IN_PROGRESS if returns_mode else [])]
         feedback = None
         for second, raw in enumerate(raws):
             feedback = bench.handle(Scan(raw, at=float(second)))
@@ -106,6 +116,9 @@ def main(argv: list[str]) -> int:
         window.returns.show_feedback(feedback)
         if receiving_mode:
             for second, raw in enumerate(receiving_scans(store), start=len(raws)):
+                window.take(Scan(raw, at=float(second)))
+        if argv[2:] == ["checkin"]:
+            for second, raw in enumerate(CHECKIN, start=len(raws)):
                 window.take(Scan(raw, at=float(second)))
         window.show()
         # Let the last scan's colour flash fade, so the picture shows the screen itself.

@@ -118,6 +118,8 @@ class CheckinBench(Bench[Dock]):
         return False
 
     def _advance(self, session: Session, scan: Classified) -> Feedback:
+        if scan.kind is ScanKind.BADGE:  # the next clerk at the dock
+            return self._sign_in(session, self._badge_holder(session, scan))
         if scan.command is not None:
             if scan.command.word == "PRINT" and self.mem.last_tag:
                 return self._print_again(session, self.mem.last_tag)

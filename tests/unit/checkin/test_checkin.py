@@ -89,6 +89,11 @@ def test_an_item_barcode_is_not_a_parcel_and_a_command_does_nothing(dock: Checki
     assert scan(dock, "@GRADE-A")[0] is Tone.BAD
 
 
+def test_another_badge_signs_the_next_clerk_in(dock: CheckinBench) -> None:
+    assert scan(dock, "BADGE-2002")[0] is Tone.GOOD
+    assert dock.operator is not None and dock.operator.name == "Chloe Martin"
+
+
 def test_the_view_shows_the_backlog_losing_most_first_and_todays_check_ins(
     dock: CheckinBench,
 ) -> None:
