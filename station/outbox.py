@@ -30,6 +30,14 @@ class EventKind(StrEnum):
     REFUND_ELIGIBLE = "refund_eligible"
     RECEIPT_CLOSED = "receipt_closed"
     PUTAWAY_DONE = "putaway_done"
+    # The dock's backlog, for the site's other benches (the ERP takes neither).
+    PARCEL_CHECKED_IN = "parcel_checked_in"
+    PARCEL_PULLED = "parcel_pulled"
+
+
+# Events for the site's other benches only: no ERP takes them, and they are never counted
+# as waiting for one.
+SITE_ONLY = frozenset({EventKind.PARCEL_CHECKED_IN, EventKind.PARCEL_PULLED})
 
 
 class EventLacks(ValueError):
@@ -256,6 +264,38 @@ class PutawayDone(ReceiptEvent):
     at: str | None = None
 
 
+# --- the dock's check-in ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParcelEvent(OutboxRecord):
+    """An event about a parcel at the dock: its subject is its tag."""
+
+    tag: str
+    bench: str
+    at: str  # ISO time, UTC
+
+    @property
+    def subject(self) -> str:
+        return self.tag
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParcelCheckedIn(ParcelEvent):
+    kind: ClassVar[EventKind] = EventKind.PARCEL_CHECKED_IN
+
+    scanned: str
+    rma: str | None
+    operator: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParcelPulled(ParcelEvent):
+    """Pulled from the backlog for inspection at ``bench``."""
+
+    kind: ClassVar[EventKind] = EventKind.PARCEL_PULLED
+
+
 RECORDS: dict[str, type[OutboxRecord]] = {
     record.kind: record
     for record in (
@@ -266,6 +306,8 @@ RECORDS: dict[str, type[OutboxRecord]] = {
         RefundEligible,
         ReceiptClosed,
         PutawayDone,
+        ParcelCheckedIn,
+        ParcelPulled,
     )
 }
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from station.outbox import EventLacks, OutboxRecord, read_event
+from station.outbox import SITE_ONLY, EventLacks, OutboxRecord, read_event
 from station.recording import utcnow
 from station.states import OutboxStatus
 from station.store.engine import Store
@@ -243,6 +243,9 @@ def _readable(kind: str, payload: dict[str, Any]) -> OutboxRecord | None:
 
 
 def pending(store: Store) -> int:
+    """The events still to send upstream; those only the site's benches take are not."""
     with store.read() as session:
-        waiting = select(func.count()).where(OutboxEvent.status == OutboxStatus.PENDING)
+        waiting = select(func.count()).where(
+            OutboxEvent.status == OutboxStatus.PENDING, OutboxEvent.kind.not_in(SITE_ONLY)
+        )
         return session.scalar(waiting.select_from(OutboxEvent)) or 0

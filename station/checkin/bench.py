@@ -21,7 +21,8 @@ from station.feedback import Feedback
 from station.label_jobs import queue_label
 from station.lpns import next_parcel_tag
 from station.operators import Role, SignedIn
-from station.recording import utcnow
+from station.outbox import ParcelCheckedIn
+from station.recording import emit, utcnow
 from station.returns.backlog import Backlog, Waiting
 from station.rulepack import RulePack
 from station.scans import SAID, Classified, ScanKind
@@ -147,6 +148,13 @@ class CheckinBench(Bench[Dock]):
             operator=self._badge() or "", arrived_at=utcnow(),
         )  # fmt: skip
         session.add(parcel)
+        emit(
+            session,
+            ParcelCheckedIn(
+                tag=tag, bench=self.bench_id, at=parcel.arrived_at.isoformat(),
+                scanned=scan.value, rma=rma, operator=parcel.operator,
+            ),
+        )  # fmt: skip
         self.audit(session, "parcel_checked_in", tag, scanned=scan.value, rma=rma)
         self._queue_tag(session, parcel)
         self.mem = Dock(last_tag=tag)

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.money import money
-from station.recording import utcnow
+from station.outbox import ParcelPulled
+from station.recording import emit, utcnow
 from station.rulepack import RulePack
 from station.states import UnitStatus
 from station.store.schema import Item, Parcel, ReturnUnit, RmaLine
@@ -221,14 +222,19 @@ def pull_by_tag(session: Session, tag: str, bench: str) -> Parcel | None:
     tag); a parcel pulled before stays as it was."""
     parcel = session.get(Parcel, tag)
     if parcel is not None and parcel.pulled_at is None:
-        parcel.pulled_at, parcel.pulled_by = utcnow(), bench
+        _pull(session, parcel, bench)
     return parcel
 
 
 def pull_by_rma(session: Session, rma: str, bench: str) -> None:
     """A unit of ``rma`` started without its tag scanned: its parcels leave the backlog."""
-    session.execute(
-        update(Parcel)
-        .where(Parcel.rma_number == rma, Parcel.pulled_at.is_(None))
-        .values(pulled_at=utcnow(), pulled_by=bench)
-    )
+    for parcel in session.scalars(
+        select(Parcel).where(Parcel.rma_number == rma, Parcel.pulled_at.is_(None))
+    ):
+        _pull(session, parcel, bench)
+
+
+def _pull(session: Session, parcel: Parcel, bench: str) -> None:
+    """Off the backlog here, and told to the site's other benches (their docks show it)."""
+    parcel.pulled_at, parcel.pulled_by = utcnow(), bench
+    emit(session, ParcelPulled(tag=parcel.tag, bench=bench, at=parcel.pulled_at.isoformat()))

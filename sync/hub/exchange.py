@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
+from station.checkin.site_parcels import keep_parcels
 from station.errors import KnownError
 from station.recording import utcnow
 from station.returns.inspection import Inspection
@@ -231,6 +232,7 @@ def _keep_events(session: Session, page: Feed) -> set[date]:
     session.execute(
         insert(SiteEvent).on_conflict_do_nothing(index_elements=["event_id"]), page.events
     )
+    keep_parcels(session, page.events)  # the site's one backlog at the dock
     # A bench back from a day away brings units of past days: their kept figures no
     # longer tell the truth.
     days = {_local_day(event["created_at"]) for event in page.events}

@@ -141,6 +141,15 @@ WRITTEN: dict[str, dict[str, Any]] = {
         "operator": "BADGE-2001",
         "at": "2026-12-01T10:50:00",
     },
+    "parcel_checked_in": {
+        "tag": "PCL-DOCK-1-000001",
+        "bench": "DOCK-1",
+        "at": "2026-12-01T08:10:00",
+        "scanned": "TBA067832201915",
+        "rma": "RMA-10004",
+        "operator": "BADGE-2001",
+    },
+    "parcel_pulled": {"tag": "PCL-DOCK-1-000001", "bench": "bench-2", "at": "2026-12-01T09:00:00"},
 }
 
 
@@ -166,6 +175,8 @@ def test_each_record_names_its_subject() -> None:
         "unexpected_return": "3f1c",  # no RMA: the unit
         "receipt_closed": "ASN-200001",
         "putaway_done": "9a7e",  # a blind receipt: its id
+        "parcel_checked_in": "PCL-DOCK-1-000001",
+        "parcel_pulled": "PCL-DOCK-1-000001",
     }
 
 

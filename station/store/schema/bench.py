@@ -75,7 +75,9 @@ class Parcel(Base):
 
     tag: Mapped[str] = mapped_column(String(40), primary_key=True)
     scanned: Mapped[str]
-    rma_number: Mapped[str | None] = mapped_column(ForeignKey("rma.number"), index=True)
+    # No key to the RMA: a parcel checked in at another bench of the site may name an RMA
+    # this bench's ERP pull has not brought yet.
+    rma_number: Mapped[str | None] = mapped_column(String(40), index=True)
     bench: Mapped[str] = mapped_column(String(40))
     operator: Mapped[str]
     arrived_at: Mapped[datetime]

@@ -21,15 +21,12 @@ def upgrade() -> None:
         "parcel",
         sa.Column("tag", sa.String(length=40), nullable=False),
         sa.Column("scanned", sa.String(), nullable=False),
-        sa.Column("rma_number", sa.String(), nullable=True),
+        sa.Column("rma_number", sa.String(length=40), nullable=True),
         sa.Column("bench", sa.String(length=40), nullable=False),
         sa.Column("operator", sa.String(), nullable=False),
         sa.Column("arrived_at", sa.DateTime(), nullable=False),
         sa.Column("pulled_at", sa.DateTime(), nullable=True),
         sa.Column("pulled_by", sa.String(length=40), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["rma_number"], ["rma.number"], name=op.f("fk_parcel_rma_number_rma")
-        ),
         sa.PrimaryKeyConstraint("tag", name=op.f("pk_parcel")),
     )
     op.create_index(op.f("ix_parcel_rma_number"), "parcel", ["rma_number"], unique=False)
