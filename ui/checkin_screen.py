@@ -2,16 +2,16 @@
 the order of what waiting costs, with the formula; and this bench's latest check-ins,
 under what every bench screen shows (``BenchScreen``)."""
 
-from datetime import UTC, datetime
-
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from station.checkin.bench import CheckinView
 from station.money import money
 from station.returns.backlog import FORMULA, Waiting, in_words
 from ui.bench_screen import BenchScreen
-from ui.models import TextTableModel
+from ui.models import TextTableModel, local_time
 from ui.tables import read_only_table
+
+DAY_AND_TIME = "%d %b %H:%M"  # a parcel may wait for days
 
 
 class BacklogModel(TextTableModel):
@@ -20,7 +20,7 @@ class BacklogModel(TextTableModel):
     def show_backlog(self, backlog: tuple[Waiting, ...], currency: str) -> None:
         self.show([
             (
-                w.tag, w.rma or "no RMA (triage)", _clock(w.arrived_at),
+                w.tag, w.rma or "no RMA (triage)", local_time(w.arrived_at, DAY_AND_TIME),
                 money(w.worth_cents, currency, whole=True) if w.rma else "",
                 money(w.losing_cents, currency) if w.rma else "",
             )
@@ -33,14 +33,9 @@ class ArrivedModel(TextTableModel):
 
     def show_arrived(self, view: CheckinView) -> None:
         self.show([
-            (a.tag, a.scanned, a.rma or "no RMA (triage)", _clock(a.at))
+            (a.tag, a.scanned, a.rma or "no RMA (triage)", local_time(a.at, DAY_AND_TIME))
             for a in view.arrived
         ])  # fmt: skip
-
-
-def _clock(at: datetime) -> str:
-    """A stored (naive UTC) time on the dock's clock."""
-    return f"{at.replace(tzinfo=UTC).astimezone():%d %b %H:%M}"
 
 
 class CheckinScreen(BenchScreen):

@@ -27,11 +27,12 @@ RECENT = 200
 _NO_INDEX = QModelIndex()
 
 
-def local_time(at: datetime | None) -> str:
-    """A stored UTC time as the bench's local clock time, which is what operators read."""
+def local_time(at: datetime | None, shape: str = "%H:%M:%S") -> str:
+    """A stored UTC time as the bench's local clock time, which is what operators read
+    (``shape``: with the day, say, for what may wait for days)."""
     if at is None:
         return ""
-    return at.replace(tzinfo=UTC).astimezone().strftime("%H:%M:%S")
+    return at.replace(tzinfo=UTC).astimezone().strftime(shape)
 
 
 class TextTableModel(QAbstractTableModel):

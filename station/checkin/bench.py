@@ -32,7 +32,7 @@ from station.store.engine import Store
 from station.store.schema import Parcel, Rma
 
 PARCEL_CODES = (ScanKind.TRACKING, ScanKind.RMA, ScanKind.ORDER)
-SHOWN = 12  # parcels of the backlog and of today's check-ins on screen
+SHOWN = 12  # parcels of the backlog, and of this bench's latest check-ins, on screen
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,16 @@ class CheckinBench(Bench[Dock]):
                 "PRINT prints its tag again."
             )
         rma = _rma_of(session, scan)
+        first_box = (
+            session.scalar(
+                select(Parcel.tag)
+                .where(Parcel.rma_number == rma, Parcel.pulled_at.is_(None))
+                .order_by(Parcel.arrived_at)
+                .limit(1)
+            )
+            if rma
+            else None
+        )
         tag = next_parcel_tag(session, self.bench_id)
         parcel = Parcel(
             tag=tag, scanned=scan.value, rma_number=rma, bench=self.bench_id,
@@ -161,6 +171,11 @@ class CheckinBench(Bench[Dock]):
         if rma is None:
             return Feedback.warn(
                 f"No RMA found for {scan.value}: tagged {tag} for triage. Next parcel."
+            )
+        if first_box is not None:
+            return Feedback.warn(
+                f"{rma} has a parcel waiting already ({first_box}): this one is tagged {tag} "
+                "as a second box of it. Next parcel."
             )
         return Feedback.good(f"{rma} checked in, tagged {tag}. Next parcel.")
 

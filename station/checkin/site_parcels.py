@@ -11,7 +11,14 @@ from sqlalchemy import update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from station.outbox import EventKind, EventLacks, ParcelCheckedIn, ParcelPulled, read_event
+from station.outbox import (
+    EventKind,
+    EventLacks,
+    ParcelCheckedIn,
+    ParcelEvent,
+    ParcelPulled,
+    read_event,
+)
 from station.store.schema import Parcel
 
 
@@ -23,15 +30,18 @@ def keep_parcels(session: Session, events: Iterable[dict[str, Any]]) -> int:
             continue
         try:
             record = read_event(event["kind"], event["payload"])
-        except EventLacks:
-            continue  # a release that wrote less: the parcel is checked in again by hand
+            at = datetime.fromisoformat(record.at) if isinstance(record, ParcelEvent) else None
+        except (EventLacks, KeyError, TypeError, ValueError):
+            # Written by a release that wrote less, or garbled: one event must not hold up
+            # the site's feed, and the parcel can be checked in again by hand.
+            continue
         if isinstance(record, ParcelCheckedIn):
             session.execute(
                 insert(Parcel)
                 .values(
                     tag=record.tag, scanned=record.scanned, rma_number=record.rma,
                     bench=record.bench, operator=record.operator,
-                    arrived_at=datetime.fromisoformat(record.at),
+                    arrived_at=at,
                 )
                 .on_conflict_do_nothing(index_elements=["tag"])
             )  # fmt: skip
@@ -39,7 +49,7 @@ def keep_parcels(session: Session, events: Iterable[dict[str, Any]]) -> int:
             session.execute(
                 update(Parcel)
                 .where(Parcel.tag == record.tag, Parcel.pulled_at.is_(None))
-                .values(pulled_at=datetime.fromisoformat(record.at), pulled_by=record.bench)
+                .values(pulled_at=at, pulled_by=record.bench)
             )
         kept += 1
     return kept

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from station.checkin.site_parcels import keep_parcels
 from station.errors import KnownError
+from station.outbox import SITE_ONLY
 from station.recording import utcnow
 from station.returns.inspection import Inspection
 from station.site_approvals import answers_of, asked_of
@@ -235,7 +236,11 @@ def _keep_events(session: Session, page: Feed) -> set[date]:
     keep_parcels(session, page.events)  # the site's one backlog at the dock
     # A bench back from a day away brings units of past days: their kept figures no
     # longer tell the truth.
-    days = {_local_day(event["created_at"]) for event in page.events}
+    days = {
+        _local_day(event["created_at"])
+        for event in page.events
+        if event["kind"] not in SITE_ONLY  # a parcel at the dock is no figure of a day
+    }
     for day in days:
         forget_days(session, day, day)
     return days

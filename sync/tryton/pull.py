@@ -38,11 +38,14 @@ class Applied:
     def __init__(self) -> None:
         self._rows: dict[tuple[str, int], int] = {}
 
-    def changed(self, entity: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [row for row in rows if self._rows.get((entity, row["id"])) != _print(row)]
+    def changed(self, entity: str, rows: list[dict[str, Any]]) -> dict[int, int]:
+        """The rows not applied as they are now: their prints, by id."""
+        prints = {row["id"]: _print(row) for row in rows}
+        return {i: p for i, p in prints.items() if self._rows.get((entity, i)) != p}
 
-    def keep(self, entity: str, rows: list[dict[str, Any]]) -> None:
-        self._rows.update(((entity, row["id"]), _print(row)) for row in rows)
+    def keep(self, entity: str, prints: dict[int, int]) -> None:
+        """Rows applied (their page committed)."""
+        self._rows.update(((entity, i), p) for i, p in prints.items())
 
 
 def _print(row: dict[str, Any]) -> int:
@@ -85,9 +88,10 @@ def pull_pages(
         whole = len(rows) < PAGE
         if counting and not whole and total is None:
             total = applied + client.model(entity.model, "search_count", domain())
-        fresh = last_applied.changed(entity.name, rows)
+        prints = last_applied.changed(entity.name, rows)
+        fresh = [row for row in rows if row["id"] in prints]
         yield Page(fresh, entity.apply, Cursor(since, last_id, seen_at), None if whole else total)
-        last_applied.keep(entity.name, fresh)  # back here only once the page is applied
+        last_applied.keep(entity.name, prints)  # back here only once the page is applied
         if whole:
             break
     # The pull is whole. The next starts from what it saw, but never from later than this

@@ -6,6 +6,7 @@ import itertools
 from hub_process import RunningHub, enrolled
 
 from station.checkin.bench import CheckinBench
+from station.checkin.site_parcels import keep_parcels
 from station.returns.bench import ReturnsBench
 from station.rulepack import RulePack
 from station.scans import Scan
@@ -49,3 +50,20 @@ def test_a_parcel_checked_in_at_one_dock_is_in_every_backlog_until_one_bench_pul
         parcel = session.get_one(Parcel, "PCL-BENCH-02-000001")
         assert parcel.pulled_at is not None and parcel.pulled_by == "BENCH-01"
     assert dock.view().waiting == 0
+
+
+def test_a_garbled_parcel_event_is_passed_over_and_the_rest_of_the_page_kept(
+    bench: ReturnsBench,
+) -> None:
+    good = {"tag": "PCL-B7-000001", "bench": "BENCH-07", "at": "2026-12-06T08:00:00",
+            "scanned": "RMA-10012", "rma": "RMA-10012", "operator": "BADGE-2001"}  # fmt: skip
+    page = [
+        {"kind": "parcel_checked_in", "payload": {**good, "tag": "PCL-B7-000000", "at": "soon"}},
+        {"kind": "parcel_checked_in", "payload": {"tag": "PCL-B7-000009"}},  # lacks the rest
+        {"kind": "parcel_checked_in", "payload": good},
+    ]
+    with bench.store.unit() as session:
+        assert keep_parcels(session, page) == 1
+    with bench.store.read() as session:
+        assert session.get(Parcel, "PCL-B7-000001") is not None
+        assert session.get(Parcel, "PCL-B7-000000") is None

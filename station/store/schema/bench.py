@@ -72,6 +72,8 @@ class Parcel(Base):
     when. The backlog is the parcels not pulled."""
 
     __tablename__ = "parcel"
+    # The backlog: the parcels not pulled, in the order they came, without a sort.
+    __table_args__ = (Index("ix_parcel_waiting", "pulled_at", "arrived_at", "tag"),)
 
     tag: Mapped[str] = mapped_column(String(40), primary_key=True)
     scanned: Mapped[str]
@@ -81,7 +83,7 @@ class Parcel(Base):
     bench: Mapped[str] = mapped_column(String(40))
     operator: Mapped[str]
     arrived_at: Mapped[datetime]
-    pulled_at: Mapped[datetime | None] = mapped_column(index=True)
+    pulled_at: Mapped[datetime | None]
     pulled_by: Mapped[str | None] = mapped_column(String(40))  # the bench that pulled it
 
 

@@ -149,3 +149,24 @@ def test_a_unit_started_from_its_rma_pulls_its_parcel_and_a_tag_with_no_rma_goes
     assert tone is Tone.WARN and said.startswith("PCL-DOCK-1-000002 came with no RMA")
     assert returns_scan(bench, "@TRIAGE")[1].startswith("Unexpected return: add notes")
     assert bench.view().next_parcel is None  # the backlog is empty
+
+
+def test_a_second_box_of_one_rma_is_tagged_as_such_and_its_worth_counted_once(
+    dock: CheckinBench, bench: ReturnsBench
+) -> None:
+    scan(dock, "TBA067832201915")  # RMA-10004 by its tracking number
+    tone, said = scan(dock, "RMA-10004")  # the same RMA again: a second box
+    assert tone is Tone.WARN
+    assert said == (
+        "RMA-10004 has a parcel waiting already (PCL-DOCK-1-000001): this one is tagged "
+        "PCL-DOCK-1-000002 as a second box of it. Next parcel."
+    )
+    view = dock.view()
+    first, second = sorted(view.backlog, key=lambda w: w.tag)
+    assert first.worth_cents > 0 and second.worth_cents == 0
+    assert view.worth_cents == first.worth_cents
+    for code in ("BADGE-1001", "RMA-10004", "5907725452020"):  # started from the RMA
+        returns_scan(bench, code)
+    with bench.store.read() as session:
+        assert session.get_one(Parcel, "PCL-DOCK-1-000001").pulled_at is not None
+        assert session.get_one(Parcel, "PCL-DOCK-1-000002").pulled_at is None  # not opened

@@ -27,7 +27,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from station.returns.backlog import Outcomes, backlog, outcomes
+from station.returns.backlog import Outcomes, backlog, in_words, outcomes
 from station.rulepack import RulePack
 from station.store.engine import Store
 from station.store.schema import Parcel, ReturnUnit, RmaLine
@@ -131,3 +131,16 @@ def test_with_little_or_no_history_the_share_is_said_from_what_there_is(
     history: Outcomes, share: float, pack: RulePack
 ) -> None:
     assert history.recovered("apparel", "SIZE_FIT", pack) == pytest.approx(share)
+
+
+def test_a_parcel_whose_rma_is_not_here_says_its_worth_is_unknown(
+    store: Store, pack: RulePack
+) -> None:
+    check_in(store, [("PCL-B7-000001", None, 9, 0)])
+    with store.unit() as session:  # checked in at another bench, on an RMA not here yet
+        session.get_one(Parcel, "PCL-B7-000001").rma_number = "RMA-99999"
+    with store.read() as session:
+        (waiting,) = backlog(session, pack, HISTORY)
+    assert in_words(waiting, "EUR") == (
+        "RMA-99999 is not at this bench yet (or has come back whole): worth unknown"
+    )

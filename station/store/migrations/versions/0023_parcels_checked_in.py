@@ -30,10 +30,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tag", name=op.f("pk_parcel")),
     )
     op.create_index(op.f("ix_parcel_rma_number"), "parcel", ["rma_number"], unique=False)
-    op.create_index(op.f("ix_parcel_pulled_at"), "parcel", ["pulled_at"], unique=False)
+    op.create_index("ix_parcel_waiting", "parcel", ["pulled_at", "arrived_at", "tag"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_parcel_pulled_at"), table_name="parcel")
+    op.drop_index("ix_parcel_waiting", table_name="parcel")
     op.drop_index(op.f("ix_parcel_rma_number"), table_name="parcel")
     op.drop_table("parcel")
