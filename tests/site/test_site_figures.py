@@ -13,12 +13,13 @@ from station.outbox import (
     DispositionDecided,
     InspectionRecorded,
     OutboxRecord,
+    ParcelCheckedIn,
     RefundEligible,
     UnexpectedReturn,
 )
 from station.returns.bench import ReturnsBench
 from station.scans import Scan
-from station.store.schema import FactDay
+from station.store.schema import FactDay, Parcel
 from station.supervisor.kpis import Filters
 from station.supervisor.report import build_report, figures
 from sync.hub.exchange import Exchange
@@ -125,3 +126,28 @@ def test_a_past_day_is_counted_again_when_a_bench_back_from_away_brings_units_of
     assert kept is not None and kept.rows == 1
     after = build_report(bench.store, bench.pack, Filters(yesterday, yesterday), today=today)
     assert after.returns.units == 1
+
+
+def test_a_parcel_checked_in_elsewhere_leaves_a_past_days_kept_figures_alone(
+    today: date, bench: ReturnsBench, hub: RunningHub, site_url: str
+) -> None:
+    yesterday = today - timedelta(days=1)
+    build_report(bench.store, bench.pack, Filters(yesterday, yesterday), today=today)
+    with bench.store.read() as session:
+        kept = session.get(FactDay, yesterday)
+        assert kept is not None
+        built = kept.built_at
+    arrived = utc(yesterday, 16)
+    parcel = ParcelCheckedIn(
+        tag="PCL-BENCH-07-000001", bench="BENCH-07", at=arrived.isoformat(),
+        scanned="RMA-10012", rma="RMA-10012", operator="BADGE-2001",
+    )  # fmt: skip
+    token = enrolled("BENCH-07", site_url)
+    assert post(hub, token, {"bench": "BENCH-07", "events": [sent(parcel, arrived)]}).ok
+    Exchange(bench.store, bench.bench_id, bench.inspection)(
+        HubWire(hub.url, enrolled(bench.bench_id, site_url))
+    )
+    with bench.store.read() as session:
+        again = session.get(FactDay, yesterday)
+        assert session.get(Parcel, "PCL-BENCH-07-000001") is not None  # the backlog has it
+    assert again is not None and again.built_at == built  # no unit came: not built again
