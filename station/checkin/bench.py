@@ -122,7 +122,9 @@ class CheckinBench(Bench[Dock]):
         if scan.kind is ScanKind.BADGE:  # the next clerk at the dock
             return self._sign_in(session, self._badge_holder(session, scan))
         if scan.command is not None:
-            if scan.command.word == "PRINT" and self.mem.last_tag:
+            if scan.command.word == "PRINT":
+                if self.mem.last_tag is None:
+                    raise Refusal("No parcel tag printed here yet: scan a parcel first.")
                 return self._print_again(session, self.mem.last_tag)
             raise Refusal(
                 f"{scan.value} does nothing at the check-in: scan the parcel's tracking "
@@ -137,7 +139,9 @@ class CheckinBench(Bench[Dock]):
             select(Parcel).where(Parcel.scanned == scan.value, Parcel.pulled_at.is_(None))
         )
         if here is not None:
-            raise Refusal(
+            # Not checked in twice; its tag is the one PRINT prints now (a tag torn off).
+            self.mem = Dock(last_tag=here.tag)
+            return Feedback.warn(
                 f"{scan.value} was checked in already, tagged {here.tag}: "
                 "PRINT prints its tag again."
             )
