@@ -14,10 +14,11 @@ from station.rulepack import RulePack
 from station.store.engine import Store
 from station.supervisor.facts import Facts, load_facts
 from station.supervisor.forecast import Forecast, forecast
-from station.supervisor.kpis import Filters, ReturnsKpis, returns_kpis
+from station.supervisor.kpis import Filters, ReturnsKpis, kpis_of
 from station.supervisor.receiving_kpis import ReceivingKpis, receiving_kpis
 from station.supervisor.site_facts import freshness
 from station.supervisor.spikes import USUAL_RULE, Rule, Spike, days_before, find_spikes
+from station.supervisor.tally import Tally
 
 DEFECTS = ("DEFECTIVE", "DAMAGED")  # found reasons that count against the supplier
 
@@ -76,26 +77,29 @@ def build_report(
     with store.read() as session:
         receiving = receiving_kpis(session, filters.start, filters.end)
         fresh = freshness(session)
+    narrow = filters.chosen()
+    tally = facts.tally(filters.start, filters.end, narrow)
+    by_day = facts.by_day(filters.start, filters.end, narrow)
     return Report(
         filters,
-        returns_kpis(facts, filters, recovery),
+        kpis_of(tally, facts, recovery, by_day),
         receiving,
-        find_spikes(facts, filters.end, rule, filters.chosen()),
+        find_spikes(facts, filters.end, rule, narrow),
         rule,
-        scorecard(facts, filters, receiving.units_by_supplier),
+        scorecard(tally, facts, receiving.units_by_supplier),
         fresh,
     )
 
 
-def scorecard(facts: Facts, filters: Filters, received: dict[str, int]) -> list[Scored]:
+def scorecard(tally: Tally, facts: Facts, received: dict[str, int]) -> list[Scored]:
     """Suppliers ranked by defect-driven returns per unit received from them; those with
-    returns but nothing received in the range come last, by count."""
-    columns = facts.columns
-    chosen = facts.within(filters.start, filters.end, filters.chosen())
+    returns but nothing received in the range come last, by count. ``tally``: the range's
+    (``facts`` name its codes)."""
+    pairs = tally.counts["supplier_found"]
     found_codes = facts.codes.by_value.get("found", {})
-    defective = np.isin(columns["found"], [found_codes[r] for r in DEFECTS if r in found_codes])
+    defective = [code for r in DEFECTS if 0 <= (code := found_codes.get(r, -1)) < pairs.shape[1]]
     names = facts.codes.names("supplier")
-    counts = np.bincount(columns["supplier"][chosen & defective], minlength=len(names))
+    counts = np.pad(pairs[:, defective].sum(axis=1), (0, len(names) - len(pairs)))
     scored = [
         Scored(names[code], int(counts[code]), received.get(names[code], 0))
         for code in range(len(names))

@@ -56,10 +56,11 @@ def find_spikes(
 ) -> list[Spike]:
     """Today's (``day``'s) spikes, the strongest first; ``narrow`` keeps the units of one
     bench, operator, category or supplier, as the view's filters do."""
-    columns = facts.columns
+    window = facts.between(days_before(day, rule), day)  # those days' rows only
+    columns = window.columns
     first = day.toordinal() - rule.window
     when = columns["day"]
-    chosen = facts.within(days_before(day, rule), day, narrow)
+    chosen = window.within(days_before(day, rule), day, narrow)
     found: list[Spike] = []
     for kind, dimension in KINDS:
         names = facts.codes.names(dimension)

@@ -361,3 +361,16 @@ class FactDay(Base):
     rows: Mapped[int]
     columns: Mapped[bytes]
     built_at: Mapped[datetime]
+
+
+class FactTally(Base):
+    """One past day's counts that every figure of the supervisor view adds up
+    (``station.supervisor.tally``), kept with its ``FactDay``: years of figures are read
+    from these without reading a unit. A table apart, so that reading them does not read
+    the day's rows too."""
+
+    __tablename__ = "fact_tally"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    units: Mapped[int]
+    tallies: Mapped[bytes]

@@ -1,0 +1,32 @@
+"""the supervisor's counts kept a day, which years of figures are added up from
+
+Revision ID: 0024
+Revises: 0023
+Create Date: 2026-12-06 04:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0024"
+down_revision: str | None = "0023"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "fact_tally",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("units", sa.Integer(), nullable=False),
+        sa.Column("tallies", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("day", name=op.f("pk_fact_tally")),
+    )
+    # A day kept without its tallies is built again, both together, when next read.
+    op.execute("DELETE FROM fact_day")
+
+
+def downgrade() -> None:
+    op.drop_table("fact_tally")

@@ -1,0 +1,166 @@
+"""The counts every figure of the supervisor view is worked out from, which add up.
+
+A figure over years of a busy site cannot count its ten million units each time it is
+asked: on this project's two-core bench PC, counting them once per figure takes 1.2 to 1.7 s
+with numpy and about 0.7 s in DuckDB. But every figure of the view is a count, a sum, a
+rate of two, or a percentile of seconds, so it can be worked out from counts that add up
+day by day: units by reason, by hour, by bench; the seconds to decision as a histogram
+(a median from it is the exact median); the value by disposition. A past day's ``Tally``
+is kept beside its rows (``station.supervisor.facts``); a range is the sum of its days'
+tallies, whatever its length, and only a range narrowed to a bench, operator, category or
+supplier counts its rows.
+
+Kept as (tally, first key, second key, count) rows of int64, the counts that are not zero.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Counts = npt.NDArray[np.int64]
+Column = npt.NDArray[np.int32]
+
+BY_CODE = (
+    "bench", "operator", "sku", "category", "supplier", "channel", "stated", "found", "grade",
+    "disposition",
+)  # fmt: skip
+# The tallies: units by each dimension's code, then the rest, each keyed as its comment says.
+PAIRS = {"stated_found": ("stated", "found"), "supplier_found": ("supplier", "found")}
+NAMES = (
+    *BY_CODE,
+    "hour",  # units by hour of day
+    "bench_hours",  # hours in which the bench decided a unit, by bench
+    "operator_hours",
+    "decided_seconds",  # units decided (not sent to triage), by seconds to decision
+    "refund_seconds",  # units made eligible for a refund, by seconds to decision
+    "value",  # value in cents, by disposition
+    "refund",  # units made eligible for a refund (one key)
+    "overridden",
+    "approved",
+    *PAIRS,  # units by stated reason and found reason; by supplier and found reason
+)
+ROW = 4  # int64s a kept row: tally, first key, second key, count
+
+
+@dataclass
+class Tally:
+    counts: dict[str, Counts]  # name: counts by key (by two keys for the pairs)
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally({name: _added(self.counts[name], other.counts[name]) for name in NAMES})
+
+
+def of_rows(columns: dict[str, Column], triage: int) -> Tally:
+    """The tally of the facts' rows ``columns``; ``triage``: the disposition code of a unit
+    sent to triage (-1: none here)."""
+    counts = {name: _bincount(columns[name]) for name in BY_CODE}
+    counts["hour"] = _bincount(columns["hour"], 24)
+    # An hour worked: one in which the bench (operator) decided a unit, on each day.
+    slot = (columns["day"].astype(np.int64) - _least(columns["day"])) * 24 + columns["hour"]
+    slots = int(slot.max(initial=-1)) + 1
+    for who in ("bench", "operator"):
+        codes = int(columns[who].max(initial=-1)) + 1
+        worked = _bincount(columns[who].astype(np.int64) * slots + slot, codes * slots)
+        counts[f"{who}_hours"] = (worked.reshape(codes, slots) > 0).sum(axis=1, dtype=np.int64)
+    decided = columns["disposition"] != triage
+    timed = columns["seconds"] >= 0  # another bench's unit may not say when it began
+    counts["decided_seconds"] = _bincount(columns["seconds"][decided & timed])
+    refund = columns["refund"] == 1
+    counts["refund_seconds"] = _bincount(columns["seconds"][refund & timed])
+    counts["value"] = _bincount(columns["disposition"], weights=columns["value_cents"])
+    counts["refund"] = np.array([refund.sum()], dtype=np.int64)
+    for flag in ("overridden", "approved"):
+        counts[flag] = np.array([columns[flag].sum(dtype=np.int64)], dtype=np.int64)
+    for name, (first, second) in PAIRS.items():
+        rows, width = (int(columns[d].max(initial=-1)) + 1 for d in (first, second))
+        pair = columns[first].astype(np.int64) * width + columns[second]
+        counts[name] = _bincount(pair, rows * width).reshape(rows, width)
+    return Tally(counts)
+
+
+def packed(tally: Tally) -> bytes:
+    """The tally as kept: a row per count that is not zero."""
+    rows = []
+    for number, name in enumerate(NAMES):
+        counts = tally.counts[name]
+        if not counts.size:
+            continue
+        counts = counts.reshape(len(counts), -1)
+        first, second = np.nonzero(counts)
+        rows.append(np.stack([np.full(len(first), number), first, second, counts[first, second]]))
+    if not rows:
+        return b""
+    return np.concatenate(rows, axis=1).T.astype(np.int64).tobytes()
+
+
+def summed(blobs: list[bytes]) -> Tally:
+    """The sum of kept tallies: all their rows counted in one pass, not day by day."""
+    rows = np.frombuffer(b"".join(blobs), dtype=np.int64).reshape(-1, ROW)
+    name, first, second, count = rows.T
+    # Each tally's rows go to a block of their own, as wide as its largest keys.
+    widths = np.zeros((len(NAMES), 2), dtype=np.int64)
+    np.maximum.at(widths, name, np.stack([first, second], axis=1) + 1)
+    sizes = widths[:, 0] * widths[:, 1]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    where = starts[name] + first * widths[name, 1] + second
+    flat = np.bincount(where, weights=count, minlength=int(sizes.sum())).astype(np.int64)
+    counts = {}
+    for number, tally_name in enumerate(NAMES):
+        block = flat[starts[number] : starts[number] + sizes[number]]
+        counts[tally_name] = (
+            block.reshape(widths[number]) if tally_name in PAIRS else block[: widths[number, 0]]
+        )
+    return Tally(counts)
+
+
+def empty() -> Tally:
+    return Tally({name: _empty(2 if name in PAIRS else 1) for name in NAMES})
+
+
+def spread(histogram: Counts) -> tuple[float, float] | None:
+    """The median and 90th percentile of the values counted in ``histogram`` (how many
+    have each value), as numpy's ``percentile`` gives them from the values themselves:
+    between the two nearest, in proportion."""
+    total = int(histogram.sum())
+    if not total:
+        return None
+    cumulative = np.cumsum(histogram)
+    at = (total - 1) * (np.array([50, 90]) / 100)
+    below = np.floor(at)
+    share = at - below
+    lower = np.searchsorted(cumulative, below, side="right")
+    upper = np.searchsorted(cumulative, np.minimum(below + 1, total - 1), side="right")
+    step = upper - lower
+    # numpy's own way between the two (from the nearer end), to the last bit
+    between = np.where(share >= 0.5, upper - step * (1 - share), lower + step * share)
+    return float(between[0]), float(between[1])
+
+
+def _bincount(
+    keys: npt.NDArray[np.int32] | npt.NDArray[np.int64],
+    length: int = 0,
+    weights: Column | None = None,
+) -> Counts:
+    if not len(keys):
+        return np.zeros(length, dtype=np.int64)
+    if weights is None:
+        return np.bincount(keys, minlength=length).astype(np.int64)
+    # float64 holds every sum of cents exactly up to 2**53 (90 trillion euros)
+    return np.bincount(keys, weights=weights, minlength=length).astype(np.int64)
+
+
+def _least(day: Column) -> int:
+    return int(day.min()) if len(day) else 0
+
+
+def _added(one: Counts, other: Counts) -> Counts:
+    shape = tuple(max(a, b) for a, b in zip(one.shape, other.shape, strict=True))
+    total = np.zeros(shape, dtype=np.int64)
+    total[tuple(slice(0, n) for n in one.shape)] += one
+    total[tuple(slice(0, n) for n in other.shape)] += other
+    return total
+
+
+def _empty(dimensions: int) -> Counts:
+    return np.zeros((0,) * dimensions, dtype=np.int64)
