@@ -198,6 +198,8 @@ class _Writer:
         popularity = _popularity(random.Random(int(rng.integers(2**32))), items)
         self.popularity = [share / sum(popularity) for share in popularity]
         self.reasons = list(pack.reasons)
+        self.skus = [item.sku for item in items]
+        self.categories = np.array([item.category for item in items], dtype=object)
         self.decided: dict[tuple[int, str, str], str] = {}
 
     def day(
@@ -209,7 +211,7 @@ class _Writer:
         n = count + extra
         item = rng.choice(len(items), size=n, p=self.popularity)
         stated = np.empty(n, dtype=object)
-        category = np.array([items[i].category for i in item], dtype=object)
+        category = self.categories[item]
         for name in set(category):
             odds = REASONS.get(name, REASONS["apparel"])
             where = np.flatnonzero(category == name)
@@ -250,7 +252,7 @@ class _Writer:
         finished = np.datetime64(midnight - timedelta(hours=12), "s") + clock[order]
         started = _stored(finished - seconds[order])
         shipped = np.datetime_as_string(finished - waited[order] * 86400, unit="D").tolist()
-        sku = [items[i].sku for i in item[order]]
+        sku = [self.skus[i] for i in item[order]]
         disposition = [
             self._decided(i, g, f)
             for i, g, f in zip(item[order].tolist(), grade[order], found[order], strict=True)
@@ -259,6 +261,7 @@ class _Writer:
         lines_id = range(last_line + 1, last_line + n + 1)
         rmas = [f"RMA-{number}" for number in numbers]
         version, where_to = self.pack.version, self.pack.dispositions
+        decided = UnitStatus.DECIDED.value
         return (
             list(zip(
                 rmas, [f"Customer {c:05d}" for c in customer[order].tolist()],
@@ -268,7 +271,7 @@ class _Writer:
             [(line, rma, 1, s, 1, r)
              for line, rma, s, r in zip(lines_id, rmas, sku, stated[order], strict=True)],
             [
-                (f"hist-{number}", UnitStatus.DECIDED.value, BENCHES[b], o, s0, s1, line, s,
+                (f"hist-{number}", decided, BENCHES[b], o, s0, s1, line, s,
                  rma, "pass", "[]", g, f, "", d, "[]", version, d, where_to[d].destination,
                  f"LPN-{number}", int(g in ("A", "B", "C")))
                 for number, b, o, s0, s1, line, s, rma, g, f, d in zip(

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.states import UnitStatus
@@ -67,7 +67,9 @@ def units_behind(
         .where(
             ReturnUnit.finished_at >= since,
             ReturnUnit.finished_at < until,
-            ReturnUnit.status.in_([UnitStatus.DECIDED, UnitStatus.TRIAGE]),
+            # likely: nearly every unit is one of these, so the range is found by its
+            # time's index; by the status index, every unit of the store was read.
+            func.likely(ReturnUnit.status.in_([UnitStatus.DECIDED, UnitStatus.TRIAGE])),
         )
         .order_by(ReturnUnit.finished_at.desc())
         .limit(limit)

@@ -96,3 +96,13 @@ def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
     while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
         counts = counts[:-1]
     return counts
+
+
+def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
+    """The counts without the zeros a wider tally is padded with."""
+    counts = tally.counts[name]
+    while counts.ndim and counts.shape[-1] and not counts[..., -1].any():
+        counts = counts[..., :-1]
+    while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
+        counts = counts[:-1]
+    return counts

@@ -1,0 +1,55 @@
+"""Reading some days of a store with years of units reads those days' units only: each
+query over a range of days finds them by the index on their time, not by their status
+(nearly every unit is decided, so the status index leads to every unit of the store)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event
+
+from station.returns.backlog import outcomes
+from station.store.engine import Store
+from station.supervisor.drill import units_behind
+from station.supervisor.facts import build_days, load_codes
+from station.supervisor.kpis import Filters
+
+DAY = date(2026, 11, 20)
+
+
+@contextmanager
+def plans(store: Store) -> Iterator[list[str]]:
+    """How SQLite reads the units for each statement run meanwhile."""
+    said: list[str] = []
+
+    def explain(_connection: Any, cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
+        if sql.lstrip().upper().startswith("SELECT") and "return_unit" in sql:
+            plan = cursor.connection.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)
+            said.extend(row[3] for row in plan if " u " in row[3] or "return_unit" in row[3])
+
+    event.listen(store.engine, "before_cursor_execute", explain)
+    try:
+        yield said
+    finally:
+        event.remove(store.engine, "before_cursor_execute", explain)
+
+
+def test_a_days_facts_are_built_from_that_days_units(store: Store) -> None:
+    with store.read() as session:
+        codes = load_codes(session, store)
+    with plans(store) as said:
+        build_days(store, [DAY], codes)
+    assert said and all("ix_return_unit_finished_at" in plan for plan in said), said
+
+
+def test_the_backlogs_outcomes_read_the_last_months_units(store: Store) -> None:
+    with plans(store) as said, store.read() as session:
+        outcomes(session, datetime(2026, 11, 27))
+    assert said and all("ix_return_unit_finished_at" in plan for plan in said), said
+
+
+def test_the_units_behind_a_figure_are_those_of_its_range(store: Store) -> None:
+    with plans(store) as said, store.read() as session:
+        units_behind(session, Filters(DAY - timedelta(days=6), DAY), "disposition", "RESTOCK")
+    assert said and all("ix_return_unit_finished_at" in plan for plan in said), said
