@@ -14,7 +14,7 @@ a bench or an item, the alerts' last weeks, the forecast's.
 Days are the bench's local days, as a supervisor reads them.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -28,6 +28,7 @@ from station.recording import utcnow
 from station.states import UnitStatus
 from station.store.engine import Store
 from station.store.schema import FactCode, FactDay, FactTally
+from station.supervisor.kept import Kept, days_of, kept_in
 from station.supervisor.site_facts import TRIAGE, site_rows
 from station.supervisor.tally import Tally, of_rows, packed, summed
 
@@ -93,22 +94,6 @@ class Codes:
 
 
 @dataclass(frozen=True)
-class Kept:
-    """The past days of a range kept in the store: their tallies in hand, their rows read
-    only when a figure needs them."""
-
-    store: Store
-    units: dict[date, int]
-    tallies: dict[date, bytes]
-
-    def only(self, first: date, last: date) -> "Kept":
-        days = [day for day in self.units if first <= day <= last]
-        return Kept(
-            self.store, {d: self.units[d] for d in days}, {d: self.tallies[d] for d in days}
-        )
-
-
-@dataclass(frozen=True)
 class Facts:
     loose: dict[str, Column]  # the rows in hand: today's (and a test's)
     codes: Codes
@@ -155,7 +140,7 @@ class Facts:
             return of_rows({name: column[chosen] for name, column in self.columns.items()}, triage)
         part = self.between(first, last)
         assert part.kept is not None
-        return summed(list(part.kept.tallies.values())) + of_rows(part.loose, triage)
+        return summed(part.kept.blobs()) + of_rows(part.loose, triage)
 
     def by_day(self, first: date, last: date, narrow: Mapping[str, str] | None = None) -> list[int]:
         """Units a day from ``first`` to ``last``."""
@@ -197,21 +182,17 @@ def load_facts(store: Store, start: date, end: date, today: date | None = None) 
     today = today or datetime.now().astimezone().date()
     with store.read() as session:
         codes = load_codes(session, store)
-        # Today is read from the units even when kept: a view opened before midnight
-        # still calls today a day the site sync has kept since.
-        kept = session.execute(
-            select(FactTally.day, FactTally.units, FactTally.tallies).where(
-                FactTally.day >= start, FactTally.day <= end, FactTally.day < today
-            )
-        ).all()
-    units = {day: count for day, count, _ in kept}
-    missing = [d for d in _days(start, min(end, today - timedelta(days=1))) if d not in units]
+    # Today is read from the units even when kept: a view opened before midnight still
+    # calls today a day the site sync has kept since.
+    kept = kept_in(store, start, end, today)
+    missing = [
+        d for d in days_of(start, min(end, today - timedelta(days=1))) if d not in kept.units
+    ]
     parts = build_days(store, missing, codes) if missing else []
     if start <= today <= end:
         with store.read() as session:
             parts.append(_columns(session, today, codes))
-    tallies = {day: blob for day, _, blob in kept}
-    return Facts(_joined(parts), codes, Kept(store, units, tallies))
+    return Facts(_joined(parts), codes, kept)
 
 
 def build_days(store: Store, days: list[date], codes: Codes) -> list[dict[str, Column]]:
@@ -240,13 +221,6 @@ def _read_days(store: Store, days: list[date], codes: Codes) -> list[dict[str, C
     return [_unpack(blob) for blob in blobs.values()] + (
         build_days(store, missing, codes) if missing else []
     )
-
-
-def _days(start: date, end: date) -> Iterator[date]:
-    day = start
-    while day <= end:
-        yield day
-        day += timedelta(days=1)
 
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:

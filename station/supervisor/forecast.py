@@ -30,7 +30,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from station.states import ShipmentState, UnitStatus
@@ -211,30 +211,32 @@ def transit_days(session: Session, today: date) -> int:
     """The median days from an RMA's ship date to its first unit's scan at this store's
     benches, over the last ``TRANSIT_MEASURED_DAYS``; ``TRANSIT_DAYS`` with none."""
     since = today - timedelta(days=TRANSIT_MEASURED_DAYS)
-    first_scans = (
-        select(Rma.ship_date, func.min(ReturnUnit.started_at))
-        .join(RmaLine, RmaLine.rma_number == Rma.number)
-        .join(ReturnUnit, ReturnUnit.rma_line_id == RmaLine.id)
-        .where(Rma.ship_date >= since)
-        .group_by(Rma.number)
+    # The RMAs shipped since, found by their ship date; each one's first scan looked up by
+    # its lines: grouped by RMA in one join, every unit of the store was read.
+    first_scan = (
+        select(func.min(ReturnUnit.started_at))
+        .join(RmaLine, RmaLine.id == ReturnUnit.rma_line_id)
+        .where(RmaLine.rma_number == Rma.number)
+        .scalar_subquery()
     )
-    lags = [(scanned.date() - shipped).days for shipped, scanned in session.execute(first_scans)]
+    shipped = session.execute(select(Rma.ship_date, first_scan).where(Rma.ship_date >= since))
+    lags = [(scanned.date() - day).days for day, scanned in shipped if scanned is not None]
     return max(0, round(statistics.median(lags))) if lags else TRANSIT_DAYS
 
 
 def announced(session: Session, first: date, last: date) -> dict[tuple[date, str], int]:
     """Units of open RMA lines shipped from ``first`` to ``last``, by ship date and the
     item's category: the lines no unit was taken in against yet."""
-    taken = (
-        select(ReturnUnit.rma_line_id)
-        .where(ReturnUnit.status != UnitStatus.CANCELLED)
-        .where(ReturnUnit.rma_line_id.is_not(None))
+    # Looked up line by line (the index on a unit's line): NOT IN would first gather the
+    # lines of every unit of the store, years of them.
+    taken = exists().where(
+        ReturnUnit.rma_line_id == RmaLine.id, ReturnUnit.status != UnitStatus.CANCELLED
     )
     rows = session.execute(
         select(Rma.ship_date, Item.category, func.sum(RmaLine.quantity))
         .join(RmaLine, RmaLine.rma_number == Rma.number)
         .join(Item, Item.sku == RmaLine.sku)
-        .where(Rma.ship_date >= first, Rma.ship_date <= last, RmaLine.id.not_in(taken))
+        .where(Rma.ship_date >= first, Rma.ship_date <= last, ~taken)
         # Received or closed in the ERP: come already, or never coming.
         .where(or_(Rma.erp_state.is_(None), Rma.erp_state == ShipmentState.DRAFT))
         .group_by(Rma.ship_date, Item.category)

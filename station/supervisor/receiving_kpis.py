@@ -1,18 +1,19 @@
 """What a supervisor reads off the receiving benches and the exception queues, over a date
 range: receipts, lines and putaways per hour, discrepancies by supplier, putaway overrides
 by zone, units received by supplier, and the exceptions. These tables stay small (a
-receipt has lines, not units), so they are read in SQL each time.
+receipt has lines, not units), so they are counted in SQL each time, four years of them in
+tens of milliseconds.
 """
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from station.outbox import EventKind, discrepancies_told
+from station.outbox import EventKind, discrepancies_told, told_of
 from station.states import OutboxStatus, ReceiptStatus
 from station.store.schema import (
     Item,
@@ -42,41 +43,43 @@ class ReceivingKpis:
 def receiving_kpis(session: Session, start: date, end: date) -> ReceivingKpis:
     since, until = bounds(start, end)
     found = ReceivingKpis()
-    closed = list(
-        session.execute(
-            select(Receipt.closed_at, Receipt.approved_by).where(
-                Receipt.status == ReceiptStatus.CLOSED,
-                Receipt.closed_at >= since,
-                Receipt.closed_at < until,
-            )
+    closed, closed_hours, approved = session.execute(
+        select(func.count(), _hours(Receipt.closed_at), func.count(Receipt.approved_by)).where(
+            Receipt.status == ReceiptStatus.CLOSED,
+            Receipt.closed_at >= since,
+            Receipt.closed_at < until,
         )
-    )
-    found.receipts_closed = len(closed)
+    ).one()
+    found.receipts_closed = closed
     in_range = (Received.received_at >= since, Received.received_at < until)
     # a line: a receipt's expected line, or an item nobody expected on it
     lines = select(Received.receipt_id, Received.line_id, Received.sku).where(*in_range)
     found.lines_received = (
         session.scalar(select(func.count()).select_from(lines.distinct().subquery())) or 0
     )
-    putaways = list(
-        session.execute(
-            select(Putaway.at, Putaway.override, Location.zone)
-            .join(Location, Putaway.bin == Location.code)
-            .where(Putaway.at >= since, Putaway.at < until)
-        )
+    scanned_hours = session.scalar(select(_hours(Received.received_at)).where(*in_range)) or 0
+    in_zones = session.execute(
+        select(Location.zone, func.count(), func.sum(Putaway.override))
+        .join(Location, Putaway.bin == Location.code)
+        .where(Putaway.at >= since, Putaway.at < until)
+        .group_by(Location.zone)
+    ).all()
+    found.putaways = sum(n for _, n, _ in in_zones)
+    put_hours = session.scalar(
+        select(_hours(Putaway.at))
+        .join(Location, Putaway.bin == Location.code)
+        .where(Putaway.at >= since, Putaway.at < until)
     )
-    found.putaways = len(putaways)
-    scanned = [at for (at,) in session.execute(select(Received.received_at).where(*in_range))]
     found.per_hour = {
-        "receipts": _per_hour([at for at, _ in closed if at is not None]),
-        "lines": _rate(found.lines_received, scanned),
-        "putaways": _per_hour([at for at, _, _ in putaways]),
+        "receipts": _rate(closed, closed_hours),
+        "lines": _rate(found.lines_received, scanned_hours),
+        "putaways": _rate(found.putaways, put_hours or 0),
     }
     zones: dict[str, list[int]] = {}
-    for _, override, zone in putaways:
+    for zone, n, overrides in in_zones:
         counts = zones.setdefault(zone or "none", [0, 0])
-        counts[0] += int(override)
-        counts[1] += 1
+        counts[0] += int(overrides or 0)
+        counts[1] += n
     found.overrides_by_zone = {zone: (n[0], n[1]) for zone, n in sorted(zones.items())}
     found.units_by_supplier = {
         supplier: int(units)
@@ -107,8 +110,8 @@ def receiving_kpis(session: Session, start: date, end: date) -> ReceivingKpis:
             select(func.count()).where(*in_range, Received.accepted_by.is_not(None))
         )
         or 0,
-        "tolerance approvals": sum(1 for _, approved in closed if approved),
-        "putaway overrides": sum(1 for _, override, _ in putaways if override),
+        "tolerance approvals": approved,
+        "putaway overrides": sum(overrides for overrides, _ in zones.values()),
     }
     return found
 
@@ -119,26 +122,25 @@ def _discrepancies(session: Session, since: datetime, until: datetime) -> dict[s
     names = {code: name for code, name in session.execute(select(Supplier.code, Supplier.name))}
     by_supplier: dict[str, Counter[str]] = {}
     for (payload,) in session.execute(
-        select(OutboxEvent.payload).where(
+        select(told_of(OutboxEvent.payload)).where(
             OutboxEvent.kind == EventKind.RECEIPT_CLOSED,
             OutboxEvent.created_at >= since,
             OutboxEvent.created_at < until,
         )
     ):
-        code, told = discrepancies_told(
-            payload if isinstance(payload, dict) else json.loads(payload)
-        )
+        code, told = discrepancies_told(payload)
         counted = by_supplier.setdefault(names.get(code, code), Counter())  # named as items are
         for found in told:
             counted[found["kind"]] += int(found.get("quantity", 1))
     return {supplier: dict(sorted(c.items())) for supplier, c in sorted(by_supplier.items())}
 
 
-def _per_hour(times: list[datetime]) -> float:
-    return _rate(len(times), times)
+def _hours(at: Any) -> Any:
+    """The clock hours in which anything happened: a time as stored (UTC text) up to its
+    hour, counted once each."""
+    return func.count(func.distinct(func.substr(at, 1, 13)))
 
 
-def _rate(count: int, times: list[datetime]) -> float:
+def _rate(count: int, hours: int) -> float:
     """``count`` per hour worked: per clock hour in which anything happened."""
-    hours = {at.replace(minute=0, second=0, microsecond=0) for at in times}
-    return round(count / len(hours), 2) if hours else 0.0
+    return round(count / hours, 2) if hours else 0.0

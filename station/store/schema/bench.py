@@ -374,3 +374,15 @@ class FactTally(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     units: Mapped[int]
     tallies: Mapped[bytes]
+
+
+class FactMonth(Base):
+    """A whole past month's tallies summed once (``station.supervisor.kept``): years of
+    figures add up some fifty of these, not fifteen hundred days'. Forgotten with any of
+    its days."""
+
+    __tablename__ = "fact_month"
+
+    month: Mapped[date] = mapped_column(primary_key=True)  # its first day
+    units: Mapped[int]
+    tallies: Mapped[bytes]

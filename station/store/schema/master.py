@@ -147,7 +147,7 @@ class Rma(Base):
     customer: Mapped[str] = mapped_column(index=True)
     order_number: Mapped[str] = mapped_column(index=True)
     channel: Mapped[str] = mapped_column(String(20))
-    ship_date: Mapped[date]
+    ship_date: Mapped[date] = mapped_column(index=True)  # the forecast's returns coming
     tracking_number: Mapped[str | None] = mapped_column(index=True)
     # The return shipment's state in the ERP (draft, received, done, cancelled), once pulled.
     erp_state: Mapped[ShipmentState | None] = mapped_column(state_of(ShipmentState, "erp_state"))

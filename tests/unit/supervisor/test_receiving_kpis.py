@@ -7,6 +7,7 @@ On 20 November (local time) two receipts of ASN-200001's supplier close, at 09:4
 one rejected event that day, one of each the day before.
 """
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -102,3 +103,19 @@ def test_a_day_without_receiving_is_all_zero(store: Store) -> None:
         kpis = receiving_kpis(session, DAY, DAY)
     assert (kpis.receipts_closed, kpis.lines_received, kpis.putaways) == (0, 0, 0)
     assert kpis.per_hour == {"receipts": 0.0, "lines": 0.0, "putaways": 0.0}
+
+
+def test_a_close_some_release_stored_as_json_text_is_counted_too(receiving_day: Store) -> None:
+    close = {"supplier": "SUP-ALPENKRAUT", "discrepancies": [{"kind": "short", "quantity": 2}]}
+    with receiving_day.unit() as session:
+        session.add(
+            OutboxEvent(event_id="as-text", kind="receipt_closed", created_at=at(11, 0),
+                        status="sent", payload=json.dumps(close))
+        )  # fmt: skip
+        session.add(
+            OutboxEvent(event_id="none-told", kind="receipt_closed", created_at=at(11, 5),
+                        status="sent", payload={"supplier": "SUP-ALPENKRAUT"})
+        )  # fmt: skip
+    with receiving_day.read() as session:
+        kpis = receiving_kpis(session, DAY, DAY)
+    assert kpis.discrepancies == {"Alpenkraut": {"damaged": 1, "over": 2, "short": 6}}

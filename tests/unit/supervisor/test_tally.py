@@ -2,7 +2,7 @@
 tallies gives every figure its rows give, without reading a row."""
 
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -11,9 +11,11 @@ from sqlalchemy import delete
 
 from demo.history import write_history
 from station.rulepack import RulePack
+from station.states import UnitStatus
 from station.store.engine import Store
-from station.store.schema import FactDay
+from station.store.schema import FactDay, ReturnUnit
 from station.supervisor.facts import COLUMNS, Facts, load_facts
+from station.supervisor.kept_days import forget_days
 from station.supervisor.kpis import Filters, returns_kpis
 from station.supervisor.report import build_report
 from station.supervisor.tally import NAMES, Tally, of_rows, packed, spread, summed
@@ -106,3 +108,74 @@ def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
     while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
         counts = counts[:-1]
     return counts
+
+
+def test_a_day_forgotten_is_counted_from_its_units_again_and_its_month_too(
+    store: Store, pack: RulePack
+) -> None:
+    """A unit of a kept day arrives late (as another bench's do, by the site sync): the
+    day is forgotten, and the figures count it, the month's too."""
+    september, october = date(2026, 9, 1), date(2026, 10, 31)
+    whole = Filters(september, october)
+    written = write_history(store, pack, days=61, units=1_000, today=date(2026, 11, 1))
+    recovery = {code: d.recovery for code, d in pack.dispositions.items()}
+    facts = load_facts(store, september, october, TODAY)
+    assert facts.kept is not None and set(facts.kept.months) == {september, date(2026, 10, 1)}
+    assert returns_kpis(facts, whole, recovery).units == written.units
+    late = datetime(2026, 9, 15, 11, 0).astimezone(UTC).replace(tzinfo=None)
+    with store.unit() as session:
+        session.add(
+            ReturnUnit(
+                id="late", status=UnitStatus.DECIDED, bench="BENCH-09", operator="BADGE-1001",
+                started_at=late, finished_at=late, sku="AP-1007", identified_by="AP-1007",
+                grade="A", found_reason="SIZE_FIT", disposition="RESTOCK", lpn="LPN-late",
+            )
+        )  # fmt: skip
+        forget_days(session, late.date(), late.date())
+    again = load_facts(store, september, october, TODAY)
+    figures = returns_kpis(again, whole, recovery)
+    assert figures.units == written.units + 1
+    assert figures.per_hour["bench"]["BENCH-09"] == 1.0
+    rows = Facts(again.columns, again.codes)
+    assert asdict(figures) == asdict(returns_kpis(rows, whole, recovery))
+
+
+def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
+    """The counts without the zeros a wider tally is padded with."""
+    counts = tally.counts[name]
+    while counts.ndim and counts.shape[-1] and not counts[..., -1].any():
+        counts = counts[..., :-1]
+    while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
+        counts = counts[:-1]
+    return counts
+
+
+def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
+    """The counts without the zeros a wider tally is padded with."""
+    counts = tally.counts[name]
+    while counts.ndim and counts.shape[-1] and not counts[..., -1].any():
+        counts = counts[..., :-1]
+    while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
+        counts = counts[:-1]
+    return counts
+
+
+def test_days_written_into_again_are_counted_again_months_too(store: Store, pack: RulePack) -> None:
+    """A month kept summed, its days then written into (a bench back from a week away):
+    the figures count the new units."""
+    first = date(2026, 9, 1)
+    whole = Filters(first, date(2026, 10, 31))
+    one = write_history(store, pack, days=61, units=1_000, today=whole.end + timedelta(days=1))
+    recovery = {code: d.recovery for code, d in pack.dispositions.items()}
+    facts = load_facts(store, whole.start, whole.end, TODAY)
+    assert facts.kept is not None and set(facts.kept.months) == {first, date(2026, 10, 1)}
+    assert returns_kpis(facts, whole, recovery).units == one.units
+    two = write_history(
+        store, pack, days=61, units=500, today=whole.end + timedelta(days=1), seed=7
+    )
+    again = load_facts(store, whole.start, whole.end, TODAY)
+    assert returns_kpis(again, whole, recovery).units == one.units + two.units
+    rows = Facts(again.columns, again.codes)
+    assert asdict(returns_kpis(again, whole, recovery)) == asdict(
+        returns_kpis(rows, whole, recovery)
+    )

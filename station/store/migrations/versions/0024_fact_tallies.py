@@ -1,4 +1,5 @@
-"""the supervisor's counts kept a day, which years of figures are added up from
+"""the supervisor's counts kept a day and a month, which years of figures are added up
+from; RMAs by ship date, for the forecast
 
 Revision ID: 0024
 Revises: 0023
@@ -24,9 +25,19 @@ def upgrade() -> None:
         sa.Column("tallies", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("day", name=op.f("pk_fact_tally")),
     )
+    op.create_table(
+        "fact_month",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("units", sa.Integer(), nullable=False),
+        sa.Column("tallies", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("month", name=op.f("pk_fact_month")),
+    )
+    op.create_index(op.f("ix_rma_ship_date"), "rma", ["ship_date"], unique=False)
     # A day kept without its tallies is built again, both together, when next read.
     op.execute("DELETE FROM fact_day")
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_rma_ship_date"), table_name="rma")
+    op.drop_table("fact_month")
     op.drop_table("fact_tally")
