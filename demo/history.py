@@ -29,7 +29,7 @@ from station.errors import ConfigError
 from station.returns.disposition import Facts as Unit
 from station.returns.disposition import decide
 from station.rulepack import RulePack
-from station.states import UnitStatus
+from station.states import ShipmentState, UnitStatus
 from station.store.engine import Store
 from station.store.schema import Item, Operator, ReturnUnit, Rma, RmaLine
 from station.supervisor.facts import build_days, load_codes
@@ -169,7 +169,7 @@ def _insert(table: str, columns: str) -> str:
 
 
 _INSERTS = (
-    _insert("rma", "number customer order_number channel ship_date"),
+    _insert("rma", "number customer order_number channel ship_date erp_state"),
     _insert("rma_line", "id rma_number line_no sku quantity stated_reason"),
     _insert(
         "return_unit",
@@ -262,11 +262,12 @@ class _Writer:
         rmas = [f"RMA-{number}" for number in numbers]
         version, where_to = self.pack.version, self.pack.dispositions
         decided = UnitStatus.DECIDED.value
+        done = ShipmentState.DONE.value  # every unit of it decided: the ERP closed it
         return (
             list(zip(
                 rmas, [f"Customer {c:05d}" for c in customer[order].tolist()],
                 [f"ORD-{number}" for number in numbers], channel[order].tolist(), shipped,
-                strict=True,
+                [done] * n, strict=True,
             )),
             [(line, rma, 1, s, 1, r)
              for line, rma, s, r in zip(lines_id, rmas, sku, stated[order], strict=True)],

@@ -70,7 +70,7 @@ class CheckinBench(Bench[Dock]):
 
     def __init__(self, store: Store, settings: Settings, pack: Callable[[], RulePack]) -> None:
         super().__init__(store, settings, Dock())
-        self.backlog = Backlog(pack)
+        self.backlog = Backlog(store, pack)
         self.currency = settings[CURRENCY]
 
     def approve_with_pin(self, pin: str) -> Feedback:  # noqa: ARG002 - nothing to approve

@@ -84,7 +84,7 @@ class ReturnsBench(Bench[Remembered]):
         self.photos = photos
         self.today = today
         self.inspection = Inspection.configured(pack, settings)
-        self.backlog = Backlog(lambda: self.pack)  # the dock's, to say what to pull next
+        self.backlog = Backlog(store, lambda: self.pack)  # the dock's: what to pull next
         self.currency = settings[CURRENCY]
         with store.read() as session:
             open_unit = session.scalar(

@@ -10,9 +10,10 @@ is kept beside its rows (``station.supervisor.facts``); a range is the sum of it
 tallies, whatever its length, and only a range narrowed to a bench, operator, category or
 supplier counts its rows.
 
-Kept as (tally, first key, second key, count) rows of int64, the counts that are not zero.
+Kept as (tally, its keys, count) rows of int64, the counts that are not zero.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,11 @@ BY_CODE = (
     "disposition",
 )  # fmt: skip
 # The tallies: units by each dimension's code, then the rest, each keyed as its comment says.
-PAIRS = {"stated_found": ("stated", "found"), "supplier_found": ("supplier", "found")}
+CROSSED = {  # units by the codes of two or three dimensions at once
+    "stated_found": ("stated", "found"),  # the reasons found against the customer's
+    "supplier_found": ("supplier", "found"),  # the scorecard's
+    "outcomes": ("category", "stated", "disposition"),  # the backlog's worth
+}
 NAMES = (
     *BY_CODE,
     "hour",  # units by hour of day
@@ -38,14 +43,15 @@ NAMES = (
     "refund",  # units made eligible for a refund (one key)
     "overridden",
     "approved",
-    *PAIRS,  # units by stated reason and found reason; by supplier and found reason
+    *CROSSED,
 )
-ROW = 4  # int64s a kept row: tally, first key, second key, count
+KEYS = 3  # the most keys a tally has
+ROW = 2 + KEYS  # int64s a kept row: tally, its keys, count
 
 
 @dataclass
 class Tally:
-    counts: dict[str, Counts]  # name: counts by key (by two keys for the pairs)
+    counts: dict[str, Counts]  # name: counts by key (by two or three for the crossed)
 
     def __add__(self, other: "Tally") -> "Tally":
         return Tally({name: _added(self.counts[name], other.counts[name]) for name in NAMES})
@@ -72,10 +78,13 @@ def of_rows(columns: dict[str, Column], triage: int) -> Tally:
     counts["refund"] = np.array([refund.sum()], dtype=np.int64)
     for flag in ("overridden", "approved"):
         counts[flag] = np.array([columns[flag].sum(dtype=np.int64)], dtype=np.int64)
-    for name, (first, second) in PAIRS.items():
-        rows, width = (int(columns[d].max(initial=-1)) + 1 for d in (first, second))
-        pair = columns[first].astype(np.int64) * width + columns[second]
-        counts[name] = _bincount(pair, rows * width).reshape(rows, width)
+    for name, dimensions in CROSSED.items():
+        shape = tuple(int(columns[d].max(initial=-1)) + 1 for d in dimensions)
+        if not len(columns["day"]):
+            counts[name] = np.zeros(shape, dtype=np.int64)
+            continue
+        crossed = np.ravel_multi_index(tuple(columns[d] for d in dimensions), shape)
+        counts[name] = _bincount(crossed, math.prod(shape)).reshape(shape)
     return Tally(counts)
 
 
@@ -86,9 +95,9 @@ def packed(tally: Tally) -> bytes:
         counts = tally.counts[name]
         if not counts.size:
             continue
-        counts = counts.reshape(len(counts), -1)
-        first, second = np.nonzero(counts)
-        rows.append(np.stack([np.full(len(first), number), first, second, counts[first, second]]))
+        counts = counts.reshape(counts.shape + (1,) * (KEYS - counts.ndim))
+        keys = np.nonzero(counts)
+        rows.append(np.stack([np.full(len(keys[0]), number), *keys, counts[keys]]))
     if not rows:
         return b""
     return np.concatenate(rows, axis=1).T.astype(np.int64).tobytes()
@@ -97,25 +106,22 @@ def packed(tally: Tally) -> bytes:
 def summed(blobs: list[bytes]) -> Tally:
     """The sum of kept tallies: all their rows counted in one pass, not day by day."""
     rows = np.frombuffer(b"".join(blobs), dtype=np.int64).reshape(-1, ROW)
-    name, first, second, count = rows.T
+    name, keys, count = rows[:, 0], rows[:, 1:-1], rows[:, -1]
     # Each tally's rows go to a block of their own, as wide as its largest keys.
-    widths = np.zeros((len(NAMES), 2), dtype=np.int64)
-    np.maximum.at(widths, name, np.stack([first, second], axis=1) + 1)
-    sizes = widths[:, 0] * widths[:, 1]
+    widths = np.zeros((len(NAMES), KEYS), dtype=np.int64)
+    np.maximum.at(widths, name, keys + 1)
+    sizes = widths.prod(axis=1)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    where = starts[name] + first * widths[name, 1] + second
+    where = starts[name]
+    for n in range(KEYS):  # the row's place in its block, its keys in its block's widths
+        where += keys[:, n] * widths[name, n + 1 :].prod(axis=1)
     flat = np.bincount(where, weights=count, minlength=int(sizes.sum())).astype(np.int64)
     counts = {}
     for number, tally_name in enumerate(NAMES):
         block = flat[starts[number] : starts[number] + sizes[number]]
-        counts[tally_name] = (
-            block.reshape(widths[number]) if tally_name in PAIRS else block[: widths[number, 0]]
-        )
+        kept = len(CROSSED.get(tally_name, (tally_name,)))
+        counts[tally_name] = block.reshape(tuple(widths[number, :kept]))
     return Tally(counts)
-
-
-def empty() -> Tally:
-    return Tally({name: _empty(2 if name in PAIRS else 1) for name in NAMES})
 
 
 def spread(histogram: Counts) -> tuple[float, float] | None:
@@ -160,7 +166,3 @@ def _added(one: Counts, other: Counts) -> Counts:
     total[tuple(slice(0, n) for n in one.shape)] += one
     total[tuple(slice(0, n) for n in other.shape)] += other
     return total
-
-
-def _empty(dimensions: int) -> Counts:
-    return np.zeros((0,) * dimensions, dtype=np.int64)

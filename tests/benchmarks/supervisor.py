@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -71,8 +71,7 @@ def main() -> None:
             opening(app, store, Inspection.configured(pack, Settings()), today, written.units)
             forecasting(store, today, written.units)
             started = time.perf_counter()
-            with store.read() as session:
-                outcomes(session, datetime.now(UTC).replace(tzinfo=None))
+            outcomes(store, today)
             print(json.dumps({
                 "bench": "backlog_outcomes", "units": written.units,
                 "ms": round((time.perf_counter() - started) * 1000, 1),

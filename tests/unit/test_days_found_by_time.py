@@ -5,12 +5,11 @@ forecast finds the RMAs shipped in its days by their ship date."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import event
 
-from station.returns.backlog import outcomes
 from station.store.engine import Store
 from station.supervisor.drill import units_behind
 from station.supervisor.facts import build_days, load_codes
@@ -46,12 +45,6 @@ def test_a_days_facts_are_built_from_that_days_units(store: Store) -> None:
     assert said and all("ix_return_unit_finished_at" in plan for plan in said), said
 
 
-def test_the_backlogs_outcomes_read_the_last_months_units(store: Store) -> None:
-    with plans(store) as said, store.read() as session:
-        outcomes(session, datetime(2026, 11, 27))
-    assert said and all("ix_return_unit_finished_at" in plan for plan in said), said
-
-
 def test_the_units_behind_a_figure_are_those_of_its_range(store: Store) -> None:
     with plans(store) as said, store.read() as session:
         units_behind(session, Filters(DAY - timedelta(days=6), DAY), "disposition", "RESTOCK")
@@ -64,3 +57,6 @@ def test_the_forecast_reads_the_rmas_shipped_in_its_days(store: Store) -> None:
             announced(session, DAY, DAY + timedelta(days=14))
             transit_days(session, DAY)
         assert said and not [plan for plan in said if plan.startswith("SCAN")], said
+    with plans(store, "rma") as said, store.read() as session:
+        announced(session, DAY, DAY + timedelta(days=14))
+    assert said and "ix_rma_coming" in said[0], said

@@ -6,8 +6,10 @@ from datetime import date
 
 from sqlalchemy import (
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -140,14 +142,23 @@ class ExpectedPallet(Base):
     receipt_number: Mapped[str] = mapped_column(ForeignKey("expected_receipt.number"), index=True)
 
 
+# The RMAs not received nor closed in the ERP: what the forecast still expects to come.
+COMING = "(erp_state IS NULL OR erp_state = 'draft')"  # in brackets: ANDed with others
+
+
 class Rma(Base):
     __tablename__ = "rma"
+    __table_args__ = (
+        Index(
+            "ix_rma_coming", "ship_date", sqlite_where=text(COMING), postgresql_where=text(COMING)
+        ),
+    )
 
     number: Mapped[str] = mapped_column(String(40), primary_key=True)
     customer: Mapped[str] = mapped_column(index=True)
     order_number: Mapped[str] = mapped_column(index=True)
     channel: Mapped[str] = mapped_column(String(20))
-    ship_date: Mapped[date] = mapped_column(index=True)  # the forecast's returns coming
+    ship_date: Mapped[date] = mapped_column(index=True)  # the forecast's transit measured
     tracking_number: Mapped[str | None] = mapped_column(index=True)
     # The return shipment's state in the ERP (draft, received, done, cancelled), once pulled.
     erp_state: Mapped[ShipmentState | None] = mapped_column(state_of(ShipmentState, "erp_state"))

@@ -22,7 +22,7 @@ Five parcels, in the order they came:
 """
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -107,15 +107,23 @@ def returned_unit(unit: str, line: int, disposition: str) -> ReturnUnit:
     )  # fmt: skip
 
 
+def triaged_unit() -> ReturnUnit:
+    return ReturnUnit(
+        id="t1", status="triage", bench="B2", operator="BADGE-1001",
+        started_at=datetime(2026, 11, 20, 11), finished_at=datetime(2026, 11, 20, 11, 1),
+        sku="AP-1007", identified_by="5907284338711", lpn="LPN-t1",
+    )  # fmt: skip
+
+
 def test_the_history_is_counted_by_category_stated_reason_and_disposition(store: Store) -> None:
     with store.unit() as session:
         line = session.scalar(select(RmaLine.id).where(RmaLine.rma_number == "RMA-10004"))
         assert line is not None
         for n, disposition in enumerate(["RESTOCK", "RESTOCK", "LIQUIDATE"]):
             session.add(returned_unit(f"u{n}", line, disposition))
-    with store.read() as session:
-        counted = outcomes(session, datetime(2026, 12, 1))
-        too_late = outcomes(session, datetime(2027, 12, 1))  # past the days looked back on
+        session.add(triaged_unit())  # no RMA, no decision: not counted
+    counted = outcomes(store, date(2026, 12, 1))
+    too_late = outcomes(store, date(2027, 12, 1))  # past the days looked back on
     assert counted.counts == {("apparel", "SIZE_FIT"): Counter(RESTOCK=2, LIQUIDATE=1)}
     assert too_late.counts == {}
 

@@ -1,5 +1,5 @@
 """the supervisor's counts kept a day and a month, which years of figures are added up
-from; RMAs by ship date, for the forecast
+from; RMAs by ship date, and those still coming, for the forecast
 
 Revision ID: 0024
 Revises: 0023
@@ -33,11 +33,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("month", name=op.f("pk_fact_month")),
     )
     op.create_index(op.f("ix_rma_ship_date"), "rma", ["ship_date"], unique=False)
+    coming = sa.text("erp_state IS NULL OR erp_state = 'draft'")
+    op.create_index(
+        "ix_rma_coming", "rma", ["ship_date"], sqlite_where=coming, postgresql_where=coming
+    )
     # A day kept without its tallies is built again, both together, when next read.
     op.execute("DELETE FROM fact_day")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_rma_coming", table_name="rma")
     op.drop_index(op.f("ix_rma_ship_date"), table_name="rma")
     op.drop_table("fact_month")
     op.drop_table("fact_tally")
