@@ -104,16 +104,21 @@ def write_history(
     with store.unit() as session:
         for index in indexes:
             index.drop(session.connection())
-    for day, count in per_day:
-        rows = writer.day(day, count, [s for s in spikes if s.day == day], made, last_line + made)
-        with store.unit() as session:  # plain SQL: the ORM's bookkeeping costs minutes
-            connection = session.connection()
-            for sql, table in zip(_INSERTS, rows, strict=True):
-                connection.exec_driver_sql(sql, table)
-        made += len(rows[0])
-    with store.unit() as session:
-        for index in indexes:
-            index.create(session.connection())
+    try:
+        for day, count in per_day:
+            planted = [s for s in spikes if s.day == day]
+            if not count + sum(s.extra for s in planted):
+                continue  # a day with none: nothing to write
+            rows = writer.day(day, count, planted, made, last_line + made)
+            with store.unit() as session:  # plain SQL: the ORM's bookkeeping costs minutes
+                connection = session.connection()
+                for sql, table in zip(_INSERTS, rows, strict=True):
+                    connection.exec_driver_sql(sql, table)
+            made += len(rows[0])
+    finally:  # however the writing ended, the store has its indexes back
+        with store.unit() as session:
+            for index in indexes:
+                index.create(session.connection())
     past = [first + timedelta(days=n) for n in range(days)]
     receipts = write_receiving_history(
         store, rng, days=past, units=units, benches=BENCHES, prefix=prefix
@@ -210,12 +215,7 @@ class _Writer:
         extra = sum(s.extra for s in spikes)
         n = count + extra
         item = rng.choice(len(items), size=n, p=self.popularity)
-        stated = np.empty(n, dtype=object)
-        category = self.categories[item]
-        for name in set(category):
-            odds = REASONS.get(name, REASONS["apparel"])
-            where = np.flatnonzero(category == name)
-            stated[where] = rng.choice(list(odds), size=len(where), p=_shares(odds))
+        said: list[tuple[slice, str]] = []  # the reason spike's units: their stated reason
         at = count
         for spike in spikes:  # the planted spikes' extra units come last in the day
             planted = slice(at, at + spike.extra)
@@ -225,8 +225,16 @@ class _Writer:
                 own = [n for n, i in enumerate(items) if i.supplier == spike.key]
                 item[planted] = rng.choice(own, size=spike.extra)
             else:
-                stated[planted] = spike.key
+                said.append((planted, spike.key))
             at += spike.extra
+        stated = np.empty(n, dtype=object)
+        category = self.categories[item]  # each unit's reasons are those of its own item
+        for name in set(category):
+            odds = REASONS.get(name, REASONS["apparel"])
+            where = np.flatnonzero(category == name)
+            stated[where] = rng.choice(list(odds), size=len(where), p=_shares(odds))
+        for planted, reason in said:
+            stated[planted] = reason
         found = np.where(rng.random(n) < 0.75, stated, rng.choice(self.reasons, size=n))
         grade = np.empty(n, dtype=object)
         for reason in set(found):

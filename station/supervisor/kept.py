@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.store.engine import Store
@@ -35,7 +35,7 @@ class Kept:
         if cut:
             with self.store.read() as session:
                 tallies |= _day_tallies(session, cut)
-        return Kept(self.store, units, tallies, months)
+        return Kept(self.store, _told(units, tallies, months), tallies, months)
 
     def blobs(self) -> list[bytes]:
         return [*self.tallies.values(), *(blob for _, blob in self.months.values())]
@@ -68,7 +68,7 @@ def kept_in(store: Store, start: date, end: date, today: date) -> Kept:
             months[first] = (last, blob)
     with store.read() as session:
         tallies = _day_tallies(session, [day for day in units if not _within(day, months)])
-    return Kept(store, units, tallies, months)
+    return Kept(store, _told(units, tallies, months), tallies, months)
 
 
 def _summed_month(store: Store, first: date, last: date) -> bytes | None:
@@ -78,17 +78,22 @@ def _summed_month(store: Store, first: date, last: date) -> bytes | None:
         days = _day_tallies(session, list(days_of(first, last)))
         if len(days) < (last - first).days + 1:
             return None
-        units = session.scalar(
-            select(func.sum(FactTally.units)).where(FactTally.day >= first, FactTally.day <= last)
-        )
         blob = packed(summed(list(days.values())))
-        session.merge(FactMonth(month=first, units=units or 0, tallies=blob))
+        session.merge(FactMonth(month=first, tallies=blob))
     return blob
 
 
 def _day_tallies(session: Session, days: list[date]) -> dict[date, bytes]:
     rows = session.execute(select(FactTally.day, FactTally.tallies).where(FactTally.day.in_(days)))
     return dict(rows.all())
+
+
+def _told(
+    units: dict[date, int], tallies: dict[date, bytes], months: dict[date, tuple[date, bytes]]
+) -> dict[date, int]:
+    """The days whose tallies were read: a day forgotten meanwhile (its units changed) is
+    not kept any more, so that it is built again, not left out of the figures."""
+    return {day: n for day, n in units.items() if day in tallies or _within(day, months)}
 
 
 def _within(day: date, months: dict[date, tuple[date, bytes]]) -> bool:

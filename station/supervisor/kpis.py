@@ -153,4 +153,4 @@ def _mismatch(facts: Facts, pairs: Counts) -> float | None:
     same = sum(
         int(told[stated, code]) for stated, code in enumerate(as_found) if 0 <= code < told.shape[1]
     )
-    return 1 - same / total
+    return (total - same) / total

@@ -46,6 +46,10 @@ NAMES = (
     *CROSSED,
 )
 KEYS = 3  # the most keys a tally has
+# Seconds to decision are counted a second apart up to a week: a unit left open longer (or
+# another bench's, its clock wrong) counts as a week, not as a histogram gigabytes long.
+# A median or 90th percentile of more than a week is then said as a week.
+LONGEST = 7 * 24 * 3600
 ROW = 2 + KEYS  # int64s a kept row: tally, its keys, count
 
 
@@ -71,9 +75,10 @@ def of_rows(columns: dict[str, Column], triage: int) -> Tally:
         counts[f"{who}_hours"] = (worked.reshape(codes, slots) > 0).sum(axis=1, dtype=np.int64)
     decided = columns["disposition"] != triage
     timed = columns["seconds"] >= 0  # another bench's unit may not say when it began
-    counts["decided_seconds"] = _bincount(columns["seconds"][decided & timed])
+    seconds = np.minimum(columns["seconds"], LONGEST)
+    counts["decided_seconds"] = _bincount(seconds[decided & timed])
     refund = columns["refund"] == 1
-    counts["refund_seconds"] = _bincount(columns["seconds"][refund & timed])
+    counts["refund_seconds"] = _bincount(seconds[refund & timed])
     counts["value"] = _bincount(columns["disposition"], weights=columns["value_cents"])
     counts["refund"] = np.array([refund.sum()], dtype=np.int64)
     for flag in ("overridden", "approved"):

@@ -384,5 +384,4 @@ class FactMonth(Base):
     __tablename__ = "fact_month"
 
     month: Mapped[date] = mapped_column(primary_key=True)  # its first day
-    units: Mapped[int]
     tallies: Mapped[bytes]

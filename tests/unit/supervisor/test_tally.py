@@ -7,18 +7,19 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from demo.history import write_history
 from station.rulepack import RulePack
 from station.states import UnitStatus
 from station.store.engine import Store
-from station.store.schema import FactDay, ReturnUnit
+from station.store.schema import FactDay, FactMonth, FactTally, ReturnUnit
+from station.supervisor import kept as kept_module
 from station.supervisor.facts import COLUMNS, Facts, load_facts
 from station.supervisor.kept_days import forget_days
 from station.supervisor.kpis import Filters, returns_kpis
 from station.supervisor.report import build_report
-from station.supervisor.tally import NAMES, Tally, of_rows, packed, spread, summed
+from station.supervisor.tally import LONGEST, NAMES, Tally, of_rows, packed, spread, summed
 
 TODAY = date(2026, 11, 27)
 FIRST = TODAY - timedelta(days=21)
@@ -90,26 +91,6 @@ def test_a_day_forgotten_since_it_was_read_is_built_again_when_its_rows_are_need
     assert len(facts.columns["day"]) == written.units
 
 
-def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
-    """The counts without the zeros a wider tally is padded with."""
-    counts = tally.counts[name]
-    while counts.ndim and counts.shape[-1] and not counts[..., -1].any():
-        counts = counts[..., :-1]
-    while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
-        counts = counts[:-1]
-    return counts
-
-
-def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
-    """The counts without the zeros a wider tally is padded with."""
-    counts = tally.counts[name]
-    while counts.ndim and counts.shape[-1] and not counts[..., -1].any():
-        counts = counts[..., :-1]
-    while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
-        counts = counts[:-1]
-    return counts
-
-
 def test_a_day_forgotten_is_counted_from_its_units_again_and_its_month_too(
     store: Store, pack: RulePack
 ) -> None:
@@ -140,26 +121,6 @@ def test_a_day_forgotten_is_counted_from_its_units_again_and_its_month_too(
     assert asdict(figures) == asdict(returns_kpis(rows, whole, recovery))
 
 
-def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
-    """The counts without the zeros a wider tally is padded with."""
-    counts = tally.counts[name]
-    while counts.ndim and counts.shape[-1] and not counts[..., -1].any():
-        counts = counts[..., :-1]
-    while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
-        counts = counts[:-1]
-    return counts
-
-
-def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
-    """The counts without the zeros a wider tally is padded with."""
-    counts = tally.counts[name]
-    while counts.ndim and counts.shape[-1] and not counts[..., -1].any():
-        counts = counts[..., :-1]
-    while counts.ndim == 2 and counts.shape[0] and not counts[-1].any():
-        counts = counts[:-1]
-    return counts
-
-
 def test_days_written_into_again_are_counted_again_months_too(store: Store, pack: RulePack) -> None:
     """A month kept summed, its days then written into (a bench back from a week away):
     the figures count the new units."""
@@ -179,3 +140,57 @@ def test_days_written_into_again_are_counted_again_months_too(store: Store, pack
     assert asdict(returns_kpis(again, whole, recovery)) == asdict(
         returns_kpis(rows, whole, recovery)
     )
+
+
+def _trimmed(tally: Tally, name: str) -> npt.NDArray[np.int64]:
+    """The counts without the zeros a wider tally is padded with, along every key."""
+    counts = tally.counts[name]
+    for axis in range(counts.ndim):
+        kept = np.flatnonzero(counts.any(axis=tuple(a for a in range(counts.ndim) if a != axis)))
+        counts = np.take(counts, range(kept[-1] + 1 if len(kept) else 0), axis=axis)
+    return counts
+
+
+def test_a_unit_left_open_for_years_counts_as_a_week_not_as_a_histogram_that_long() -> None:
+    columns = {name: np.zeros(3, dtype=np.int32) for name in COLUMNS}
+    columns["seconds"] = np.array([60, 90, 2_000_000_000], dtype=np.int32)  # a clock gone wrong
+    counted = of_rows(columns, triage=-1).counts["decided_seconds"]
+    assert len(counted) == LONGEST + 1 and counted.sum() == 3
+    assert spread(counted) == (90.0, LONGEST - 0.2 * (LONGEST - 90))
+
+
+def test_days_kept_before_tallies_are_tallied_from_their_columns(
+    store: Store, pack: RulePack
+) -> None:
+    """A store kept its days' columns before this release: their tallies are worked out
+    from those, not from the units (the same figures, the units not read again)."""
+    written = write_history(store, pack, days=20, units=1_000, today=TODAY)
+    with store.unit() as session:  # as the release before left it
+        session.execute(delete(FactTally))
+        session.execute(delete(FactMonth))
+        session.execute(delete(ReturnUnit))  # so that a count from the units would say 0
+    recovery = {code: d.recovery for code, d in pack.dispositions.items()}
+    facts = load_facts(store, FIRST, TODAY, TODAY)
+    assert returns_kpis(facts, Filters(FIRST, TODAY), recovery).units == written.units
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(FactTally)) == (TODAY - FIRST).days
+
+
+def test_a_day_forgotten_while_the_kept_days_are_read_is_built_again(
+    store: Store, pack: RulePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another thread forgets a day between reading which days are kept and reading their
+    tallies: that day is built again, not left out of the figures."""
+    first, last = date(2026, 8, 25), date(2026, 10, 31)
+    written = write_history(store, pack, days=68, units=1_000, today=last + timedelta(days=1))
+    summing = kept_module._summed_month
+
+    def forgetting_meanwhile(store: Store, first: date, last: date) -> bytes | None:
+        with store.unit() as session:
+            forget_days(session, date(2026, 8, 28), date(2026, 8, 28))
+        return summing(store, first, last)
+
+    monkeypatch.setattr(kept_module, "_summed_month", forgetting_meanwhile)
+    recovery = {code: d.recovery for code, d in pack.dispositions.items()}
+    facts = load_facts(store, first, last, TODAY)
+    assert returns_kpis(facts, Filters(first, last), recovery).units == written.units

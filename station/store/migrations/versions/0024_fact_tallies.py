@@ -28,7 +28,6 @@ def upgrade() -> None:
     op.create_table(
         "fact_month",
         sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("units", sa.Integer(), nullable=False),
         sa.Column("tallies", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("month", name=op.f("pk_fact_month")),
     )
@@ -37,8 +36,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_rma_coming", "rma", ["ship_date"], sqlite_where=coming, postgresql_where=coming
     )
-    # A day kept without its tallies is built again, both together, when next read.
-    op.execute("DELETE FROM fact_day")
+    # A day kept before has its tallies worked out from its columns when next read.
 
 
 def downgrade() -> None:
