@@ -31,21 +31,9 @@ from station.store.engine import Store
 from station.store.schema import FactCode, FactDay, FactTally
 from station.supervisor.kept import Kept, days_of, kept_in
 from station.supervisor.site_facts import TRIAGE, site_rows
-from station.supervisor.tally import Tally, of_rows, packed, summed
+from station.supervisor.tally import DIMENSIONS, Tally, of_rows, packed, summed
 
 Column = npt.NDArray[np.int32]
-DIMENSIONS = (
-    "bench",
-    "operator",
-    "sku",
-    "category",
-    "supplier",
-    "channel",
-    "stated",
-    "found",
-    "grade",
-    "disposition",
-)
 MEASURES = ("day", "hour", "seconds", "value_cents", "overridden", "approved", "refund")
 COLUMNS = DIMENSIONS + MEASURES
 NONE = ""  # the value of a dimension a unit has none of (no RMA: no channel, no reason)

@@ -6,9 +6,10 @@ with numpy and about 0.7 s in DuckDB. But every figure of the view is a count, a
 rate of two, or a percentile of seconds, so it can be worked out from counts that add up
 day by day: units by reason, by hour, by bench; the seconds to decision as a histogram
 (a median from it is the exact median); the value by disposition. A past day's ``Tally``
-is kept beside its rows (``station.supervisor.facts``); a range is the sum of its days'
-tallies, whatever its length, and only a range narrowed to a bench, operator, category or
-supplier counts its rows.
+is kept beside its rows (``station.supervisor.facts``), a whole past month's summed once
+(``station.supervisor.kept``); a range is the sum of its months' and other days' tallies,
+whatever its length, and only a range narrowed to a bench, operator, category or supplier
+counts its rows.
 
 Kept as (tally, its keys, count) rows of int64, the counts that are not zero.
 """
@@ -22,7 +23,8 @@ import numpy.typing as npt
 Counts = npt.NDArray[np.int64]
 Column = npt.NDArray[np.int32]
 
-BY_CODE = (
+# A unit's dimensions, each a small integer code in the facts (``fact_code``).
+DIMENSIONS = (
     "bench", "operator", "sku", "category", "supplier", "channel", "stated", "found", "grade",
     "disposition",
 )  # fmt: skip
@@ -33,7 +35,7 @@ CROSSED = {  # units by the codes of two or three dimensions at once
     "outcomes": ("category", "stated", "disposition"),  # the backlog's worth
 }
 NAMES = (
-    *BY_CODE,
+    *DIMENSIONS,
     "hour",  # units by hour of day
     "bench_hours",  # hours in which the bench decided a unit, by bench
     "operator_hours",
@@ -64,7 +66,7 @@ class Tally:
 def of_rows(columns: dict[str, Column], triage: int) -> Tally:
     """The tally of the facts' rows ``columns``; ``triage``: the disposition code of a unit
     sent to triage (-1: none here)."""
-    counts = {name: _bincount(columns[name]) for name in BY_CODE}
+    counts = {name: _bincount(columns[name]) for name in DIMENSIONS}
     counts["hour"] = _bincount(columns["hour"], 24)
     # An hour worked: one in which the bench (operator) decided a unit, on each day.
     slot = (columns["day"].astype(np.int64) - _least(columns["day"])) * 24 + columns["hour"]
