@@ -1,15 +1,27 @@
-"""The keyboard twins of the command barcodes, by the step the bench is at.
+"""The keyboard twins of the command barcodes, by the step the bench is at, and a key
+pressed at each mode's screen: a digit typed where one is asked (a PIN, a count), else
+the command it stands for, or the number the operator picked, sent to the bench.
 
-The keys themselves are declared once, in ``station.commands``; this module only turns a
-key press into the command it stands for, or into the number the operator picked.
+The keys themselves are declared once, in ``station.commands``.
 """
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
+from station.checkin.bench import CheckinBench
 from station.commands import BASIC, GRADES, RECEIVING
-from station.receiving.view import RStep
-from station.returns.view import Step
+from station.feedback import Feedback
+from station.receiving.bench import ReceivingBench
+from station.receiving.view import ReceivingView, RStep
+from station.returns.bench import ReturnsBench
+from station.returns.view import BenchView, Step
+from ui.checkin_screen import CheckinScreen
+from ui.receiving_screen import ReceivingScreen
+from ui.returns_screen import ReturnsScreen
+
+Act = Callable[[Callable[[], Feedback]], None]  # the window's: an intent done, then shown
 
 # Command -> the steps where its single-letter key means it; elsewhere the letter is ignored
 # so that a stray key press cannot answer a question that is not being asked.
@@ -57,3 +69,57 @@ def receiving_key_intent(step: RStep, key: int) -> str | int | None:
         return DIGIT_KEYS[key] if step is RStep.DAMAGE else None
     pressed = QKeySequence(key)
     return next((code for sequence, code in RECEIVING_KEYS if sequence == pressed), None)
+
+
+def returns_key(
+    text: str, key: int, *, screen: ReturnsScreen, view: BenchView, bench: ReturnsBench, act: Act
+) -> None:
+    step = view.step
+    if step in (Step.SIGN_IN, Step.APPROVAL, Step.POLICY) and text.isdigit():
+        panel = screen.sign_in if step is Step.SIGN_IN else screen.banner
+        panel.pin.type_digit(text)
+        return
+    intent = key_intent(step, key)
+    if isinstance(intent, int):
+        number = intent
+        act(lambda: bench.pick(number))
+    elif intent is not None:
+        code = intent
+        act(lambda: bench.press(code))
+
+
+def receiving_key(
+    text: str,
+    key: int,
+    *,
+    screen: ReceivingScreen,
+    view: ReceivingView,
+    bench: ReceivingBench,
+    act: Act,
+) -> None:
+    step = view.step
+    if text.isdigit():
+        typing = {
+            RStep.SIGN_IN: screen.sign_in.pin,
+            RStep.SHELF_LIFE: screen.banner.pin,
+            RStep.APPROVAL: screen.banner.pin,
+            RStep.RECEIVE: screen.quantity,
+        }.get(step)
+        if typing is not None:
+            typing.type_digit(text)
+            return
+    intent = receiving_key_intent(step, key)
+    if isinstance(intent, int):
+        reasons = view.damage_reasons
+        if 1 <= intent <= len(reasons):
+            reason = reasons[intent - 1]
+            act(lambda: bench.press(f"REASON-{reason}"))
+    elif intent is not None:
+        code = intent
+        act(lambda: bench.press(code))
+
+
+def checkin_key(screen: CheckinScreen, bench: CheckinBench, text: str) -> None:
+    """The check-in is scan-only: digits are a PIN while nobody is signed in."""
+    if bench.operator is None and text.isdigit():
+        screen.sign_in.pin.type_digit(text)

@@ -34,10 +34,10 @@ from station.errors import NotAllowed
 from station.feedback import Feedback, Tone
 from station.operators import Role, require
 from station.receiving.bench import ReceivingBench
-from station.receiving.view import ReceivingView, RStep
+from station.receiving.view import ReceivingView
 from station.rejected_events import count_rejected
 from station.returns.bench import ReturnsBench
-from station.returns.view import BenchView, Step
+from station.returns.view import BenchView
 from station.scans import Scan
 from station.setting_keys import CURRENCY, WEDGE_PREFIX
 from station.settings import Settings
@@ -49,7 +49,7 @@ from ui.checkin_screen import CheckinScreen
 from ui.exceptions_dialog import ExceptionsDialog
 from ui.feedback import FeedbackPlayer
 from ui.header import Header
-from ui.keys import key_intent, receiving_key_intent
+from ui.keys import checkin_key, receiving_key, returns_key
 from ui.models import LabelJobModel, ScanLogModel, StoreTableModel, TriageQueueModel
 from ui.print_link import printer_set
 from ui.receiving_screen import ReceivingScreen
@@ -111,7 +111,9 @@ class MainWindow(QMainWindow):
                 bench,
                 self.returns,
                 self._draw_returns,
-                self._on_returns_key,
+                lambda text, key: returns_key(
+                    text, key, screen=self.returns, view=self.view, bench=bench, act=self.act
+                ),
                 (self.triage, self.labels, self.scans),
                 self.labels,
             ),
@@ -119,7 +121,14 @@ class MainWindow(QMainWindow):
                 receiving,
                 self.receiving,
                 self._draw_receiving,
-                self._on_receiving_key,
+                lambda text, key: receiving_key(
+                    text,
+                    key,
+                    screen=self.receiving,
+                    view=self.receiving_view,
+                    bench=receiving,
+                    act=self.act,
+                ),
                 (self.receiving_labels, self.receiving_scans),
                 self.receiving_labels,
             ),
@@ -166,7 +175,7 @@ class MainWindow(QMainWindow):
             self.checkin_bench,
             self.checkin,
             lambda: self.checkin.show_view(self.checkin_bench.view()),
-            self._on_checkin_key,
+            lambda text, _key: checkin_key(self.checkin, self.checkin_bench, text),
             (labels, scans),
             labels,
         )
@@ -313,48 +322,6 @@ class MainWindow(QMainWindow):
 
     def on_key(self, text: str, key: int) -> None:
         self.modes[self.mode].on_key(text, key)
-
-    def _on_returns_key(self, text: str, key: int) -> None:
-        step = self.view.step
-        if step in (Step.SIGN_IN, Step.APPROVAL, Step.POLICY) and text.isdigit():
-            panel = self.returns.sign_in if step is Step.SIGN_IN else self.returns.banner
-            panel.pin.type_digit(text)
-            return
-        intent = key_intent(step, key)
-        if isinstance(intent, int):
-            number = intent
-            self.act(lambda: self.bench.pick(number))
-        elif intent is not None:
-            code = intent
-            self.act(lambda: self.bench.press(code))
-
-    def _on_receiving_key(self, text: str, key: int) -> None:
-        step = self.receiving_view.step
-        screen, bench = self.receiving, self.receiving_bench
-        if text.isdigit():
-            typing = {
-                RStep.SIGN_IN: screen.sign_in.pin,
-                RStep.SHELF_LIFE: screen.banner.pin,
-                RStep.APPROVAL: screen.banner.pin,
-                RStep.RECEIVE: screen.quantity,
-            }.get(step)
-            if typing is not None:
-                typing.type_digit(text)
-                return
-        intent = receiving_key_intent(step, key)
-        if isinstance(intent, int):
-            reasons = self.receiving_view.damage_reasons
-            if 1 <= intent <= len(reasons):
-                reason = reasons[intent - 1]
-                self.act(lambda: bench.press(f"REASON-{reason}"))
-        elif intent is not None:
-            code = intent
-            self.act(lambda: bench.press(code))
-
-    def _on_checkin_key(self, text: str, key: int) -> None:  # noqa: ARG002 - digits only
-        """The check-in is scan-only: digits are a PIN while nobody is signed in."""
-        if self.checkin_bench.operator is None and text.isdigit():
-            self.checkin.sign_in.pin.type_digit(text)
 
     def save_notes(self) -> None:
         if self._notes_changed():
