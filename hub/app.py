@@ -9,6 +9,7 @@ Every answer is JSON. A post is acknowledged only after its commit: a bench that
 the answer sends the batch again, and the events' UUIDs make the resend change nothing.
 """
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -111,6 +112,7 @@ class Site:
     def __init__(self, engine: Engine) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.holders = tokens.Holders(self._look_up)
+        self._renewals: set[asyncio.Task[object]] = set()  # held until done: not collected
 
     def _look_up(self, token: str, now: datetime) -> tokens.Holder:
         with self.sessions() as session:
@@ -119,6 +121,10 @@ class Site:
     @database_away
     def whose(self, token: str) -> tokens.Holder:
         return self.holders.holder(token, utcnow())
+
+    @database_away
+    def renew(self, token: str) -> tokens.Holder:
+        return self.holders.look_up(token, utcnow())
 
     @staticmethod
     def read(body: bytes, reader: Callable[[Any], Sent], bench: str) -> Sent | JSONResponse:
@@ -210,6 +216,10 @@ class Site:
         holder: tokens.Holder | JSONResponse | None = self.holders.remembered(token, utcnow())
         if holder is None:  # not seen in the last seconds: asked of the database
             holder = await run_in_threadpool(self.whose, token)
+        elif self.holders.to_renew(token):  # asked again beside this post, not before it
+            renewal = asyncio.create_task(run_in_threadpool(self.renew, token))
+            self._renewals.add(renewal)
+            renewal.add_done_callback(self._renewals.discard)
         if isinstance(holder, JSONResponse):  # the database is away
             return holder
         if holder.bench is None:

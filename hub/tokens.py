@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from station.store.schema import BenchToken
 
 LIFETIME = timedelta(days=365)
-FRESH_S = 10.0
+FRESH_S = 10.0  # a holder answered by the database is trusted this long, no longer
+RENEW_S = FRESH_S / 2  # then looked up again beside the post that found it older
 
 
 def _hashed(token: str) -> str:
@@ -62,11 +63,17 @@ class Holders:
     """Whose each token that holds is, remembered for ``FRESH_S`` seconds: a bench posts
     every second or faster, and looking its token up was half of each post's time at the
     hub. So a token ended by a new enrolment is refused within ``FRESH_S``; an expired one
-    at once. Refused tokens are looked up every time (and never fill the memory)."""
+    at once. Refused tokens are looked up every time (and never fill the memory).
+
+    A bench posting steadily never waits for the lookup: once its holder is ``RENEW_S``
+    old, the post that finds it is answered from memory and the hub looks the token up
+    again beside it (``to_renew``, then ``look_up``), one lookup a token at a time. Under
+    load a lookup waited for cost a post 11 ms at the median, a quarter of all posts."""
 
     def __init__(self, look_up: Callable[[str, datetime], Holder]) -> None:
         self._look_up = look_up
         self._known: dict[str, tuple[float, Holder]] = {}
+        self._renewing: set[str] = set()  # tokens' hashes being looked up again
         self._lock = threading.Lock()
 
     def remembered(self, token: str, now: datetime) -> Holder | None:
@@ -79,15 +86,32 @@ class Holders:
         fresh = time.monotonic() - at < FRESH_S
         return known if fresh and known.expires_at and known.expires_at > now else None
 
+    def to_renew(self, token: str) -> bool:
+        """Whether the token's remembered holder is old enough to be looked up again and
+        no one looks it up yet: True makes the caller the one who does (``look_up``)."""
+        key = _hashed(token)
+        with self._lock:
+            seen = self._known.get(key)
+            if seen is None or key in self._renewing or time.monotonic() - seen[0] < RENEW_S:
+                return False
+            self._renewing.add(key)
+            return True
+
     def holder(self, token: str, now: datetime) -> Holder:
         known = self.remembered(token, now)
-        if known is not None:
-            return known
-        key = _hashed(token)
-        found = self._look_up(token, now)
+        return known if known is not None else self.look_up(token, now)
+
+    def look_up(self, token: str, now: datetime) -> Holder:
+        """Asks the database, whatever is remembered, and remembers its answer."""
+        key, asked = _hashed(token), time.monotonic()  # trusted from when it was asked
+        try:
+            found = self._look_up(token, now)
+        finally:  # a lookup that failed lets the next post try again
+            with self._lock:
+                self._renewing.discard(key)
         with self._lock:
             if found.bench is None:
                 self._known.pop(key, None)
             else:
-                self._known[key] = (time.monotonic(), found)
+                self._known[key] = (asked, found)
         return found

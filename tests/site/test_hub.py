@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -141,6 +142,25 @@ def test_tokens_that_hold_for_no_one_are_refused(hub: RunningHub, site_url: str)
     assert answer.status_code == 401
     assert "expired on" in answer.json()["error"]
     assert stored(site_url) == []
+
+
+def test_a_token_replaced_while_its_bench_posts_is_refused_after_the_renewal_beside_a_post(
+    hub: RunningHub, site_url: str
+) -> None:
+    """The hub answers a steady bench from memory while it looks the token up again beside
+    the post; the renewal's answer is what the next post meets, before FRESH_S is up."""
+    token = enrolled("BENCH-01", site_url)
+    began = time.monotonic()
+    batch = {"bench": "BENCH-01", "events": [event("BENCH-01", 1)]}
+    assert post(hub, token, batch).status_code == 200
+    enrolled("BENCH-01", site_url)  # a new PC: the token stops holding
+    time.sleep(max(0.0, began + tokens.RENEW_S + 0.5 - time.monotonic()))
+    # Still remembered (as a token may be for FRESH_S); the lookup starts beside this post.
+    assert post(hub, token, batch).status_code == 200
+    deadline = began + tokens.FRESH_S - 1
+    while post(hub, token, batch).status_code == 200:
+        assert time.monotonic() < deadline, "no renewal: trusted until its fresh seconds end"
+        time.sleep(0.1)
 
 
 def test_an_oversized_body_is_refused_before_it_is_read_whole(

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from hub import tokens
-from hub.tokens import FRESH_S, Holder, Holders
+from hub.tokens import FRESH_S, RENEW_S, Holder, Holders
 
 NOW = datetime(2026, 12, 5, 10, 0)
 
@@ -17,8 +17,11 @@ class Lookups:
     def __init__(self) -> None:
         self.said: dict[str, Holder] = {}
         self.asked = 0
+        self.away = False  # the database cannot be reached
 
     def __call__(self, token: str, _now: datetime) -> Holder:
+        if self.away:
+            raise ConnectionError("the database is away")
         self.asked += 1
         return self.said.get(token, Holder(None, "unknown token"))
 
@@ -57,3 +60,43 @@ def test_refused_tokens_are_asked_every_time_and_not_remembered() -> None:
     for _ in range(3):
         assert holders.holder("made-up", NOW).bench is None
     assert lookups.asked == 3
+
+
+def test_a_holder_half_its_fresh_seconds_old_is_renewed_once_beside_the_post(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
+    lookups = Lookups()
+    lookups.said["t"] = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
+    holders = Holders(lookups)
+    holders.holder("t", NOW)
+    assert not holders.to_renew("t")  # just asked
+    clock[0] += RENEW_S
+    assert holders.remembered("t", NOW) is not None  # the post goes on from memory
+    assert holders.to_renew("t")
+    assert not holders.to_renew("t")  # one renewal a token at a time
+    # Replaced meanwhile: the renewal's answer holds from the moment it was asked.
+    lookups.said["t"] = Holder(None, "replaced by a newer one")
+    assert holders.look_up("t", NOW).refused == "replaced by a newer one"
+    assert holders.remembered("t", NOW) is None
+    assert holders.holder("t", NOW).refused == "replaced by a newer one"
+    assert lookups.asked == 3
+
+
+def test_a_renewal_that_failed_lets_the_next_post_renew(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
+    lookups = Lookups()
+    lookups.said["t"] = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
+    holders = Holders(lookups)
+    holders.holder("t", NOW)
+    clock[0] += RENEW_S + 1
+    assert holders.to_renew("t")
+    lookups.away = True
+    with pytest.raises(ConnectionError):
+        holders.look_up("t", NOW)
+    assert holders.to_renew("t")  # not left marked as under way
+    # Never trusted past its fresh seconds, renewed or not.
+    clock[0] += FRESH_S
+    assert holders.remembered("t", NOW) is None
