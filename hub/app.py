@@ -111,6 +111,8 @@ class Site:
 
     def __init__(self, engine: Engine) -> None:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # A statement is its own transaction: no BEGIN and COMMIT around it (``events``).
+        self.statements = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.holders = tokens.Holders(self._look_up)
         self._renewals: set[asyncio.Task[object]] = set()  # held until done: not collected
 
@@ -145,9 +147,8 @@ class Site:
         if isinstance(batch, JSONResponse):
             return batch
         try:
-            with self.sessions.begin() as session:
-                taken = events.take(session, batch, utcnow())
-        except events.NotYours as exc:  # rolled back: nothing of the batch is kept
+            taken = events.take(self.statements, self.sessions, batch, utcnow())
+        except events.NotYours as exc:  # nothing of the batch was stored
             return _refused_event(409, str(exc), exc.place)
         # Committed: only now is the batch acknowledged.
         return JSONResponse({"acknowledged": taken.events, "new": taken.new})

@@ -99,10 +99,15 @@ def _end_lapsed(session: Session, now: datetime) -> None:
     )
 
 
+def worked_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The RMA lines these events record units on."""
+    return sorted({subject for row in rows if (subject := _line(row))})
+
+
 def check_work(session: Session, rows: list[dict[str, Any]], now: datetime) -> int:
-    """Units on an RMA line that these newly taken events record, checked against the
-    claims: a bench that worked a line while another bench held it, and finished before it
-    came back (so it never listed the claim), is a conflict too. Returns how many."""
+    """Units on an RMA line that these events record, checked against the claims: a bench
+    that worked a line while another bench held it, and finished before it came back (so
+    it never listed the claim), is a conflict too, recorded once. Returns how many."""
     worked = [(row["bench"], subject, row["created_at"]) for row in rows if (subject := _line(row))]
     if not worked:
         return 0

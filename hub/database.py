@@ -25,6 +25,7 @@ def open_site_database(url: str) -> Engine:
         url,
         pool_size=POOL,
         max_overflow=OVERFLOW,
+        pool_use_lifo=True,
         connect_args={"connect_timeout": CONNECT_S},
     )
     try:

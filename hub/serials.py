@@ -9,11 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from hub import conflicts
-from hub.feed import STAMP
 from station.outbox import EventKind, EventLacks, ReceiptClosed, UnitEvent, read_event
 from station.states import SerialUse
 from station.store.schema import SUBJECT_LONGEST, SiteSerial
@@ -22,27 +20,20 @@ RETURNED_BY = {EventKind.RETURN_RECEIVED, EventKind.UNEXPECTED_RETURN}
 CARRIERS = {*RETURNED_BY, EventKind.RECEIPT_CLOSED}  # the kinds that carry serials
 
 
-def take_serials(session: Session, rows: list[dict[str, Any]], now: datetime) -> int:
-    """Keeps the serials of these newly taken events; returns how many clashed."""
-    found = [
-        {**serial, "taken_at": now}
+def carried(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The serials these events carry, each with its use, event and document, as the hub
+    keeps them (``hub.events`` stores them with the events)."""
+    return [
+        serial
         for row in rows
         for serial in _serials(row)
         if 0 < len(serial["serial"]) <= SUBJECT_LONGEST
     ]
-    if not found:
-        return 0
-    kept = {
-        (use, serial)
-        for use, serial in session.execute(
-            insert(SiteSerial)
-            .values(txid=STAMP)
-            .on_conflict_do_nothing(constraint="uq_site_serial_use")
-            .returning(SiteSerial.use, SiteSerial.serial),
-            found,
-        )
-    }
-    clashed = [f for f in found if (f["use"], f["serial"]) not in kept]
+
+
+def record_clashes(session: Session, clashed: list[dict[str, Any]], now: datetime) -> int:
+    """Of the serials the hub did not keep (held already), those another bench's event
+    holds are conflicts; returns how many. A bench's own event, sent again, holds its own."""
     if not clashed:
         return 0
     holders = {
@@ -59,7 +50,8 @@ def take_serials(session: Session, rows: list[dict[str, Any]], now: datetime) ->
     for again in clashed:
         held = holders[(again["use"], again["serial"])]
         if held.bench != again["bench"] and held.event_id != again["event_id"]:
-            conflicts.record_serial(session, SiteSerial(**again), held, now)
+            taken = SiteSerial(**again, taken_at=now)
+            conflicts.record_serial(session, taken, held, now)
             clashes += 1
     return clashes
 

@@ -10,9 +10,12 @@ import pytest
 from hub_process import RunningHub, enrolled
 from receiving_data import ASN, add_test_receipt
 from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 from test_hub import post
 
+from hub import events
+from hub.database import open_site_database
 from station.feedback import Tone
 from station.outbox import OutboxRecord, ReceiptClosed, ReturnReceived
 from station.receiving.bench import ReceivingBench
@@ -20,6 +23,7 @@ from station.returns.inspection import Inspection
 from station.rulepack import RulePack
 from station.scans import Scan
 from station.settings import Settings
+from station.site_batch import read_batch
 from station.states import ConflictKind, SerialUse
 from station.store.engine import Store
 from station.store.schema import SiteConflict, SiteSerial
@@ -96,6 +100,33 @@ def test_a_serial_returned_at_two_benches_is_a_conflict_once(
             "(RMA-10007): both are kept; find which unit bears it.",
         )
     ]  # fmt: skip
+
+
+def test_a_clash_the_hub_could_not_record_is_recorded_when_the_batch_comes_again(
+    site_url: str,
+) -> None:
+    """The events and serials are stored by one statement, the clash recorded after: the
+    database gone between the two leaves the bench unanswered, and its resend records it."""
+    engine = open_site_database(site_url)
+    statements = engine.execution_options(isolation_level="AUTOCOMMIT")
+    gone = create_engine("postgresql+psycopg://station@127.0.0.1:1/site")  # nothing listens
+    now = datetime(2026, 12, 5, 10, 42)
+    try:
+        first = {"bench": "BENCH-01", "events": [returned("BENCH-01", "RMA-10007", "SN-B2")]}
+        events.take(statements, sessionmaker(engine), read_batch(first), now)
+        second = read_batch(
+            {"bench": "BENCH-02", "events": [returned("BENCH-02", "RMA-10099", "SN-B2")]}
+        )
+        with pytest.raises(OperationalError):
+            events.take(statements, sessionmaker(gone), second, now)
+        assert [c for _, _, _, c in at_hub(site_url)[1]] == []  # stored, not yet recorded
+        assert events.take(statements, sessionmaker(engine), second, now) == events.Taken(1, 0)
+        assert [(k, s, b) for k, s, b, _ in at_hub(site_url)[1]] == [
+            (ConflictKind.SERIAL, "SN-B2", "BENCH-02")
+        ]
+    finally:
+        gone.dispose()
+        engine.dispose()
 
 
 def test_serials_received_are_unique_apart_from_those_returned(
