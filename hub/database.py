@@ -25,7 +25,7 @@ def open_site_database(url: str) -> Engine:
         url,
         pool_size=POOL,
         max_overflow=OVERFLOW,
-        pool_use_lifo=True,
+        pool_use_lifo=True,  # the last used first: a few connections stay warm, the rest idle
         connect_args={"connect_timeout": CONNECT_S},
     )
     try:
