@@ -16,10 +16,13 @@ waits behind them, oldest first, for triage.
     losing per day = sum over lines of  the line's worth * value_loss(category)
 """
 
+import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -162,8 +165,28 @@ class _Summing:
         self.worth = self.losing = 0.0
 
 
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """Python's collector held off while the backlog is made: tens of thousands of small
+    objects, none in a cycle, that it walked a dozen times over, with the backlog shown
+    before (25 ms of 100 at 10,000 parcels). Nothing is lost: it runs at the next
+    allocations after. Another thread holding it off meanwhile leaves it on at the end."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def backlog(session: Session, pack: RulePack, known: Outcomes) -> list[Waiting]:
     """Every parcel not pulled yet, the one to pull next first."""
+    with _uncollected():
+        return _ordered(session, pack, known)
+
+
+def _ordered(session: Session, pack: RulePack, known: Outcomes) -> list[Waiting]:
     # The driver's own rows: SQLAlchemy's handling of 10,000 of them took longer than the
     # query; the stored time (ISO text) is read once a parcel.
     rows = session.connection().exec_driver_sql(_WAITING_SQL).fetchall()
@@ -190,17 +213,26 @@ def backlog(session: Session, pack: RulePack, known: Outcomes) -> list[Waiting]:
         worth = value * units * share
         parcel.worth += worth
         parcel.losing += worth * loss
-    waiting = [
-        Waiting(tag, p.rma, datetime.fromisoformat(p.arrived_at), tuple(p.lines), p.worth, p.losing)
-        for tag, p in parcels.items()
-    ]
-    waiting.sort(key=pull_order)
-    return waiting
+    # In arrival order (the query's), which Python's stable sorts keep among equals: the
+    # parcels with an RMA by what they lose a day alone, then those without, is
+    # ``pull_order`` (a float key sorts in C; its tuples took a tenth of the backlog's time).
+    known_rma: list[Waiting] = []
+    no_rma: list[Waiting] = []
+    for tag, p in parcels.items():
+        arrived_at = datetime.fromisoformat(p.arrived_at)
+        (no_rma if p.rma is None else known_rma).append(
+            Waiting(tag, p.rma, arrived_at, tuple(p.lines), p.worth, p.losing)
+        )
+    known_rma.sort(key=_losing, reverse=True)  # reverse keeps equals in their order too
+    return known_rma + no_rma
 
 
 def pull_order(waiting: Waiting) -> tuple[bool, float, datetime]:
     """Sorts the parcel losing the most a day first; alike, the first come; no RMA last."""
     return (waiting.rma is None, -waiting.losing_cents, waiting.arrived_at)
+
+
+_losing = attrgetter("losing_cents")
 
 
 class Backlog:

@@ -21,13 +21,15 @@ Five parcels, in the order they came:
     08:40 RMA-10012  EL-2039 1,122.99 DEFECTIVE   1,122.99 x 0.4667 = 524.06, loses 3.144 a day
 """
 
+import gc
+import random
 from collections import Counter
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from station.returns.backlog import Outcomes, backlog, in_words, outcomes
+from station.returns.backlog import Outcomes, backlog, in_words, outcomes, pull_order
 from station.rulepack import RulePack
 from station.store.engine import Store
 from station.store.schema import Parcel, ReturnUnit, RmaLine
@@ -96,6 +98,40 @@ def test_two_alike_go_oldest_first_and_units_already_returned_are_worth_nothing_
     with store.read() as session:
         (left,) = backlog(session, pack, HISTORY)
     assert left.tag == "PCL-B1-000007" and left.worth_cents == 0  # its one unit came
+
+
+def test_many_parcels_alike_come_in_pull_order_and_the_collector_is_on_after(
+    store: Store, pack: RulePack
+) -> None:
+    """The backlog sorts by what a parcel loses alone and keeps the arrival order among
+    equals (the second boxes of an RMA are worth nothing more: many ties), as
+    ``pull_order`` says; and Python's collector, held off meanwhile, is on again."""
+    rng = random.Random(7)
+    rmas = [None, "RMA-10001", "RMA-10004", "RMA-10005", "RMA-10012"]
+    came = [
+        (f"PCL-B1-{n:06}", rng.choice(rmas), rng.randrange(8, 10), rng.randrange(60))
+        for n in range(1, 61)
+    ]
+    check_in(store, came)
+    with store.read() as session:
+        waiting = backlog(session, pack, HISTORY)
+    assert len(waiting) == len(came)
+    assert waiting == sorted(waiting, key=pull_order)
+    assert gc.isenabled()
+
+
+class Failing(Outcomes):
+    def recovered(self, _category: str, _reason: str, _pack: RulePack) -> float:
+        raise RuntimeError("a fault while the backlog is made")
+
+
+def test_the_collector_is_on_again_when_making_the_backlog_fails(
+    store: Store, pack: RulePack
+) -> None:
+    check_in(store, CAME)
+    with store.read() as session, pytest.raises(RuntimeError):
+        backlog(session, pack, Failing({}))
+    assert gc.isenabled()
 
 
 def returned_unit(unit: str, line: int, disposition: str) -> ReturnUnit:
