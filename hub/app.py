@@ -83,8 +83,10 @@ async def _body(request: Request) -> bytes | None:
 
 
 def database_away(call: Callable[P, T]) -> Callable[P, T | JSONResponse]:
-    """PostgreSQL restarting, unreachable or every connection busy: "retry later",
-    and nothing was taken. A value it refuses is the sender's: said, not a 500."""
+    """PostgreSQL restarting, unreachable or every connection busy: "retry later". A
+    bench's events may have been stored before it went (their clashes not yet recorded,
+    ``hub.events``): sent again, they change nothing and the clashes are recorded then. A
+    value it refuses is the sender's: said, not a 500."""
 
     def guarded(*args: P.args, **kwargs: P.kwargs) -> T | JSONResponse:
         try:
@@ -126,7 +128,7 @@ class Site:
 
     @database_away
     def renew(self, token: str) -> tokens.Holder:
-        return self.holders.look_up(token, utcnow())
+        return self.holders.look_up(token, utcnow(), renewal=True)
 
     @staticmethod
     def read(body: bytes, reader: Callable[[Any], Sent], bench: str) -> Sent | JSONResponse:
@@ -220,12 +222,19 @@ class Site:
         elif self.holders.to_renew(token):  # asked again beside this post, not before it
             renewal = asyncio.create_task(run_in_threadpool(self.renew, token))
             self._renewals.add(renewal)
-            renewal.add_done_callback(self._renewals.discard)
+            renewal.add_done_callback(self._renewed)
         if isinstance(holder, JSONResponse):  # the database is away
             return holder
         if holder.bench is None:
             return _refused(401, holder.refused or "refused")
         return holder.bench
+
+    def _renewed(self, renewal: asyncio.Task[object]) -> None:
+        """A renewal ended: let go of it, and say what failed it (the database being
+        away is said by ``database_away``; the next post asks again either way)."""
+        self._renewals.discard(renewal)
+        if not renewal.cancelled() and renewal.exception() is not None:
+            log.error("looking a token up again failed", exc_info=renewal.exception())
 
     def posted(self, handle: Callable[[str, bytes], JSONResponse]) -> Callable[[Request], Any]:
         """A route taking a bench's JSON body: its token first, then its body, bounded."""

@@ -5,6 +5,7 @@ checked again here. Both are stamped for the feed, which carries them to every b
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,16 @@ def _record(
     now: datetime,
     detail: str,
 ) -> None:
+    """Once per pair of benches, whichever came late: a bench's events sent again after
+    the other bench's came back would otherwise record the clash the other way round."""
+    seen_the_other_way = session.scalar(
+        select(SiteConflict.id).where(
+            SiteConflict.kind == kind, SiteConflict.subject == subject,
+            SiteConflict.bench == other, SiteConflict.other_bench == bench,
+        )
+    )  # fmt: skip
+    if seen_the_other_way is not None:
+        return
     session.execute(
         insert(SiteConflict)
         .values(

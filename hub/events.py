@@ -20,21 +20,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import claims, serials
 from hub.feed import STAMP
 from station.site_batch import Batch
+from station.store.schema import SiteEvent
 
 # The feed's order, as the ORM's writes stamp it; the only text put into the statement.
 _STAMP = STAMP.compile(dialect=postgresql.dialect())  # type: ignore[no-untyped-call]
 
 # Nothing is stored when an event id of the batch is another bench's (``theirs``): the
-# batch is refused whole. Rows come back tagged: ``theirs`` (that event, whose), ``stored``
-# (an event stored now), ``kept`` (a serial kept now), ``claimed`` (a line of the batch
-# another bench claimed, then or since).
+# batch is refused whole. A serial is kept for an event this bench posted, now or before.
+# Rows come back tagged: ``theirs`` (that event, whose), ``stored`` (an event stored now),
+# ``kept`` (a serial kept now), ``claimed`` (a line of the batch another bench ever
+# claimed).
 TAKE = text(f"""
 WITH sent AS (
     SELECT * FROM json_to_recordset(CAST(:events AS json)) AS sent(
@@ -56,7 +58,11 @@ WITH sent AS (
 ), kept AS (
     INSERT INTO site_serial (use, serial, bench, event_id, document, taken_at, txid)
     SELECT use, serial, :bench, event_id, document, :now, {_STAMP}
-    FROM carried WHERE NOT EXISTS (SELECT FROM theirs)
+    FROM carried WHERE NOT EXISTS (SELECT FROM theirs) AND (
+        event_id IN (SELECT event_id FROM stored)
+        OR event_id IN (
+            SELECT event_id FROM site_event JOIN sent USING (event_id)
+            WHERE site_event.bench = :bench))
     ON CONFLICT ON CONSTRAINT uq_site_serial_use DO NOTHING
     RETURNING use, serial
 )
@@ -88,7 +94,7 @@ def take(engine: Engine, sessions: sessionmaker[Session], batch: Batch, now: dat
     """Stores the batch's events not stored yet and keeps the serials they carry, in one
     statement on ``engine`` (autocommit); records the clashes found in a transaction of
     ``sessions``. An event id another bench posted refuses the whole batch (``NotYours``)
-    with nothing stored."""
+    with nothing stored (but for one posted at the same instant: ``_raced``)."""
     rows, carried = batch.rows, serials.carried(batch.rows)
     lines = claims.worked_lines(rows)
     with engine.connect() as connection:
@@ -104,8 +110,11 @@ def take(engine: Engine, sessions: sessionmaker[Session], batch: Batch, now: dat
     for tag, one, two in found:
         said.setdefault(tag, []).append((one, two))
     ids = [row["event_id"] for row in rows]
-    if "theirs" in said:
-        event_id, bench = said["theirs"][0]
+    theirs = said["theirs"][0] if "theirs" in said else None
+    if theirs is None and len(said.get("stored", [])) < len(rows):
+        theirs = _raced(engine, batch.bench, ids)
+    if theirs is not None:
+        event_id, bench = theirs
         raise NotYours(f"event {event_id} was posted by {bench}", ids.index(event_id))
     kept = {(use, serial) for use, serial in said.get("kept", [])}
     clashed = [s for s in carried if (s["use"], s["serial"]) not in kept]
@@ -115,6 +124,20 @@ def take(engine: Engine, sessions: sessionmaker[Session], batch: Batch, now: dat
             if "claimed" in said:
                 claims.check_work(session, rows, now)
     return Taken(len(rows), len(said.get("stored", [])))
+
+
+def _raced(engine: Engine, bench: str, ids: list[str]) -> tuple[str, str | None] | None:
+    """Of the batch's events not stored now (most often sent again), one another bench
+    posted while the statement ran: the statement saw the site as it began, and its insert
+    then found the event taken. Its serials were not kept; the rest of the batch was, as
+    the bench would send it again without that event."""
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(SiteEvent.event_id, SiteEvent.bench)
+            .where(SiteEvent.event_id.in_(ids), SiteEvent.bench != bench)
+            .limit(1)
+        ).first()
+    return None if found is None else (found.event_id, found.bench)
 
 
 def _sent(place: int, row: dict[str, Any]) -> dict[str, Any]:

@@ -101,15 +101,22 @@ class Holders:
         known = self.remembered(token, now)
         return known if known is not None else self.look_up(token, now)
 
-    def look_up(self, token: str, now: datetime) -> Holder:
-        """Asks the database, whatever is remembered, and remembers its answer."""
+    def look_up(self, token: str, now: datetime, *, renewal: bool = False) -> Holder:
+        """Asks the database, whatever is remembered, and remembers its answer unless a
+        lookup asked later answered first (a refusal is not remembered: an answer asked
+        before it may still hold, for its ``FRESH_S`` from then). ``renewal``: the one
+        ``to_renew`` allowed."""
         key, asked = _hashed(token), time.monotonic()  # trusted from when it was asked
         try:
             found = self._look_up(token, now)
-        finally:  # a lookup that failed lets the next post try again
-            with self._lock:
-                self._renewing.discard(key)
+        finally:  # ended, or failed: the next post may renew
+            if renewal:
+                with self._lock:
+                    self._renewing.discard(key)
         with self._lock:
+            seen = self._known.get(key)
+            if seen is not None and seen[0] > asked:
+                return found
             if found.bench is None:
                 self._known.pop(key, None)
             else:

@@ -3,6 +3,7 @@ expected receipt another bench of the site works, a supervisor may take it over,
 benches that both started the same work while apart get a conflict, both kept."""
 
 import itertools
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from hub_process import RunningHub, enrolled, site_operator
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
+from hub import conflicts as hub_conflicts
+from hub.database import open_site_database
 from station.errors import NotAllowed, Refusal
 from station.feedback import Tone
 from station.operators import Role, SignedIn
@@ -221,3 +224,23 @@ def test_a_conflict_settled_at_one_bench_is_settled_at_every_bench(
     )
     with pytest.raises(Refusal):
         resolve(other.store, conflict.id, sam, "BENCH-02", "again")
+
+
+def test_a_clash_seen_from_both_benches_is_one_conflict(site_url: str) -> None:
+    """BENCH-02 came back and clashed with BENCH-01 on a line; BENCH-01's events, sent again
+    later, meet BENCH-02's claim: the same clash, not a second conflict."""
+    engine = open_site_database(site_url)
+    now = datetime(2026, 12, 5, 11, 0)
+    try:
+        with Session(engine) as session, session.begin():
+            hub_conflicts.record(
+                session, "BENCH-02", hub_conflicts.Clash("RMA-10004/1", "BENCH-01", "OP-1"), now
+            )
+            hub_conflicts.record(
+                session, "BENCH-01", hub_conflicts.Clash("RMA-10004/1", "BENCH-02", "OP-2"), now
+            )
+        with Session(engine) as session:
+            found = session.execute(select(SiteConflict.bench, SiteConflict.other_bench)).all()
+        assert [tuple(row) for row in found] == [("BENCH-02", "BENCH-01")]
+    finally:
+        engine.dispose()

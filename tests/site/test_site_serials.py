@@ -129,6 +129,18 @@ def test_a_clash_the_hub_could_not_record_is_recorded_when_the_batch_comes_again
         engine.dispose()
 
 
+def test_a_batch_refused_for_another_benchs_event_keeps_none_of_its_serials(
+    hub: RunningHub, site_url: str, tokens: dict[str, str]
+) -> None:
+    theirs = returned("BENCH-01", "RMA-10007", "SN-C3")
+    assert post(hub, tokens["BENCH-01"], {"bench": "BENCH-01", "events": [theirs]}).ok
+    mine = returned("BENCH-02", "RMA-10099", "SN-C4")
+    copied = {**theirs, "payload": {**theirs["payload"], "bench": "BENCH-02"}}
+    answer = post(hub, tokens["BENCH-02"], {"bench": "BENCH-02", "events": [mine, copied]})
+    assert answer.status_code == 409 and answer.json()["event"] == 1
+    assert at_hub(site_url) == ([(SerialUse.RETURNED, "SN-C3", "BENCH-01")], [])
+
+
 def test_serials_received_are_unique_apart_from_those_returned(
     hub: RunningHub, site_url: str, tokens: dict[str, str]
 ) -> None:

@@ -78,7 +78,7 @@ def test_a_holder_half_its_fresh_seconds_old_is_renewed_once_beside_the_post(
     assert not holders.to_renew("t")  # one renewal a token at a time
     # Replaced meanwhile: the renewal's answer holds from the moment it was asked.
     lookups.said["t"] = Holder(None, "replaced by a newer one")
-    assert holders.look_up("t", NOW).refused == "replaced by a newer one"
+    assert holders.look_up("t", NOW, renewal=True).refused == "replaced by a newer one"
     assert holders.remembered("t", NOW) is None
     assert holders.holder("t", NOW).refused == "replaced by a newer one"
     assert lookups.asked == 3
@@ -95,8 +95,32 @@ def test_a_renewal_that_failed_lets_the_next_post_renew(monkeypatch: pytest.Monk
     assert holders.to_renew("t")
     lookups.away = True
     with pytest.raises(ConnectionError):
-        holders.look_up("t", NOW)
+        holders.look_up("t", NOW, renewal=True)
     assert holders.to_renew("t")  # not left marked as under way
     # Never trusted past its fresh seconds, renewed or not.
     clock[0] += FRESH_S
     assert holders.remembered("t", NOW) is None
+
+
+def test_a_lookup_answered_after_a_later_one_does_not_age_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A slow renewal's answer, asked before a post's own lookup, does not put the older
+    moment back: the holder stays trusted from the later ask."""
+    clock = [1000.0]
+    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
+    holding = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
+    asked: list[float] = []
+
+    def slow(_token: str, now: datetime) -> Holder:
+        asked.append(clock[0])
+        if len(asked) == 1:  # the renewal: a post looks the token up while it waits
+            clock[0] += 1
+            holders.look_up("t", now)
+        return holding
+
+    holders = Holders(slow)
+    holders.look_up("t", NOW, renewal=True)
+    assert asked == [1000.0, 1001.0]
+    clock[0] = 1000.0 + FRESH_S + 0.5
+    assert holders.remembered("t", NOW) == holding  # trusted from 1001, not 1000

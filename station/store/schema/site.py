@@ -144,6 +144,8 @@ class SiteClaim(Base):
             postgresql_where=text("released_at IS NULL"),
         ),
         Index("ix_site_claim_feed", "txid", "id"),
+        # The claims ever made on the lines a batch worked, looked for at each post.
+        Index("ix_site_claim_subject", "subject"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
