@@ -5,7 +5,7 @@ checked again here. Both are stamped for the feed, which carries them to every b
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -56,23 +56,24 @@ def _record(
     detail: str,
 ) -> None:
     """Once per pair of benches, whichever came late: a bench's events sent again after
-    the other bench's came back would otherwise record the clash the other way round."""
-    seen_the_other_way = session.scalar(
-        select(SiteConflict.id).where(
-            SiteConflict.kind == kind, SiteConflict.subject == subject,
-            SiteConflict.bench == other, SiteConflict.other_bench == bench,
-        )
+    the other bench's came back would otherwise record the clash the other way round. One
+    statement: a batch coming back after a day apart can hold hundreds of clashes."""
+    seen_the_other_way = exists().where(
+        SiteConflict.kind == kind, SiteConflict.subject == subject,
+        SiteConflict.bench == other, SiteConflict.other_bench == bench,
     )  # fmt: skip
-    if seen_the_other_way is not None:
-        return
+    clash = select(
+        literal(kind, SiteConflict.kind.type), literal(subject, SiteConflict.subject.type),
+        literal(bench, SiteConflict.bench.type), literal(other, SiteConflict.other_bench.type),
+        literal(detail, SiteConflict.detail.type), literal(now, SiteConflict.found_at.type),
+        STAMP,
+    ).where(~seen_the_other_way)  # fmt: skip
+    columns = ["kind", "subject", "bench", "other_bench", "detail", "found_at", "txid"]
     session.execute(
         insert(SiteConflict)
-        .values(
-            kind=kind, subject=subject, bench=bench, other_bench=other, detail=detail,
-            found_at=now, txid=STAMP,
-        )
+        .from_select(columns, clash)
         .on_conflict_do_nothing(constraint="uq_site_conflict_pair")
-    )  # fmt: skip
+    )
 
 
 def resolve(session: Session, at_bench: str, given: Resolution, now: datetime) -> str | None:

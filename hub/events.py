@@ -60,9 +60,9 @@ WITH sent AS (
     SELECT use, serial, :bench, event_id, document, :now, {_STAMP}
     FROM carried WHERE NOT EXISTS (SELECT FROM theirs) AND (
         event_id IN (SELECT event_id FROM stored)
-        OR event_id IN (
-            SELECT event_id FROM site_event JOIN sent USING (event_id)
-            WHERE site_event.bench = :bench))
+        OR EXISTS (
+            SELECT FROM site_event
+            WHERE site_event.event_id = carried.event_id AND site_event.bench = :bench))
     ON CONFLICT ON CONSTRAINT uq_site_serial_use DO NOTHING
     RETURNING use, serial
 )
