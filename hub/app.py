@@ -150,7 +150,7 @@ class Site:
             return batch
         try:
             taken = events.take(self.statements, self.sessions, batch, utcnow())
-        except events.NotYours as exc:  # nothing of the batch was stored
+        except events.NotYours as exc:  # nothing of it stored (but see ``events._raced``)
             return _refused_event(409, str(exc), exc.place)
         # Committed: only now is the batch acknowledged.
         return JSONResponse({"acknowledged": taken.events, "new": taken.new})
