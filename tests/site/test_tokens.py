@@ -9,6 +9,15 @@ from hub import tokens
 from hub.tokens import FRESH_S, RENEW_S, Holder, Holders
 
 NOW = datetime(2026, 12, 5, 10, 0)
+HOLDING = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The hub's monotonic clock, moved by the test."""
+    now = [1000.0]
+    monkeypatch.setattr(tokens.time, "monotonic", lambda: now[0])
+    return now
 
 
 class Lookups:
@@ -27,12 +36,10 @@ class Lookups:
 
 
 def test_a_token_that_holds_is_looked_up_once_within_its_fresh_seconds(
-    monkeypatch: pytest.MonkeyPatch,
+    clock: list[float],
 ) -> None:
-    clock = [1000.0]
-    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
     lookups = Lookups()
-    lookups.said["t"] = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
+    lookups.said["t"] = HOLDING
     holders = Holders(lookups)
     assert holders.holder("t", NOW).bench == "BENCH-01"
     clock[0] += FRESH_S - 1
@@ -63,12 +70,10 @@ def test_refused_tokens_are_asked_every_time_and_not_remembered() -> None:
 
 
 def test_a_holder_half_its_fresh_seconds_old_is_renewed_once_beside_the_post(
-    monkeypatch: pytest.MonkeyPatch,
+    clock: list[float],
 ) -> None:
-    clock = [1000.0]
-    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
     lookups = Lookups()
-    lookups.said["t"] = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
+    lookups.said["t"] = HOLDING
     holders = Holders(lookups)
     holders.holder("t", NOW)
     assert not holders.to_renew("t")  # just asked
@@ -84,11 +89,9 @@ def test_a_holder_half_its_fresh_seconds_old_is_renewed_once_beside_the_post(
     assert lookups.asked == 3
 
 
-def test_a_renewal_that_failed_lets_the_next_post_renew(monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = [1000.0]
-    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
+def test_a_renewal_that_failed_lets_the_next_post_renew(clock: list[float]) -> None:
     lookups = Lookups()
-    lookups.said["t"] = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
+    lookups.said["t"] = HOLDING
     holders = Holders(lookups)
     holders.holder("t", NOW)
     clock[0] += RENEW_S + 1
@@ -102,14 +105,9 @@ def test_a_renewal_that_failed_lets_the_next_post_renew(monkeypatch: pytest.Monk
     assert holders.remembered("t", NOW) is None
 
 
-def test_a_lookup_answered_after_a_later_one_does_not_age_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_lookup_answered_after_a_later_one_does_not_age_it(clock: list[float]) -> None:
     """A slow renewal's answer, asked before a post's own lookup, does not put the older
     moment back: the holder stays trusted from the later ask."""
-    clock = [1000.0]
-    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
-    holding = Holder("BENCH-01", expires_at=NOW + timedelta(days=30))
     asked: list[float] = []
 
     def slow(_token: str, now: datetime) -> Holder:
@@ -117,10 +115,10 @@ def test_a_lookup_answered_after_a_later_one_does_not_age_it(
         if len(asked) == 1:  # the renewal: a post looks the token up while it waits
             clock[0] += 1
             holders.look_up("t", now)
-        return holding
+        return HOLDING
 
     holders = Holders(slow)
     holders.look_up("t", NOW, renewal=True)
     assert asked == [1000.0, 1001.0]
     clock[0] = 1000.0 + FRESH_S + 0.5
-    assert holders.remembered("t", NOW) == holding  # trusted from 1001, not 1000
+    assert holders.remembered("t", NOW) == HOLDING  # trusted from 1001, not 1000
